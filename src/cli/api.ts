@@ -1,0 +1,122 @@
+/**
+ * What the command line needs from the library, as structural types.
+ *
+ * The CLI is a thin shell over the public API (`src/index.ts`); `main.ts` passes the
+ * real one, tests pass a stub. Keeping the CLI code free of a runtime import of the
+ * library lets its tests run without the engine and keeps the dependency one-way.
+ */
+import type { Writable } from "node:stream";
+import type { Diagnostic } from "../lang/diagnostics.js";
+
+/** One pattern source file. */
+export interface SourceFile {
+  readonly file: string;
+  readonly source: string;
+}
+
+/**
+ * The per-pattern facts the CLI prints (check, explain). All optional but `name` and
+ * `file`, and read defensively, so the CLI keeps working while the compiled model grows.
+ */
+export interface CompiledPattern {
+  readonly name: string;
+  readonly file: string;
+  /** `key by` paths as written. */
+  readonly keyPathText?: readonly string[];
+  /** Term-level windows. */
+  readonly termWindows?: readonly { readonly variable: string; readonly ms: number }[];
+  /** Variables in term order. */
+  readonly variables?: readonly { readonly name: string; readonly negated: boolean }[];
+  /** Extra or overriding facts for `cep check` (see `PatternSummary` in check.ts). */
+  readonly summary?: unknown;
+  /** The plain NFA description (explain-render.ts `NfaDescription`) for dot/mermaid. */
+  readonly description?: unknown;
+  /** The compiled NFA (its `states.length` is the state count). */
+  readonly nfa?: unknown;
+  /** `explain()`: the stable text dump of the NFA. */
+  readonly explain?: unknown;
+}
+
+/** A compiled set of pattern files. */
+export interface CompiledProgram {
+  readonly patterns: readonly CompiledPattern[];
+  readonly warnings: readonly Diagnostic[];
+}
+
+/** Options of `new Engine(program, options)` that the CLI sets. */
+export interface EngineOptions {
+  typeField: string;
+  timeField: string;
+  outOfOrderness: number;
+  processingTime: boolean;
+  clock?: () => number;
+  watermarksOnly: boolean;
+  /** Run only these patterns. */
+  patterns?: string[];
+}
+
+/** A match or timeout record (language.md §5); written as it comes. */
+export interface OutputRecord {
+  readonly pattern: string;
+  readonly [field: string]: unknown;
+}
+
+/** What the CLI reads from `engine.stats()`; read defensively. */
+export interface EngineStats {
+  readonly events?: number;
+  readonly partialMatches?: number;
+}
+
+/** The engine, as the CLI drives it. */
+export interface RunEngine {
+  on(event: "match" | "timeout", listener: (record: OutputRecord) => void): unknown;
+  on(event: "late", listener: (event: unknown, reason: string) => void): unknown;
+  on(event: "error", listener: (error: { reason: string; event: unknown }) => void): unknown;
+  push(event: unknown): void;
+  end(): void;
+  stats(): EngineStats;
+}
+
+/** The library entry points the CLI uses. */
+export interface CepApi {
+  /** Throws a `CompileError` (with `.diagnostics`) when a file has errors. */
+  compile(sources: SourceFile[], options?: { typeField?: string; timeField?: string }): CompiledProgram;
+  /** The engine class; `any` because it takes the library's own `Program` type. */
+  Engine: new (
+    program: any,
+    options: EngineOptions,
+  ) => RunEngine;
+  /** The class `compile` throws, for `instanceof`. */
+  CompileError: abstract new (
+    ...args: any[]
+  ) => { readonly diagnostics: readonly Diagnostic[] };
+  /** A code frame (language.md §7), coloured or not. */
+  renderDiagnostic(d: Diagnostic, source: string, options: { color: boolean }): string;
+}
+
+/** The process around a command: streams, environment, clocks. Injected for tests. */
+export interface CliEnv {
+  readonly api: CepApi;
+  readonly stdin: AsyncIterable<Buffer | string>;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  /** stderr is a terminal: progress and colours are allowed there. */
+  readonly stderrIsTTY: boolean;
+  /** Environment variables (NO_COLOR). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Wall clock in ms (processing time without `--clock`). */
+  readonly wallClock: () => number;
+  /** Monotonic ms for elapsed time. */
+  readonly monotonic: () => number;
+}
+
+/** A usage problem: printed as `cep: <message>`, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** Colours on stderr: only on a terminal, never with NO_COLOR (no-color.org: set and non-empty). */
+export function useColor(env: CliEnv): boolean {
+  const noColor = env.env.NO_COLOR;
+  return env.stderrIsTTY && (noColor === undefined || noColor === "");
+}

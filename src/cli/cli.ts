@@ -1,0 +1,101 @@
+/**
+ * The `cep` command line (cli.md): commander wiring, exit codes, nothing else.
+ *
+ * Exit codes: 0 success (bad input lines do not change it); 1 compile errors or a
+ * failing `cep test`; 2 bad usage — unknown option (commander suggests the nearest),
+ * unreadable file, `--pattern` naming nothing. Nothing here calls `process.exit`: every
+ * path returns its code to `main`.
+ */
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { type CliEnv, UsageError } from "./api.js";
+import { checkCommand } from "./check.js";
+import { type ExplainFormat, explainCommand } from "./explain.js";
+import { addRunOptions, resolveRunOptions } from "./options.js";
+import { runCommand } from "./run-command.js";
+import { testCommand } from "./test-command.js";
+
+/** The package version, read from package.json (two levels up from src/cli and dist/cli). */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+    return typeof pkg.version === "string" ? pkg.version : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Parses `argv` (without `node` and the script) and runs the command; resolves to the exit code. */
+export async function runCli(argv: readonly string[], env: CliEnv): Promise<number> {
+  let code = 0;
+  const program = new Command("cep")
+    .description("Complex event processing with Apache Flink CEP semantics")
+    .version(packageVersion(), "-V, --version", "print the version")
+    .helpOption("-h, --help", "print help")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => env.stdout.write(s),
+      writeErr: (s) => env.stderr.write(s),
+    })
+    .showSuggestionAfterError(true);
+
+  addRunOptions(
+    program
+      .command("run")
+      .description("compile patterns, read events, write match and timeout records")
+      .argument("<file.pattern...>", "pattern files"),
+  ).action(async (files: string[], opts: Record<string, unknown>) => {
+    code = await runCommand(env, files, resolveRunOptions(opts));
+  });
+
+  program
+    .command("check")
+    .description("compile and summarise patterns (key, windows, skip, terms, states)")
+    .argument("<file.pattern...>", "pattern files")
+    .action(async (files: string[]) => {
+      code = await checkCommand(env, files);
+    });
+
+  program
+    .command("explain")
+    .description("print the compiled NFA of a pattern file")
+    .argument("<file.pattern>", "pattern file")
+    .option("--pattern <name>", "only this pattern")
+    .addOption(
+      new Option("--format <format>", "output format").choices(["text", "dot", "mermaid"]).default("text"),
+    )
+    .action(async (file: string, opts: { pattern?: string; format: ExplainFormat }) => {
+      code = await explainCommand(env, file, opts);
+    });
+
+  program
+    .command("test")
+    .description("run scenarios: name.pattern + name.events.ndjson|csv + name.expected.ndjson [+ name.args]")
+    .argument("<path...>", "scenario directories or .pattern files")
+    .option("--update", "rewrite the expected files from the current output")
+    .action(async (paths: string[], opts: { update?: boolean }) => {
+      code = await testCommand(env, paths, { update: opts.update ?? false });
+    });
+
+  program
+    .command("repl")
+    .description("interactive session (not yet implemented)")
+    .argument("[file.pattern...]", "pattern files to load")
+    .action(() => {
+      env.stderr.write("cep repl: not yet implemented\n");
+      code = 2;
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (err) {
+    // Help and version exit 0; every other commander error is bad usage.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof UsageError) {
+      env.stderr.write(`cep: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  return code;
+}

@@ -1,0 +1,282 @@
+/**
+ * Drawing a compiled NFA for `cep explain --format dot|mermaid`.
+ *
+ * Input is a plain description the compiler exposes as `program.patterns[i].nfa`
+ * ({@link NfaDescription}); no engine types are involved. State kinds are drawn apart:
+ * start bold, final a double circle, stop a red octagon (Graphviz) / hexagon
+ * (Mermaid), pending dashed. Edges: take solid, ignore dashed, proceed dotted (dot) /
+ * thick (Mermaid), each labelled with its action and condition in source form.
+ *
+ * ```ts
+ * renderDot([{ name: "BruteForce", nfa }]);      // digraph "BruteForce" { … }
+ * renderMermaid([{ name: "BruteForce", nfa }]);  // flowchart LR …
+ * ```
+ */
+
+export type StateKind = "normal" | "start" | "final" | "stop" | "pending";
+export type EdgeAction = "take" | "ignore" | "proceed";
+
+export interface NfaEdge {
+  readonly action: EdgeAction;
+  /** Name of the target state. */
+  readonly target: string;
+  /** The condition in source form; empty when unconditional. */
+  readonly condition: string;
+}
+
+export interface NfaState {
+  readonly name: string;
+  readonly kind: StateKind;
+  /** Term-level window (ms) of branches waiting here, when there is one. */
+  readonly window?: number | null;
+  readonly edges: readonly NfaEdge[];
+}
+
+/** The plain NFA description agreed with the compiler (`program.patterns[i].nfa`). */
+export interface NfaDescription {
+  readonly states: readonly NfaState[];
+  /** The windows: ms, text, or an object such as `{ pattern: 300000, terms: { ok: 10000 } }`. */
+  readonly window?: unknown;
+  /** The after-match skip strategy in source form. */
+  readonly skip: string;
+}
+
+/** One pattern to draw. */
+export interface NamedNfa {
+  readonly name: string;
+  readonly nfa: NfaDescription;
+}
+
+/** Structural check: is `x` usable as an {@link NfaDescription}? */
+export function isNfaDescription(x: unknown): x is NfaDescription {
+  if (x === null || typeof x !== "object") return false;
+  const states = (x as { states?: unknown }).states;
+  return (
+    Array.isArray(states) &&
+    states.every(
+      (s) =>
+        s !== null &&
+        typeof s === "object" &&
+        typeof s.name === "string" &&
+        Array.isArray(s.edges) &&
+        s.edges.every((e: { target?: unknown }) => typeof e?.target === "string"),
+    )
+  );
+}
+
+const UNITS: [string, number][] = [
+  ["w", 604_800_000],
+  ["d", 86_400_000],
+  ["h", 3_600_000],
+  ["m", 60_000],
+  ["s", 1000],
+  ["ms", 1],
+];
+
+/** Milliseconds in the language's compact duration syntax: 5400000 → `1h30m`, 1500 → `1s500ms`. */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  if (ms === 0) return "0ms";
+  let rest = Math.abs(ms);
+  let out = ms < 0 ? "-" : "";
+  for (const [unit, size] of UNITS) {
+    const n = Math.floor(rest / size);
+    if (n > 0) {
+      out += `${n}${unit}`;
+      rest -= n * size;
+    }
+  }
+  return out;
+}
+
+/** A readable line for a window description; null when there is none. */
+export function describeWindow(window: unknown): string | null {
+  if (window === undefined || window === null) return null;
+  if (typeof window === "number") return `within ${formatMs(window)}`;
+  if (typeof window === "string") return window;
+  if (typeof window === "object") {
+    const parts: string[] = [];
+    for (const [k, v] of Object.entries(window as Record<string, unknown>)) {
+      if (v === null || v === undefined) continue;
+      if (typeof v === "number") parts.push(`${k} ${formatMs(v)}`);
+      else if (typeof v === "string") parts.push(`${k} ${v}`);
+      else if (typeof v === "object") {
+        for (const [k2, v2] of Object.entries(v as Record<string, unknown>)) {
+          parts.push(`${k} ${k2} ${typeof v2 === "number" ? formatMs(v2) : String(v2)}`);
+        }
+      }
+    }
+    return parts.length ? `within: ${parts.join(", ")}` : null;
+  }
+  return String(window);
+}
+
+function caption(p: NamedNfa): string {
+  const w = describeWindow(p.nfa.window);
+  return [p.name, w, p.nfa.skip ? `after match ${p.nfa.skip.replace(/^after match /, "")}` : null]
+    .filter(Boolean)
+    .join(" · ");
+}
+
+function stateLabel(s: NfaState): string {
+  return typeof s.window === "number" ? `${s.name}\nwithin ${formatMs(s.window)}` : s.name;
+}
+
+function edgeLabel(e: NfaEdge): string {
+  return e.condition ? `${e.action}: ${e.condition}` : e.action;
+}
+
+// ---- Graphviz ----------------------------------------------------------------
+
+function dotString(s: string): string {
+  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\r?\n/g, "\\n")}"`;
+}
+
+const DOT_NODE: Record<StateKind, string> = {
+  normal: "shape=circle",
+  start: "shape=circle, style=bold",
+  final: "shape=doublecircle",
+  stop: 'shape=octagon, color="#c0392b", fontcolor="#c0392b"',
+  pending: "shape=circle, style=dashed",
+};
+
+const DOT_EDGE: Record<EdgeAction, string> = {
+  take: "style=solid",
+  ignore: 'style=dashed, color="#7f8c8d", fontcolor="#7f8c8d"',
+  proceed: 'style=dotted, color="#2c3e50"',
+};
+
+/** One `digraph` per pattern (Graphviz renders every graph of a file). */
+export function renderDot(patterns: readonly NamedNfa[]): string {
+  return patterns.map(dotGraph).join("\n");
+}
+
+function dotGraph(p: NamedNfa): string {
+  const out: string[] = [];
+  out.push(`digraph ${dotString(p.name)} {`);
+  out.push(`  graph [rankdir=LR, labelloc=t, fontname="Helvetica", label=${dotString(caption(p))}];`);
+  out.push(`  node [fontname="Helvetica", fontsize=11];`);
+  out.push(`  edge [fontname="Helvetica", fontsize=9];`);
+  const start = p.nfa.states.find((s) => s.kind === "start");
+  if (start) {
+    out.push(`  "__start" [shape=point, width=0.08, label=""];`);
+    out.push(`  "__start" -> ${dotString(start.name)};`);
+  }
+  for (const s of p.nfa.states) {
+    out.push(
+      `  ${dotString(s.name)} [${DOT_NODE[s.kind] ?? DOT_NODE.normal}, label=${dotString(stateLabel(s))}];`,
+    );
+  }
+  for (const s of p.nfa.states) {
+    for (const e of s.edges) {
+      out.push(
+        `  ${dotString(s.name)} -> ${dotString(e.target)} [${DOT_EDGE[e.action] ?? DOT_EDGE.take}, label=${dotString(edgeLabel(e))}];`,
+      );
+    }
+  }
+  out.push("}");
+  return `${out.join("\n")}\n`;
+}
+
+// ---- Mermaid -----------------------------------------------------------------
+
+/** Text inside a Mermaid `"…"` label: quotes and markup as entity codes. */
+function mermaidText(s: string): string {
+  return s
+    .replace(/#/g, "#35;")
+    .replace(/"/g, "#quot;")
+    .replace(/</g, "#lt;")
+    .replace(/>/g, "#gt;")
+    .replace(/\r?\n/g, "<br>");
+}
+
+const MERMAID_SHAPE: Record<StateKind, [string, string]> = {
+  normal: ["((", "))"],
+  start: ["([", "])"],
+  final: ["(((", ")))"],
+  stop: ["{{", "}}"],
+  pending: ["((", "))"],
+};
+
+const MERMAID_ARROW: Record<EdgeAction, string> = {
+  take: "-->",
+  ignore: "-.->",
+  proceed: "==>",
+};
+
+/**
+ * A `flowchart LR` GitHub renders. Several patterns become subgraphs of one chart;
+ * node ids are generated (`p0s1`), state names are labels, so any name is safe.
+ */
+export function renderMermaid(patterns: readonly NamedNfa[]): string {
+  const out: string[] = [];
+  if (patterns.length === 1) out.push("---", `title: ${JSON.stringify(caption(patterns[0]))}`, "---");
+  out.push("flowchart LR");
+  const byKind: Record<"stop" | "pending" | "final" | "start", string[]> = {
+    stop: [],
+    pending: [],
+    final: [],
+    start: [],
+  };
+  patterns.forEach((p, pi) => {
+    const indent = patterns.length > 1 ? "    " : "  ";
+    if (patterns.length > 1) out.push(`  subgraph p${pi}["${mermaidText(caption(p))}"]`);
+    const ids = new Map<string, string>();
+    p.nfa.states.forEach((s, si) => {
+      ids.set(s.name, `p${pi}s${si}`);
+    });
+    const idOf = (name: string): string => {
+      let id = ids.get(name);
+      if (id === undefined) {
+        // An edge to a state the description does not list: draw it plainly.
+        id = `p${pi}x${ids.size}`;
+        ids.set(name, id);
+        out.push(`${indent}${id}(("${mermaidText(name)}"))`);
+      }
+      return id;
+    };
+    for (const s of p.nfa.states) {
+      const [open, close] = MERMAID_SHAPE[s.kind] ?? MERMAID_SHAPE.normal;
+      const id = idOf(s.name);
+      out.push(`${indent}${id}${open}"${mermaidText(stateLabel(s))}"${close}`);
+      if (s.kind in byKind) byKind[s.kind as keyof typeof byKind].push(id);
+    }
+    for (const s of p.nfa.states) {
+      for (const e of s.edges) {
+        const arrow = MERMAID_ARROW[e.action] ?? MERMAID_ARROW.take;
+        out.push(`${indent}${idOf(s.name)} ${arrow}|"${mermaidText(edgeLabel(e))}"| ${idOf(e.target)}`);
+      }
+    }
+    if (patterns.length > 1) out.push("  end");
+  });
+  out.push("  classDef start stroke-width:3px;");
+  out.push("  classDef final stroke-width:3px;");
+  out.push("  classDef stop fill:#fdecea,stroke:#c0392b,color:#c0392b;");
+  out.push("  classDef pending stroke-dasharray: 5 5;");
+  for (const [kind, ids] of Object.entries(byKind)) {
+    if (ids.length) out.push(`  class ${ids.join(",")} ${kind};`);
+  }
+  return `${out.join("\n")}\n`;
+}
+
+// ---- Text fallback -----------------------------------------------------------
+
+/**
+ * A text listing from the description, used only when the compiler gives no dump of
+ * its own (`cep explain` prefers the compiler's stable dump).
+ */
+export function renderNfaText(p: NamedNfa): string {
+  const out = [caption(p)];
+  for (const s of p.nfa.states) {
+    const tags = [
+      s.kind === "normal" ? "" : s.kind,
+      typeof s.window === "number" ? `within ${formatMs(s.window)}` : "",
+    ];
+    const tagText = tags.filter(Boolean).join(", ");
+    out.push(`  ${s.name}${tagText ? ` [${tagText}]` : ""}`);
+    for (const e of s.edges) {
+      out.push(`    ${e.action.padEnd(7)} -> ${e.target}${e.condition ? `  when ${e.condition}` : ""}`);
+    }
+  }
+  return `${out.join("\n")}\n`;
+}

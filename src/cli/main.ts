@@ -1,0 +1,27 @@
+/**
+ * Entry point of `bin/cep.js`: the real library and the real process around
+ * {@link runCli}.
+ *
+ * ```sh
+ * cep run login.pattern --input events.ndjson --out-of-orderness 5s
+ * ```
+ */
+import { CompileError, compile, Engine, renderDiagnostic } from "../index.js";
+import type { CliEnv } from "./api.js";
+import { runCli } from "./cli.js";
+
+/** Runs `cep` with `argv` (without `node` and the script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const env: CliEnv = {
+    api: { compile, Engine, CompileError, renderDiagnostic },
+    // Lazy: touching process.stdin creates a handle, which only `cep run` from stdin needs.
+    stdin: { [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator]() },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stderrIsTTY: process.stderr.isTTY === true,
+    env: process.env,
+    wallClock: Date.now,
+    monotonic: () => performance.now(),
+  };
+  return runCli(argv, env);
+}

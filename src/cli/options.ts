@@ -1,0 +1,137 @@
+/**
+ * The options of `cep run` (cli.md), defined once: `cep run` parses them from argv and
+ * `cep test` from a scenario's `.args` file, with the same commander definitions.
+ */
+import { resolve } from "node:path";
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { UsageError } from "./api.js";
+import { parseDurationArg } from "./duration.js";
+import type { RunSettings } from "./run.js";
+
+/** `cep run` options after validation. */
+export interface RunOptions extends RunSettings {
+  input: string;
+  /** `--format`, or from the input's extension; stdin: ndjson. */
+  format: "ndjson" | "csv";
+  output: string;
+  late: string | null;
+  errors: string | null;
+  quiet: boolean;
+}
+
+/** What commander hands over (before validation). */
+interface RawRunOptions {
+  input: string;
+  format?: "ndjson" | "csv";
+  output: string;
+  pattern: string[];
+  typeField: string;
+  timeField: string;
+  outOfOrderness: number;
+  processingTime?: boolean;
+  clock?: number;
+  watermarksOnly?: boolean;
+  late?: string;
+  errors?: string;
+  checkpoint?: string;
+  checkpointEvery?: string;
+  quiet?: boolean;
+}
+
+function durationOption(value: string): number {
+  try {
+    return parseDurationArg(value, { allowZero: true });
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+function clockOption(value: string): number {
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError("expected an integer number of epoch milliseconds");
+  }
+  return n;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function nonEmpty(value: string): string {
+  if (value.length === 0) throw new InvalidArgumentError("must not be empty");
+  return value;
+}
+
+/** Adds the `cep run` options to `cmd`. */
+export function addRunOptions(cmd: Command): Command {
+  return cmd
+    .option("--input <file>", "events: NDJSON or CSV file, or - for stdin", "-")
+    .addOption(
+      new Option("--format <format>", "input format (default: by extension; stdin: ndjson)").choices([
+        "ndjson",
+        "csv",
+      ]),
+    )
+    .option("--output <file>", "records, one JSON line each, or - for stdout", "-")
+    .option("--pattern <name>", "run only this pattern (repeatable)", collect, [] as string[])
+    .option("--type-field <field>", "field holding the event type", nonEmpty, "type")
+    .option("--time-field <field>", "field holding the event time", nonEmpty, "ts")
+    .option(
+      "--out-of-orderness <duration>",
+      "how late an event may arrive and still be matched (5s, 2 minutes, PT1M, ms)",
+      durationOption,
+      0,
+    )
+    .option("--processing-time", "arrival order and wall-clock time")
+    .option("--clock <ms>", "with --processing-time: start the clock there, +1 ms per record", clockOption)
+    .option("--watermarks-only", "time advances only through $watermark records")
+    .option("--late <file>", "late events (default: the error output)")
+    .option("--errors <file>", "bad input lines (default: stderr)")
+    .option("--checkpoint <file>", "keep engine state there (not yet supported)")
+    .option("--checkpoint-every <n>", "events between checkpoints (not yet supported)")
+    .option("--quiet", "no progress and no summary on stderr");
+}
+
+/** Validates commander's values; throws {@link UsageError} (exit 2). */
+export function resolveRunOptions(opts: Record<string, unknown>): RunOptions {
+  const raw = opts as unknown as RawRunOptions;
+  if (raw.checkpoint !== undefined || raw.checkpointEvery !== undefined) {
+    throw new UsageError("--checkpoint and --checkpoint-every are not yet supported");
+  }
+  if (raw.clock !== undefined && !raw.processingTime) {
+    throw new UsageError("--clock needs --processing-time");
+  }
+  if (raw.processingTime && raw.watermarksOnly) {
+    throw new UsageError("--processing-time and --watermarks-only exclude each other");
+  }
+  const options: RunOptions = {
+    input: raw.input,
+    format: raw.format ?? (raw.input !== "-" && /\.csv$/i.test(raw.input) ? "csv" : "ndjson"),
+    output: raw.output,
+    late: raw.late ?? null,
+    errors: raw.errors ?? null,
+    quiet: raw.quiet ?? false,
+    patterns: raw.pattern,
+    typeField: raw.typeField,
+    timeField: raw.timeField,
+    outOfOrderness: raw.outOfOrderness,
+    processingTime: raw.processingTime ?? false,
+    clock: raw.clock ?? null,
+    watermarksOnly: raw.watermarksOnly ?? false,
+  };
+  // Writing over the input would truncate it before it is read.
+  if (options.input !== "-") {
+    const input = resolve(options.input);
+    for (const [flag, path] of [
+      ["--output", options.output],
+      ["--errors", options.errors],
+      ["--late", options.late],
+    ] as const) {
+      if (path !== null && path !== "-" && resolve(path) === input) {
+        throw new UsageError(`${flag} ${path} is the input file`);
+      }
+    }
+  }
+  return options;
+}

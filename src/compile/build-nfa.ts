@@ -1,0 +1,463 @@
+/**
+ * Stage chain → NFA: a faithful port of Flink CEP's `NFACompiler.NFAFactoryCompiler`
+ * (flink-semantics.md §1–§6, §9b). States are built backwards from the Final state;
+ * each construct has a small builder. Keeping Flink's structure (including its copies
+ * for transitive NOTs and greedy `until`) is what makes the matching rules identical.
+ *
+ *   a followed by b+ followed by c       Start(a) -take-> b -take-> b:0 (loop) -proceed-> c -take-> $endState$
+ *                                                         b:0 -ignore-> b:1 (ignore state, no proceed)
+ */
+import { and, not, TRUE } from "./conditions.js";
+import type { CompiledNfa, Cond, EdgeAction, NfaState, StateKind } from "./nfa.js";
+import type { Stage, Strategy } from "./stages.js";
+
+const END = "$endState$";
+
+interface BEdge {
+  action: EdgeAction;
+  target: BState;
+  cond: Cond;
+}
+
+/** A state under construction (mutable until `freeze`). */
+class BState {
+  readonly edges: BEdge[] = [];
+  constructor(
+    readonly name: string,
+    public kind: StateKind,
+    readonly variable: number,
+    readonly window: number | null,
+  ) {}
+  addTake(target: BState, c: Cond): void {
+    this.edges.push({ action: "take", target, cond: c });
+  }
+  addIgnore(target: BState, c: Cond): void {
+    this.edges.push({ action: "ignore", target, cond: c });
+  }
+  addProceed(target: BState, c: Cond): void {
+    this.edges.push({ action: "proceed", target, cond: c });
+  }
+}
+
+/** Compiles a stage chain (given by its last stage) with a pattern-level window. */
+export function buildNfa(last: Stage, patternWindow: number | null): CompiledNfa {
+  const b = new Builder(last);
+  const start = b.compile();
+  return freeze(b.states, start, patternWindow);
+}
+
+class Builder {
+  readonly states: BState[] = [];
+  private readonly used = new Set<string>();
+  private readonly stopStates = new Map<string, BState>();
+  private readonly originalStateMap = new Map<string, BState>();
+  private readonly firstOfLoop = new Map<Stage, boolean>();
+  private currentGroup: Stage | null = null;
+  private current: Stage;
+  private following: Stage | null = null;
+
+  constructor(last: Stage) {
+    this.current = last;
+  }
+
+  compile(): BState {
+    let sink = this.createState(END, "final", -1, null);
+    sink = this.createMiddleStates(sink);
+    const start = this.convertPattern(sink);
+    start.kind = "start";
+    return start;
+  }
+
+  // --- naming and state creation (Flink NFAStateNameHandler, createState) ---
+
+  private uniqueName(base: string): string {
+    let candidate = base;
+    let counter = 0;
+    while (this.used.has(candidate)) candidate = `${base}:${counter++}`;
+    this.used.add(candidate);
+    return candidate;
+  }
+
+  private createState(name: string, kind: StateKind, variable: number, window: number | null): BState {
+    const s = new BState(this.uniqueName(name), kind, variable, window);
+    this.states.push(s);
+    return s;
+  }
+
+  /** A state of the current stage; TAKE states of singletons carry the term-level window. */
+  private stageState(kind: StateKind, isTake: boolean): BState {
+    const p = this.current;
+    const window = isTake && p.times === null ? p.window : null;
+    return this.createState(p.name, kind, p.variable, window);
+  }
+
+  private createStopState(c: Cond, name: string): BState {
+    let stop = this.stopStates.get(name);
+    if (!stop) {
+      stop = this.createState(name, "stop", -1, null);
+      stop.addTake(stop, c);
+      this.stopStates.set(name, stop);
+    }
+    return stop;
+  }
+
+  // --- the chain ---
+
+  /**
+   * Every stage but the first, last to first. A trailing `not followed by` becomes a
+   * Pending state; `not next` an epsilon state into Stop; other NOTs become edges.
+   */
+  private createMiddleStates(sink: BState): BState {
+    let lastSink = sink;
+    while (this.current.previous !== null) {
+      const p = this.current;
+      if (p.outer === "NOT_FOLLOW") {
+        if (lastSink.kind === "final") {
+          //  pending -proceed(c)-> stop;  pending -ignore(not c)-> pending
+          const pending = this.stageState("pending", true);
+          const c = this.getTakeCondition(p);
+          const stop = this.createStopState(c, p.name);
+          pending.addProceed(stop, c);
+          pending.addIgnore(pending, not(c));
+          lastSink = pending;
+        }
+      } else if (p.outer === "NOT_NEXT") {
+        //  notNext -proceed(not c)-> next (or -ignore(not c)-> final);  -proceed(c)-> stop
+        const notNext = this.stageState("normal", true);
+        const c = this.getTakeCondition(p);
+        const stop = this.createStopState(c, p.name);
+        if (lastSink.kind === "final") notNext.addIgnore(lastSink, not(c));
+        else notNext.addProceed(lastSink, not(c));
+        notNext.addProceed(stop, c);
+        lastSink = notNext;
+      } else {
+        lastSink = this.convertPattern(lastSink);
+      }
+      this.following = this.current;
+      this.current = this.current.previous as Stage;
+    }
+    return lastSink;
+  }
+
+  private convertPattern(sink: BState): BState {
+    const p = this.current;
+    let lastSink: BState;
+    if (p.looping) {
+      this.setFirstOfLoop(false);
+      const s = this.copyWithoutTransitiveNots(sink);
+      const looping = this.createLooping(s);
+      this.setFirstOfLoop(true);
+      lastSink = this.createTimesState(looping, sink, p.times!);
+    } else if (p.times !== null) {
+      lastSink = this.createTimesState(sink, sink, p.times);
+    } else {
+      lastSink = this.createSingletonState(
+        sink,
+        sink,
+        this.getTakeCondition(p),
+        this.getIgnoreCondition(p),
+        p.optional,
+      );
+    }
+    this.addStopStates(lastSink);
+    return lastSink;
+  }
+
+  /** NOT conditions active before the current stage: NOTs reached back over optional stages. */
+  private currentNotConditions(): [Cond, string][] {
+    const out: [Cond, string][] = [];
+    let prev: Stage = this.current;
+    while (prev.previous !== null && (prev.previous.optional || prev.previous.outer === "NOT_FOLLOW")) {
+      prev = prev.previous;
+      if (prev.outer === "NOT_FOLLOW") out.push([this.getTakeCondition(prev), prev.name]);
+    }
+    return out;
+  }
+
+  private addStopStates(state: BState): void {
+    for (const [c, name] of this.currentNotConditions()) state.addProceed(this.createStopState(c, name), c);
+  }
+
+  private addStopStateToLooping(state: BState): void {
+    const f = this.following;
+    if (f !== null && f.outer === "NOT_FOLLOW") {
+      const c = this.getTakeCondition(f);
+      state.addProceed(this.createStopState(c, f.name), c);
+    }
+  }
+
+  /**
+   * Taking an event in an optional stage discharges the NOTs before it: the TAKE goes to
+   * a copy of the sink without their Stop edges (`a not followed by b followed by any c? …`).
+   */
+  private copyWithoutTransitiveNots(sink: BState): BState {
+    const nots = this.currentNotConditions();
+    if (nots.length === 0 || !this.current.optional) return sink;
+    const copy = this.createState(sink.name, sink.kind, sink.variable, null);
+    for (const e of sink.edges) {
+      if (e.action === "proceed") {
+        let target = e.target;
+        let remove = false;
+        if (target.kind === "stop") {
+          for (const [, name] of nots) if (target.name === name) remove = true;
+        } else {
+          target = this.copyWithoutTransitiveNots(e.target);
+        }
+        if (!remove) copy.edges.push({ action: e.action, target, cond: e.cond });
+      } else {
+        copy.edges.push({ action: e.action, target: e.target === sink ? copy : e.target, cond: e.cond });
+      }
+    }
+    return copy;
+  }
+
+  private copy(state: BState): BState {
+    const base = state.name.split(":")[0];
+    const c = this.createState(base, state.kind, state.variable, null);
+    for (const e of state.edges) c.edges.push({ action: e.action, target: e.target === state ? c : e.target, cond: e.cond });
+    return c;
+  }
+
+  /**
+   * `{from,to}` (and the first `from` elements of a loop): a chain of singleton states.
+   *
+   *   first -take-> 2 -take-> … from -take-> (from+1)? … to? -take-> sink
+   *   (optional elements proceed to `proceedState`)
+   */
+  private createTimesState(sink: BState, proceedState: BState, times: { from: number; to: number }): BState {
+    const p = this.current;
+    let lastSink = sink;
+    this.setFirstOfLoop(false);
+    const until = p.until;
+    const innerIgnore = extendWithUntil(this.getInnerIgnoreCondition(p), until, false);
+    const take = extendWithUntil(this.getTakeCondition(p), until, true)!;
+    if (p.greedy && times.from !== times.to) {
+      if (until !== null) this.originalStateMap.set(sink.name, this.copy(sink));
+      updateWithGreedyCondition(sink, take);
+    }
+    for (let i = times.from; i < times.to; i++) {
+      lastSink = this.createSingletonState(lastSink, proceedState, take, innerIgnore, true);
+      this.addStopStateToLooping(lastSink);
+    }
+    for (let i = 0; i < times.from - 1; i++) {
+      lastSink = this.createSingletonState(lastSink, null, take, innerIgnore, false);
+      this.addStopStateToLooping(lastSink);
+    }
+    this.setFirstOfLoop(true);
+    return this.createSingletonState(lastSink, proceedState, take, this.getIgnoreCondition(p), p.optional);
+  }
+
+  /**
+   * One element:  s -take(c)-> sink;  s -proceed-> next (if optional);
+   * s -ignore-> s, or -ignore-> ignoreState (optional) which can only take or ignore.
+   */
+  private createSingletonState(
+    sink: BState,
+    proceedState: BState | null,
+    take: Cond,
+    ignore: Cond | null,
+    isOptional: boolean,
+  ): BState {
+    const p = this.current;
+    if (p.group !== null) return this.createGroupPatternState(p, sink, proceedState, isOptional);
+    const s = this.stageState("normal", true);
+    const target = this.copyWithoutTransitiveNots(sink);
+    s.addTake(target, take);
+    const proceed = this.getTrueFunction();
+    if (isOptional && proceedState !== null) {
+      if (p.greedy) {
+        const until = p.until;
+        if (until !== null) {
+          const orig = this.originalStateMap.get(proceedState.name);
+          if (orig) s.addProceed(orig, and(proceed, until));
+        }
+        s.addProceed(proceedState, until !== null ? and(proceed, not(until)) : proceed);
+      } else {
+        s.addProceed(proceedState, proceed);
+      }
+    }
+    if (ignore !== null) {
+      let ignoreState: BState;
+      if (isOptional || this.isHeadOfOptionalGroupPattern(p)) {
+        ignoreState = this.stageState("normal", false);
+        ignoreState.addTake(target, take);
+        ignoreState.addIgnore(ignoreState, ignore);
+        this.addStopStates(ignoreState);
+      } else {
+        ignoreState = s;
+      }
+      s.addIgnore(ignoreState, ignore);
+    }
+    return s;
+  }
+
+  /** A group: its inner chain compiled in place, ending in `sink`. */
+  private createGroupPatternState(
+    group: Stage,
+    sink: BState,
+    proceedState: BState | null,
+    isOptional: boolean,
+  ): BState {
+    const proceed = this.getTrueFunction();
+    const saved = [this.current, this.following, this.currentGroup] as const;
+    this.currentGroup = group;
+    this.current = group.group!;
+    let lastSink = this.createMiddleStates(sink);
+    lastSink = this.convertPattern(lastSink);
+    if (isOptional && proceedState !== null) lastSink.addProceed(proceedState, proceed);
+    [this.current, this.following, this.currentGroup] = saved;
+    return lastSink;
+  }
+
+  /** A looping group: a dummy state after the last inner stage proceeds back to the head. */
+  private createLoopingGroupPatternState(group: Stage, sink: BState): BState {
+    const proceed = this.getTrueFunction();
+    const saved = [this.current, this.following, this.currentGroup] as const;
+    const dummy = this.stageState("normal", true);
+    this.currentGroup = group;
+    this.current = group.group!;
+    let lastSink = this.createMiddleStates(dummy);
+    lastSink = this.convertPattern(lastSink);
+    lastSink.addProceed(sink, proceed);
+    dummy.addProceed(lastSink, proceed);
+    [this.current, this.following, this.currentGroup] = saved;
+    return lastSink;
+  }
+
+  /**
+   * The looping state:  loop -proceed-> sink;  loop -take-> loop;
+   * loop -ignore-> ignoreState (take back into the loop, or ignore; no proceed).
+   */
+  private createLooping(sink: BState): BState {
+    const p = this.current;
+    if (p.group !== null) return this.createLoopingGroupPatternState(p, sink);
+    const until = p.until;
+    const ignore = extendWithUntil(this.getInnerIgnoreCondition(p), until, false);
+    const take = extendWithUntil(this.getTakeCondition(p), until, true)!;
+    const proceed = this.getTrueFunction();
+    const looping = this.stageState("normal", true);
+    if (p.greedy) {
+      if (until !== null) {
+        const sinkCopy = this.copy(sink);
+        looping.addProceed(sinkCopy, and(proceed, until));
+        this.originalStateMap.set(sink.name, sinkCopy);
+      }
+      looping.addProceed(sink, until !== null ? and(proceed, not(until)) : proceed);
+      updateWithGreedyCondition(sink, this.getTakeCondition(p));
+    } else {
+      looping.addProceed(sink, proceed);
+    }
+    looping.addTake(looping, take);
+    this.addStopStateToLooping(looping);
+    if (ignore !== null) {
+      const ignoreState = this.stageState("normal", false);
+      ignoreState.addTake(looping, take);
+      ignoreState.addIgnore(ignoreState, ignore);
+      looping.addIgnore(ignoreState, ignore);
+      this.addStopStateToLooping(ignoreState);
+    }
+    return looping;
+  }
+
+  // --- conditions (Flink getTakeCondition / getIgnoreCondition / getInnerIgnoreCondition) ---
+
+  private setFirstOfLoop(first: boolean): void {
+    if (this.current.group !== null) this.firstOfLoop.set(this.current, first);
+  }
+
+  private isCurrentGroupFirstOfLoop(): boolean {
+    return this.currentGroup === null ? true : (this.firstOfLoop.get(this.currentGroup) ?? true);
+  }
+
+  private headOfGroup(p: Stage): boolean {
+    return this.currentGroup !== null && p.previous === null;
+  }
+
+  private isHeadOfOptionalGroupPattern(p: Stage): boolean {
+    return this.headOfGroup(p) && this.isCurrentGroupFirstOfLoop() && this.currentGroup!.optional;
+  }
+
+  private groupUntil(): Cond | null {
+    return this.currentGroup?.until ?? null;
+  }
+
+  private getTakeCondition(p: Stage): Cond {
+    const u = this.groupUntil();
+    return u !== null ? extendWithUntil(p.condition, u, true)! : p.condition;
+  }
+
+  private getTrueFunction(): Cond {
+    const u = this.groupUntil();
+    return u !== null ? extendWithUntil(TRUE, u, true)! : TRUE;
+  }
+
+  private getIgnoreCondition(p: Stage): Cond | null {
+    let strategy: Strategy = p.outer;
+    if (this.headOfGroup(p)) {
+      strategy = this.isCurrentGroupFirstOfLoop() ? this.currentGroup!.outer : this.currentGroup!.inner;
+    }
+    return this.withGroupUntil(ignoreFor(strategy, p));
+  }
+
+  private getInnerIgnoreCondition(p: Stage): Cond | null {
+    let strategy: Strategy = p.inner;
+    if (this.headOfGroup(p)) strategy = this.currentGroup!.inner;
+    return this.withGroupUntil(ignoreFor(strategy, p));
+  }
+
+  private withGroupUntil(c: Cond | null): Cond | null {
+    const u = this.groupUntil();
+    return u !== null ? extendWithUntil(c, u, false) : c;
+  }
+}
+
+function ignoreFor(strategy: Strategy, p: Stage): Cond | null {
+  switch (strategy) {
+    case "SKIP_TILL_NEXT":
+      return not(p.condition);
+    case "SKIP_TILL_ANY":
+      return TRUE;
+    default:
+      return null;
+  }
+}
+
+/** Flink `extendWithUntilCondition`: `not until and c`; a take without condition becomes `not until`. */
+function extendWithUntil(c: Cond | null, until: Cond | null, isTake: boolean): Cond | null {
+  if (until !== null && c !== null) return and(not(until), c);
+  if (until !== null && isTake) return not(until);
+  return c;
+}
+
+/** Greedy: every edge of the next stage's first state also requires `not loopTake`. */
+function updateWithGreedyCondition(state: BState, take: Cond): void {
+  for (const e of state.edges) e.cond = and(e.cond, not(take));
+}
+
+function freeze(states: BState[], start: BState, window: number | null): CompiledNfa {
+  // Order states for display: Start first, then reachable states depth-first, edges in order.
+  const order: BState[] = [];
+  const seen = new Set<BState>();
+  const visit = (s: BState) => {
+    if (seen.has(s)) return;
+    seen.add(s);
+    order.push(s);
+    for (const e of s.edges) visit(e.target);
+  };
+  visit(start);
+  const index = new Map<BState, number>(order.map((s, i) => [s, i]));
+  const out: NfaState[] = order.map((s, id) =>
+    Object.freeze({
+      id,
+      name: s.name,
+      kind: s.kind,
+      variable: s.variable,
+      window: s.window,
+      edges: Object.freeze(
+        s.edges.map((e) => Object.freeze({ action: e.action, target: index.get(e.target)!, cond: e.cond })),
+      ),
+    }),
+  );
+  void states;
+  return Object.freeze({ states: Object.freeze(out), start: 0, window });
+}

@@ -1,0 +1,32 @@
+/**
+ * A tiny algebra over edge conditions (Flink's `RichAndCondition`, `RichNotCondition`,
+ * `BooleanConditions.trueFunction()`), each carrying its source form for dumps.
+ */
+import type { Cond, MatchContext } from "./nfa.js";
+
+/** The constant `true`. */
+export const TRUE: Cond = Object.freeze({ test: () => true, src: "true", isTrue: true });
+
+/** A condition from a test function and its source form. */
+export function cond(test: (ctx: MatchContext) => boolean, src: string): Cond {
+  return Object.freeze({ test, src, isTrue: false });
+}
+
+function wrap(src: string): string {
+  return /^[\w."$:]+( == "[^"]*")?$/.test(src) || src.startsWith("(") ? src : `(${src})`;
+}
+
+/** `not c` (short-circuit, as Flink's `RichNotCondition`). */
+export function not(c: Cond): Cond {
+  const t = c.test;
+  return cond((ctx) => !t(ctx), c.isTrue ? "false" : `not ${wrap(c.src)}`);
+}
+
+/** `a and b`, evaluated left to right with short-circuit (Flink `RichAndCondition`). */
+export function and(a: Cond, b: Cond): Cond {
+  if (a.isTrue) return b;
+  if (b.isTrue) return a;
+  const ta = a.test;
+  const tb = b.test;
+  return cond((ctx) => ta(ctx) && tb(ctx), `${wrap(a.src)} and ${wrap(b.src)}`);
+}

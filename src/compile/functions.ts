@@ -1,0 +1,240 @@
+/**
+ * The value operations of the expression language (language.md §3.4), written so they
+ * cannot throw: every input of a wrong type gives `null`, every result is a JSON-like
+ * value or `null` (never `undefined`).
+ */
+import { RE2JS } from "re2js";
+import type { CompiledExpr, EvalContext } from "./eval-context.js";
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * Own field `name` of a plain object; `null` for anything else. Never walks the
+ * prototype chain, so `constructor` or `__proto__` read data or `null`, never a function.
+ */
+export function readField(obj: unknown, name: string): unknown {
+  if (typeof obj !== "object" || obj === null || Array.isArray(obj) || !hasOwn.call(obj, name)) return null;
+  const v = (obj as Record<string, unknown>)[name];
+  return v === undefined ? null : v;
+}
+
+/** `arr[i]`: 0-based; negative, fractional, out of range or not an array → `null`. */
+export function readIndex(arr: unknown, i: unknown): unknown {
+  if (!Array.isArray(arr) || typeof i !== "number" || !Number.isInteger(i) || i < 0 || i >= arr.length)
+    return null;
+  const v = arr[i];
+  return v === undefined ? null : v;
+}
+
+/** The last element of a list of events, or `null`. */
+export function lastOf(list: readonly unknown[]): unknown {
+  const n = list.length;
+  return n === 0 ? null : (list[n - 1] ?? null);
+}
+
+/** `==`: `null` unless both are numbers, both strings or both booleans. */
+export function eq(a: unknown, b: unknown): boolean | null {
+  const t = typeof a;
+  if (t !== typeof b || (t !== "number" && t !== "string" && t !== "boolean")) return null;
+  return a === b;
+}
+
+/** True when `<` and friends apply: two numbers or two strings (UTF-16 order). */
+export function comparable(a: unknown, b: unknown): boolean {
+  const t = typeof a;
+  return (t === "number" || t === "string") && t === typeof b;
+}
+
+/** SQL three-valued `and`; a non-boolean counts as `null`. */
+export function and3(a: unknown, b: unknown): boolean | null {
+  if (a === false || b === false) return false;
+  return a === true && b === true ? true : null;
+}
+
+/** SQL three-valued `or`; a non-boolean counts as `null`. */
+export function or3(a: unknown, b: unknown): boolean | null {
+  if (a === true || b === true) return true;
+  return a === false && b === false ? false : null;
+}
+
+/** SQL three-valued `not`. */
+export function not3(a: unknown): boolean | null {
+  return a === true ? false : a === false ? true : null;
+}
+
+/** `x in list`: true if some `x == e`; `null` if `x` is `null` or `list` is not an array; else false. */
+export function inList(x: unknown, list: unknown): boolean | null {
+  if (!Array.isArray(list)) return null;
+  if (x === null) return null;
+  for (let i = 0; i < list.length; i++) if (eq(x, list[i]) === true) return true;
+  return false;
+}
+
+/** A finite number, else `null` (arithmetic results, §3.4). */
+export function finite(n: number): number | null {
+  return Number.isFinite(n) ? n : null;
+}
+
+/** `-0` → `0`, so results print as JSON would. */
+function unsigned0(n: number): number {
+  return n === 0 ? 0 : n;
+}
+
+/** Rounds half away from zero (`round(-2.5)` = -3). */
+export function roundHalfAwayFromZero(x: number): number {
+  return unsigned0(x < 0 ? -Math.round(-x) : Math.round(x));
+}
+
+type Builder = (args: readonly CompiledExpr[]) => CompiledExpr;
+
+function numeric(f: (x: number) => number): Builder {
+  return ([a]) =>
+    (ctx) => {
+      const x = a(ctx);
+      return typeof x === "number" ? finite(f(x)) : null;
+    };
+}
+
+function stringOp(f: (s: string) => unknown): Builder {
+  return ([a]) =>
+    (ctx) => {
+      const s = a(ctx);
+      return typeof s === "string" ? f(s) : null;
+    };
+}
+
+function stringPair(f: (s: string, t: string) => boolean): Builder {
+  return ([a, b]) =>
+    (ctx) => {
+      const s = a(ctx);
+      if (typeof s !== "string") return null;
+      const t = b(ctx);
+      return typeof t === "string" ? f(s, t) : null;
+    };
+}
+
+/**
+ * Ordinary functions over compiled arguments (arity is checked before compiling;
+ * a missing argument reads as `null`). `matches` is built by {@link matchesBuilder}.
+ */
+export const SCALAR_FUNCTIONS: ReadonlyMap<string, Builder> = new Map<string, Builder>([
+  ["abs", numeric((x) => unsigned0(Math.abs(x)))],
+  ["round", numeric(roundHalfAwayFromZero)],
+  ["floor", numeric((x) => unsigned0(Math.floor(x)))],
+  ["ceil", numeric((x) => unsigned0(Math.ceil(x)))],
+  ["lower", stringOp((s) => s.toLowerCase())],
+  ["upper", stringOp((s) => s.toUpperCase())],
+  [
+    "len",
+    ([a]) =>
+      (ctx) => {
+        const x = a(ctx);
+        return typeof x === "string" || Array.isArray(x) ? x.length : null;
+      },
+  ],
+  ["contains", stringPair((s, t) => s.includes(t))],
+  ["startsWith", stringPair((s, t) => s.startsWith(t))],
+  ["endsWith", stringPair((s, t) => s.endsWith(t))],
+  [
+    "coalesce",
+    ([a, b]) =>
+      (ctx) => {
+        const x = a(ctx);
+        return x !== null ? x : b(ctx);
+      },
+  ],
+  [
+    "if",
+    ([c, a, b]) =>
+      (ctx) =>
+        c(ctx) === true ? a(ctx) : b(ctx),
+  ],
+]);
+
+/** Compiles an RE2 regex once; null when it is not valid RE2 (the checker reports that). */
+export function compileRegex(source: string): RE2JS | null {
+  try {
+    return RE2JS.compile(source);
+  } catch {
+    return null;
+  }
+}
+
+/** `matches(s, "re")`: an unanchored search; `null` when `s` is not a string. */
+export function matchesBuilder(subject: CompiledExpr, re: RE2JS | null): CompiledExpr {
+  if (re === null) return () => null;
+  return (ctx) => {
+    const s = subject(ctx);
+    return typeof s === "string" ? re.test(s) : null;
+  };
+}
+
+/** Reads a value out of one taken event (the path after the variable in `sum(v.a.b)`). */
+export type EventPath = (event: unknown, ctx: EvalContext) => unknown;
+
+/** Aggregates over the taken events of variable `v`, reading `path` from each (§3.4). */
+export const AGGREGATES: ReadonlyMap<string, (v: number, path: EventPath | null) => CompiledExpr> = new Map([
+  [
+    "count",
+    (v: number, path: EventPath | null): CompiledExpr => {
+      if (path === null) return (ctx) => ctx.taken(v).length;
+      return (ctx) => {
+        const evs = ctx.taken(v);
+        let n = 0;
+        for (let i = 0; i < evs.length; i++) if (typeof path(evs[i], ctx) === "number") n++;
+        return n;
+      };
+    },
+  ],
+  [
+    "sum",
+    (v: number, path: EventPath | null): CompiledExpr => {
+      const get = path ?? ((e: unknown) => e);
+      return (ctx) => {
+        const evs = ctx.taken(v);
+        let s = 0;
+        for (let i = 0; i < evs.length; i++) {
+          const x = get(evs[i], ctx);
+          if (typeof x === "number") s += x;
+        }
+        return finite(s);
+      };
+    },
+  ],
+  [
+    "avg",
+    (v: number, path: EventPath | null): CompiledExpr => {
+      const get = path ?? ((e: unknown) => e);
+      return (ctx) => {
+        const evs = ctx.taken(v);
+        let s = 0;
+        let n = 0;
+        for (let i = 0; i < evs.length; i++) {
+          const x = get(evs[i], ctx);
+          if (typeof x === "number") {
+            s += x;
+            n++;
+          }
+        }
+        return n === 0 ? null : finite(s / n);
+      };
+    },
+  ],
+  ["min", extreme(-1)],
+  ["max", extreme(1)],
+]);
+
+function extreme(sign: 1 | -1): (v: number, path: EventPath | null) => CompiledExpr {
+  return (v, path) => {
+    const get = path ?? ((e: unknown) => e);
+    return (ctx) => {
+      const evs = ctx.taken(v);
+      let best: number | null = null;
+      for (let i = 0; i < evs.length; i++) {
+        const x = get(evs[i], ctx);
+        if (typeof x === "number" && (best === null || (sign > 0 ? x > best : x < best))) best = x;
+      }
+      return best;
+    };
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * The compiled model: everything the runtime needs about a pattern, as plain data and
+ * functions. The runtime never sees the AST or the source text.
+ */
+import type { SkipStrategyName } from "../lang/ast.js";
+import type { Diagnostic } from "../lang/diagnostics.js";
+import type { EvalContext } from "./eval-context.js";
+import type { CompiledNfa } from "./nfa.js";
+
+/** A variable of a pattern (term order, depth-first through groups). */
+export interface VariableModel {
+  readonly name: string;
+  /** Negated variables (`not next X`) take no events and never appear in output. */
+  readonly negated: boolean;
+}
+
+/** The after-match skip strategy with its target variable index (-1 when none). */
+export interface SkipModel {
+  readonly strategy: SkipStrategyName;
+  readonly target: number;
+  /** The target's name, for display. */
+  readonly targetName: string | null;
+}
+
+/** An `emit { … }` projection compiled to a function of the finished record. */
+export type EmitFn = (ctx: EvalContext) => Record<string, unknown>;
+
+/** One compiled pattern. */
+export interface CompiledPattern {
+  readonly name: string;
+  /** The file it came from, as given to `compile`. */
+  readonly file: string;
+  /** Position among all compiled patterns (file order, then files in the order given). */
+  readonly order: number;
+  readonly nfa: CompiledNfa;
+  /** `key by` paths, each a list of field names; empty = one global partition. */
+  readonly keyPaths: readonly (readonly string[])[];
+  /** The key paths as written (`order.customer.id`), for messages. */
+  readonly keyPathText: readonly string[];
+  readonly variables: readonly VariableModel[];
+  readonly skip: SkipModel;
+  /** The match projection, or null (records then carry only `events`). */
+  readonly emit: EmitFn | null;
+  /** Whether partial matches that expire are reported (`on timeout`). */
+  readonly reportTimeouts: boolean;
+  /** The `on timeout emit { … }` projection, or null. */
+  readonly timeoutEmit: EmitFn | null;
+  /** Term-level windows, for summaries: variable name → ms. */
+  readonly termWindows: readonly { readonly variable: string; readonly ms: number }[];
+  /** A stable, readable text dump of the NFA (what `cep explain` prints). */
+  explain(): string;
+}
+
+/** The result of {@link compile}: patterns ready to run, and the warnings found. */
+export interface Program {
+  readonly patterns: readonly CompiledPattern[];
+  /** Warnings (errors throw a `CompileError` instead). */
+  readonly warnings: readonly Diagnostic[];
+  /** The sources, by file name, so callers can render warnings with a code frame. */
+  readonly sources: ReadonlyMap<string, string>;
+}

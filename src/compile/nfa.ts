@@ -1,0 +1,60 @@
+/**
+ * The compiled NFA: plain, immutable data the runtime walks. Mirrors Flink CEP's
+ * `State` / `StateTransition` (flink-semantics.md §1): states with ordered TAKE /
+ * IGNORE / PROCEED edges; Start, Final, Stop and Pending states.
+ */
+import type { EvalContext } from "./eval-context.js";
+
+/** What an edge does with the event (Flink `StateTransitionAction`). */
+export type EdgeAction = "take" | "ignore" | "proceed";
+
+/** Kinds of states (Flink `State.StateType`, plus `start` as a flag made a kind for display). */
+export type StateKind = "normal" | "start" | "final" | "stop" | "pending";
+
+/**
+ * The context a condition is evaluated in: the compiled-expression context plus the
+ * event's type (the engine's type field, resolved once per event).
+ */
+export interface MatchContext extends EvalContext {
+  /** The value of the type field of the event being tested (a string, or undefined). */
+  eventType: unknown;
+}
+
+/** A compiled edge condition with its source form (for dumps). */
+export interface Cond {
+  readonly test: (ctx: MatchContext) => boolean;
+  /** Source form: `type == "A" and price > 10`, `not (…)`, `true`. */
+  readonly src: string;
+  /** True when the condition is the constant `true` (lets the runtime skip evaluation). */
+  readonly isTrue: boolean;
+}
+
+/** One transition. `target` is a state index. */
+export interface Edge {
+  readonly action: EdgeAction;
+  readonly target: number;
+  readonly cond: Cond;
+}
+
+/** One NFA state. */
+export interface NfaState {
+  /** Index in `CompiledNfa.states`. */
+  readonly id: number;
+  /** Flink-style internal name: `b`, `b:0`, `$endState$`. */
+  readonly name: string;
+  readonly kind: StateKind;
+  /** The variable whose events this state's TAKE edges store (index in the variable table), or -1. */
+  readonly variable: number;
+  /** Term-level window (Flink PREVIOUS_AND_CURRENT) for branches waiting here, in ms, or null. */
+  readonly window: number | null;
+  readonly edges: readonly Edge[];
+}
+
+/** A compiled NFA of one pattern. */
+export interface CompiledNfa {
+  readonly states: readonly NfaState[];
+  /** Index of the Start state. */
+  readonly start: number;
+  /** Pattern-level window (FIRST_AND_LAST) in ms, or null. */
+  readonly window: number | null;
+}

@@ -1,0 +1,88 @@
+/**
+ * `compile`: source text → checked AST → compiled patterns (NFA, key paths, skip
+ * strategy, projections). Errors of every file are collected and thrown at once.
+ */
+import { check } from "../lang/check.js";
+import { CompileError, type Diagnostic } from "../lang/diagnostics.js";
+import { parse } from "../lang/parse.js";
+import { buildNfa } from "./build-nfa.js";
+import { describeNfa, dumpNfa, type NfaDescription } from "./dump.js";
+import { compileEmit } from "./expr.js";
+import type { CompiledPattern, Program, SkipModel } from "./model.js";
+import { buildStages } from "./stages.js";
+
+/** One source file given to {@link compile}. */
+export interface SourceFile {
+  readonly file: string;
+  readonly source: string;
+}
+
+/** Options of {@link compile}. */
+export interface CompileOptions {
+  /** The file name used in diagnostics when a single source string is given (default `<input>`). */
+  readonly file?: string;
+  /** The type role field, for schema checks (default `type`). */
+  readonly typeField?: string;
+  /** The time role field, for schema checks (default `ts`). */
+  readonly timeField?: string;
+}
+
+/** A compiled pattern with its plain NFA description, for tools. */
+export interface ExplainablePattern extends CompiledPattern {
+  readonly description: NfaDescription;
+}
+
+/**
+ * Compiles pattern source (one string, or several files) into a {@link Program}.
+ * Throws a {@link CompileError} carrying every diagnostic when any file has an error.
+ *
+ * ```ts
+ * const program = compile(`pattern P { match a: A followed by b: B }`, { file: "p.pattern" });
+ * ```
+ */
+export function compile(input: string | readonly SourceFile[], options: CompileOptions = {}): Program {
+  const files: readonly SourceFile[] =
+    typeof input === "string" ? [{ file: options.file ?? "<input>", source: input }] : input;
+  const diagnostics: Diagnostic[] = [];
+  const asts = [];
+  for (const f of files) {
+    const r = parse(f.source, f.file);
+    diagnostics.push(...r.diagnostics);
+    if (r.ast !== null) asts.push(r.ast);
+  }
+  const checked = check(asts, options);
+  diagnostics.push(...checked.diagnostics);
+  if (diagnostics.some((d) => d.severity === "error")) throw new CompileError(diagnostics);
+
+  const patterns: ExplainablePattern[] = checked.patterns.map((info, order) => {
+    const decl = info.decl;
+    const variables = info.varIndex;
+    const nfa = buildNfa(buildStages(decl.match, { variables }), info.windows.pattern);
+    const skipDecl = decl.skip;
+    const skip: SkipModel = {
+      strategy: skipDecl?.strategy ?? "noSkip",
+      target: skipDecl?.target ? (variables.get(skipDecl.target.name) ?? -1) : -1,
+      targetName: skipDecl?.target?.name ?? null,
+    };
+    const keyPathText = decl.keyBy.map((k) => k.segments.map((s) => s.name).join("."));
+    const scope = { variables, mode: "emit" as const };
+    return {
+      name: info.name,
+      file: info.file,
+      order,
+      nfa,
+      keyPaths: decl.keyBy.map((k) => k.segments.map((s) => s.name)),
+      keyPathText,
+      variables: info.variables.map((v) => ({ name: v.name, negated: v.negated })),
+      skip,
+      emit: decl.emit ? compileEmit(decl.emit, scope) : null,
+      reportTimeouts: decl.onTimeout !== null,
+      timeoutEmit: decl.onTimeout?.emit ? compileEmit(decl.onTimeout.emit, scope) : null,
+      termWindows: info.windows.terms.map((t) => ({ variable: t.variable, ms: t.ms })),
+      description: describeNfa(nfa, skip),
+      explain: () => dumpNfa(info.name, nfa, skip, keyPathText),
+    };
+  });
+  const sources = new Map(files.map((f) => [f.file, f.source]));
+  return { patterns, warnings: diagnostics.filter((d) => d.severity === "warning"), sources };
+}

@@ -1,0 +1,154 @@
+/**
+ * AST → Flink-style stage chain.
+ *
+ * Flink compiles a `Pattern`: a linked list of stages, each with an outer consuming
+ * strategy (how its first element is reached), an inner one (between its elements),
+ * quantifier properties, `times`, `until` and windows (flink-semantics.md §1, §3).
+ * Our sequences map onto exactly that shape, so the NFA builder can be a faithful port
+ * of Flink's `NFACompiler` (see `build-nfa.ts`).
+ */
+import type { Group, Modifier, Quantifier, Sequence, Term } from "../lang/ast.js";
+import { and, cond, TRUE } from "./conditions.js";
+import { compileCondition } from "./expr.js";
+import { exprToSource } from "./expr-source.js";
+import type { Cond } from "./nfa.js";
+
+/** Flink's `ConsumingStrategy`. */
+export type Strategy = "STRICT" | "SKIP_TILL_NEXT" | "SKIP_TILL_ANY" | "NOT_NEXT" | "NOT_FOLLOW";
+
+/** One stage (Flink `Pattern` node). */
+export interface Stage {
+  /** The variable name; `(group)` for groups. */
+  readonly name: string;
+  /** Index in the variable table, or -1 for a group. */
+  readonly variable: number;
+  /** The stage's condition: type test and `where` (TRUE for groups and bare `*`). */
+  readonly condition: Cond;
+  readonly outer: Strategy;
+  readonly inner: Strategy;
+  readonly looping: boolean;
+  /** `times` for looping and times stages; null for singletons. */
+  readonly times: { readonly from: number; readonly to: number } | null;
+  readonly optional: boolean;
+  readonly greedy: boolean;
+  readonly until: Cond | null;
+  /** Term-level window (PREVIOUS_AND_CURRENT), ms. */
+  readonly window: number | null;
+  /** For a group: the last stage of its inner chain. */
+  readonly group: Stage | null;
+  /** The stage before this one in its chain (null for the first). */
+  previous: Stage | null;
+}
+
+/** What stage building needs from the checked pattern. */
+export interface StageScope {
+  readonly variables: ReadonlyMap<string, number>;
+}
+
+const OP_STRATEGY: Record<string, Strategy> = {
+  next: "STRICT",
+  followedBy: "SKIP_TILL_NEXT",
+  followedByAny: "SKIP_TILL_ANY",
+  notNext: "NOT_NEXT",
+  notFollowedBy: "NOT_FOLLOW",
+};
+
+/** Builds the chain for a sequence; returns its last stage (Flink patterns are held by their last stage). */
+export function buildStages(seq: Sequence, scope: StageScope): Stage {
+  let previous: Stage | null = null;
+  for (const el of seq.elements) {
+    const outer: Strategy = el.op === null ? "STRICT" : OP_STRATEGY[el.op];
+    const stage: Stage =
+      el.item.kind === "Term" ? termStage(el.item, outer, scope) : groupStage(el.item, outer, scope);
+    stage.previous = previous;
+    previous = stage;
+  }
+  if (previous === null) throw new Error("empty sequence");
+  return previous;
+}
+
+interface Shape {
+  looping: boolean;
+  times: { from: number; to: number } | null;
+  optional: boolean;
+}
+
+/** Quantifier → Flink properties (language.md §3.2 table). */
+function shape(q: Quantifier | null, mods: readonly Modifier[]): Shape {
+  const optionalMod = mods.some((m) => m.name === "optional");
+  if (q === null) return { looping: false, times: null, optional: optionalMod };
+  const { min, max } = q;
+  if (max === null) {
+    // `+`, `*`, `{n,}`: LOOPING with times (n, n); `{0,}` and `*` are `+` optional.
+    const from = Math.max(1, min);
+    return { looping: true, times: { from, to: from }, optional: optionalMod || min === 0 };
+  }
+  if (min === 0 && max === 1 && q.raw === "?") return { looping: false, times: null, optional: true };
+  // `{n}`, `{n,m}`; `{0,m}` is `{1,m}` optional (Flink `times(0, m)`).
+  return { looping: false, times: { from: Math.max(1, min), to: max }, optional: optionalMod || min === 0 };
+}
+
+function innerStrategy(mods: readonly Modifier[]): Strategy {
+  if (mods.some((m) => m.name === "consecutive")) return "STRICT";
+  if (mods.some((m) => m.name === "combinations")) return "SKIP_TILL_ANY";
+  return "SKIP_TILL_NEXT";
+}
+
+function untilCond(mods: readonly Modifier[], scope: StageScope): Cond | null {
+  const u = mods.find((m) => m.name === "until");
+  if (!u || !u.condition) return null;
+  return cond(compileCondition(u.condition, { variables: scope.variables, mode: "where" }), exprToSource(u.condition));
+}
+
+/** The condition of a term: its type test, then its `where`. */
+export function termCondition(term: Term, scope: StageScope): Cond {
+  let c: Cond = TRUE;
+  if (term.type !== null) {
+    const typeName = term.type.name;
+    c = cond((ctx) => ctx.eventType === typeName, `type == ${JSON.stringify(typeName)}`);
+  }
+  if (term.where !== null) {
+    const w = cond(
+      compileCondition(term.where, { variables: scope.variables, mode: "where" }),
+      exprToSource(term.where),
+    );
+    c = and(c, w);
+  }
+  return c;
+}
+
+function termStage(term: Term, outer: Strategy, scope: StageScope): Stage {
+  const s = shape(term.quantifier, term.modifiers);
+  const variable = scope.variables.get(term.variable.name);
+  if (variable === undefined) throw new Error(`variable ${term.variable.name} has no index`);
+  return {
+    name: term.variable.name,
+    variable,
+    condition: termCondition(term, scope),
+    outer,
+    inner: innerStrategy(term.modifiers),
+    ...s,
+    greedy: term.modifiers.some((m) => m.name === "greedy"),
+    until: untilCond(term.modifiers, scope),
+    window: term.within?.ms ?? null,
+    group: null,
+    previous: null,
+  };
+}
+
+function groupStage(group: Group, outer: Strategy, scope: StageScope): Stage {
+  const s = shape(group.quantifier, group.modifiers);
+  return {
+    name: "(group)",
+    variable: -1,
+    condition: TRUE,
+    outer,
+    inner: innerStrategy(group.modifiers),
+    ...s,
+    greedy: false,
+    until: untilCond(group.modifiers, scope),
+    window: null,
+    group: buildStages(group.body, scope),
+    previous: null,
+  };
+}

@@ -1,0 +1,260 @@
+/**
+ * Physical lines out of a byte stream, fast: big chunks are split on `\n` with
+ * `Buffer.indexOf`, every complete line of a chunk is decoded in one `toString`, and
+ * lines are handed to a callback (no object per line, no promise per line).
+ *
+ * A line is what lies between two `\n`; a `\r` just before the `\n` is dropped, a lone
+ * `\r` is content. Lines are numbered from 1, blank ones included. A line longer than
+ * {@link MAX_LINE_BYTES} is reported through `tooLong` with its first bytes only: the
+ * rest is skipped as it streams by, never held whole.
+ *
+ * ```ts
+ * await scanLines(fs.createReadStream("events.ndjson"), {
+ *   line: (n, text) => console.log(n, text),
+ *   tooLong: (n, prefix) => console.error(n, "line too long"),
+ * });
+ * ```
+ */
+
+/** Longest accepted line, in bytes (1 MiB, language.md §6). */
+export const MAX_LINE_BYTES = 1 << 20;
+
+/** Bytes kept from a too-long line to show its beginning in an error record. */
+const PREFIX_BYTES = 1024;
+
+/** Receives the lines of {@link scanLines}, synchronously, in order. */
+export interface LineHandler {
+  /** A complete line, without its terminator. */
+  line(lineNo: number, text: string): void;
+  /** A line over the limit; `prefix` is its beginning (at least 200 characters when it has them). */
+  tooLong(lineNo: number, prefix: string): void;
+}
+
+export interface ScanOptions {
+  /** Skip lines that are empty or whitespace only (they still count for numbering). Default true. */
+  skipBlank?: boolean;
+  /** Default {@link MAX_LINE_BYTES}. */
+  maxLineBytes?: number;
+  /**
+   * Called after each chunk with the bytes consumed so far; awaited when it returns a
+   * promise, which is how a caller applies output backpressure to reading.
+   */
+  afterChunk?: (bytesRead: number) => undefined | Promise<void>;
+}
+
+const NL = 10;
+const CR = 13;
+
+/** Feeds every line of `input` to `handler`; resolves at the end of the input. */
+export async function scanLines(
+  input: AsyncIterable<Buffer | string>,
+  handler: LineHandler,
+  options: ScanOptions = {},
+): Promise<void> {
+  const skipBlank = options.skipBlank ?? true;
+  const max = options.maxLineBytes ?? MAX_LINE_BYTES;
+  // A line of u UTF-16 units has between u and 3u UTF-8 bytes: only lines longer than
+  // max/3 units need their byte length measured.
+  const measureAbove = Math.floor(max / 3);
+  const afterChunk = options.afterChunk;
+
+  let lineNo = 0; // lines completed so far
+  let carry: Buffer[] = []; // the unfinished line's bytes, chunk by chunk
+  let carryLen = 0;
+  let skipping = false; // inside a too-long line: discard until its `\n`
+  let skipPrefix = "";
+  let bytesRead = 0;
+
+  const emit = (text: string): void => {
+    lineNo++;
+    const n = text.length;
+    if (n !== 0 && text.charCodeAt(n - 1) === CR) text = text.slice(0, n - 1);
+    // A byte order mark is not part of the first line.
+    if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (skipBlank && isBlank(text)) return;
+    if (text.length > measureAbove && Buffer.byteLength(text) > max) {
+      handler.tooLong(lineNo, text.slice(0, 200));
+      return;
+    }
+    handler.line(lineNo, text);
+  };
+
+  const startSkipping = (): void => {
+    const head = Buffer.concat(carry, Math.min(carryLen, PREFIX_BYTES));
+    skipPrefix = head.toString("utf8", 0, Math.min(head.length, PREFIX_BYTES));
+    carry = [];
+    carryLen = 0;
+    skipping = true;
+  };
+
+  for await (const raw of input) {
+    const chunk = typeof raw === "string" ? Buffer.from(raw) : raw;
+    bytesRead += chunk.length;
+    let pos = 0;
+
+    // 1. Finish the line left open by the previous chunk.
+    if (skipping || carryLen !== 0) {
+      const nl = chunk.indexOf(NL, pos);
+      if (nl === -1) {
+        if (!skipping) {
+          carry.push(Buffer.from(chunk.subarray(pos)));
+          carryLen += chunk.length - pos;
+          if (carryLen > max) startSkipping();
+        }
+        if (afterChunk) await afterChunk(bytesRead);
+        continue;
+      }
+      if (skipping) {
+        skipping = false;
+        lineNo++;
+        handler.tooLong(lineNo, skipPrefix.slice(0, 200));
+      } else {
+        carry.push(chunk.subarray(pos, nl));
+        carryLen += nl - pos;
+        const whole = Buffer.concat(carry, carryLen);
+        carry = [];
+        carryLen = 0;
+        if (whole.length > max) {
+          lineNo++;
+          handler.tooLong(lineNo, whole.toString("utf8", 0, PREFIX_BYTES).slice(0, 200));
+        } else {
+          emit(whole.toString("utf8"));
+        }
+      }
+      pos = nl + 1;
+    }
+
+    // 2. Every complete line of the chunk, decoded at once.
+    const last = chunk.lastIndexOf(NL);
+    if (last >= pos) {
+      const text = chunk.toString("utf8", pos, last);
+      let start = 0;
+      for (;;) {
+        const nl = text.indexOf("\n", start);
+        if (nl === -1) {
+          emit(start === 0 ? text : text.slice(start));
+          break;
+        }
+        emit(text.slice(start, nl));
+        start = nl + 1;
+      }
+      pos = last + 1;
+    }
+
+    // 3. Keep the unfinished tail (copied: a source may reuse its buffers).
+    if (pos < chunk.length) {
+      carry.push(Buffer.from(chunk.subarray(pos)));
+      carryLen += chunk.length - pos;
+      if (carryLen > max) startSkipping();
+    }
+    if (afterChunk) await afterChunk(bytesRead);
+  }
+
+  // A last line without `\n`.
+  if (skipping) {
+    lineNo++;
+    handler.tooLong(lineNo, skipPrefix.slice(0, 200));
+  } else if (carryLen !== 0) {
+    const whole = Buffer.concat(carry, carryLen);
+    if (whole.length > max) {
+      lineNo++;
+      handler.tooLong(lineNo, whole.toString("utf8", 0, PREFIX_BYTES).slice(0, 200));
+    } else {
+      emit(whole.toString("utf8"));
+    }
+  }
+}
+
+/** Empty or only whitespace. */
+export function isBlank(text: string): boolean {
+  if (text.length === 0) return true;
+  const c = text.charCodeAt(0);
+  // Fast exit for the usual `{`: only a line starting with whitespace can be blank.
+  if (c > 32 && c !== 0xa0 && c < 0x1680) return false;
+  return text.trim().length === 0;
+}
+
+/** One line of {@link readLines}. */
+export interface SourceLine {
+  /** 1-based physical line number. */
+  line: number;
+  /** The line without its terminator; for a too-long line, its beginning. */
+  text: string;
+  /** Set when the line is over the limit (its text is then only a prefix). */
+  tooLong?: true;
+}
+
+/**
+ * The same lines as an async iterable, for callers that prefer a loop to a callback.
+ * Slower than {@link scanLines} (an object per line); `cep run` uses the callback.
+ * Leaving the loop early stops reading (the input's iterator is returned).
+ */
+export async function* readLines(
+  input: AsyncIterable<Buffer | string>,
+  options: Omit<ScanOptions, "afterChunk"> = {},
+): AsyncGenerator<SourceLine> {
+  let batch: SourceLine[] = [];
+  let cancelled = false;
+  let finished = false;
+  let failure: unknown = null;
+  let wake: (() => void) | null = null; // the consumer waits for a chunk
+  let proceed: (() => void) | null = null; // the scanner waits for the consumer
+
+  const handler: LineHandler = {
+    line: (line, text) => {
+      batch.push({ line, text });
+    },
+    tooLong: (line, text) => {
+      batch.push({ line, text, tooLong: true });
+    },
+  };
+  async function* guarded(): AsyncGenerator<Buffer | string> {
+    for await (const chunk of input) {
+      if (cancelled) return;
+      yield chunk;
+    }
+  }
+  const afterChunk = (): Promise<void> =>
+    new Promise<void>((res) => {
+      proceed = res;
+      wake?.();
+    });
+  scanLines(guarded(), handler, { ...options, afterChunk }).then(
+    () => {
+      finished = true;
+      wake?.();
+    },
+    (err: unknown) => {
+      failure = err;
+      finished = true;
+      wake?.();
+    },
+  );
+
+  try {
+    for (;;) {
+      if (!finished && proceed === null) {
+        await new Promise<void>((res) => {
+          wake = res;
+        });
+      }
+      wake = null;
+      const out = batch;
+      batch = [];
+      yield* out;
+      if (finished) {
+        if (failure !== null) throw failure;
+        yield* batch;
+        return;
+      }
+      const next = proceed as (() => void) | null;
+      proceed = null;
+      next?.();
+    }
+  } finally {
+    if (!finished) {
+      cancelled = true;
+      (proceed as (() => void) | null)?.();
+    }
+  }
+}

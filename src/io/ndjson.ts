@@ -1,0 +1,30 @@
+/**
+ * NDJSON events: one JSON object per line, blank lines skipped, `\r\n` accepted.
+ *
+ * ```ts
+ * await readNdjson(fs.createReadStream("events.ndjson"), {
+ *   event: (line, ev) => engine.push(ev),
+ *   bad: (line, reason, text) => errors.write(errorRecord(file, line, reason, text)),
+ * });
+ * ```
+ */
+import type { EventHandler, EventReader } from "./events.js";
+import { parseEvent } from "./json.js";
+import { type LineHandler, type ScanOptions, scanLines } from "./lines.js";
+
+export { readLines, type SourceLine } from "./lines.js";
+
+/** Reads NDJSON events from `input` (a file stream, stdin, any async iterable of chunks). */
+export const readNdjson: EventReader = (input, handler: EventHandler, options: ScanOptions = {}) => {
+  const lines: LineHandler = {
+    line(lineNo, text) {
+      const value = parseEvent(text);
+      if (typeof value === "string") handler.bad(lineNo, value, text);
+      else handler.event(lineNo, value, text);
+    },
+    tooLong(lineNo, prefix) {
+      handler.bad(lineNo, "line too long", prefix);
+    },
+  };
+  return scanLines(input, lines, { afterChunk: options.afterChunk });
+};

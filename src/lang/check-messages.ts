@@ -1,0 +1,153 @@
+/**
+ * The catalogue of semantic diagnostics (`E2xxx` errors, `W2xxx` warnings).
+ *
+ * One entry per check; codes are stable and never reused. Texts use `{0}`, `{1}`…
+ * placeholders, filled by {@link semantic}. Keep messages short and lower case; put the
+ * advice in the hint (TypeScript's `diagnosticMessages.json` is the model).
+ */
+import type { Span } from "./ast.js";
+import type { Diagnostic, Severity } from "./diagnostics.js";
+
+/** One catalogue entry. */
+export interface MessageDef {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly text: string;
+}
+
+function error(code: string, text: string): MessageDef {
+  return { code, severity: "error", text };
+}
+
+function warning(code: string, text: string): MessageDef {
+  return { code, severity: "warning", text };
+}
+
+/** Every semantic message. */
+export const Messages = {
+  // Declarations
+  DuplicateEvent: error("E2001", "duplicate event declaration `{0}`"),
+  DuplicateField: error("E2002", "duplicate field `{0}` in event `{1}`"),
+  DuplicatePattern: error("E2003", "duplicate pattern name `{0}`"),
+
+  // Variables
+  DuplicateVariable: error("E2010", "variable `{0}` is bound twice"),
+  UnknownVariable: error("E2011", "unknown variable `{0}`"),
+  NegatedReference: error("E2012", "`{0}` is a negated variable and cannot be referenced"),
+  SkipTargetUnknown: error("E2013", "skip target `{0}` is not a variable of pattern `{1}`"),
+  SkipTargetNegated: error("E2014", "skip target `{0}` is a negated variable"),
+
+  // Sequences and negation
+  StartsWithNegation: error("E2020", "a sequence cannot begin with a negated term"),
+  NegatedQuantifier: error("E2021", "a negated term cannot have a quantifier"),
+  NegatedModifier: error("E2022", "a negated term cannot be `{0}`"),
+  NegatedGroup: error("E2023", "a group cannot be negated"),
+  NegationAfterAbsent: error("E2024", "a negated term cannot follow a term that can be absent"),
+  NegationEndsGroup: error("E2025", "a negated term cannot end a group"),
+  TrailingNegationNeedsWindow: error("E2026", "`not followed by` as the last term needs a window"),
+
+  // Quantifiers and modifiers
+  InvalidQuantifier: error("E2030", "invalid quantifier `{0}`: {1}"),
+  DuplicateModifier: error("E2031", "`{0}` is given twice"),
+  ModifierNeedsLoop: error("E2032", "`{0}` needs a loop"),
+  UntilNeedsUnboundedLoop: error("E2033", "`until` needs an unbounded loop"),
+  ConsecutiveWithCombinations: error("E2034", "`consecutive` and `combinations` cannot be combined"),
+  GreedyWithCombinations: error("E2035", "`greedy` and `combinations` cannot be combined"),
+  GreedyOnGroup: error("E2036", "`greedy` is not allowed on a group"),
+  OptionalAlreadyAbsent: error("E2037", "`optional` on a term that can already be absent"),
+  AbsentAfterGreedy: error("E2038", "a term that can be absent cannot directly follow a greedy term"),
+
+  // Windows
+  WithinOnLoop: error("E2040", "a term-level `within` is not allowed on a loop"),
+  WithinOnAbsent: error("E2041", "a term-level `within` is not allowed on a term that can be absent"),
+  WithinOnFirst: error("E2042", "a term-level `within` is not allowed on the first term"),
+  WithinOnNegatedNotLast: error(
+    "E2043",
+    "a term-level `within` on a negated term is allowed only on the last term",
+  ),
+  WithinLargerThanPattern: error(
+    "E2044",
+    "term-level window `{0}` is larger than the pattern's window `{1}`",
+  ),
+  OnTimeoutWithoutWindow: error("E2045", "`on timeout` in a pattern without any window"),
+
+  // Expressions
+  UnknownFunction: error("E2060", "unknown function `{0}`"),
+  WrongArity: error("E2061", "`{0}` takes {1}, not {2}"),
+  AggregateArgument: error("E2062", "`{0}` takes a variable or a path from one"),
+  EventArgument: error("E2063", "`{0}` takes a variable or `prev`"),
+  EventInEmit: error("E2064", "`event` is not available in `emit`"),
+  RegexNotLiteral: error("E2065", "the regex of `matches` must be a string literal"),
+  InvalidRegex: error("E2066", "invalid regex: {0}"),
+  DuplicateEmitField: error("E2067", "duplicate emit field `{0}`"),
+
+  // Schemas and static types
+  UnknownField: error("E2070", "event `{1}` has no field `{0}`"),
+  IncompatibleTypes: error("E2071", "cannot compare {0} with {1}"),
+  ArithmeticOnNonNumber: error("E2072", "`{0}` needs numbers, not a {1}"),
+  KeyFieldMissing: error("E2073", "key field `{0}` is not a field of event `{1}`"),
+
+  // Warnings
+  UnknownTypeNear: warning("W2001", "event type `{0}` has no declaration"),
+  OnlyWindowOnLastTerm: warning("W2002", "the only window of pattern `{0}` is on its last term"),
+} as const;
+
+/** Every hint text. */
+export const Hints = {
+  DidYouMean: "did you mean `{0}`?",
+  NestedField: "to read a nested field of the current event, write `{0}`",
+  VariablesAre: "variables of this pattern: {0}",
+  FieldsAre: "`{0}` declares: {1}",
+  FirstDeclaredIn: "`{0}` is first declared in {1}",
+  FirstDefinedIn: "pattern names are unique across all files; `{0}` is first defined in {1}",
+  NameTheSecond: "both terms bind `{0}`: name the second one, e.g. `{1}: {0}`",
+  BoundOnce: "each variable is bound once per pattern",
+  NegatedNeverTakes: "a negated term never takes an event",
+  SkipTarget: "the target must be a variable that takes events",
+  NegatedPlain: "a negated term may only have a `where`",
+  NegatedGroup: "negate a single term",
+  CanBeAbsent: "`{0}` can be absent",
+  NegationEndsGroup: "move the negation out of the group, or add a term after it",
+  AddWindow: "add `within <duration>` before `match`, or after the negated term",
+  AddLoop: "`{0}` applies to repetitions: add a quantifier such as `+`, `{2,}` or `{1,3}`",
+  UnboundedLoop: "use `+`, `*` or `{n,}`",
+  PickOne: "remove one of them",
+  GreedyOnGroup: "put `greedy` on a looping term inside the group",
+  AlreadyAbsent: "`{0}` already allows zero repetitions",
+  IsGreedy: "`{0}` is greedy; make this term required or drop `greedy`",
+  PatternWindow: "to bound the whole match, write `within` before `match`",
+  FirstTermWindow:
+    "the first term has no previous event; to bound the whole match, write `within` before `match`",
+  NegatedWindow: "a negated term in the middle ends when the next term is taken",
+  OnTimeoutWindow: "partial matches without a window never time out; add `within <duration>` before `match`",
+  OnlyWindowOnLastTerm:
+    "partial matches waiting for the earlier terms never expire; to bound the whole match, write `within` before `match`",
+  Functions: "functions: {0}",
+  AggregateExample: "e.g. `{0}(v)` or `{0}(v.price)` for a variable `v`",
+  EventExample: "e.g. `{0}(v)` or `{0}(prev)` for a variable `v`",
+  EventInEmit: "there is no current event in `emit`: use a variable, `last(v)` or `prev`",
+  RegexLiteral: 'write the regex in place: `matches(s, "^a.*z$")`',
+  RegexSyntax: "the regex is RE2 syntax: no backreferences or lookaround",
+  UnknownType: "a type without declaration is dynamic: any field may be read",
+  KeyField: "events of type `{0}` have no key and never reach this pattern",
+} as const;
+
+/** Fill `{0}`, `{1}`… placeholders. */
+export function fill(text: string, args: readonly (string | number)[]): string {
+  return text.replace(/\{(\d)\}/g, (whole, i: string) => {
+    const arg = args[Number(i)];
+    return arg === undefined ? whole : String(arg);
+  });
+}
+
+/** Build one diagnostic from a catalogue entry. */
+export function semantic(
+  def: MessageDef,
+  file: string,
+  span: Span,
+  args: readonly (string | number)[] = [],
+  hint?: string,
+): Diagnostic {
+  const d: Diagnostic = { code: def.code, severity: def.severity, message: fill(def.text, args), file, span };
+  return hint === undefined ? d : { ...d, hint };
+}

@@ -1,0 +1,467 @@
+/**
+ * Source text → AST + diagnostics. Never throws (style: "parsing returns data").
+ *
+ * The error policy of §7:
+ *
+ * 1. The file is parsed one block (`event …` / `pattern …`) at a time.
+ * 2. A block's syntax error is reported at the first token that cannot be consumed —
+ *    unless that token could follow a single missing `)`, `]` or `}`; then the error is
+ *    "missing `)`", an empty span just after the previous token. A lexical error is the
+ *    block's syntax error when the parser reaches it.
+ * 3. At most one syntax error per block; the parser then skips to the next `event` or
+ *    `pattern` token that is followed by a name and `{`.
+ * 4. Blocks with an error (syntax, or a bad value found while building the tree) are left
+ *    out of the returned AST; every other block is in it, for the checker.
+ *
+ * ```ts
+ * const { ast, diagnostics } = parse(source, "login.pattern");
+ * ```
+ */
+import { createTokenInstance, EOF, type IRecognitionException, type IToken, type TokenType, tokenMatcher } from "chevrotain";
+import type { EventDecl, FileNode, PatternDecl, Span } from "./ast.js";
+import { buildBlock, deepFreeze } from "./build-ast.js";
+import type { Diagnostic } from "./diagnostics.js";
+import { lineCol } from "./format.js";
+import { type MessageTemplate, Messages, message, orList, quote, suggest } from "./messages.js";
+import { canFollow, expectedAfter, getParser } from "./parser.js";
+import * as T from "./tokens.js";
+
+/** The result of {@link parse}. */
+export interface ParseResult {
+  /**
+   * The blocks without errors, in file order (`events` and `patterns` each). Null only
+   * if the parser failed internally (then `diagnostics` says so).
+   */
+  readonly ast: FileNode | null;
+  /** Lexical, syntax and value errors (codes `E1xxx`), in source order. */
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Parses one `.pattern` source. `file` is used in diagnostics and `FileNode.file`. */
+export function parse(source: string, file: string): ParseResult {
+  try {
+    return parseUnsafe(source, file);
+  } catch (e) {
+    return {
+      ast: null,
+      diagnostics: [
+        {
+          code: Messages.internalError.code,
+          severity: "error",
+          message: message(Messages.internalError, e instanceof Error ? e.message : String(e)),
+          file,
+          span: { start: 0, end: 0 },
+        },
+      ],
+    };
+  }
+}
+
+/**
+ * Every diagnostic of a source, for golden tests and `cep check`. For now parse-only;
+ * the semantic checker will add its own here.
+ */
+export function diagnose(source: string, file: string): Diagnostic[] {
+  return parse(source, file).diagnostics;
+}
+
+function parseUnsafe(source: string, file: string): ParseResult {
+  const tokens = T.lex(source);
+  const parser = getParser();
+  const diagnostics: Diagnostic[] = [];
+  const events: EventDecl[] = [];
+  const patterns: PatternDecl[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    parser.input = tokens;
+    parser.seek(i);
+    const cst = parser.block();
+    const first = parser.errors[0] as IRecognitionException | undefined;
+    if (first === undefined || first.name === "NotAllInputParsedException") {
+      const built = buildBlock(cst, source, file);
+      diagnostics.push(...built.diagnostics);
+      if (built.diagnostics.length === 0) {
+        if (built.node.kind === "EventDecl") events.push(built.node);
+        else patterns.push(built.node);
+      }
+      i = parser.position();
+      continue;
+    }
+    const at = tokenIndex(tokens, first.token);
+    diagnostics.push(syntaxError(source, file, tokens, i, at));
+    i = nextBlockStart(tokens, Math.max(at, i + 1));
+  }
+  parser.input = [];
+  const ast: FileNode = { kind: "File", file, events, patterns, span: { start: 0, end: source.length } };
+  return { ast: deepFreeze(ast), diagnostics };
+}
+
+/** Index of `tok` in `tokens`; the end of input (EOF or an unknown token) is `tokens.length`. */
+function tokenIndex(tokens: readonly IToken[], tok: IToken): number {
+  if (tok.tokenType === EOF) return tokens.length;
+  // Tokens are sorted by offset: binary search.
+  let lo = 0;
+  let hi = tokens.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const t = tokens[mid];
+    if (t === tok) return mid;
+    if (t.startOffset < tok.startOffset) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return tokens.length;
+}
+
+/** The next `event`/`pattern` token at or after `from` that is followed by a name and `{`. */
+function nextBlockStart(tokens: readonly IToken[], from: number): number {
+  for (let k = from; k < tokens.length; k++) {
+    const t = tokens[k];
+    if (
+      (t.tokenType === T.Event || t.tokenType === T.Pattern) &&
+      k + 2 < tokens.length &&
+      tokenMatcher(tokens[k + 1], T.Identifier) &&
+      tokens[k + 2].tokenType === T.LCurly
+    ) {
+      return k;
+    }
+  }
+  return tokens.length;
+}
+
+// ---------------------------------------------------------------------------
+// Syntax error diagnostics
+
+function tokSpan(t: IToken): Span {
+  return { start: t.startOffset, end: t.startOffset + t.image.length };
+}
+
+function diag(template: MessageTemplate, file: string, span: Span, args: string[], hint?: string): Diagnostic {
+  return {
+    code: template.code,
+    severity: "error",
+    message: message(template, ...args),
+    file,
+    span,
+    ...(hint ? { hint } : {}),
+  };
+}
+
+const CLOSERS: ReadonlyArray<[open: TokenType, close: TokenType, text: string]> = [
+  [T.LParen, T.RParen, ")"],
+  [T.LBracket, T.RBracket, "]"],
+  [T.LCurly, T.RCurly, "}"],
+];
+
+function fakeToken(type: TokenType, image: string): IToken {
+  return createTokenInstance(type, image, Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN);
+}
+
+/** The diagnostic for a block starting at token `start` whose parse failed at token `at`. */
+function syntaxError(source: string, file: string, tokens: readonly IToken[], start: number, at: number): Diagnostic {
+  const tok = at < tokens.length ? tokens[at] : fakeToken(EOF, "");
+  const prev = at > 0 ? tokens[at - 1] : undefined;
+  const here: Span =
+    at < tokens.length ? tokSpan(tok) : { start: prev ? prev.startOffset + prev.image.length : 0, end: prev ? prev.startOffset + prev.image.length : 0 };
+
+  // A lexical error where the parser stopped is the block's error.
+  const problem = T.lexProblem(tok);
+  if (problem) {
+    return diag(problem.template, file, { start: problem.start, end: problem.end }, problem.args, problem.hint);
+  }
+
+  const prefix = tokens.slice(start, at);
+
+  // Could the token follow a single missing `)`, `]` or `}`? Try the innermost open one first.
+  if (prev) {
+    for (const [open, close, text] of closerOrder(prefix)) {
+      if (canFollow([...prefix, fakeToken(close, text)], tok)) {
+        const opener = innermostOpen(prefix, open, close);
+        const after = prev.startOffset + prev.image.length;
+        const hint = opener ? `to close the ${quote(opener.image)} at ${at2(source, opener.startOffset)}` : undefined;
+        return diag(Messages.missingCloser, file, { start: after, end: after }, [quote(text)], hint);
+      }
+    }
+  }
+
+  const expected = expectedAfter(prefix) ?? [];
+
+  // `first`, `last`, `key` are calls; anywhere else they are reserved words.
+  if (
+    prev &&
+    at > start &&
+    (prev.tokenType === T.First || prev.tokenType === T.Last || prev.tokenType === T.Key) &&
+    expected.length === 1 &&
+    expected[0] === T.LParen
+  ) {
+    return diag(
+      Messages.reservedWordAsName,
+      file,
+      tokSpan(prev),
+      [quote(prev.image)],
+      `write it in backticks to use it as a name (${quote(`\`${prev.image}\``)}), or call it: \`${prev.image}(…)\``,
+    );
+  }
+  if (tokenMatcher(tok, T.Keyword) && expected.includes(T.Identifier)) {
+    return diag(
+      Messages.reservedWordAsName,
+      file,
+      here,
+      [quote(tok.image)],
+      `write it in backticks to use it as a name: ${quote(`\`${tok.image}\``)}`,
+    );
+  }
+
+  const found = at < tokens.length ? quote(tok.image) : "end of file";
+  return diag(
+    Messages.unexpectedToken,
+    file,
+    here,
+    [describeExpected(expected), found],
+    hintFor(tok, prev, prefix, expected),
+  );
+}
+
+function at2(source: string, offset: number): string {
+  const { line, column } = lineCol(source, offset);
+  return `${line}:${column}`;
+}
+
+/** Closers to try: the innermost unclosed opener's first, then the rest. */
+function closerOrder(prefix: readonly IToken[]): typeof CLOSERS {
+  const stack: TokenType[] = [];
+  for (const t of prefix) {
+    const opener = CLOSERS.find(([o]) => o === t.tokenType);
+    if (opener) stack.push(t.tokenType);
+    else {
+      const closer = CLOSERS.find(([, c]) => c === t.tokenType);
+      if (closer && stack[stack.length - 1] === closer[0]) stack.pop();
+    }
+  }
+  const top = stack[stack.length - 1];
+  return [...CLOSERS].sort((a, b) => Number(b[0] === top) - Number(a[0] === top));
+}
+
+function innermostOpen(prefix: readonly IToken[], open: TokenType, close: TokenType): IToken | undefined {
+  const stack: IToken[] = [];
+  for (const t of prefix) {
+    if (t.tokenType === open) stack.push(t);
+    else if (t.tokenType === close) stack.pop();
+  }
+  return stack[stack.length - 1];
+}
+
+// -- describing what was expected ---------------------------------------------
+
+const EXPRESSION_START: readonly TokenType[] = [
+  T.NumberLiteral,
+  T.DurationLiteral,
+  T.StringLiteral,
+  T.True,
+  T.False,
+  T.Null,
+  T.Event,
+  T.Prev,
+  T.First,
+  T.Last,
+  T.Key,
+  T.Identifier,
+  T.LBracket,
+  T.LParen,
+  T.Minus,
+  T.Not,
+];
+const OPERATORS: readonly TokenType[] = [
+  T.EqEq,
+  T.NotEq,
+  T.Less,
+  T.LessEq,
+  T.Greater,
+  T.GreaterEq,
+  T.In,
+  T.Between,
+  T.Is,
+  T.Plus,
+  T.Minus,
+  T.Star,
+  T.Slash,
+  T.Percent,
+  T.And,
+  T.Or,
+  T.Dot,
+  T.LBracket,
+  T.UnitWord,
+];
+const QUANTIFIER_START: readonly TokenType[] = [T.Question, T.Plus, T.Star, T.LCurly];
+const MODIFIERS: readonly TokenType[] = [T.Optional, T.Greedy, T.Consecutive, T.Combinations, T.Until];
+
+/** Display order of single tokens in "expected …" lists. */
+const DISPLAY_ORDER: readonly TokenType[] = [
+  T.Identifier,
+  T.AnyWord,
+  T.UnitWord,
+  T.NumberLiteral,
+  T.Event,
+  T.Pattern,
+  T.Key,
+  T.Within,
+  T.After,
+  T.Match,
+  T.No,
+  T.Skip,
+  T.To,
+  T.Past,
+  T.First,
+  T.Last,
+  T.Where,
+  T.Next,
+  T.Followed,
+  T.Not,
+  T.By,
+  T.Any,
+  T.Emit,
+  T.On,
+  T.Timeout,
+  ...MODIFIERS,
+  T.Or,
+  T.And,
+  T.In,
+  T.Between,
+  T.Is,
+  T.True,
+  T.False,
+  T.Null,
+  T.Prev,
+  T.Question,
+  T.Plus,
+  T.Star,
+  T.Colon,
+  T.Comma,
+  T.Dot,
+  T.LParen,
+  T.RParen,
+  T.LBracket,
+  T.RBracket,
+  T.LCurly,
+  T.RCurly,
+];
+
+/** Keyword phrases shown in messages: a keyword that always starts a phrase is shown as the phrase. */
+const PHRASE: ReadonlyMap<TokenType, string> = new Map([
+  [T.Followed, "followed by"],
+  [T.Key, "key by"],
+  [T.After, "after match"],
+  [T.On, "on timeout"],
+  [T.No, "no skip"],
+]);
+
+function tokenDisplay(t: TokenType, operatorPosition: boolean): string {
+  if (t === T.Identifier || t === T.AnyWord) return "a name";
+  if (t === T.UnitWord) return "a duration unit";
+  if (t === T.NumberLiteral) return "a number";
+  if (t === T.Not && operatorPosition) return "`not next`, `not followed by`";
+  const phrase = PHRASE.get(t);
+  if (phrase) return `\`${phrase}\``;
+  if (t === EOF) return "end of file";
+  const label = t.LABEL ?? t.name;
+  return `\`${label.replace(/^'(.*)'$/, "$1")}\``;
+}
+
+/** "an expression", "`,` or `}`", … — tokens grouped into what a reader thinks of. */
+export function describeExpected(expected: readonly TokenType[]): string {
+  const set = new Set(expected);
+  const items: string[] = [];
+  const take = (group: readonly TokenType[]) => {
+    for (const t of group) set.delete(t);
+  };
+  if (set.has(T.StringLiteral)) {
+    items.push("an expression");
+    take(EXPRESSION_START);
+  }
+  if (set.has(T.And)) {
+    items.push("an operator");
+    take(OPERATORS);
+  }
+  if (set.has(T.IsoDuration) || set.has(T.DurationLiteral)) {
+    items.push("a duration");
+    take([T.IsoDuration, T.DurationLiteral, T.NumberLiteral]);
+  }
+  if (set.has(T.Identifier) && set.has(T.LParen)) {
+    items.push("a term");
+    take([T.Identifier, T.LParen]);
+  }
+  if (set.has(T.Identifier) && set.has(T.Any)) {
+    items.push("a field type (`string`, `number`, `boolean`, `time` or `any`)");
+    take([T.Identifier, T.Any]);
+  }
+  if (set.has(T.Question) && set.has(T.LCurly) && set.has(T.Plus)) {
+    items.push("a quantifier");
+    take(QUANTIFIER_START);
+  }
+  if (set.has(T.Optional)) {
+    items.push("a modifier");
+    take(MODIFIERS);
+  }
+  const operatorPosition = set.has(T.Next) && set.has(T.Followed);
+  for (const t of DISPLAY_ORDER) {
+    if (set.delete(t)) items.push(tokenDisplay(t, operatorPosition));
+  }
+  for (const t of set) if (t !== EOF) items.push(tokenDisplay(t, operatorPosition));
+  return items.length > 0 ? orList(items) : "nothing more";
+}
+
+// -- hints ----------------------------------------------------------------------
+
+const CLAUSE_ORDER = "clauses go in this order: `key by`, `within`, `after match`, `match`, `emit`, `on timeout`";
+
+function hintFor(
+  tok: IToken,
+  prev: IToken | undefined,
+  prefix: readonly IToken[],
+  expected: readonly TokenType[],
+): string | undefined {
+  const has = (t: TokenType) => expected.includes(t);
+  const type = tok.tokenType;
+
+  // A misspelt keyword or unit.
+  if (tokenMatcher(tok, T.Identifier) && type !== T.QuotedIdentifier) {
+    const candidates = new Map<string, string>();
+    for (const t of expected) {
+      if (!tokenMatcher(fakeToken(t, ""), T.Keyword)) continue;
+      const word = (t.LABEL ?? t.name).replace(/^'(.*)'$/, "$1");
+      const phrases =
+        t === T.Not
+          ? ["not next", "not followed by"]
+          : PHRASE.has(t)
+            ? [PHRASE.get(t) as string]
+            : [word];
+      candidates.set(word, phrases.length === 1 ? phrases[0] : word);
+      for (const p of phrases) candidates.set(p, p);
+    }
+    const keyword = suggest(tok.image, candidates.keys());
+    if (keyword) return `did you mean \`${candidates.get(keyword)}\`?`;
+    if (has(T.UnitWord) && tok.image.length >= 3) {
+      const unit = suggest(tok.image, T.UNIT_WORDS);
+      if (unit) return `did you mean \`${unit}\`?`;
+    }
+  }
+
+  if (type === T.Star && has(T.Identifier) && has(T.LParen)) return "a `*` term needs a variable: `x: *`";
+  if ((type === T.In || type === T.Between) && prev?.tokenType === T.Not) {
+    return `there is no \`not ${tok.image}\`: write \`not (x ${tok.image} …)\``;
+  }
+  if (type === T.Within && has(T.And)) return "a term's `within` goes before its `where`";
+  if ((type === T.Within || type === T.Where) && has(T.Optional) && !has(T.Within)) {
+    return "`within` and `where` apply to single terms, not to groups";
+  }
+  if ([T.Key, T.Within, T.After, T.Match, T.Emit, T.On].includes(type) && !has(type)) {
+    const inPattern = prefix.some((t) => t.tokenType === T.Pattern);
+    if (inPattern) return CLAUSE_ORDER;
+  }
+  if (type === T.Colon && prev && tokenMatcher(prev, T.Keyword)) {
+    return `${quote(prev.image)} is a reserved word: write it in backticks to use it as a name: ${quote(`\`${prev.image}\``)}`;
+  }
+  if (has(T.Comma) && type !== EOF && canFollow([...prefix, fakeToken(T.Comma, ",")], tok)) {
+    return "is a `,` missing?";
+  }
+  return undefined;
+}

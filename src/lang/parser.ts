@@ -1,0 +1,735 @@
+/**
+ * The grammar of `.pattern` files (§3) as a Chevrotain `CstParser`, rules as class
+ * fields (Chevrotain `examples/implementation_languages/typescript/typescript_json.ts`).
+ *
+ * One parser instance is built on first use and reused ({@link getParser}):
+ * `performSelfAnalysis` is slow. The parse is driven one block (`event …` or
+ * `pattern …`) at a time by `parse.ts`, which owns the error policy of §7; this file
+ * only knows the grammar, plus {@link expectedAfter}, a small interpreter over the same
+ * grammar that answers "which tokens could come next?" for error messages.
+ *
+ * Decisions are LL(1) except the trailing commas (`[a, b,]`, `emit {…,}`, event
+ * fields), which look two tokens ahead; there are no gates, so the grammar the
+ * interpreter walks is exactly the grammar the parser runs.
+ *
+ * The expression levels, lowest first: `or` · `and` · `not` · comparison (`== != < <=
+ * > >= in between is`; non-associative) · `+ -` · `* / %` · unary `-` · postfix
+ * (`.f`, `[i]`) · primary. A `not` is only ever a prefix: after a complete operand it
+ * ends the expression, so `where x > 1 not followed by C` reads as intended.
+ */
+import {
+  Alternation,
+  Alternative,
+  CstParser,
+  EOF,
+  type IProduction,
+  type IToken,
+  NonTerminal,
+  Option,
+  Repetition,
+  RepetitionMandatory,
+  type Rule,
+  Terminal,
+  type TokenType,
+  tokenMatcher,
+} from "chevrotain";
+import * as T from "./tokens.js";
+
+/** The CST parser. Create it through {@link getParser}. */
+export class PatternParser extends CstParser {
+  constructor() {
+    super(T.allTokens as TokenType[], {
+      recoveryEnabled: true,
+      maxLookahead: 2,
+      nodeLocationTracking: "onlyOffset",
+    });
+    this.performSelfAnalysis();
+  }
+
+  /** Moves the parser to token `index` of its current input (per-block parsing). */
+  seek(index: number): void {
+    // `importLexerState` is Chevrotain's own hook for saving/restoring a position.
+    (this as unknown as { importLexerState(i: number): void }).importLexerState(index - 1);
+  }
+
+  /** The index of the next unconsumed token. */
+  position(): number {
+    return (this as unknown as { exportLexerState(): number }).exportLexerState() + 1;
+  }
+
+  // -- blocks -----------------------------------------------------------------
+
+  block = this.RULE("block", () => {
+    this.OR([{ ALT: () => this.SUBRULE(this.eventDecl) }, { ALT: () => this.SUBRULE(this.patternDecl) }]);
+  });
+
+  eventDecl = this.RULE("eventDecl", () => {
+    this.CONSUME(T.Event);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.CONSUME(T.LCurly);
+    this.OPTION(() => {
+      this.SUBRULE(this.fieldDecl);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.fieldDecl);
+      });
+      this.OPTION2(() => this.CONSUME2(T.Comma));
+    });
+    this.CONSUME(T.RCurly);
+  });
+
+  fieldDecl = this.RULE("fieldDecl", () => {
+    this.CONSUME(T.AnyWord, { LABEL: "name" });
+    this.CONSUME(T.Colon);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Identifier, { LABEL: "type" }) },
+      { ALT: () => this.CONSUME(T.Any, { LABEL: "type" }) },
+    ]);
+    this.OPTION(() => this.CONSUME(T.Question));
+  });
+
+  patternDecl = this.RULE("patternDecl", () => {
+    this.CONSUME(T.Pattern);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.CONSUME(T.LCurly);
+    this.OPTION(() => this.SUBRULE(this.keyByClause));
+    this.OPTION2(() => this.SUBRULE(this.withinClause));
+    this.OPTION3(() => this.SUBRULE(this.skipClause));
+    this.SUBRULE(this.matchClause);
+    this.OPTION4(() => this.SUBRULE(this.emitClause));
+    this.OPTION5(() => this.SUBRULE(this.onTimeoutClause));
+    this.CONSUME(T.RCurly);
+  });
+
+  // -- clauses ----------------------------------------------------------------
+
+  keyByClause = this.RULE("keyByClause", () => {
+    this.CONSUME(T.Key);
+    this.CONSUME(T.By);
+    this.SUBRULE(this.keyPath);
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.keyPath);
+    });
+  });
+
+  keyPath = this.RULE("keyPath", () => {
+    this.CONSUME(T.Identifier, { LABEL: "segment" });
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      this.CONSUME(T.AnyWord, { LABEL: "segment" });
+    });
+  });
+
+  withinClause = this.RULE("withinClause", () => {
+    this.CONSUME(T.Within);
+    this.SUBRULE(this.duration);
+  });
+
+  /** `5 minutes`, `1h30m`, `1 hour 30 minutes`, `PT1M`. */
+  duration = this.RULE("duration", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.IsoDuration) },
+      { ALT: () => this.AT_LEAST_ONE(() => this.SUBRULE(this.durationPart)) },
+    ]);
+  });
+
+  durationPart = this.RULE("durationPart", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.DurationLiteral) },
+      {
+        ALT: () => {
+          this.CONSUME(T.NumberLiteral);
+          this.CONSUME(T.UnitWord);
+        },
+      },
+    ]);
+  });
+
+  skipClause = this.RULE("skipClause", () => {
+    this.CONSUME(T.After);
+    this.CONSUME(T.Match);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.No);
+          this.CONSUME(T.Skip);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME2(T.Skip);
+          this.OR2([
+            {
+              ALT: () => {
+                this.CONSUME(T.To);
+                this.OR3([
+                  { ALT: () => this.CONSUME(T.Next) },
+                  {
+                    ALT: () => {
+                      this.CONSUME(T.First);
+                      this.CONSUME(T.Identifier, { LABEL: "target" });
+                    },
+                  },
+                  {
+                    ALT: () => {
+                      this.CONSUME(T.Last);
+                      this.CONSUME2(T.Identifier, { LABEL: "target" });
+                    },
+                  },
+                ]);
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME(T.Past);
+                this.CONSUME2(T.Last);
+                this.CONSUME(T.Event);
+              },
+            },
+          ]);
+        },
+      },
+    ]);
+  });
+
+  matchClause = this.RULE("matchClause", () => {
+    this.CONSUME(T.Match);
+    this.SUBRULE(this.sequence);
+  });
+
+  emitClause = this.RULE("emitClause", () => {
+    this.CONSUME(T.Emit);
+    this.CONSUME(T.LCurly);
+    this.OPTION(() => {
+      this.SUBRULE(this.emitField);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.emitField);
+      });
+      this.OPTION2(() => this.CONSUME2(T.Comma));
+    });
+    this.CONSUME(T.RCurly);
+  });
+
+  emitField = this.RULE("emitField", () => {
+    this.CONSUME(T.AnyWord, { LABEL: "name" });
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.expression);
+  });
+
+  onTimeoutClause = this.RULE("onTimeoutClause", () => {
+    this.CONSUME(T.On);
+    this.CONSUME(T.Timeout);
+    this.OPTION(() => this.SUBRULE(this.emitClause));
+  });
+
+  // -- sequences --------------------------------------------------------------
+
+  sequence = this.RULE("sequence", () => {
+    this.SUBRULE(this.element);
+    this.MANY(() => {
+      this.SUBRULE(this.contiguity);
+      this.SUBRULE2(this.element);
+    });
+  });
+
+  /** `next` · `followed by` · `followed by any` · `not next` · `not followed by`. */
+  contiguity = this.RULE("contiguity", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Next) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Followed);
+          this.CONSUME(T.By);
+          this.OPTION(() => this.CONSUME(T.Any));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Not);
+          this.OR2([
+            { ALT: () => this.CONSUME2(T.Next) },
+            {
+              ALT: () => {
+                this.CONSUME2(T.Followed);
+                this.CONSUME2(T.By);
+              },
+            },
+          ]);
+        },
+      },
+    ]);
+  });
+
+  element = this.RULE("element", () => {
+    this.OR([{ ALT: () => this.SUBRULE(this.term) }, { ALT: () => this.SUBRULE(this.group) }]);
+  });
+
+  /** `[var:] Type` or `var: *`, quantifier, modifiers, `within`, `where`. */
+  term = this.RULE("term", () => {
+    this.CONSUME(T.Identifier, { LABEL: "first" });
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      this.OR([
+        { ALT: () => this.CONSUME2(T.Identifier, { LABEL: "type" }) },
+        { ALT: () => this.CONSUME(T.Star, { LABEL: "anyType" }) },
+      ]);
+    });
+    this.OPTION2(() => this.SUBRULE(this.quantifier));
+    this.MANY(() => this.SUBRULE(this.modifier));
+    this.OPTION3(() => {
+      this.CONSUME(T.Within);
+      this.SUBRULE(this.duration);
+    });
+    this.OPTION4(() => {
+      this.CONSUME(T.Where);
+      this.SUBRULE(this.expression);
+    });
+  });
+
+  group = this.RULE("group", () => {
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.sequence);
+    this.CONSUME(T.RParen);
+    this.OPTION(() => this.SUBRULE(this.quantifier));
+    this.MANY(() => this.SUBRULE(this.modifier));
+  });
+
+  /** `?` `+` `*` `{n}` `{n,}` `{n,m}`. */
+  quantifier = this.RULE("quantifier", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Question) },
+      { ALT: () => this.CONSUME(T.Plus) },
+      { ALT: () => this.CONSUME(T.Star) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LCurly);
+          this.CONSUME(T.NumberLiteral, { LABEL: "min" });
+          this.OPTION(() => {
+            this.CONSUME(T.Comma);
+            this.OPTION2(() => this.CONSUME2(T.NumberLiteral, { LABEL: "max" }));
+          });
+          this.CONSUME(T.RCurly);
+        },
+      },
+    ]);
+  });
+
+  modifier = this.RULE("modifier", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Optional) },
+      { ALT: () => this.CONSUME(T.Greedy) },
+      { ALT: () => this.CONSUME(T.Consecutive) },
+      { ALT: () => this.CONSUME(T.Combinations) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Until);
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.expression);
+          this.CONSUME(T.RParen);
+        },
+      },
+    ]);
+  });
+
+  // -- expressions ------------------------------------------------------------
+
+  expression = this.RULE("expression", () => {
+    this.SUBRULE(this.andExpression);
+    this.MANY(() => {
+      this.CONSUME(T.Or, { LABEL: "op" });
+      this.SUBRULE2(this.andExpression);
+    });
+  });
+
+  andExpression = this.RULE("andExpression", () => {
+    this.SUBRULE(this.notExpression);
+    this.MANY(() => {
+      this.CONSUME(T.And, { LABEL: "op" });
+      this.SUBRULE2(this.notExpression);
+    });
+  });
+
+  notExpression = this.RULE("notExpression", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Not);
+          this.SUBRULE(this.notExpression);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.comparison) },
+    ]);
+  });
+
+  comparison = this.RULE("comparison", () => {
+    this.SUBRULE(this.additive, { LABEL: "left" });
+    this.OPTION(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.OR2([
+              { ALT: () => this.CONSUME(T.EqEq, { LABEL: "op" }) },
+              { ALT: () => this.CONSUME(T.NotEq, { LABEL: "op" }) },
+              { ALT: () => this.CONSUME(T.LessEq, { LABEL: "op" }) },
+              { ALT: () => this.CONSUME(T.GreaterEq, { LABEL: "op" }) },
+              { ALT: () => this.CONSUME(T.Less, { LABEL: "op" }) },
+              { ALT: () => this.CONSUME(T.Greater, { LABEL: "op" }) },
+              { ALT: () => this.CONSUME(T.In, { LABEL: "op" }) },
+            ]);
+            this.SUBRULE2(this.additive, { LABEL: "right" });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Between);
+            this.SUBRULE3(this.additive, { LABEL: "low" });
+            this.CONSUME(T.And);
+            this.SUBRULE4(this.additive, { LABEL: "high" });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Is);
+            this.OPTION2(() => this.CONSUME(T.Not));
+            this.CONSUME(T.Null);
+          },
+        },
+      ]);
+    });
+  });
+
+  additive = this.RULE("additive", () => {
+    this.SUBRULE(this.multiplicative);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Plus, { LABEL: "op" }) },
+        { ALT: () => this.CONSUME(T.Minus, { LABEL: "op" }) },
+      ]);
+      this.SUBRULE2(this.multiplicative);
+    });
+  });
+
+  multiplicative = this.RULE("multiplicative", () => {
+    this.SUBRULE(this.unary);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Star, { LABEL: "op" }) },
+        { ALT: () => this.CONSUME(T.Slash, { LABEL: "op" }) },
+        { ALT: () => this.CONSUME(T.Percent, { LABEL: "op" }) },
+      ]);
+      this.SUBRULE2(this.unary);
+    });
+  });
+
+  unary = this.RULE("unary", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Minus);
+          this.SUBRULE(this.unary);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.postfix) },
+    ]);
+  });
+
+  /** A primary followed by `.name` and `[index]` in any number and order. */
+  postfix = this.RULE("postfix", () => {
+    this.SUBRULE(this.primary);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.member) },
+        { ALT: () => this.SUBRULE(this.index) },
+      ]);
+    });
+  });
+
+  member = this.RULE("member", () => {
+    this.CONSUME(T.Dot);
+    this.CONSUME(T.AnyWord, { LABEL: "name" });
+  });
+
+  index = this.RULE("index", () => {
+    this.CONSUME(T.LBracket);
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.RBracket);
+  });
+
+  primary = this.RULE("primary", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.numberOrDuration) },
+      { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: "literal" }) },
+      { ALT: () => this.CONSUME(T.True, { LABEL: "literal" }) },
+      { ALT: () => this.CONSUME(T.False, { LABEL: "literal" }) },
+      { ALT: () => this.CONSUME(T.Null, { LABEL: "literal" }) },
+      { ALT: () => this.CONSUME(T.Event, { LABEL: "event" }) },
+      { ALT: () => this.CONSUME(T.Prev, { LABEL: "prev" }) },
+      { ALT: () => this.SUBRULE(this.call) },
+      { ALT: () => this.SUBRULE(this.list) },
+      { ALT: () => this.SUBRULE(this.parenthesized) },
+    ]);
+  });
+
+  /** `5`, `5 minutes`, `5min`, `1 hour 30 minutes`, `1h 30m`. */
+  numberOrDuration = this.RULE("numberOrDuration", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.NumberLiteral);
+          this.OPTION(() => {
+            this.CONSUME(T.UnitWord);
+            this.MANY(() => this.SUBRULE(this.durationPart));
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.DurationLiteral);
+          this.MANY2(() => this.SUBRULE2(this.durationPart));
+        },
+      },
+    ]);
+  });
+
+  /** A name, or a call: `f(…)`, and the reserved `first(…)`, `last(…)`, `key()`. */
+  call = this.RULE("call", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Identifier, { LABEL: "callee" });
+          this.OPTION(() => this.SUBRULE(this.argumentList));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.First, { LABEL: "callee" });
+          this.SUBRULE2(this.argumentList);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Last, { LABEL: "callee" });
+          this.SUBRULE3(this.argumentList);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Key, { LABEL: "callee" });
+          this.SUBRULE4(this.argumentList);
+        },
+      },
+    ]);
+  });
+
+  argumentList = this.RULE("argumentList", () => {
+    this.CONSUME(T.LParen);
+    this.OPTION(() => {
+      this.SUBRULE(this.expression);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.expression);
+      });
+    });
+    this.CONSUME(T.RParen);
+  });
+
+  list = this.RULE("list", () => {
+    this.CONSUME(T.LBracket);
+    this.OPTION(() => {
+      this.SUBRULE(this.expression);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.expression);
+      });
+      this.OPTION2(() => this.CONSUME2(T.Comma));
+    });
+    this.CONSUME(T.RBracket);
+  });
+
+  parenthesized = this.RULE("parenthesized", () => {
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.RParen);
+  });
+}
+
+let instance: PatternParser | undefined;
+
+/**
+ * Chevrotain 13 validates grammars with `Object.groupBy` (Node ≥ 21); Node 20 lacks it.
+ * A faithful stand-in, installed only where it is missing.
+ */
+function ensureObjectGroupBy(): void {
+  const O = Object as unknown as { groupBy?: unknown };
+  if (typeof O.groupBy === "function") return;
+  O.groupBy = <V>(items: Iterable<V>, key: (v: V, i: number) => PropertyKey) => {
+    const out: Record<PropertyKey, V[]> = Object.create(null);
+    let i = 0;
+    for (const v of items) {
+      const k = key(v, i++);
+      (out[k] ??= []).push(v);
+    }
+    return out;
+  };
+}
+
+/**
+ * The shared parser instance (built on first call). Also the entry point for tooling:
+ *
+ * ```ts
+ * import { createSyntaxDiagramsCode } from "chevrotain";
+ * const html = createSyntaxDiagramsCode(getParser().getSerializedGastProductions());
+ * ```
+ */
+export function getParser(): PatternParser {
+  if (!instance) {
+    ensureObjectGroupBy();
+    instance = new PatternParser();
+  }
+  return instance;
+}
+
+/** The grammar's rule names, in definition order (`block` is the start rule). */
+export const RULE_NAMES: readonly string[] = [
+  "block",
+  "eventDecl",
+  "fieldDecl",
+  "patternDecl",
+  "keyByClause",
+  "keyPath",
+  "withinClause",
+  "duration",
+  "durationPart",
+  "skipClause",
+  "matchClause",
+  "emitClause",
+  "emitField",
+  "onTimeoutClause",
+  "sequence",
+  "contiguity",
+  "element",
+  "term",
+  "group",
+  "quantifier",
+  "modifier",
+  "expression",
+  "andExpression",
+  "notExpression",
+  "comparison",
+  "additive",
+  "multiplicative",
+  "unary",
+  "postfix",
+  "member",
+  "index",
+  "primary",
+  "numberOrDuration",
+  "call",
+  "argumentList",
+  "list",
+  "parenthesized",
+];
+
+// ---------------------------------------------------------------------------
+// What may come next: a small interpreter over the grammar
+
+/** A continuation: the productions still to match, as a persistent stack of frames. */
+interface Frame {
+  readonly prods: readonly IProduction[];
+  readonly idx: number;
+  readonly next: Frame | null;
+}
+
+/** Tokens that may follow a finished block: the start of another one, or the end of the file. */
+const AFTER_BLOCK: readonly TokenType[] = [T.Event, T.Pattern, EOF];
+
+const MAX_CONFIGS = 2000;
+
+/**
+ * The token types the grammar allows after `prefix` (tokens of one block, from its
+ * first token), or `undefined` when `prefix` itself is not a valid beginning of a
+ * block (or the search got too large). `EOF` in the result means the block may end
+ * there. The grammar is walked non-deterministically, so the answer does not depend
+ * on the parser's lookahead.
+ */
+export function expectedAfter(prefix: readonly IToken[]): TokenType[] | undefined {
+  const rules = getParser().getGAstProductions();
+  const start: Frame = { prods: rules.block.definition, idx: 0, next: null };
+  let configs: Frame[] = [start];
+  for (const tok of prefix) {
+    const terminals = closure(configs);
+    if (terminals === undefined) return undefined;
+    configs = [];
+    for (const [term, cont] of terminals.items) {
+      if (tokenMatcher(tok, term.terminalType)) configs.push(cont);
+    }
+    if (configs.length === 0) return undefined;
+  }
+  const last = closure(configs);
+  if (last === undefined) return undefined;
+  const out = new Set<TokenType>(last.items.map(([t]) => t.terminalType));
+  if (last.canEnd) for (const t of AFTER_BLOCK) out.add(t);
+  return [...out];
+}
+
+/** Whether `token` could be consumed after `prefix` (a block's tokens so far). */
+export function canFollow(prefix: readonly IToken[], token: IToken): boolean {
+  const expected = expectedAfter(prefix);
+  return expected !== undefined && expected.some((t) => tokenMatcher(token, t));
+}
+
+interface Closure {
+  items: [Terminal, Frame][];
+  canEnd: boolean;
+}
+
+const repetitionOf = new WeakMap<RepetitionMandatory, Repetition>();
+
+function closure(configs: readonly Frame[]): Closure | undefined {
+  const result: Closure = { items: [], canEnd: false };
+  let budget = MAX_CONFIGS * 10;
+  const visit = (frame: Frame | null, depth: number): boolean => {
+    if (--budget < 0 || depth > 400 || result.items.length > MAX_CONFIGS) return false;
+    if (frame === null) {
+      result.canEnd = true;
+      return true;
+    }
+    const { prods, idx, next } = frame;
+    if (idx >= prods.length) return visit(next, depth + 1);
+    const p = prods[idx];
+    const rest: Frame = { prods, idx: idx + 1, next };
+    if (p instanceof Terminal) {
+      result.items.push([p, rest]);
+      return true;
+    }
+    if (p instanceof NonTerminal) {
+      return visit({ prods: (p.referencedRule as Rule).definition, idx: 0, next: rest }, depth + 1);
+    }
+    if (p instanceof Option) {
+      return visit(rest, depth + 1) && visit({ prods: p.definition, idx: 0, next: rest }, depth + 1);
+    }
+    if (p instanceof Repetition) {
+      return visit(rest, depth + 1) && visit({ prods: p.definition, idx: 0, next: frame }, depth + 1);
+    }
+    if (p instanceof RepetitionMandatory) {
+      let loop = repetitionOf.get(p);
+      if (!loop) {
+        loop = new Repetition({ definition: p.definition });
+        repetitionOf.set(p, loop);
+      }
+      return visit({ prods: p.definition, idx: 0, next: { prods: [loop], idx: 0, next: rest } }, depth + 1);
+    }
+    if (p instanceof Alternation) {
+      return p.definition.every((alt) => visit({ prods: (alt as Alternative).definition, idx: 0, next: rest }, depth + 1));
+    }
+    if (p instanceof Alternative) {
+      return visit({ prods: p.definition, idx: 0, next: rest }, depth + 1);
+    }
+    // Separated repetitions are not used by this grammar.
+    return false;
+  };
+  for (const c of configs) if (!visit(c, 0)) return undefined;
+  return result;
+}

@@ -1,0 +1,499 @@
+/**
+ * The engine: time (event time with out-of-orderness and watermarks, or processing
+ * time), keyed dispatch to every pattern, expiry, and ordered emission of records
+ * (language.md §4, §5).
+ *
+ * Work is organised in steps — one per time advance and one per fed event. Within a
+ * step the outcomes of all patterns and keys are collected, sorted (matches by their
+ * events' feed numbers, then term indices, then pattern; then timeouts by stamp) and
+ * emitted.
+ */
+import { Heap } from "mnemonist";
+import type { CompiledPattern, Program } from "../compile/model.js";
+import { type Branch, type Cell, compareSeqs, type KeyState, Matcher, type Outcome } from "./matcher.js";
+import { buildRecord, type MatchRecord } from "./records.js";
+import { canonicalKey, field, parseTime, path } from "./values.js";
+
+/** Engine options (cli.md "The library"). */
+export interface EngineOptions {
+  /** The field holding the event type (default `type`). */
+  typeField?: string;
+  /** The field holding the event time (default `ts`). */
+  timeField?: string;
+  /** How late (ms) an event may arrive and still be matched, in event time (default 0). */
+  outOfOrderness?: number;
+  /** Use arrival order and the clock instead of event time. */
+  processingTime?: boolean;
+  /** The clock for processing time (default `Date.now`). */
+  clock?: () => number;
+  /** Time advances only through watermarks; every event is on time. */
+  watermarksOnly?: boolean;
+  /** Run only these patterns (by name); default all. */
+  patterns?: readonly string[];
+}
+
+/** A pushed event that could not be used. */
+export interface EngineError {
+  readonly reason: string;
+  readonly event: unknown;
+}
+
+/** Counters reported by {@link Engine.stats}. */
+export interface EngineStats {
+  events: number;
+  matches: number;
+  timeouts: number;
+  late: number;
+  bad: number;
+  /** Live partial matches over all patterns and keys. */
+  partialMatches: number;
+  /** Keys holding state, over all patterns. */
+  keys: number;
+  /** Partial matches dropped by state limits. */
+  dropped: number;
+  /** Matches per pattern name. */
+  matchesByPattern: Record<string, number>;
+  /** Live partial matches per pattern name. */
+  partialMatchesByPattern: Record<string, number>;
+}
+
+/** Listener signatures. */
+export interface EngineEvents {
+  match: (record: MatchRecord) => void;
+  timeout: (record: MatchRecord) => void;
+  late: (event: unknown, reason: string) => void;
+  error: (error: EngineError) => void;
+}
+
+interface HeapEntry {
+  readonly d: number;
+  readonly ks: KeyState;
+}
+
+/** Per-pattern runtime: the matcher, per-key state, expiry schedule. */
+interface Runner {
+  readonly id: number;
+  readonly pattern: CompiledPattern;
+  readonly matcher: Matcher;
+  readonly keys: Map<string, KeyState>;
+  /** Keys ordered by their earliest window deadline: a time advance touches only keys with something to expire. */
+  readonly expiry: Heap<HeapEntry>;
+  /** Keys holding completed matches back (skip strategies, pending matches). */
+  readonly holding: Set<KeyState>;
+  partials: number;
+  matches: number;
+}
+
+interface KeyRef {
+  readonly key: unknown;
+  readonly keyString: string;
+}
+
+interface Buffered {
+  readonly event: unknown;
+  readonly time: number;
+  readonly arrival: number;
+  readonly type: unknown;
+  /** Keys per runner id; undefined = not computed (runner added later), null = missing. */
+  readonly keys: (KeyRef | null | undefined)[];
+}
+
+const compareEntries = (a: HeapEntry, b: HeapEntry) => a.d - b.d;
+const compareBuffered = (a: Buffered, b: Buffered) => a.time - b.time || a.arrival - b.arrival;
+
+/**
+ * Runs compiled patterns over events. Callbacks run synchronously inside `push`,
+ * `advanceTo` and `end`.
+ */
+export class Engine {
+  private readonly typeField: string;
+  private readonly timeField: string;
+  private readonly bound: number;
+  private readonly processingTime: boolean;
+  private readonly watermarksOnly: boolean;
+  private readonly clock: () => number;
+  private runners: Runner[] = [];
+  private nextRunnerId = 0;
+  private readonly buffer = new Heap<Buffered>(compareBuffered);
+  private highest = Number.NEGATIVE_INFINITY; // H
+  private watermark = Number.NEGATIVE_INFINITY; // D
+  private now = Number.NEGATIVE_INFINITY; // last time advanced to
+  private lastClock = Number.NEGATIVE_INFINITY;
+  private seq = 0;
+  private arrival = 0;
+  private ended = false;
+  private readonly matchOut: Outcome[] = [];
+  private readonly timeoutOut: Outcome[] = [];
+  private readonly listeners: { [K in keyof EngineEvents]: EngineEvents[K][] } = {
+    match: [],
+    timeout: [],
+    late: [],
+    error: [],
+  };
+  private readonly counters = { events: 0, matches: 0, timeouts: 0, late: 0, bad: 0 };
+
+  constructor(program: Program, options: EngineOptions = {}) {
+    this.typeField = options.typeField ?? "type";
+    this.timeField = options.timeField ?? "ts";
+    this.bound = options.outOfOrderness ?? 0;
+    this.processingTime = options.processingTime ?? false;
+    this.watermarksOnly = options.watermarksOnly ?? false;
+    this.clock = options.clock ?? Date.now;
+    const only = options.patterns ? new Set(options.patterns) : null;
+    for (const p of program.patterns) if (only === null || only.has(p.name)) this.addCompiled(p);
+  }
+
+  /** Subscribes to matches, timeouts, late events or unusable events. */
+  on<K extends keyof EngineEvents>(name: K, listener: EngineEvents[K]): this {
+    this.listeners[name].push(listener);
+    return this;
+  }
+
+  /** Unsubscribes a listener added with {@link on}. */
+  off<K extends keyof EngineEvents>(name: K, listener: EngineEvents[K]): this {
+    const l = this.listeners[name] as EngineEvents[K][];
+    const i = l.indexOf(listener);
+    if (i >= 0) l.splice(i, 1);
+    return this;
+  }
+
+  /** Adds the patterns of a program while running; they see the events fed from now on. */
+  addPattern(program: Program): void {
+    for (const p of program.patterns) {
+      if (this.runners.some((r) => r.pattern.name === p.name)) throw new Error(`pattern ${p.name} is already running`);
+    }
+    for (const p of program.patterns) this.addCompiled(p);
+  }
+
+  /** Removes a pattern and drops its state. Returns whether it was running. */
+  removePattern(name: string): boolean {
+    const before = this.runners.length;
+    this.runners = this.runners.filter((r) => r.pattern.name !== name);
+    return this.runners.length !== before;
+  }
+
+  /** Names of the running patterns, in order. */
+  patternNames(): string[] {
+    return this.runners.map((r) => r.pattern.name);
+  }
+
+  private addCompiled(pattern: CompiledPattern): void {
+    this.runners.push({
+      id: this.nextRunnerId++,
+      pattern,
+      matcher: new Matcher(pattern),
+      keys: new Map(),
+      expiry: new Heap<HeapEntry>(compareEntries),
+      holding: new Set(),
+      partials: 0,
+      matches: 0,
+    });
+    this.runners.sort((a, b) => a.pattern.order - b.pattern.order || a.id - b.id);
+  }
+
+  /** Feeds one event (or a `{"$watermark": T}` record). Never throws on bad input. */
+  push(event: unknown): void {
+    if (this.ended) throw new Error("push after end()");
+    const wm = field(event, "$watermark");
+    if (wm !== undefined) {
+      if (!this.processingTime) {
+        const t = parseTime(wm);
+        if (typeof t === "number") this.advanceTo(t);
+        else this.fail(`invalid watermark`, event);
+      }
+      return;
+    }
+    if (event === null || typeof event !== "object" || Array.isArray(event)) {
+      this.fail("not a JSON object", event);
+      return;
+    }
+    let time: number;
+    if (this.processingTime) {
+      time = Math.max(this.lastClock, this.clock());
+      this.lastClock = time;
+    } else {
+      const t = parseTime(field(event, this.timeField));
+      if (typeof t === "string") {
+        this.fail(`${t} (${this.timeField})`, event);
+        return;
+      }
+      time = t;
+      if (!this.watermarksOnly && (time < this.highest - this.bound || time <= this.watermark)) {
+        this.counters.late++;
+        for (const l of this.listeners.late) l(event, "late");
+        return;
+      }
+    }
+    this.counters.events++;
+    const type = field(event, this.typeField);
+    const keys: (KeyRef | null)[] = [];
+    for (const r of this.runners) keys[r.id] = this.keyOf(r, event, true);
+    const b: Buffered = { event, time, arrival: this.arrival++, type, keys };
+    if (this.processingTime) {
+      this.advance(time);
+      this.feed(b);
+      return;
+    }
+    if (!this.watermarksOnly && time > this.highest) this.highest = time;
+    if (this.bound === 0 && this.buffer.size === 0 && !this.watermarksOnly && time >= this.now) {
+      // Fast path: nothing buffered and nothing can arrive before it.
+      this.advance(time);
+      this.feed(b);
+      this.advance(this.target());
+      return;
+    }
+    this.buffer.push(b);
+    this.flush(this.target());
+  }
+
+  /** Raises the watermark: buffered events up to `time` are fed and windows up to it close. */
+  advanceTo(time: number): void {
+    if (this.ended) throw new Error("advanceTo after end()");
+    if (this.processingTime) return;
+    if (time > this.watermark) this.watermark = time;
+    this.flush(this.target());
+  }
+
+  /**
+   * End of input: feeds the buffer, advances time to +∞ (windows close, timeouts fire,
+   * trailing `not followed by` terms complete), then drops what is still open, releasing
+   * held-back matches.
+   */
+  end(): void {
+    if (this.ended) return;
+    this.flush(Number.POSITIVE_INFINITY);
+    this.advance(Number.POSITIVE_INFINITY);
+    for (const r of this.runners) {
+      for (const ks of r.keys.values()) {
+        if (ks.completed.length > 0) r.matcher.finish(ks, this.matchOut);
+        r.partials -= ks.partials.length;
+        ks.dead = true;
+      }
+      r.keys.clear();
+      r.holding.clear();
+      r.expiry.clear();
+      r.partials = 0;
+    }
+    this.emitStep();
+    this.ended = true;
+  }
+
+  /** Counters: events, matches, timeouts, late, bad, live partial matches, keys, dropped. */
+  stats(): EngineStats {
+    const matchesByPattern: Record<string, number> = {};
+    const partialMatchesByPattern: Record<string, number> = {};
+    let partialMatches = 0;
+    let keys = 0;
+    for (const r of this.runners) {
+      matchesByPattern[r.pattern.name] = r.matches;
+      partialMatchesByPattern[r.pattern.name] = r.partials;
+      partialMatches += r.partials;
+      keys += r.keys.size;
+    }
+    return { ...this.counters, partialMatches, keys, dropped: 0, matchesByPattern, partialMatchesByPattern };
+  }
+
+  /** Runs an async iterable of events to its end, yielding matches and timeouts as they happen. */
+  async *run(events: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<MatchRecord> {
+    const queue: MatchRecord[] = [];
+    const take = (r: MatchRecord) => {
+      queue.push(r);
+    };
+    this.on("match", take).on("timeout", take);
+    try {
+      for await (const e of events) {
+        this.push(e);
+        while (queue.length > 0) yield queue.shift()!;
+      }
+      this.end();
+      while (queue.length > 0) yield queue.shift()!;
+    } finally {
+      this.off("match", take).off("timeout", take);
+    }
+  }
+
+  // --- internals ---
+
+  private fail(reason: string, event: unknown): void {
+    this.counters.bad++;
+    for (const l of this.listeners.error) l({ reason, event });
+  }
+
+  /** T = max(H − B, D); in watermarks-only mode, D. */
+  private target(): number {
+    return this.watermarksOnly ? this.watermark : Math.max(this.highest - this.bound, this.watermark);
+  }
+
+  private keyOf(r: Runner, event: unknown, report: boolean): KeyRef | null {
+    const paths = r.pattern.keyPaths;
+    if (paths.length === 0) return GLOBAL_KEY;
+    if (paths.length === 1) {
+      const v = path(event, paths[0]);
+      if (v === undefined || v === null) {
+        if (report) this.missingKey(r, 0, event);
+        return null;
+      }
+      return { key: v, keyString: canonicalKey(v) };
+    }
+    const values: unknown[] = [];
+    for (let i = 0; i < paths.length; i++) {
+      const v = path(event, paths[i]);
+      if (v === undefined || v === null) {
+        if (report) this.missingKey(r, i, event);
+        return null;
+      }
+      values.push(v);
+    }
+    return { key: values, keyString: canonicalKey(values) };
+  }
+
+  private missingKey(r: Runner, i: number, event: unknown): void {
+    const reason = `missing key: ${r.pattern.name} (${r.pattern.keyPathText[i]})`;
+    for (const l of this.listeners.error) l({ reason, event });
+  }
+
+  /** Feeds buffered events with time ≤ t in (time, arrival) order, each time advanced to first; then advances to t. */
+  private flush(t: number): void {
+    const buf = this.buffer;
+    while (buf.size > 0 && buf.peek()!.time <= t) {
+      const b = buf.pop()!;
+      this.advance(b.time);
+      this.feed(b);
+    }
+    this.advance(t);
+  }
+
+  /** One step: feed one event to every pattern. */
+  private feed(b: Buffered): void {
+    const seq = this.seq++;
+    for (const r of this.runners) {
+      let k = b.keys[r.id];
+      if (k === undefined) k = this.keyOf(r, b.event, false);
+      if (k === null) continue;
+      let ks = r.keys.get(k.keyString);
+      const fresh = ks === undefined;
+      if (ks === undefined) {
+        ks = { key: k.key, keyString: k.keyString, partials: [], completed: [], scheduled: Infinity, dead: false };
+      }
+      const before = ks.partials.length;
+      r.matcher.process(ks, b.event, b.type, b.time, seq, this.matchOut);
+      this.settle(r, ks, before, fresh);
+    }
+    this.emitStep();
+  }
+
+  /** Bookkeeping after a key changed: counts, expiry schedule, removal of empty keys. */
+  private settle(r: Runner, ks: KeyState, before: number, fresh: boolean): void {
+    r.partials += ks.partials.length - before;
+    if (ks.partials.length === 0 && ks.completed.length === 0) {
+      if (!fresh) {
+        r.keys.delete(ks.keyString);
+        r.holding.delete(ks);
+        ks.dead = true;
+      }
+      return;
+    }
+    if (fresh) r.keys.set(ks.keyString, ks);
+    if (ks.completed.length > 0) r.holding.add(ks);
+    else r.holding.delete(ks);
+    const d = deadline(r.pattern, ks.partials);
+    if (d < ks.scheduled) {
+      ks.scheduled = d;
+      r.expiry.push({ d, ks });
+    }
+  }
+
+  /** One step: advance time to t for every pattern and every key with something due. */
+  private advance(t: number): void {
+    if (!(t > this.now)) return;
+    this.now = t;
+    for (const r of this.runners) {
+      const heap = r.expiry;
+      while (heap.size > 0 && heap.peek()!.d <= t) {
+        const { d, ks } = heap.pop()!;
+        if (ks.dead || ks.scheduled !== d) continue;
+        ks.scheduled = Infinity;
+        const before = ks.partials.length;
+        r.matcher.advance(ks, t, this.matchOut, this.timeoutOut);
+        this.settle(r, ks, before, false);
+      }
+      if (r.holding.size > 0) {
+        for (const ks of [...r.holding]) {
+          if (ks.dead) continue;
+          const before = ks.partials.length;
+          r.matcher.advance(ks, t, this.matchOut, this.timeoutOut);
+          this.settle(r, ks, before, false);
+        }
+      }
+    }
+    this.emitStep();
+  }
+
+  /** Sorts and emits the outcomes of the step just finished. */
+  private emitStep(): void {
+    const matches = this.matchOut;
+    const timeouts = this.timeoutOut;
+    if (matches.length === 0 && timeouts.length === 0) return;
+    const ms = matches.length > 1 ? sortOutcomes(matches, false) : matches.slice();
+    const ts = timeouts.length > 1 ? sortOutcomes(timeouts, true) : timeouts.slice();
+    matches.length = 0;
+    timeouts.length = 0;
+    for (const o of ms) {
+      this.counters.matches++;
+      const r = this.runners.find((x) => x.pattern === o.pattern);
+      if (r) r.matches++;
+      const rec = buildRecord(o);
+      for (const l of this.listeners.match) l(rec);
+    }
+    for (const o of ts) {
+      this.counters.timeouts++;
+      const rec = buildRecord(o);
+      for (const l of this.listeners.timeout) l(rec);
+    }
+  }
+}
+
+const GLOBAL_KEY: KeyRef = Object.freeze({ key: null, keyString: "null" });
+
+/** The earliest time at which one of these partial matches expires. */
+function deadline(p: CompiledPattern, partials: readonly Branch[]): number {
+  const w = p.nfa.window;
+  const states = p.nfa.states;
+  let d = Infinity;
+  for (let i = 0; i < partials.length; i++) {
+    const b = partials[i];
+    if (w !== null && b.startTime + w < d) d = b.startTime + w;
+    const sw = states[b.state].window;
+    if (sw !== null && b.prevTime + sw < d) d = b.prevTime + sw;
+  }
+  return d;
+}
+
+interface SortKey {
+  o: Outcome;
+  seqs: number[];
+  vars: number[];
+}
+
+function keyOf(o: Outcome): SortKey {
+  const seqs: number[] = [];
+  const vars: number[] = [];
+  for (let c: Cell | null = o.last; c !== null; c = c.prev) {
+    seqs.push(c.seq);
+    vars.push(c.variable);
+  }
+  return { o, seqs: seqs.reverse(), vars: vars.reverse() };
+}
+
+/** language.md §5: by feed numbers (lexicographic), then term indices, then pattern; timeouts by stamp first. */
+function sortOutcomes(list: Outcome[], byStamp: boolean): Outcome[] {
+  const keyed = list.map(keyOf);
+  keyed.sort(
+    (a, b) =>
+      (byStamp ? (a.o.stamp as number) - (b.o.stamp as number) : 0) ||
+      compareSeqs(a.seqs, b.seqs) ||
+      compareSeqs(a.vars, b.vars) ||
+      a.o.pattern.order - b.o.pattern.order,
+  );
+  return keyed.map((k) => k.o);
+}

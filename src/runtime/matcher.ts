@@ -1,0 +1,377 @@
+/**
+ * One pattern's keyed NFA: Flink's `NFA.process` / `NFA.advanceTime` over per-key state
+ * (flink-semantics.md §1.1, §5, §6, §7, §8).
+ *
+ * A partial match is a {@link Branch}: the NFA state it waits in, its start, and the last
+ * {@link Cell} of its events. Cells form immutable linked lists: branches that share a
+ * prefix share its cells, each event is referenced once per (branch prefix, variable),
+ * and memory grows with live branches, not branches × match length (style.md §13; the
+ * GC reclaims what no branch references, which replaces Flink's reference counting).
+ */
+import type { CompiledPattern } from "../compile/model.js";
+import type { Edge, MatchContext, NfaState } from "../compile/nfa.js";
+
+/** One taken event in a partial match. */
+export interface Cell {
+  readonly event: unknown;
+  readonly time: number;
+  /** Feed number: the engine-wide (time, arrival) order of events. */
+  readonly seq: number;
+  /** Variable index the event was taken by. */
+  readonly variable: number;
+  readonly prev: Cell | null;
+}
+
+/** A partial (or completed) match. */
+export interface Branch {
+  readonly state: number;
+  readonly last: Cell | null;
+  /** Feed number of the first event; -1 for the Start state (compares as +∞). */
+  readonly startSeq: number;
+  readonly startTime: number;
+  readonly prevTime: number;
+}
+
+/** Per-key state of one pattern. Keys with no branches are deleted. */
+export interface KeyState {
+  readonly key: unknown;
+  readonly keyString: string;
+  /** Live partial matches (never the Start state, which is implicit). */
+  partials: Branch[];
+  /** Completed matches held back by a skip strategy (Flink `completedMatches`). */
+  completed: Branch[];
+  /** The deadline this key is scheduled at in the engine's expiry heap (Infinity: none). */
+  scheduled: number;
+  /** Set when the key's state was removed (stale heap entries are then ignored). */
+  dead: boolean;
+}
+
+/** A finished match or timeout, before it becomes an output record. */
+export interface Outcome {
+  readonly pattern: CompiledPattern;
+  readonly key: unknown;
+  readonly last: Cell;
+  /** For timeouts: the expiry stamp; null for matches. */
+  readonly stamp: number | null;
+}
+
+/** The reused condition context: binds a branch's cells and the current event. */
+export class Context implements MatchContext {
+  event: unknown = null;
+  time = 0;
+  key: unknown = null;
+  eventType: unknown = undefined;
+  private last: Cell | null = null;
+  private gen = 0;
+  private readonly cacheGen: number[];
+  private readonly cacheEvents: unknown[][];
+  private readonly cacheTimes: number[][];
+
+  constructor(variableCount: number) {
+    this.cacheGen = new Array(variableCount).fill(-1);
+    this.cacheEvents = new Array(variableCount);
+    this.cacheTimes = new Array(variableCount);
+  }
+
+  /** Binds a branch (its last cell); invalidates the per-variable caches. */
+  bind(last: Cell | null): void {
+    this.last = last;
+    this.gen++;
+  }
+
+  private fill(v: number): void {
+    const events: unknown[] = [];
+    const times: number[] = [];
+    for (let c = this.last; c !== null; c = c.prev) {
+      if (c.variable === v) {
+        events.push(c.event);
+        times.push(c.time);
+      }
+    }
+    events.reverse();
+    times.reverse();
+    this.cacheEvents[v] = events;
+    this.cacheTimes[v] = times;
+    this.cacheGen[v] = this.gen;
+  }
+
+  taken(v: number): readonly unknown[] {
+    if (this.cacheGen[v] !== this.gen) this.fill(v);
+    return this.cacheEvents[v];
+  }
+
+  takenTimes(v: number): readonly number[] {
+    if (this.cacheGen[v] !== this.gen) this.fill(v);
+    return this.cacheTimes[v];
+  }
+
+  prev(): unknown {
+    return this.last === null ? null : this.last.event;
+  }
+
+  prevTime(): number | null {
+    return this.last === null ? null : this.last.time;
+  }
+}
+
+const NO_BRANCHES: Branch[] = [];
+
+/** The matching logic of one pattern; state lives in {@link KeyState}s owned by the engine. */
+export class Matcher {
+  readonly ctx: Context;
+  private readonly states: readonly NfaState[];
+  private readonly start: Branch;
+  private readonly window: number | null;
+  private readonly skipStrategy: boolean;
+  /** Reused DFS stack and visited marks for the decision graph (no allocation per event). */
+  private readonly stack: number[] = [];
+  private readonly visited: Int32Array;
+  private visitGen = 0;
+  private readonly edgesOut: Edge[] = [];
+  private readonly edgeSource: number[] = [];
+
+  constructor(readonly pattern: CompiledPattern) {
+    this.states = pattern.nfa.states;
+    this.window = pattern.nfa.window;
+    this.start = { state: pattern.nfa.start, last: null, startSeq: -1, startTime: 0, prevTime: 0 };
+    this.skipStrategy = pattern.skip.strategy !== "noSkip";
+    this.ctx = new Context(pattern.variables.length);
+    this.visited = new Int32Array(this.states.length);
+  }
+
+  /**
+   * Feeds one event to one key (Flink `NFA.process`): every partial match, and the Start
+   * state, computes its next states; Stop discards what that branch produced for this
+   * event; completed matches go out (through the skip strategy's hold-back when one is set).
+   */
+  process(ks: KeyState, event: unknown, eventType: unknown, time: number, seq: number, out: Outcome[]): void {
+    const ctx = this.ctx;
+    ctx.event = event;
+    ctx.time = time;
+    ctx.key = ks.key;
+    ctx.eventType = eventType;
+    const next: Branch[] = [];
+    const potential: Branch[] = [];
+    const old = ks.partials;
+    this.step(this.start, event, time, seq, next, potential);
+    for (let i = 0; i < old.length; i++) this.step(old[i], event, time, seq, next, potential);
+    ks.partials = next;
+    if (this.skipStrategy) {
+      // Flink runs the hold-back after every event under a skip strategy: a partial match
+      // that just died may release completed ones.
+      if (potential.length > 0 || ks.completed.length > 0) this.releaseCompleted(ks, potential, out);
+    } else if (potential.length > 0) {
+      sortBranches(potential);
+      for (const m of potential) out.push(this.outcome(ks, m, null));
+    }
+  }
+
+  /** One computation state against the current event (Flink `computeNextStates` + `doProcess` loop body). */
+  private step(cs: Branch, event: unknown, time: number, seq: number, next: Branch[], potential: Branch[]): void {
+    this.ctx.bind(cs.last);
+    const edges = this.edgesOut;
+    const sources = this.edgeSource;
+    edges.length = 0;
+    sources.length = 0;
+    this.decisionGraph(cs.state, edges, sources);
+    if (edges.length === 0) return;
+    const isStart = cs.startSeq === -1;
+    const firstNew = next.length;
+    let stop = false;
+    for (let i = 0; i < edges.length; i++) {
+      const e = edges[i];
+      let b: Branch;
+      if (e.action === "ignore") {
+        if (isStart) continue;
+        b = { state: e.target, last: cs.last, startSeq: cs.startSeq, startTime: cs.startTime, prevTime: cs.prevTime };
+      } else {
+        const cell: Cell = { event, time, seq, variable: this.states[sources[i]].variable, prev: cs.last };
+        b = isStart
+          ? { state: e.target, last: cell, startSeq: seq, startTime: time, prevTime: time }
+          : { state: e.target, last: cell, startSeq: cs.startSeq, startTime: cs.startTime, prevTime: time };
+        // A TAKE into a state with a PROCEED path to Final completes a match at once (flink-semantics §1.1.2).
+        const fin = this.finalAfterProceed(e.target);
+        if (fin >= 0) potential.push({ ...b, state: fin });
+      }
+      const kind = this.states[b.state].kind;
+      if (kind === "final") potential.push(b);
+      else if (kind === "stop") stop = true;
+      else next.push(b);
+    }
+    // Stop: drop every partial match this branch produced for this event; completed ones stay.
+    if (stop) next.length = firstNew;
+  }
+
+  /** Collects the TAKE and IGNORE edges whose conditions hold, following true PROCEED edges depth-first. */
+  private decisionGraph(from: number, edges: Edge[], sources: number[]): void {
+    const stack = this.stack;
+    const visited = this.visited;
+    const gen = ++this.visitGen;
+    const ctx = this.ctx;
+    stack.length = 0;
+    stack.push(from);
+    visited[from] = gen;
+    while (stack.length > 0) {
+      const s = stack.pop()!;
+      const out = this.states[s].edges;
+      for (let i = 0; i < out.length; i++) {
+        const e = out[i];
+        if (!(e.cond.isTrue || e.cond.test(ctx))) continue;
+        if (e.action === "proceed") {
+          if (visited[e.target] !== gen) {
+            visited[e.target] = gen;
+            stack.push(e.target);
+          }
+        } else {
+          edges.push(e);
+          sources.push(s);
+        }
+      }
+    }
+  }
+
+  /** Flink `findFinalStateAfterProceed`, evaluated in the context of the branch before the take. */
+  private finalAfterProceed(from: number): number {
+    const stack: number[] = [from];
+    const seen = new Set<number>([from]);
+    const ctx = this.ctx;
+    while (stack.length > 0) {
+      const s = stack.pop()!;
+      for (const e of this.states[s].edges) {
+        if (e.action !== "proceed" || !(e.cond.isTrue || e.cond.test(ctx))) continue;
+        if (this.states[e.target].kind === "final") return e.target;
+        if (!seen.has(e.target)) {
+          seen.add(e.target);
+          stack.push(e.target);
+        }
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Time advance to `t` for one key (Flink `NFA.advanceTime`): partial matches whose window
+   * has passed leave — Pending ones as matches, the others as timeouts (when reported) —
+   * then held-back matches are released.
+   */
+  advance(ks: KeyState, t: number, out: Outcome[], timeouts: Outcome[]): void {
+    const keep: Branch[] = [];
+    const potential: Branch[] = [];
+    const w = this.window;
+    let changed = false;
+    for (const cs of ks.partials) {
+      const st = this.states[cs.state];
+      const byPrev = st.window !== null && t - cs.prevTime >= st.window;
+      const byFirst = w !== null && t - cs.startTime >= w;
+      if (!byPrev && !byFirst) {
+        keep.push(cs);
+        continue;
+      }
+      changed = true;
+      if (st.kind === "pending") {
+        potential.push(cs);
+      } else if (this.pattern.reportTimeouts && cs.last !== null) {
+        const stamp = byPrev ? cs.prevTime + (st.window as number) : cs.startTime + (w as number);
+        timeouts.push(this.outcome(ks, cs, stamp));
+      }
+    }
+    if (!changed && ks.completed.length === 0) return;
+    ks.partials = keep;
+    this.releaseCompleted(ks, potential, out);
+  }
+
+  /**
+   * End of input after the advance to +∞: drop every partial match still open, which
+   * releases the held-back matches in start order (language.md §4).
+   */
+  finish(ks: KeyState, out: Outcome[]): void {
+    ks.partials = NO_BRANCHES;
+    this.releaseCompleted(ks, NO_BRANCHES, out);
+  }
+
+  /**
+   * Flink `processMatchesAccordingToSkipStrategy`: emit the earliest completed match while
+   * no live partial match started strictly earlier; each emitted match prunes partial and
+   * completed matches per the strategy.
+   */
+  private releaseCompleted(ks: KeyState, potential: Branch[], out: Outcome[]): void {
+    let completed = ks.completed;
+    if (potential.length > 0) {
+      completed = completed.length === 0 ? potential.slice() : completed.concat(potential);
+      sortBranches(completed);
+    }
+    while (completed.length > 0) {
+      const m = completed[0];
+      const earliest = earliestStart(ks.partials);
+      if (!(m.startSeq <= earliest)) break;
+      completed.shift();
+      const pruneId = this.pruningId(m);
+      if (pruneId !== null) {
+        ks.partials = prune(ks.partials, pruneId.id, pruneId.strict);
+        completed = prune(completed, pruneId.id, pruneId.strict);
+      }
+      out.push(this.outcome(ks, m, null));
+    }
+    ks.completed = completed.length === 0 ? NO_BRANCHES : completed;
+  }
+
+  /** The pruning event of an emitted match (Flink `AfterMatchSkipStrategy.getPruningId`), or null. */
+  private pruningId(m: Branch): { id: number; strict: boolean } | null {
+    const skip = this.pattern.skip;
+    switch (skip.strategy) {
+      case "noSkip":
+        return null;
+      case "skipToNext": {
+        let first = -1;
+        for (let c = m.last; c !== null; c = c.prev) first = c.seq;
+        return { id: first, strict: false };
+      }
+      case "skipPastLastEvent":
+        return { id: m.last!.seq, strict: false };
+      case "skipToFirst":
+      case "skipToLast": {
+        let found = -1;
+        for (let c = m.last; c !== null; c = c.prev) {
+          if (c.variable !== skip.target) continue;
+          found = c.seq;
+          if (skip.strategy === "skipToLast") break;
+        }
+        return found < 0 ? null : { id: found, strict: true };
+      }
+    }
+  }
+
+  private outcome(ks: KeyState, b: Branch, stamp: number | null): Outcome {
+    return { pattern: this.pattern, key: ks.key, last: b.last as Cell, stamp };
+  }
+}
+
+function earliestStart(partials: readonly Branch[]): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < partials.length; i++) if (partials[i].startSeq < min) min = partials[i].startSeq;
+  return min;
+}
+
+function prune(branches: Branch[], id: number, strict: boolean): Branch[] {
+  return branches.filter((b) => !(strict ? b.startSeq < id : b.startSeq <= id));
+}
+
+/** Feed numbers of a branch's events, oldest first. */
+export function seqsOf(last: Cell | null): number[] {
+  const out: number[] = [];
+  for (let c = last; c !== null; c = c.prev) out.push(c.seq);
+  return out.reverse();
+}
+
+/** Orders completed matches by start event, then lexicographically by their events (language.md §8). */
+function sortBranches(bs: Branch[]): void {
+  if (bs.length < 2) return;
+  bs.sort((a, b) => a.startSeq - b.startSeq || compareSeqs(seqsOf(a.last), seqsOf(b.last)));
+}
+
+/** Lexicographic comparison of feed-number lists (a proper prefix first). */
+export function compareSeqs(a: readonly number[], b: readonly number[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}

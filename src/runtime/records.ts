@@ -1,0 +1,73 @@
+/**
+ * Output records (language.md §5): `pattern`, `key`, `start`, `end`, `timeout` (timeouts
+ * only), `events` (variables in term order, each an array in time order, the input
+ * events unchanged), `emit` (when the pattern has a projection for this kind of record).
+ */
+import type { EvalContext } from "../compile/eval-context.js";
+import type { Cell, Outcome } from "./matcher.js";
+
+/** One match or timeout, as the engine emits it and the CLI writes it (one JSON line). */
+export interface MatchRecord {
+  pattern: string;
+  key: unknown;
+  start: number;
+  end: number;
+  timeout?: true;
+  events: Record<string, unknown[]>;
+  emit?: Record<string, unknown>;
+}
+
+/** Sets a property without ever touching a prototype (`__proto__` is plain data here). */
+function put(obj: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === "__proto__") Object.defineProperty(obj, name, { value, enumerable: true, writable: true, configurable: true });
+  else obj[name] = value;
+}
+
+/** The evaluation context of an `emit` clause: the finished record's events. */
+class RecordContext implements EvalContext {
+  event: unknown = null;
+  constructor(
+    public time: number,
+    public key: unknown,
+    private readonly byVar: unknown[][],
+    private readonly timesByVar: number[][],
+    private readonly lastCell: Cell,
+  ) {}
+  taken(v: number): readonly unknown[] {
+    return this.byVar[v] ?? [];
+  }
+  takenTimes(v: number): readonly number[] {
+    return this.timesByVar[v] ?? [];
+  }
+  prev(): unknown {
+    return this.lastCell.event;
+  }
+  prevTime(): number | null {
+    return this.lastCell.time;
+  }
+}
+
+/** Builds the output record of a match or timeout. */
+export function buildRecord(o: Outcome): MatchRecord {
+  const p = o.pattern;
+  const cells: Cell[] = [];
+  for (let c: Cell | null = o.last; c !== null; c = c.prev) cells.push(c);
+  cells.reverse();
+  const byVar: unknown[][] = [];
+  const timesByVar: number[][] = [];
+  for (const c of cells) {
+    (byVar[c.variable] ??= []).push(c.event);
+    (timesByVar[c.variable] ??= []).push(c.time);
+  }
+  const events: Record<string, unknown[]> = {};
+  for (let v = 0; v < p.variables.length; v++) if (byVar[v] !== undefined) put(events, p.variables[v].name, byVar[v]);
+  const start = cells[0].time;
+  const end = o.stamp ?? cells[cells.length - 1].time;
+  const record: MatchRecord =
+    o.stamp === null
+      ? { pattern: p.name, key: o.key, start, end, events }
+      : { pattern: p.name, key: o.key, start, end, timeout: true, events };
+  const emit = o.stamp === null ? p.emit : p.timeoutEmit;
+  if (emit !== null) record.emit = emit(new RecordContext(end, o.key, byVar, timesByVar, o.last));
+  return record;
+}

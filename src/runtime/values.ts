@@ -1,0 +1,58 @@
+/**
+ * Reading the role fields of an event: time, type and key paths. Own properties only,
+ * so nothing user-supplied is read through a prototype.
+ */
+import { DateTime } from "luxon";
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Reads an own property of a plain object; anything else gives undefined. */
+export function field(obj: unknown, name: string): unknown {
+  if (obj === null || typeof obj !== "object" || Array.isArray(obj)) return undefined;
+  return hasOwn.call(obj, name) ? (obj as Record<string, unknown>)[name] : undefined;
+}
+
+/** Reads a field path (`order.customer.id`). */
+export function path(obj: unknown, segments: readonly string[]): unknown {
+  let v = obj;
+  for (let i = 0; i < segments.length; i++) {
+    v = field(v, segments[i]);
+    if (v === undefined) return undefined;
+  }
+  return v;
+}
+
+const ISO_WITH_ZONE = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
+
+/**
+ * An event time: a finite integer of epoch ms, or an ISO-8601 string with `Z` or an
+ * offset. Returns the ms, or a reason string when unusable.
+ */
+export function parseTime(v: unknown): number | string {
+  if (typeof v === "number") {
+    return Number.isInteger(v) ? v : "invalid time";
+  }
+  if (typeof v === "string") {
+    if (!ISO_WITH_ZONE.test(v)) return "invalid time";
+    const dt = DateTime.fromISO(v, { setZone: true });
+    return dt.isValid ? dt.toMillis() : "invalid time";
+  }
+  return v === undefined || v === null ? "missing time" : "invalid time";
+}
+
+/**
+ * A canonical string for a key value: keys compare by JSON type and value (`1` ≠ `"1"`),
+ * objects and arrays by canonical JSON with sorted keys.
+ */
+export function canonicalKey(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  return canonicalJson(v);
+}
+
+function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  const keys = Object.keys(v).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(",")}}`;
+}
