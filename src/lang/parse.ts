@@ -73,8 +73,12 @@ function parseUnsafe(source: string, file: string): ParseResult {
   const patterns: PatternDecl[] = [];
   let i = 0;
   while (i < tokens.length) {
-    parser.input = tokens;
-    parser.seek(i);
+    // A valid block never contains `event|pattern Name {` after its first token, and
+    // a parse that runs into one fails at its name at the latest: parsing up to there
+    // gives the same result as parsing to the end of the file, in time linear in the
+    // block (error recovery included).
+    const slice = tokens.slice(i, Math.min(tokens.length, nextBlockStart(tokens, i + 1) + 2));
+    parser.input = slice;
     const cst = parser.block();
     const first = parser.errors[0] as IRecognitionException | undefined;
     if (first === undefined || first.name === "NotAllInputParsedException") {
@@ -84,10 +88,10 @@ function parseUnsafe(source: string, file: string): ParseResult {
         if (built.node.kind === "EventDecl") events.push(built.node);
         else patterns.push(built.node);
       }
-      i = parser.position();
+      i += parser.position();
       continue;
     }
-    const at = tokenIndex(tokens, first.token);
+    const at = i + tokenIndex(slice, first.token);
     diagnostics.push(syntaxError(source, file, tokens, i, at));
     i = nextBlockStart(tokens, Math.max(at, i + 1));
   }

@@ -46,14 +46,9 @@ export class PatternParser extends CstParser {
     this.performSelfAnalysis();
   }
 
-  /** Moves the parser to token `index` of its current input (per-block parsing). */
-  seek(index: number): void {
-    // `importLexerState` is Chevrotain's own hook for saving/restoring a position.
-    (this as unknown as { importLexerState(i: number): void }).importLexerState(index - 1);
-  }
-
-  /** The index of the next unconsumed token. */
+  /** The index of the next unconsumed token of the input (after a parse: where it stopped). */
   position(): number {
+    // `exportLexerState` is Chevrotain's own hook for saving a position.
     return (this as unknown as { exportLexerState(): number }).exportLexerState() + 1;
   }
 

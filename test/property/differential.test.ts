@@ -105,7 +105,7 @@ describe("differential: engine vs naive reference matcher", () => {
           );
         }
       }),
-      { numRuns: 1000 },
+      { numRuns: Number(process.env.DIFF_RUNS ?? 1000) },
     );
   }, 120_000);
 
