@@ -45,5 +45,7 @@ for (let i = 0; i < N; i++) {
 }
 engine.end();
 const secs = (performance.now() - t0) / 1000;
-console.log(`W4 ${N} events, ${KEYS} keys: ${(N / secs / 1e6).toFixed(2)}M events/s (incl. GC checkpoints), ${matches} matches`);
+console.log(
+  `W4 ${N} events, ${KEYS} keys: ${(N / secs / 1e6).toFixed(2)}M events/s (incl. GC checkpoints), ${matches} matches`,
+);
 console.log(`heap before: ${h0} MB; ${marks.join("; ")}; after end: ${heap()} MB`);

@@ -19,27 +19,14 @@ import { createSyntaxDiagramsCode } from "chevrotain";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = resolve(process.argv[2] ?? join(root, "grammar", "diagrams.html"));
 
-/** The parser instance from the build; the module's exports are probed, not assumed. */
+/** The shared parser instance from the build (`getParser()` in src/lang/parser.ts). */
 async function loadParser() {
   const mod = await import("../dist/lang/parser.js").catch((error) => {
     console.error("scripts/grammar.mjs: cannot load dist/lang/parser.js; run `npm run build` first.");
     throw error;
   });
-  const candidates = [mod.parser, mod.default, ...Object.values(mod)];
-  for (const value of candidates) {
-    if (value && typeof value.getSerializedGastProductions === "function") return value;
-  }
-  for (const value of Object.values(mod)) {
-    if (typeof value !== "function" || typeof value.prototype?.getSerializedGastProductions !== "function") {
-      continue;
-    }
-    try {
-      return new value();
-    } catch {
-      // Not constructible without arguments; keep looking.
-    }
-  }
-  throw new Error("dist/lang/parser.js exports no parser instance or class");
+  if (typeof mod.getParser !== "function") throw new Error("dist/lang/parser.js does not export getParser()");
+  return mod.getParser();
 }
 
 /** Chevrotain's own copy of the diagram renderer (the files the CDN would serve). */

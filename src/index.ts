@@ -15,36 +15,44 @@
 
 // --- Compiling patterns ---
 
+export type { NfaDescription } from "./compile/dump.js";
+export type { CompiledCondition, CompiledExpr, EvalContext } from "./compile/eval-context.js";
+/** The compiled model. */
+export type { CompiledPattern, EmitFn, Program, SkipModel, VariableModel } from "./compile/model.js";
+/** The compiled NFA (for tools: explain, renderers). */
+export type {
+  CompiledNfa,
+  Cond,
+  Edge,
+  EdgeAction,
+  MatchContext,
+  NfaState,
+  StateKind,
+} from "./compile/nfa.js";
+export type { CompileOptions, ExplainablePattern, SourceFile } from "./compile/program.js";
 /** Compile `.pattern` source into a runnable {@link Program}. */
 export { compile } from "./compile/program.js";
-export type { CompileOptions, SourceFile, ExplainablePattern } from "./compile/program.js";
-/** The compiled model. */
-export type { Program, CompiledPattern, VariableModel, SkipModel, EmitFn } from "./compile/model.js";
-/** The compiled NFA (for tools: explain, renderers). */
-export type { CompiledNfa, NfaState, Edge, EdgeAction, StateKind, Cond, MatchContext } from "./compile/nfa.js";
-export type { NfaDescription } from "./compile/dump.js";
-export type { EvalContext, CompiledExpr, CompiledCondition } from "./compile/eval-context.js";
 
 // --- Diagnostics ---
 
+export type { Diagnostic, Severity } from "./lang/diagnostics.js";
 /** Thrown by {@link compile}; carries every diagnostic. */
 export { CompileError } from "./lang/diagnostics.js";
-export type { Diagnostic, Severity } from "./lang/diagnostics.js";
 /** Print diagnostics: `file:line:col: CODE message`, or with a code frame. */
 export { formatDiagnostic, renderDiagnostic } from "./lang/format.js";
 
 // --- The front end, for tools ---
 
-/** Parse one file into an AST and diagnostics (never throws). */
-export { parse } from "./lang/parse.js";
+export type * as ast from "./lang/ast.js";
+export type { CheckResult, PatternInfo, VariableInfo } from "./lang/check.js";
 /** Check parsed files together (names, variables, modifiers, windows, schemas). */
 export { check } from "./lang/check.js";
-export type { PatternInfo, VariableInfo, CheckResult } from "./lang/check.js";
-export type * as ast from "./lang/ast.js";
+/** Parse one file into an AST and diagnostics (never throws). */
+export { parse } from "./lang/parse.js";
 
 // --- Running ---
 
+export type { EngineError, EngineEvents, EngineOptions, EngineStats } from "./runtime/engine.js";
 /** The engine: feed events, receive matches and timeouts. */
 export { Engine } from "./runtime/engine.js";
-export type { EngineOptions, EngineStats, EngineError, EngineEvents } from "./runtime/engine.js";
 export type { MatchRecord } from "./runtime/records.js";

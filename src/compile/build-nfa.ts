@@ -214,7 +214,8 @@ class Builder {
   private copy(state: BState): BState {
     const base = state.name.split(":")[0];
     const c = this.createState(base, state.kind, state.variable, null);
-    for (const e of state.edges) c.edges.push({ action: e.action, target: e.target === state ? c : e.target, cond: e.cond });
+    for (const e of state.edges)
+      c.edges.push({ action: e.action, target: e.target === state ? c : e.target, cond: e.cond });
     return c;
   }
 

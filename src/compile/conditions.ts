@@ -12,14 +12,16 @@ export function cond(test: (ctx: MatchContext) => boolean, src: string): Cond {
   return Object.freeze({ test, src, isTrue: false });
 }
 
-function wrap(src: string): string {
-  return /^[\w."$:]+( == "[^"]*")?$/.test(src) || src.startsWith("(") ? src : `(${src})`;
+/** Parenthesises a source form that contains an operator binding looser than `op`. */
+function wrap(src: string, op: "not" | "and"): string {
+  const loose = op === "and" ? / or /.test(src) : / (or|and) /.test(src);
+  return loose ? `(${src})` : src;
 }
 
 /** `not c` (short-circuit, as Flink's `RichNotCondition`). */
 export function not(c: Cond): Cond {
   const t = c.test;
-  return cond((ctx) => !t(ctx), c.isTrue ? "false" : `not ${wrap(c.src)}`);
+  return cond((ctx) => !t(ctx), c.isTrue ? "false" : `not ${wrap(c.src, "not")}`);
 }
 
 /** `a and b`, evaluated left to right with short-circuit (Flink `RichAndCondition`). */
@@ -28,5 +30,5 @@ export function and(a: Cond, b: Cond): Cond {
   if (b.isTrue) return a;
   const ta = a.test;
   const tb = b.test;
-  return cond((ctx) => ta(ctx) && tb(ctx), `${wrap(a.src)} and ${wrap(b.src)}`);
+  return cond((ctx) => ta(ctx) && tb(ctx), `${wrap(a.src, "and")} and ${wrap(b.src, "and")}`);
 }

@@ -13,7 +13,11 @@ export interface NfaDescription {
     readonly kind: StateKind;
     /** Term-level window of branches waiting here, ms. */
     readonly window: number | null;
-    readonly edges: readonly { readonly action: EdgeAction; readonly target: string; readonly condition: string }[];
+    readonly edges: readonly {
+      readonly action: EdgeAction;
+      readonly target: string;
+      readonly condition: string;
+    }[];
   }[];
   /** Pattern-level window, ms. */
   readonly window: number | null;
@@ -44,7 +48,11 @@ export function describeNfa(nfa: CompiledNfa, skip: SkipModel): NfaDescription {
       name: s.name,
       kind: s.kind,
       window: s.window,
-      edges: s.edges.map((e) => ({ action: e.action, target: nfa.states[e.target].name, condition: e.cond.src })),
+      edges: s.edges.map((e) => ({
+        action: e.action,
+        target: nfa.states[e.target].name,
+        condition: e.cond.src,
+      })),
     })),
     window: nfa.window,
     skip: skipText(skip),
@@ -52,7 +60,12 @@ export function describeNfa(nfa: CompiledNfa, skip: SkipModel): NfaDescription {
 }
 
 /** The text dump. */
-export function dumpNfa(name: string, nfa: CompiledNfa, skip: SkipModel, keyPaths: readonly string[]): string {
+export function dumpNfa(
+  name: string,
+  nfa: CompiledNfa,
+  skip: SkipModel,
+  keyPaths: readonly string[],
+): string {
   const lines: string[] = [];
   lines.push(`pattern ${name}`);
   lines.push(`  key: ${keyPaths.length === 0 ? "(none)" : keyPaths.join(", ")}`);
@@ -60,7 +73,10 @@ export function dumpNfa(name: string, nfa: CompiledNfa, skip: SkipModel, keyPath
   lines.push(`  after match: ${skipText(skip)}`);
   const width = Math.max(...nfa.states.map((s) => s.name.length));
   for (const s of nfa.states) {
-    const tags = [s.kind === "normal" ? "" : s.kind, s.window !== null ? `window ${s.window} ms since previous` : ""]
+    const tags = [
+      s.kind === "normal" ? "" : s.kind,
+      s.window !== null ? `window ${s.window} ms since previous` : "",
+    ]
       .filter(Boolean)
       .join(", ");
     lines.push(`  state ${s.name.padEnd(width)}${tags ? `  [${tags}]` : ""}`);
@@ -69,5 +85,5 @@ export function dumpNfa(name: string, nfa: CompiledNfa, skip: SkipModel, keyPath
       lines.push(`    ${e.action.padEnd(7)} -> ${target.padEnd(width)}  if ${e.cond.src}`);
     }
   }
-  return `${lines.join("\n")}\n`;
+  return `${lines.map((l) => l.trimEnd()).join("\n")}\n`;
 }

@@ -97,7 +97,10 @@ function innerStrategy(mods: readonly Modifier[]): Strategy {
 function untilCond(mods: readonly Modifier[], scope: StageScope): Cond | null {
   const u = mods.find((m) => m.name === "until");
   if (!u || !u.condition) return null;
-  return cond(compileCondition(u.condition, { variables: scope.variables, mode: "where" }), exprToSource(u.condition));
+  return cond(
+    compileCondition(u.condition, { variables: scope.variables, mode: "where" }),
+    exprToSource(u.condition),
+  );
 }
 
 /** The condition of a term: its type test, then its `where`. */

@@ -23,7 +23,7 @@ import { buildBlock, deepFreeze } from "./build-ast.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { lineCol } from "./format.js";
 import { type MessageTemplate, Messages, message, orList, quote, suggest } from "./messages.js";
-import { canFollow, expectedAfter, getParser } from "./parser.js";
+import { canFollow, expectedAfter, getStrictParser } from "./parser.js";
 import * as T from "./tokens.js";
 
 /** The result of {@link parse}. */
@@ -67,7 +67,7 @@ export function diagnose(source: string, file: string): Diagnostic[] {
 
 function parseUnsafe(source: string, file: string): ParseResult {
   const tokens = T.lex(source);
-  const parser = getParser();
+  const parser = getStrictParser();
   const diagnostics: Diagnostic[] = [];
   const events: EventDecl[] = [];
   const patterns: PatternDecl[] = [];

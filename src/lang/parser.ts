@@ -35,11 +35,12 @@ import {
 } from "chevrotain";
 import * as T from "./tokens.js";
 
-/** The CST parser. Create it through {@link getParser}. */
+/** The CST parser. Use the shared instances: {@link getParser}, {@link getStrictParser}. */
 export class PatternParser extends CstParser {
-  constructor() {
+  /** `recovery` (default true): Chevrotain's error recovery, for a CST of broken input. */
+  constructor(options: { readonly recovery?: boolean } = {}) {
     super(T.allTokens as TokenType[], {
-      recoveryEnabled: true,
+      recoveryEnabled: options.recovery ?? true,
       maxLookahead: 2,
       nodeLocationTracking: "onlyOffset",
     });
@@ -550,7 +551,8 @@ export class PatternParser extends CstParser {
   });
 }
 
-let instance: PatternParser | undefined;
+let recovering: PatternParser | undefined;
+let strict: PatternParser | undefined;
 
 /**
  * Chevrotain 13 validates grammars with `Object.groupBy` (Node ≥ 21); Node 20 lacks it.
@@ -571,7 +573,9 @@ function ensureObjectGroupBy(): void {
 }
 
 /**
- * The shared parser instance (built on first call). Also the entry point for tooling:
+ * The shared parser with error recovery enabled (built on first call): after an error
+ * it resynchronises and goes on, so tools (an editor, the REPL) get a CST for broken
+ * input. Also the entry point for railroad diagrams:
  *
  * ```ts
  * import { createSyntaxDiagramsCode } from "chevrotain";
@@ -579,11 +583,25 @@ function ensureObjectGroupBy(): void {
  * ```
  */
 export function getParser(): PatternParser {
-  if (!instance) {
+  if (!recovering) {
     ensureObjectGroupBy();
-    instance = new PatternParser();
+    recovering = new PatternParser({ recovery: true });
   }
-  return instance;
+  return recovering;
+}
+
+/**
+ * The shared parser without recovery: it stops at the first error, which is all §7
+ * reports per block. `parse` uses it — recovery costs time quadratic in the nesting
+ * depth and would only produce errors that are then thrown away. Its first error is
+ * the recovering parser's first error (a test checks this).
+ */
+export function getStrictParser(): PatternParser {
+  if (!strict) {
+    ensureObjectGroupBy();
+    strict = new PatternParser({ recovery: false });
+  }
+  return strict;
 }
 
 /** The grammar's rule names, in definition order (`block` is the start rule). */
@@ -650,7 +668,7 @@ const MAX_CONFIGS = 2000;
  * on the parser's lookahead.
  */
 export function expectedAfter(prefix: readonly IToken[]): TokenType[] | undefined {
-  const rules = getParser().getGAstProductions();
+  const rules = (strict ?? recovering ?? getStrictParser()).getGAstProductions();
   const start: Frame = { prods: rules.block.definition, idx: 0, next: null };
   let configs: Frame[] = [start];
   for (const tok of prefix) {

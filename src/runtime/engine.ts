@@ -160,7 +160,8 @@ export class Engine {
   /** Adds the patterns of a program while running; they see the events fed from now on. */
   addPattern(program: Program): void {
     for (const p of program.patterns) {
-      if (this.runners.some((r) => r.pattern.name === p.name)) throw new Error(`pattern ${p.name} is already running`);
+      if (this.runners.some((r) => r.pattern.name === p.name))
+        throw new Error(`pattern ${p.name} is already running`);
     }
     for (const p of program.patterns) this.addCompiled(p);
   }
@@ -373,7 +374,14 @@ export class Engine {
       let ks = r.keys.get(k.keyString);
       const fresh = ks === undefined;
       if (ks === undefined) {
-        ks = { key: k.key, keyString: k.keyString, partials: [], completed: [], scheduled: Infinity, dead: false };
+        ks = {
+          key: k.key,
+          keyString: k.keyString,
+          partials: [],
+          completed: [],
+          scheduled: Infinity,
+          dead: false,
+        };
       }
       const before = ks.partials.length;
       r.matcher.process(ks, b.event, b.type, b.time, seq, this.matchOut);

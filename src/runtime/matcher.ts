@@ -167,7 +167,14 @@ export class Matcher {
   }
 
   /** One computation state against the current event (Flink `computeNextStates` + `doProcess` loop body). */
-  private step(cs: Branch, event: unknown, time: number, seq: number, next: Branch[], potential: Branch[]): void {
+  private step(
+    cs: Branch,
+    event: unknown,
+    time: number,
+    seq: number,
+    next: Branch[],
+    potential: Branch[],
+  ): void {
     this.ctx.bind(cs.last);
     const edges = this.edgesOut;
     const sources = this.edgeSource;
@@ -183,7 +190,13 @@ export class Matcher {
       let b: Branch;
       if (e.action === "ignore") {
         if (isStart) continue;
-        b = { state: e.target, last: cs.last, startSeq: cs.startSeq, startTime: cs.startTime, prevTime: cs.prevTime };
+        b = {
+          state: e.target,
+          last: cs.last,
+          startSeq: cs.startSeq,
+          startTime: cs.startTime,
+          prevTime: cs.prevTime,
+        };
       } else {
         const cell: Cell = { event, time, seq, variable: this.states[sources[i]].variable, prev: cs.last };
         b = isStart

@@ -19,7 +19,8 @@ export interface MatchRecord {
 
 /** Sets a property without ever touching a prototype (`__proto__` is plain data here). */
 function put(obj: Record<string, unknown>, name: string, value: unknown): void {
-  if (name === "__proto__") Object.defineProperty(obj, name, { value, enumerable: true, writable: true, configurable: true });
+  if (name === "__proto__")
+    Object.defineProperty(obj, name, { value, enumerable: true, writable: true, configurable: true });
   else obj[name] = value;
 }
 
@@ -60,7 +61,8 @@ export function buildRecord(o: Outcome): MatchRecord {
     (timesByVar[c.variable] ??= []).push(c.time);
   }
   const events: Record<string, unknown[]> = {};
-  for (let v = 0; v < p.variables.length; v++) if (byVar[v] !== undefined) put(events, p.variables[v].name, byVar[v]);
+  for (let v = 0; v < p.variables.length; v++)
+    if (byVar[v] !== undefined) put(events, p.variables[v].name, byVar[v]);
   const start = cells[0].time;
   const end = o.stamp ?? cells[cells.length - 1].time;
   const record: MatchRecord =

@@ -10,7 +10,15 @@ import { type CstElement, type CstNode, tokenMatcher } from "chevrotain";
 import { describe, expect, it } from "vitest";
 import { parse } from "../../src/lang/parse.js";
 import { getParser, RULE_NAMES } from "../../src/lang/parser.js";
-import { Event, Identifier, LCurly, lex, Pattern, RESERVED_WORDS, UNIT_WORDS } from "../../src/lang/tokens.js";
+import {
+  Event,
+  Identifier,
+  LCurly,
+  lex,
+  Pattern,
+  RESERVED_WORDS,
+  UNIT_WORDS,
+} from "../../src/lang/tokens.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const grammarDir = join(root, "grammar");
@@ -29,7 +37,7 @@ interface Production {
  * A tiny reader for W3C-style EBNF: drops `/* … *\/` comments (but not inside quotes or
  * character classes), then splits into productions at each `name ::=` that starts a line.
  */
-export function readEbnf(text: string): Production[] {
+function readEbnf(text: string): Production[] {
   let clean = "";
   let i = 0;
   while (i < text.length) {
@@ -57,7 +65,8 @@ export function readEbnf(text: string): Production[] {
   clean.split("\n").forEach((line, n) => {
     const m = head.exec(line);
     if (m) {
-      if (current) productions.push({ name: current.name, body: current.body.join("\n"), line: current.line });
+      if (current)
+        productions.push({ name: current.name, body: current.body.join("\n"), line: current.line });
       current = { name: m[1], body: [line.slice(m[0].length)], line: n + 1 };
     } else if (current) {
       current.body.push(line);
@@ -87,7 +96,7 @@ function literals(body: string): string[] {
 function blocks(source: string): CstNode[] {
   const tokens = lex(source);
   const starts = tokens
-    .map((t, i) => i)
+    .map((_, i) => i)
     .filter(
       (i) =>
         (tokens[i].tokenType === Event || tokens[i].tokenType === Pattern) &&
@@ -118,9 +127,7 @@ const isSyntactic = (name: string): boolean => /^[a-z]/.test(name);
 const productions = readEbnf(readFileSync(join(grammarDir, "pattern.ebnf"), "utf8"));
 const byName = new Map(productions.map((p) => [p.name, p]));
 const syntactic = productions.filter((p) => isSyntactic(p.name)).map((p) => p.name);
-const parserRules = getParser()
-  .getSerializedGastProductions()
-  .map((r) => (r as { name: string }).name);
+const parserRules = Object.keys(getParser().getGAstProductions());
 
 describe("grammar/pattern.ebnf", () => {
   it("defines each production once, with a lowerCamelCase or UpperCamelCase name", () => {
@@ -159,8 +166,14 @@ describe("grammar/pattern.ebnf", () => {
 
   it("names every parser rule, and only parser rules, in lowerCamelCase", () => {
     const ebnfRules = syntactic.filter((n) => !DRIVER_PRODUCTIONS.has(n));
-    expect(ebnfRules.filter((n) => !parserRules.includes(n)), "EBNF productions with no parser rule").toEqual([]);
-    expect(parserRules.filter((n) => !ebnfRules.includes(n)), "parser rules missing from the EBNF").toEqual([]);
+    expect(
+      ebnfRules.filter((n) => !parserRules.includes(n)),
+      "EBNF productions with no parser rule",
+    ).toEqual([]);
+    expect(
+      parserRules.filter((n) => !ebnfRules.includes(n)),
+      "parser rules missing from the EBNF",
+    ).toEqual([]);
   });
 
   it("agrees with the parser's exported rule list", () => {
@@ -177,7 +190,9 @@ describe("grammar/pattern.ebnf", () => {
     for (const name of syntactic) {
       for (const lit of literals(byName.get(name)!.body)) {
         if (/^[A-Za-z]/.test(lit)) {
-          expect(RESERVED_WORDS.has(lit) || fieldTypes.has(lit), `${name}: '${lit}' is not a keyword`).toBe(true);
+          expect(RESERVED_WORDS.has(lit) || fieldTypes.has(lit), `${name}: '${lit}' is not a keyword`).toBe(
+            true,
+          );
         }
       }
     }
@@ -210,15 +225,36 @@ describe("grammar/samples", () => {
       text += `${source}\n`;
       for (const cst of blocks(source)) collectRules(cst, used);
     }
-    expect(parserRules.filter((r) => !used.has(r)), "rules no sample exercises").toEqual([]);
+    expect(
+      parserRules.filter((r) => !used.has(r)),
+      "rules no sample exercises",
+    ).toEqual([]);
 
     const code = text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\/|"(?:[^"\\]|\\.)*"/g, " ");
     const words = new Set(code.match(/[A-Za-z_]+/g));
-    expect([...RESERVED_WORDS].filter((w) => !words.has(w)), "keywords no sample uses").toEqual([]);
-    for (const op of [/\bnext\b/, /\bfollowed by\b/, /\bfollowed by any\b/, /\bnot next\b/, /\bnot followed by\b/]) {
+    expect(
+      [...RESERVED_WORDS].filter((w) => !words.has(w)),
+      "keywords no sample uses",
+    ).toEqual([]);
+    for (const op of [
+      /\bnext\b/,
+      /\bfollowed by\b/,
+      /\bfollowed by any\b/,
+      /\bnot next\b/,
+      /\bnot followed by\b/,
+    ]) {
       expect(code, `no sample uses ${op.source}`).toMatch(op);
     }
-    for (const q of [/\w\?/, /\w\+/, /\w\*/, /\{\d+\}/, /\{\d+,\}/, /\{[1-9]\d*,\d+\}/, /\{0,\d+\}/, /\)\*/]) {
+    for (const q of [
+      /\w\?/,
+      /\w\+/,
+      /\w\*/,
+      /\{\d+\}/,
+      /\{\d+,\}/,
+      /\{[1-9]\d*,\d+\}/,
+      /\{0,\d+\}/,
+      /\)\*/,
+    ]) {
       expect(code, `no sample uses the quantifier ${q.source}`).toMatch(q);
     }
     expect(code, "no ISO-8601 duration").toMatch(/\bP(?:\d+[WD]|T\d+[HMS])/);

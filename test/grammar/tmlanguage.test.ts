@@ -5,9 +5,9 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
 import oniguruma from "vscode-oniguruma";
 import textmate from "vscode-textmate";
-import { beforeAll, describe, expect, it } from "vitest";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const grammarPath = join(root, "grammar", "cepheus.tmLanguage.json");
@@ -72,7 +72,7 @@ const source = [
   /* 6 */ "  after match skip to first fail",
   /* 7 */ "  match fail: LoginFailed{3,} consecutive",
   /* 8 */ "        followed by any ok: LoginOk within 30 seconds where ip != first(fail).ip",
-  /* 9 */ "        not followed by Logout where `timeout` > 1h30m and lower(user) in [\"a\\u0062\", null]",
+  /* 9 */ '        not followed by Logout where `timeout` > 1h30m and lower(user) in ["a\\u0062", null]',
   /* 10 */ "  emit { user: ok.user, attempts: count(fail) * 2, at: time(prev), timeout: true } /* done */",
   /* 11 */ "}",
 ].join("\n");

@@ -35,7 +35,7 @@ describe("keys", () => {
       ["u1", [1, 4]],
     ]);
   });
-  it("compares keys by JSON type: 1 and \"1\" are different keys", () => {
+  it('compares keys by JSON type: 1 and "1" are different keys', () => {
     const src = "pattern P { key by k  match a: A followed by b: B }";
     const r = harness(src).feed([
       { id: 1, type: "A", k: 1, ts: 1 },
@@ -67,7 +67,14 @@ describe("windows and timeouts", () => {
     const src = "pattern P { within 10ms  match a: A followed by b: B  on timeout }";
     const r = harness(src).feed(events("A:0 C:5 C:20"));
     expect(r.timeouts).toEqual([
-      { pattern: "P", key: null, start: 0, end: 10, timeout: true, events: { a: [{ id: 1, type: "A", ts: 0 }] } },
+      {
+        pattern: "P",
+        key: null,
+        start: 0,
+        end: 10,
+        timeout: true,
+        events: { a: [{ id: 1, type: "A", ts: 0 }] },
+      },
     ]);
   });
   it("fires timeouts on a watermark without further events", () => {
@@ -151,7 +158,8 @@ describe("output", () => {
     expect(Object.keys(r.matches[0])).toEqual(["pattern", "key", "start", "end", "events", "emit"]);
   });
   it("uses prev and the variables' taken events in conditions", () => {
-    const src = "pattern Rise { match a: T next b: T where price > prev.price next c: T where price > b.price + a.price }";
+    const src =
+      "pattern Rise { match a: T next b: T where price > prev.price next c: T where price > b.price + a.price }";
     const r = harness(src).feed([
       { id: 1, type: "T", ts: 1, price: 1 },
       { id: 2, type: "T", ts: 2, price: 2 },
@@ -178,8 +186,12 @@ pattern R { match b: B }`;
 describe("skip strategies", () => {
   it("skip past last event prunes overlapping matches", () => {
     const base = "match a: A followed by any b: B";
-    expect(sortedIds(harness(`pattern P { ${base} }`).feed(events("A:1 A:2 B:3 B:4")).matches)).toHaveLength(4);
-    const r = harness(`pattern P { after match skip past last event ${base} }`).feed(events("A:1 A:2 B:3 B:4"));
+    expect(sortedIds(harness(`pattern P { ${base} }`).feed(events("A:1 A:2 B:3 B:4")).matches)).toHaveLength(
+      4,
+    );
+    const r = harness(`pattern P { after match skip past last event ${base} }`).feed(
+      events("A:1 A:2 B:3 B:4"),
+    );
     expect(sortedIds(r.matches)).toEqual([[1, 3]]);
   });
 });
