@@ -34,7 +34,10 @@ function diagramsDir() {
   const require = createRequire(import.meta.url);
   // The package's entry is lib/src/api.js; the renderer lives in <package>/diagrams.
   let dir = dirname(require.resolve("chevrotain"));
-  while (!readable(join(dir, "package.json"))) dir = dirname(dir);
+  while (!readable(join(dir, "diagrams", "diagrams.css"))) {
+    if (dirname(dir) === dir) throw new Error("chevrotain's diagrams/ folder not found");
+    dir = dirname(dir);
+  }
   return join(dir, "diagrams");
 }
 

@@ -86,8 +86,8 @@ export function addRunOptions(cmd: Command): Command {
     .option("--processing-time", "arrival order and wall-clock time")
     .option("--clock <ms>", "with --processing-time: start the clock there, +1 ms per record", clockOption)
     .option("--watermarks-only", "time advances only through $watermark records")
-    .option("--late <file>", "late events (default: the error output)")
-    .option("--errors <file>", "bad input lines (default: stderr)")
+    .option("--late <file>", "late events (default: the error output; - for stderr)")
+    .option("--errors <file>", "bad input lines (default: - for stderr)")
     .option("--checkpoint <file>", "keep engine state there (not yet supported)")
     .option("--checkpoint-every <n>", "events between checkpoints (not yet supported)")
     .option("--quiet", "no progress and no summary on stderr");

@@ -435,6 +435,26 @@ function updateWithGreedyCondition(state: BState, take: Cond): void {
   for (const e of state.edges) e.cond = and(e.cond, not(take));
 }
 
+/** Types of the TAKE edges reachable from Start through PROCEED edges; null if any type can start. */
+function startTypes(start: BState): ReadonlySet<string> | null {
+  const types = new Set<string>();
+  const seen = new Set<BState>([start]);
+  const stack = [start];
+  while (stack.length > 0) {
+    const s = stack.pop()!;
+    for (const e of s.edges) {
+      if (e.action === "take") {
+        if (e.cond.types === null) return null;
+        for (const t of e.cond.types) types.add(t);
+      } else if (e.action === "proceed" && !seen.has(e.target)) {
+        seen.add(e.target);
+        stack.push(e.target);
+      }
+    }
+  }
+  return types;
+}
+
 function freeze(states: BState[], start: BState, window: number | null): CompiledNfa {
   // Order states for display: Start first, then reachable states depth-first, edges in order.
   const order: BState[] = [];
@@ -460,5 +480,5 @@ function freeze(states: BState[], start: BState, window: number | null): Compile
     }),
   );
   void states;
-  return Object.freeze({ states: Object.freeze(out), start: 0, window });
+  return Object.freeze({ states: Object.freeze(out), start: 0, window, startTypes: startTypes(start) });
 }

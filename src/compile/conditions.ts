@@ -5,11 +5,21 @@
 import type { Cond, MatchContext } from "./nfa.js";
 
 /** The constant `true`. */
-export const TRUE: Cond = Object.freeze({ test: () => true, src: "true", isTrue: true });
+export const TRUE: Cond = Object.freeze({ test: () => true, src: "true", isTrue: true, types: null });
 
-/** A condition from a test function and its source form. */
-export function cond(test: (ctx: MatchContext) => boolean, src: string): Cond {
-  return Object.freeze({ test, src, isTrue: false });
+/** A condition from a test function and its source form; `types` restricts the event types it can hold for. */
+export function cond(
+  test: (ctx: MatchContext) => boolean,
+  src: string,
+  types: readonly string[] | null = null,
+): Cond {
+  return Object.freeze({ test, src, isTrue: false, types });
+}
+
+function intersect(a: readonly string[] | null, b: readonly string[] | null): readonly string[] | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a.filter((t) => b.includes(t));
 }
 
 /** Parenthesises a source form that contains an operator binding looser than `op`. */
@@ -30,5 +40,9 @@ export function and(a: Cond, b: Cond): Cond {
   if (b.isTrue) return a;
   const ta = a.test;
   const tb = b.test;
-  return cond((ctx) => ta(ctx) && tb(ctx), `${wrap(a.src, "and")} and ${wrap(b.src, "and")}`);
+  return cond(
+    (ctx) => ta(ctx) && tb(ctx),
+    `${wrap(a.src, "and")} and ${wrap(b.src, "and")}`,
+    intersect(a.types, b.types),
+  );
 }

@@ -27,6 +27,11 @@ export interface Cond {
   readonly src: string;
   /** True when the condition is the constant `true` (lets the runtime skip evaluation). */
   readonly isTrue: boolean;
+  /**
+   * The event types for which the condition can hold, or null for any type. Lets the
+   * runtime skip events that cannot start a match without evaluating anything.
+   */
+  readonly types: readonly string[] | null;
 }
 
 /** One transition. `target` is a state index. */
@@ -57,4 +62,9 @@ export interface CompiledNfa {
   readonly start: number;
   /** Pattern-level window (FIRST_AND_LAST) in ms, or null. */
   readonly window: number | null;
+  /**
+   * The event types that can start a match (TAKE edges reachable from Start), or null when
+   * any event can. An event of another type only matters to keys that already hold state.
+   */
+  readonly startTypes: ReadonlySet<string> | null;
 }

@@ -96,7 +96,7 @@ function innerStrategy(mods: readonly Modifier[]): Strategy {
 
 function untilCond(mods: readonly Modifier[], scope: StageScope): Cond | null {
   const u = mods.find((m) => m.name === "until");
-  if (!u || !u.condition) return null;
+  if (!u?.condition) return null;
   return cond(
     compileCondition(u.condition, { variables: scope.variables, mode: "where" }),
     exprToSource(u.condition),
@@ -108,7 +108,7 @@ export function termCondition(term: Term, scope: StageScope): Cond {
   let c: Cond = TRUE;
   if (term.type !== null) {
     const typeName = term.type.name;
-    c = cond((ctx) => ctx.eventType === typeName, `type == ${JSON.stringify(typeName)}`);
+    c = cond((ctx) => ctx.eventType === typeName, `type == ${JSON.stringify(typeName)}`, [typeName]);
   }
   if (term.where !== null) {
     const w = cond(

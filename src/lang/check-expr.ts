@@ -195,7 +195,7 @@ class ExprChecker {
     const hint =
       near !== null
         ? fill(Hints.DidYouMean, [near])
-        : fill(Hints.FieldsAre, [schema.name, quoteList(schema.fields.keys())]);
+        : fill(Hints.FieldsAre, [schema.name, quoteList(schema.decl.fields.map((f) => f.name.name))]);
     this.error(Messages.UnknownField, id, [id.name, schema.name], hint);
     return ANY;
   }

@@ -47,7 +47,7 @@ export const Messages = {
   TrailingNegationNeedsWindow: error("E2026", "`not followed by` as the last term needs a window"),
 
   // Quantifiers and modifiers
-  InvalidQuantifier: error("E2030", "invalid quantifier `{0}`: {1}"),
+  // E2030 is unused: quantifier bounds are checked by the parser (E1210–E1213).
   DuplicateModifier: error("E2031", "`{0}` is given twice"),
   ModifierNeedsLoop: error("E2032", "`{0}` needs a loop"),
   UntilNeedsUnboundedLoop: error("E2033", "`until` needs an unbounded loop"),
@@ -99,7 +99,9 @@ export const Hints = {
   VariablesAre: "variables of this pattern: {0}",
   FieldsAre: "`{0}` declares: {1}",
   FirstDeclaredIn: "`{0}` is first declared in {1}",
+  DeclaredAbove: "`{0}` is already declared above",
   FirstDefinedIn: "pattern names are unique across all files; `{0}` is first defined in {1}",
+  DefinedAbove: "`{0}` is already defined above",
   NameTheSecond: "both terms bind `{0}`: name the second one, e.g. `{1}: {0}`",
   BoundOnce: "each variable is bound once per pattern",
   NegatedNeverTakes: "a negated term never takes an event",

@@ -16,9 +16,6 @@ import type {
 import { fill, Hints, type MessageDef, Messages, semantic } from "./check-messages.js";
 import type { Diagnostic } from "./diagnostics.js";
 
-/** Repetitions are limited to this many (§3.2). */
-export const MAX_REPETITIONS = 10000;
-
 /** `not next` / `not followed by`. */
 export function isNegated(el: SequenceElement): boolean {
   return el.op === "notNext" || el.op === "notFollowedBy";
@@ -103,7 +100,6 @@ export function checkStructure(decl: PatternDecl, file: string, report: (d: Diag
         if (inGroup && i === els.length - 1)
           at(Messages.NegationEndsGroup, opSpan, [], Hints.NegationEndsGroup);
       } else {
-        checkQuantifier(item.quantifier);
         checkModifiers(item);
       }
       const next = els[i + 1] ?? after;
@@ -112,16 +108,6 @@ export function checkStructure(decl: PatternDecl, file: string, report: (d: Diag
         if (!isNegated(el) && modifier(item, "greedy") !== undefined) checkAfterGreedy(item, next);
         checkTermWindow(el, item);
       }
-    }
-  }
-
-  function checkQuantifier(q: Quantifier | null): void {
-    if (q === null) return;
-    if (q.max === 0) at(Messages.InvalidQuantifier, q.span, [q.raw, "it matches nothing"]);
-    else if (q.max !== null && q.max < q.min) {
-      at(Messages.InvalidQuantifier, q.span, [q.raw, "the upper bound is below the lower bound"]);
-    } else if (q.min > MAX_REPETITIONS || (q.max ?? 0) > MAX_REPETITIONS) {
-      at(Messages.InvalidQuantifier, q.span, [q.raw, `at most ${MAX_REPETITIONS} repetitions`]);
     }
   }
 

@@ -112,7 +112,7 @@ export function check(files: readonly FileNode[], options: CheckOptions = {}): C
             f.file,
             decl.name.span,
             [name],
-            fill(Hints.FirstDeclaredIn, [name, first]),
+            first === f.file ? fill(Hints.DeclaredAbove, [name]) : fill(Hints.FirstDeclaredIn, [name, first]),
           ),
         );
         continue;
@@ -137,7 +137,7 @@ export function check(files: readonly FileNode[], options: CheckOptions = {}): C
             f.file,
             decl.name.span,
             [name],
-            fill(Hints.FirstDefinedIn, [name, first]),
+            first === f.file ? fill(Hints.DefinedAbove, [name]) : fill(Hints.FirstDefinedIn, [name, first]),
           ),
         );
       } else definedIn.set(name, f.file);

@@ -20,6 +20,7 @@
 import { createTokenInstance, EOF, type IRecognitionException, type IToken, type TokenType, tokenMatcher } from "chevrotain";
 import type { EventDecl, FileNode, PatternDecl, Span } from "./ast.js";
 import { buildBlock, deepFreeze } from "./build-ast.js";
+import { check } from "./check.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { lineCol } from "./format.js";
 import { type MessageTemplate, Messages, message, orList, quote, suggest } from "./messages.js";
@@ -58,11 +59,14 @@ export function parse(source: string, file: string): ParseResult {
 }
 
 /**
- * Every diagnostic of a source, for golden tests and `cep check`. For now parse-only;
- * the semantic checker will add its own here.
+ * Every diagnostic of one source, for golden tests and `cep check`: syntax errors, then
+ * the semantic checks of every block without one (`check.ts`), sorted by position.
  */
 export function diagnose(source: string, file: string): Diagnostic[] {
-  return parse(source, file).diagnostics;
+  const { ast, diagnostics } = parse(source, file);
+  const all = ast === null ? diagnostics : [...diagnostics, ...check([ast]).diagnostics];
+  // Stable: at the same position, syntax errors come first.
+  return all.sort((a, b) => a.span.start - b.span.start);
 }
 
 function parseUnsafe(source: string, file: string): ParseResult {

@@ -75,7 +75,9 @@ interface Runner {
   readonly id: number;
   readonly pattern: CompiledPattern;
   readonly matcher: Matcher;
-  readonly keys: Map<string, KeyState>;
+  /** Keys with state. Primitive keys are Map keys as they are (SameValueZero keeps `1` and `"1"` apart); composite keys (several paths, objects) go by canonical JSON in `composite`. */
+  readonly keys: Map<unknown, KeyState>;
+  readonly composite: Map<string, KeyState>;
   /** Keys ordered by their earliest window deadline: a time advance touches only keys with something to expire. */
   readonly expiry: Heap<HeapEntry>;
   /** Keys holding completed matches back (skip strategies, pending matches). */
@@ -84,18 +86,16 @@ interface Runner {
   matches: number;
 }
 
-interface KeyRef {
-  readonly key: unknown;
-  readonly keyString: string;
-}
+/** A missing or null key path: the event is not fed to that pattern. */
+const MISSING = Symbol("missing key");
 
 interface Buffered {
   readonly event: unknown;
   readonly time: number;
   readonly arrival: number;
   readonly type: unknown;
-  /** Keys per runner id; undefined = not computed (runner added later), null = missing. */
-  readonly keys: (KeyRef | null | undefined)[];
+  /** Key values per runner id; undefined = not computed (runner added later). */
+  readonly keys: unknown[];
 }
 
 const compareEntries = (a: HeapEntry, b: HeapEntry) => a.d - b.d;
@@ -184,6 +184,7 @@ export class Engine {
       pattern,
       matcher: new Matcher(pattern),
       keys: new Map(),
+      composite: new Map(),
       expiry: new Heap<HeapEntry>(compareEntries),
       holding: new Set(),
       partials: 0,
@@ -227,23 +228,23 @@ export class Engine {
     }
     this.counters.events++;
     const type = field(event, this.typeField);
-    const keys: (KeyRef | null)[] = [];
-    for (const r of this.runners) keys[r.id] = this.keyOf(r, event, true);
-    const b: Buffered = { event, time, arrival: this.arrival++, type, keys };
     if (this.processingTime) {
       this.advance(time);
-      this.feed(b);
+      this.feed(event, type, time, null);
       return;
     }
     if (!this.watermarksOnly && time > this.highest) this.highest = time;
     if (this.bound === 0 && this.buffer.size === 0 && !this.watermarksOnly && time >= this.now) {
-      // Fast path: nothing buffered and nothing can arrive before it.
+      // Fast path: nothing buffered and nothing can arrive before it, so no buffer entry is made.
       this.advance(time);
-      this.feed(b);
+      this.feed(event, type, time, null);
       this.advance(this.target());
       return;
     }
-    this.buffer.push(b);
+    // Keys are read now so a missing key is reported with the input record that has it.
+    const keys: unknown[] = [];
+    for (const r of this.runners) keys[r.id] = this.keyOf(r, event, true);
+    this.buffer.push({ event, time, arrival: this.arrival++, type, keys });
     this.flush(this.target());
   }
 
@@ -265,12 +266,12 @@ export class Engine {
     this.flush(Number.POSITIVE_INFINITY);
     this.advance(Number.POSITIVE_INFINITY);
     for (const r of this.runners) {
-      for (const ks of r.keys.values()) {
+      for (const ks of [...r.keys.values(), ...r.composite.values()]) {
         if (ks.completed.length > 0) r.matcher.finish(ks, this.matchOut);
-        r.partials -= ks.partials.length;
         ks.dead = true;
       }
       r.keys.clear();
+      r.composite.clear();
       r.holding.clear();
       r.expiry.clear();
       r.partials = 0;
@@ -289,7 +290,7 @@ export class Engine {
       matchesByPattern[r.pattern.name] = r.matches;
       partialMatchesByPattern[r.pattern.name] = r.partials;
       partialMatches += r.partials;
-      keys += r.keys.size;
+      keys += r.keys.size + r.composite.size;
     }
     return { ...this.counters, partialMatches, keys, dropped: 0, matchesByPattern, partialMatchesByPattern };
   }
@@ -325,27 +326,28 @@ export class Engine {
     return this.watermarksOnly ? this.watermark : Math.max(this.highest - this.bound, this.watermark);
   }
 
-  private keyOf(r: Runner, event: unknown, report: boolean): KeyRef | null {
+  /** The key value of an event for a pattern (an array for several paths), or MISSING. */
+  private keyOf(r: Runner, event: unknown, report: boolean): unknown {
     const paths = r.pattern.keyPaths;
-    if (paths.length === 0) return GLOBAL_KEY;
+    if (paths.length === 0) return null;
     if (paths.length === 1) {
       const v = path(event, paths[0]);
       if (v === undefined || v === null) {
         if (report) this.missingKey(r, 0, event);
-        return null;
+        return MISSING;
       }
-      return { key: v, keyString: canonicalKey(v) };
+      return v;
     }
     const values: unknown[] = [];
     for (let i = 0; i < paths.length; i++) {
       const v = path(event, paths[i]);
       if (v === undefined || v === null) {
         if (report) this.missingKey(r, i, event);
-        return null;
+        return MISSING;
       }
       values.push(v);
     }
-    return { key: values, keyString: canonicalKey(values) };
+    return values;
   }
 
   private missingKey(r: Runner, i: number, event: unknown): void {
@@ -359,32 +361,35 @@ export class Engine {
     while (buf.size > 0 && buf.peek()!.time <= t) {
       const b = buf.pop()!;
       this.advance(b.time);
-      this.feed(b);
+      this.feed(b.event, b.type, b.time, b.keys);
     }
     this.advance(t);
   }
 
-  /** One step: feed one event to every pattern. */
-  private feed(b: Buffered): void {
+  /**
+   * One step: feed one event to every pattern. `keys` holds key values read at push time
+   * (buffered events); null means read them now and report missing ones.
+   */
+  private feed(event: unknown, type: unknown, time: number, keys: unknown[] | null): void {
     const seq = this.seq++;
-    for (const r of this.runners) {
-      let k = b.keys[r.id];
-      if (k === undefined) k = this.keyOf(r, b.event, false);
-      if (k === null) continue;
-      let ks = r.keys.get(k.keyString);
+    const runners = this.runners;
+    for (let i = 0; i < runners.length; i++) {
+      const r = runners[i];
+      let k = keys === null ? undefined : keys[r.id];
+      if (k === undefined) k = this.keyOf(r, event, keys === null);
+      if (k === MISSING) continue;
+      const composite = k !== null && typeof k === "object";
+      const mapKey = composite ? canonicalKey(k) : k;
+      let ks = composite ? r.composite.get(mapKey as string) : r.keys.get(mapKey);
       const fresh = ks === undefined;
       if (ks === undefined) {
-        ks = {
-          key: k.key,
-          keyString: k.keyString,
-          partials: [],
-          completed: [],
-          scheduled: Infinity,
-          dead: false,
-        };
+        // A key without state only matters if this event can start a match.
+        const st = r.pattern.nfa.startTypes;
+        if (st !== null && (typeof type !== "string" || !st.has(type))) continue;
+        ks = { key: k, mapKey, partials: [], completed: [], scheduled: Infinity, dead: false };
       }
       const before = ks.partials.length;
-      r.matcher.process(ks, b.event, b.type, b.time, seq, this.matchOut);
+      r.matcher.process(ks, event, type, time, seq, this.matchOut);
       this.settle(r, ks, before, fresh);
     }
     this.emitStep();
@@ -395,13 +400,17 @@ export class Engine {
     r.partials += ks.partials.length - before;
     if (ks.partials.length === 0 && ks.completed.length === 0) {
       if (!fresh) {
-        r.keys.delete(ks.keyString);
+        if (typeof ks.mapKey === "string" && ks.key !== null && typeof ks.key === "object") r.composite.delete(ks.mapKey);
+        else r.keys.delete(ks.mapKey);
         r.holding.delete(ks);
         ks.dead = true;
       }
       return;
     }
-    if (fresh) r.keys.set(ks.keyString, ks);
+    if (fresh) {
+      if (ks.key !== null && typeof ks.key === "object") r.composite.set(ks.mapKey as string, ks);
+      else r.keys.set(ks.mapKey, ks);
+    }
     if (ks.completed.length > 0) r.holding.add(ks);
     else r.holding.delete(ks);
     const d = deadline(r.pattern, ks.partials);
@@ -460,8 +469,6 @@ export class Engine {
     }
   }
 }
-
-const GLOBAL_KEY: KeyRef = Object.freeze({ key: null, keyString: "null" });
 
 /** The earliest time at which one of these partial matches expires. */
 function deadline(p: CompiledPattern, partials: readonly Branch[]): number {

@@ -35,7 +35,8 @@ export interface Branch {
 /** Per-key state of one pattern. Keys with no branches are deleted. */
 export interface KeyState {
   readonly key: unknown;
-  readonly keyString: string;
+  /** The key in its runner's map: the value itself for primitives, canonical JSON for composites. */
+  readonly mapKey: unknown;
   /** Live partial matches (never the Start state, which is implicit). */
   partials: Branch[];
   /** Completed matches held back by a skip strategy (Flink `completedMatches`). */
@@ -178,14 +179,12 @@ export class Matcher {
     this.ctx.bind(cs.last);
     const edges = this.edgesOut;
     const sources = this.edgeSource;
-    edges.length = 0;
-    sources.length = 0;
-    this.decisionGraph(cs.state, edges, sources);
-    if (edges.length === 0) return;
+    const n = this.decisionGraph(cs.state, edges, sources);
+    if (n === 0) return;
     const isStart = cs.startSeq === -1;
     const firstNew = next.length;
     let stop = false;
-    for (let i = 0; i < edges.length; i++) {
+    for (let i = 0; i < n; i++) {
       const e = edges[i];
       let b: Branch;
       if (e.action === "ignore") {
@@ -215,17 +214,21 @@ export class Matcher {
     if (stop) next.length = firstNew;
   }
 
-  /** Collects the TAKE and IGNORE edges whose conditions hold, following true PROCEED edges depth-first. */
-  private decisionGraph(from: number, edges: Edge[], sources: number[]): void {
+  /**
+   * Collects the TAKE and IGNORE edges whose conditions hold, following true PROCEED edges
+   * depth-first, into the reused `edges`/`sources` arrays; returns how many.
+   */
+  private decisionGraph(from: number, edges: Edge[], sources: number[]): number {
     const stack = this.stack;
     const visited = this.visited;
     const gen = ++this.visitGen;
     const ctx = this.ctx;
-    stack.length = 0;
-    stack.push(from);
+    let n = 0;
+    let top = 0;
+    stack[top++] = from;
     visited[from] = gen;
-    while (stack.length > 0) {
-      const s = stack.pop()!;
+    while (top > 0) {
+      const s = stack[--top];
       const out = this.states[s].edges;
       for (let i = 0; i < out.length; i++) {
         const e = out[i];
@@ -233,14 +236,15 @@ export class Matcher {
         if (e.action === "proceed") {
           if (visited[e.target] !== gen) {
             visited[e.target] = gen;
-            stack.push(e.target);
+            stack[top++] = e.target;
           }
         } else {
-          edges.push(e);
-          sources.push(s);
+          edges[n] = e;
+          sources[n++] = s;
         }
       }
     }
+    return n;
   }
 
   /** Flink `findFinalStateAfterProceed`, evaluated in the context of the branch before the take. */

@@ -41,12 +41,10 @@ export function parseTime(v: unknown): number | string {
 }
 
 /**
- * A canonical string for a key value: keys compare by JSON type and value (`1` ≠ `"1"`),
- * objects and arrays by canonical JSON with sorted keys.
+ * Canonical JSON of a composite key (objects with sorted keys), so keys compare by JSON
+ * value. Primitive keys are used as they are.
  */
 export function canonicalKey(v: unknown): string {
-  if (typeof v === "string") return JSON.stringify(v);
-  if (typeof v === "number" || typeof v === "boolean") return String(v);
   return canonicalJson(v);
 }
 

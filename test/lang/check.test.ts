@@ -300,7 +300,7 @@ describe("schemas and static types", () => {
     expect(diags(`${ev}\npattern P { match a: Login where event.qq == 1 }`)).toEqual(["E2070 qq"]);
     expect(diags(`${ev}\npattern P { match a: Login followed by b: Login where sum(a.nn) > 1 }`)).toEqual(["E2070 nn"]);
     // Role fields are implicitly declared; nested paths into `any` are dynamic.
-    expect(diags(`${ev}\npattern P { match a: Login where ts > 0 and type == "Login" and meta.x.y == 1 }`)).toEqual([]);
+    expect(diags(`${ev}\npattern P { match a: Login where ts > 0 and type == "Login" and event.meta.x.y == 1 }`)).toEqual([]);
     // Dynamic terms: any field may be read.
     expect(diags(`${ev}\npattern P { match a: Other where qq == 1 followed by b: * where zz == 2 }`)).toEqual([]);
     // `until` tests events of any type.
