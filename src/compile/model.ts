@@ -47,6 +47,11 @@ export interface CompiledPattern {
   readonly timeoutEmit: EmitFn | null;
   /** Term-level windows, for summaries: variable name → ms. */
   readonly termWindows: readonly { readonly variable: string; readonly ms: number }[];
+  /**
+   * Identity of the pattern's definition (a hash of its source text and file name): a
+   * snapshot restores only into the same patterns.
+   */
+  readonly fingerprint: string;
   /** A stable, readable text dump of the NFA (what `cep explain` prints). */
   explain(): string;
 }

@@ -2,6 +2,7 @@
  * `compile`: source text → checked AST → compiled patterns (NFA, key paths, skip
  * strategy, projections). Errors of every file are collected and thrown at once.
  */
+import { createHash } from "node:crypto";
 import { check } from "../lang/check.js";
 import { CompileError, type Diagnostic } from "../lang/diagnostics.js";
 import { parse } from "../lang/parse.js";
@@ -54,6 +55,7 @@ export function compile(input: string | readonly SourceFile[], options: CompileO
   diagnostics.push(...checked.diagnostics);
   if (diagnostics.some((d) => d.severity === "error")) throw new CompileError(diagnostics);
 
+  const sourceOf = new Map(files.map((f) => [f.file, f.source]));
   const patterns: ExplainablePattern[] = checked.patterns.map((info, order) => {
     const decl = info.decl;
     const variables = info.varIndex;
@@ -80,9 +82,12 @@ export function compile(input: string | readonly SourceFile[], options: CompileO
       timeoutEmit: decl.onTimeout?.emit ? compileEmit(decl.onTimeout.emit, scope) : null,
       termWindows: info.windows.terms.map((t) => ({ variable: t.variable, ms: t.ms })),
       description: describeNfa(nfa, skip),
+      fingerprint: createHash("sha256")
+        .update(sourceOf.get(info.file)?.slice(decl.span.start, decl.span.end) ?? "")
+        .digest("hex")
+        .slice(0, 16),
       explain: () => dumpNfa(info.name, nfa, skip, keyPathText),
     };
   });
-  const sources = new Map(files.map((f) => [f.file, f.source]));
-  return { patterns, warnings: diagnostics.filter((d) => d.severity === "warning"), sources };
+  return { patterns, warnings: diagnostics.filter((d) => d.severity === "warning"), sources: sourceOf };
 }

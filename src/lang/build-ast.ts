@@ -38,7 +38,7 @@ import type {
   Term,
 } from "./ast.js";
 import type { Diagnostic } from "./diagnostics.js";
-import { type MessageTemplate, Messages, message, quote, suggest } from "./messages.js";
+import { Messages, type MessageTemplate, message, quote, suggest } from "./messages.js";
 import * as T from "./tokens.js";
 
 const FIELD_TYPES: readonly FieldType[] = ["string", "number", "boolean", "time", "any"];
@@ -247,7 +247,7 @@ class Builder {
     const span = spanOf(n);
     const raw = this.text(span);
     const iso = tok(n, "IsoDuration");
-    const result = iso ? T.isoDurationMs(iso.image) : this.sumParts(nodes(n, "durationPart"), [], raw, span);
+    const result = iso ? T.isoDurationMs(iso.image) : this.sumParts(nodes(n, "durationPart"), [], raw);
     return { kind: "Duration", ms: this.durationMs(result, span), raw, span };
   }
 
@@ -258,25 +258,31 @@ class Builder {
     return 0;
   }
 
-  /** Sums `first` (parts already read) and the `durationPart` nodes; undefined after reporting a bad number. */
-  private sumParts(parts: CstNode[], first: T.DurationPart[], raw: string, span: Span): T.DurationResult | undefined {
+  /**
+   * Sums `first` (parts already read) and the `durationPart` nodes; undefined after
+   * reporting a number that is not `\d+(\.\d+)?` (`1e3 ms`).
+   */
+  private sumParts(parts: CstNode[], first: T.DurationPart[], raw: string): T.DurationResult | undefined {
     const all = [...first];
     for (const p of parts) {
       const lit = tok(p, "DurationLiteral");
       if (lit) all.push(...T.splitDurationToken(lit.image));
-      else all.push({ num: needTok(p, "NumberLiteral").image, unit: needTok(p, "UnitWord").image });
+      else all.push(this.spokenPart(needTok(p, "NumberLiteral"), needTok(p, "UnitWord")));
     }
-    const bad = all.find((p) => !/^\d+(?:\.\d+)?$/.test(p.num));
-    if (bad) {
-      this.error(
-        Messages.invalidNumber,
-        span,
-        [quote(bad.num)],
-        "the number of a duration is written with digits and an optional decimal part, e.g. `1.5 s`",
-      );
-      return undefined;
-    }
+    if (all.some((p) => p.num === "")) return undefined;
     return T.durationFromParts(all, raw);
+  }
+
+  /** `5 minutes`: the number must be plain decimal; on error the part's `num` is empty. */
+  private spokenPart(num: IToken, unit: IToken): T.DurationPart {
+    if (/^\d+(?:\.\d+)?$/.test(num.image)) return { num: num.image, unit: unit.image };
+    this.error(
+      Messages.invalidNumber,
+      tokSpan(num),
+      [quote(num.image)],
+      "the number of a duration is written with digits and an optional decimal part, e.g. `1.5 s`",
+    );
+    return { num: "", unit: unit.image };
   }
 
   // -- sequences ----------------------------------------------------------------
@@ -361,7 +367,12 @@ class Builder {
     const max = comma ? (maxTok ? this.bound(maxTok) : null) : min;
     if (min === undefined || max === undefined) return q(0, null, raw);
     if (max === 0) {
-      this.error(Messages.quantifierZero, span, [quote(raw)], "a term that may be absent is written `?` or `{0,m}`");
+      this.error(
+        Messages.quantifierZero,
+        span,
+        [quote(raw)],
+        "a term that may be absent is written `?` or `{0,m}`",
+      );
     } else if (max !== null && max < min) {
       this.error(Messages.quantifierMaxBelowMin, span, [quote(raw)], `write \`{${max},${min}}\``);
     }
@@ -445,7 +456,13 @@ class Builder {
     const low = child(n, "low");
     if (low) {
       const high = this.additive(need(n, "high"));
-      return { kind: "Between", value: left, low: this.additive(low), high, span: join(left.span, high.span) };
+      return {
+        kind: "Between",
+        value: left,
+        low: this.additive(low),
+        high,
+        span: join(left.span, high.span),
+      };
     }
     const nul = tok(n, "Null");
     if (nul) {
@@ -533,9 +550,9 @@ class Builder {
     }
     const first: T.DurationPart[] =
       numTok && unit
-        ? [{ num: numTok.image, unit: unit.image }]
+        ? [this.spokenPart(numTok, unit)]
         : T.splitDurationToken(needTok(n, "DurationLiteral").image);
-    const ms = this.durationMs(this.sumParts(nodes(n, "durationPart"), first, raw, span), span);
+    const ms = this.durationMs(this.sumParts(nodes(n, "durationPart"), first, raw), span);
     return { kind: "Literal", value: ms, raw, duration: true, span };
   }
 }

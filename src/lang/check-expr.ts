@@ -183,11 +183,11 @@ class ExprChecker {
       this.variable(e.name, null);
       return ANY;
     }
-    return this.field(this.scope.current, e.name);
+    return this.field(this.scope.current, e.name, true);
   }
 
-  /** Field `id` of an event with `schema` (dynamic when null). */
-  private field(schema: Schema | null, id: Ident): Ty {
+  /** Field `id` of an event with `schema` (dynamic when null); `bare` for a bare name in `where`. */
+  private field(schema: Schema | null, id: Ident, bare = false): Ty {
     if (schema === null) return ANY;
     const t = schema.fields.get(id.name);
     if (t !== undefined) return STATIC[t];
@@ -195,7 +195,9 @@ class ExprChecker {
     const hint =
       near !== null
         ? fill(Hints.DidYouMean, [near])
-        : fill(Hints.FieldsAre, [schema.name, quoteList(schema.decl.fields.map((f) => f.name.name))]);
+        : bare && this.scope.variables.has(id.name)
+          ? fill(Hints.BareVariable, [id.name])
+          : fill(Hints.FieldsAre, [schema.name, quoteList(schema.decl.fields.map((f) => f.name.name))]);
     this.error(Messages.UnknownField, id, [id.name, schema.name], hint);
     return ANY;
   }

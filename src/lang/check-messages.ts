@@ -98,6 +98,8 @@ export const Hints = {
   NestedField: "to read a nested field of the current event, write `{0}`",
   VariablesAre: "variables of this pattern: {0}",
   FieldsAre: "`{0}` declares: {1}",
+  BareVariable:
+    "a bare name is a field of the current event; for the variable `{0}`, write `{0}.field`, `count({0})`…",
   FirstDeclaredIn: "`{0}` is first declared in {1}",
   DeclaredAbove: "`{0}` is already declared above",
   FirstDefinedIn: "pattern names are unique across all files; `{0}` is first defined in {1}",

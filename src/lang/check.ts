@@ -181,7 +181,7 @@ function checkPattern(
             file,
             term.type.span,
             [typeName],
-            `${fill(Hints.DidYouMean, [near])}`,
+            fill(Hints.DidYouMean, [near]),
           ),
         );
       }

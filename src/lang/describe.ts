@@ -1,12 +1,14 @@
 /**
- * A plain summary of a checked pattern, for `cep check` (key paths, windows, skip
- * strategy, terms). Data only: the CLI decides how to print it.
+ * Plain summaries of a checked pattern, for `cep check` (key paths, windows, skip
+ * strategy, terms) and other tools. Data only: the CLI decides how to print it.
  *
  * ```ts
- * for (const info of check(files).patterns) console.log(describePattern(info).windows);
+ * for (const info of check(files).patterns) console.log(describePattern(info));
+ * // { key: ["user"], within: 300000, termWindows: [], skip: "skip past last event",
+ * //   terms: ["fail: LoginFailed{3,} consecutive", "followed by ok: LoginOk", "not followed by Logout"] }
  * ```
  */
-import type { Contiguity, Duration, Modifier, Sequence, SkipClause, SkipStrategyName } from "./ast.js";
+import type { Contiguity, Duration, Modifier, Sequence, SequenceElement, SkipClause } from "./ast.js";
 import type { PatternInfo } from "./check.js";
 import { exprToSource, identToSource } from "./expr-text.js";
 
@@ -39,30 +41,21 @@ export interface TermSummary {
   readonly depth: number;
 }
 
-/** What `cep check` prints about one pattern. */
+/**
+ * What `cep check` prints about one pattern (the fields `src/cli/check.ts` reads).
+ * Durations are milliseconds.
+ */
 export interface PatternSummary {
-  readonly name: string;
-  readonly file: string;
   /** `key by` paths as written (`user`, `order.customer.id`); empty for one global partition. */
   readonly key: readonly string[];
-  readonly windows: {
-    /** The pattern's `within` (first event to last); null when none. */
-    readonly pattern: WindowSummary | null;
-    /** Term-level windows, in term order. */
-    readonly terms: readonly (WindowSummary & { readonly variable: string })[];
-  };
-  readonly skip: {
-    readonly strategy: SkipStrategyName;
-    readonly target: string | null;
-    readonly text: string;
-  };
-  /** The match sequence on one line, without `where` conditions. */
-  readonly match: string;
-  readonly terms: readonly TermSummary[];
-  /** Field names of `emit`; null without an `emit` clause. */
-  readonly emit: readonly string[] | null;
-  /** Present when the pattern has `on timeout`; `emit` lists its field names, or null. */
-  readonly onTimeout: { readonly emit: readonly string[] | null } | null;
+  /** The pattern's `within` (first event to last); null when none. */
+  readonly within: number | null;
+  /** Term-level windows (the gap before that term), in term order. */
+  readonly termWindows: readonly { readonly variable: string; readonly within: number }[];
+  /** The after-match skip strategy in source form (`skip past last event`). */
+  readonly skip: string;
+  /** The top-level elements of `match` in source form, each with its operator, without `where`. */
+  readonly terms: readonly string[];
 }
 
 const OP_TEXT: Record<Contiguity, string> = {
@@ -97,62 +90,53 @@ function modifiersText(mods: readonly Modifier[]): string {
   return mods.map((m) => (m.condition !== null ? `until (${exprToSource(m.condition)})` : m.name)).join(" ");
 }
 
-/** A sequence on one line, as written but canonical and without `where`. */
-export function sequenceToSource(seq: Sequence): string {
-  const parts: string[] = [];
-  for (const el of seq.elements) {
-    if (el.op !== null) parts.push(OP_TEXT[el.op]);
-    const item = el.item;
-    let text: string;
-    if (item.kind === "Group") {
-      text = `(${sequenceToSource(item.body)})${item.quantifier?.raw ?? ""}`;
-    } else {
-      const type = item.type === null ? "*" : identToSource(item.type.name);
-      const binding =
-        item.explicitVariable || item.type === null ? `${identToSource(item.variable.name)}: ` : "";
-      text = `${binding}${type}${item.quantifier?.raw ?? ""}`;
-    }
-    if (item.modifiers.length > 0) text += ` ${modifiersText(item.modifiers)}`;
-    if (item.kind === "Term" && item.within !== null) text += ` within ${item.within.raw}`;
-    parts.push(text);
+/** One element in canonical source form, without `where` (groups show their body). */
+function elementToSource(el: SequenceElement): string {
+  const item = el.item;
+  let text: string;
+  if (item.kind === "Group") {
+    text = `(${sequenceToSource(item.body)})${item.quantifier?.raw ?? ""}`;
+  } else {
+    const type = item.type === null ? "*" : identToSource(item.type.name);
+    const binding =
+      item.explicitVariable || item.type === null ? `${identToSource(item.variable.name)}: ` : "";
+    text = `${binding}${type}${item.quantifier?.raw ?? ""}`;
   }
-  return parts.join(" ");
+  if (item.modifiers.length > 0) text += ` ${modifiersText(item.modifiers)}`;
+  if (item.kind === "Term" && item.within !== null) text += ` within ${item.within.raw}`;
+  return el.op === null ? text : `${OP_TEXT[el.op]} ${text}`;
+}
+
+/** A sequence on one line, canonical and without `where`. */
+export function sequenceToSource(seq: Sequence): string {
+  return seq.elements.map(elementToSource).join(" ");
 }
 
 /** Summarise a checked pattern for `cep check`. */
 export function describePattern(info: PatternInfo): PatternSummary {
   const decl = info.decl;
   return {
-    name: info.name,
-    file: info.file,
     key: decl.keyBy.map((p) => p.segments.map((s, i) => identToSource(s.name, i > 0)).join(".")),
-    windows: {
-      pattern: window(decl.within),
-      terms: info.variables
-        .filter((v) => v.term.within !== null)
-        .map((v) => ({ variable: v.name, ms: v.term.within!.ms, text: v.term.within!.raw })),
-    },
-    skip: {
-      strategy: decl.skip?.strategy ?? "noSkip",
-      target: decl.skip?.target?.name ?? null,
-      text: skipText(decl.skip),
-    },
-    match: sequenceToSource(decl.match),
-    terms: info.variables.map((v) => ({
-      index: v.index,
-      variable: v.name,
-      type: v.type,
-      declared: v.schema !== null,
-      negated: v.negated,
-      op: v.op === null ? null : OP_TEXT[v.op],
-      quantifier: v.term.quantifier?.raw ?? null,
-      modifiers: v.term.modifiers.map((m) => m.name),
-      within: window(v.term.within),
-      where: v.term.where === null ? null : exprToSource(v.term.where),
-      depth: v.depth,
-    })),
-    emit: decl.emit === null ? null : decl.emit.fields.map((f) => f.name.name),
-    onTimeout:
-      decl.onTimeout === null ? null : { emit: decl.onTimeout.emit?.fields.map((f) => f.name.name) ?? null },
+    within: decl.within?.ms ?? null,
+    termWindows: info.windows.terms.map((w) => ({ variable: w.variable, within: w.ms })),
+    skip: skipText(decl.skip),
+    terms: decl.match.elements.map(elementToSource),
   };
+}
+
+/** Every term of a checked pattern (negated ones included), in variable-table order. */
+export function describeTerms(info: PatternInfo): TermSummary[] {
+  return info.variables.map((v) => ({
+    index: v.index,
+    variable: v.name,
+    type: v.type,
+    declared: v.schema !== null,
+    negated: v.negated,
+    op: v.op === null ? null : OP_TEXT[v.op],
+    quantifier: v.term.quantifier?.raw ?? null,
+    modifiers: v.term.modifiers.map((m) => m.name),
+    within: window(v.term.within),
+    where: v.term.where === null ? null : exprToSource(v.term.where),
+    depth: v.depth,
+  }));
 }

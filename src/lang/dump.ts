@@ -12,15 +12,16 @@
  * Without a source, positions are printed as UTF-16 offsets (`@12-20`).
  */
 import type { Ident, Node } from "./ast.js";
-import { lineCol } from "./format.js";
+import { lineIndex } from "./format.js";
 
 /** Dumps `node` and everything under it. */
 export function dumpAst(node: Node, source?: string): string {
   const lines: string[] = [];
+  const pos = source === undefined ? undefined : lineIndex(source);
   const at = (n: Node): string => {
-    if (source === undefined) return `@${n.span.start}-${n.span.end}`;
-    const a = lineCol(source, n.span.start);
-    const b = lineCol(source, n.span.end);
+    if (pos === undefined) return `@${n.span.start}-${n.span.end}`;
+    const a = pos(n.span.start);
+    const b = pos(n.span.end);
     return `@${a.line}:${a.column}-${b.line}:${b.column}`;
   };
   const walk = (n: Node, depth: number, slot?: string): void => {
@@ -47,7 +48,13 @@ type Kids = [slot: string, value: Node | readonly Node[] | null][];
 function describe(n: Node): [string, Kids] {
   switch (n.kind) {
     case "File":
-      return [JSON.stringify(n.file), [["", n.events], ["", n.patterns]]];
+      return [
+        JSON.stringify(n.file),
+        [
+          ["", n.events],
+          ["", n.patterns],
+        ],
+      ];
     case "EventDecl":
       return [shown(n.name), [["", n.fields]]];
     case "FieldDecl":
@@ -73,7 +80,9 @@ function describe(n: Node): [string, Kids] {
     case "Element":
       return [n.op ?? "", [["", n.item]]];
     case "Term": {
-      const head = n.explicitVariable ? `${shown(n.variable)}: ${n.type ? shown(n.type) : "*"}` : shown(n.variable);
+      const head = n.explicitVariable
+        ? `${shown(n.variable)}: ${n.type ? shown(n.type) : "*"}`
+        : shown(n.variable);
       return [
         head,
         [

@@ -36,6 +36,26 @@ export function lineCol(source: string, offset: number): LineCol {
   return { line, column: codePoints(source, lineStart, end) + 1 };
 }
 
+/**
+ * A reusable {@link lineCol} for many offsets into one source (binary search over line
+ * starts): for dumps and long diagnostic lists.
+ */
+export function lineIndex(source: string): (offset: number) => LineCol {
+  const starts = [0];
+  for (let i = source.indexOf("\n"); i !== -1; i = source.indexOf("\n", i + 1)) starts.push(i + 1);
+  return (offset) => {
+    const end = Math.max(0, Math.min(offset, source.length));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= end) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: codePoints(source, starts[lo], end) + 1 };
+  };
+}
+
 /** Number of code points in `source[from, to)` (a surrogate pair counts once). */
 function codePoints(source: string, from: number, to: number): number {
   let n = 0;
@@ -63,7 +83,14 @@ export interface RenderOptions {
   readonly color?: boolean;
 }
 
-const ANSI = { bold: "\x1b[1m", red: "\x1b[31m", yellow: "\x1b[33m", cyan: "\x1b[36m", dim: "\x1b[2m", reset: "\x1b[0m" };
+const ANSI = {
+  bold: "\x1b[1m",
+  red: "\x1b[31m",
+  yellow: "\x1b[33m",
+  cyan: "\x1b[36m",
+  dim: "\x1b[2m",
+  reset: "\x1b[0m",
+};
 
 /**
  * The plain line, the source line under a gutter, `^` under the span (one `^` for an
@@ -71,7 +98,8 @@ const ANSI = { bold: "\x1b[1m", red: "\x1b[31m", yellow: "\x1b[33m", cyan: "\x1b
  * `  = hint: …` when the diagnostic has a hint. No trailing newline.
  */
 export function renderDiagnostic(d: Diagnostic, source: string, options: RenderOptions = {}): string {
-  const paint = (code: string, text: string): string => (options.color ? `${code}${text}${ANSI.reset}` : text);
+  const paint = (code: string, text: string): string =>
+    options.color ? `${code}${text}${ANSI.reset}` : text;
   const accent = d.severity === "warning" ? ANSI.yellow : ANSI.red;
   const start = Math.max(0, Math.min(d.span.start, source.length));
   const { line } = lineCol(source, start);
@@ -84,9 +112,9 @@ export function renderDiagnostic(d: Diagnostic, source: string, options: RenderO
   const gutter = String(line);
   const blank = " ".repeat(gutter.length);
   // Mirror tabs in the padding so the caret lines up however wide the terminal draws them.
-  const pad = Array.from(source.slice(lineStart, Math.min(start, visibleEnd)), (ch) => (ch === "\t" ? "\t" : " ")).join(
-    "",
-  );
+  const pad = Array.from(source.slice(lineStart, Math.min(start, visibleEnd)), (ch) =>
+    ch === "\t" ? "\t" : " ",
+  ).join("");
   const underlineEnd = Math.min(Math.max(d.span.end, start), visibleEnd);
   const width = Math.max(1, codePoints(source, Math.min(start, visibleEnd), underlineEnd));
 
@@ -100,6 +128,10 @@ export function renderDiagnostic(d: Diagnostic, source: string, options: RenderO
 }
 
 /** Every diagnostic rendered, separated by blank lines. */
-export function renderDiagnostics(ds: readonly Diagnostic[], source: string, options: RenderOptions = {}): string {
+export function renderDiagnostics(
+  ds: readonly Diagnostic[],
+  source: string,
+  options: RenderOptions = {},
+): string {
   return ds.map((d) => renderDiagnostic(d, source, options)).join("\n\n");
 }

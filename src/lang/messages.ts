@@ -41,7 +41,10 @@ export const Messages = {
   durationTooLong: { code: "E1202", text: "duration {0} is too long (at most 2^53-1 ms)" },
   invalidIsoDuration: { code: "E1203", text: "invalid ISO-8601 duration {0}" },
   numberOutOfRange: { code: "E1204", text: "number {0} is out of range" },
-  quantifierNotInteger: { code: "E1210", text: "quantifier bound {0} must be a whole number written with digits" },
+  quantifierNotInteger: {
+    code: "E1210",
+    text: "quantifier bound {0} must be a whole number written with digits",
+  },
   quantifierZero: { code: "E1211", text: "quantifier {0} allows no repetition" },
   quantifierMaxBelowMin: { code: "E1212", text: "quantifier {0} has a maximum below its minimum" },
   quantifierTooLarge: { code: "E1213", text: "quantifier bound {0} is larger than 10000" },

@@ -17,13 +17,20 @@
  * const { ast, diagnostics } = parse(source, "login.pattern");
  * ```
  */
-import { createTokenInstance, EOF, type IRecognitionException, type IToken, type TokenType, tokenMatcher } from "chevrotain";
+import {
+  createTokenInstance,
+  EOF,
+  type IRecognitionException,
+  type IToken,
+  type TokenType,
+  tokenMatcher,
+} from "chevrotain";
 import type { EventDecl, FileNode, PatternDecl, Span } from "./ast.js";
 import { buildBlock, deepFreeze } from "./build-ast.js";
 import { check } from "./check.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { lineCol } from "./format.js";
-import { type MessageTemplate, Messages, message, orList, quote, suggest } from "./messages.js";
+import { Messages, type MessageTemplate, message, orList, quote, suggest } from "./messages.js";
 import { canFollow, expectedAfter, getStrictParser } from "./parser.js";
 import * as T from "./tokens.js";
 
@@ -79,8 +86,8 @@ function parseUnsafe(source: string, file: string): ParseResult {
   while (i < tokens.length) {
     // A valid block never contains `event|pattern Name {` after its first token, and
     // a parse that runs into one fails at its name at the latest: parsing up to there
-    // gives the same result as parsing to the end of the file, in time linear in the
-    // block (error recovery included).
+    // gives the same result as parsing to the end of the file, and keeps the whole
+    // loop linear in the file (no copy of the rest of the file per block).
     const slice = tokens.slice(i, Math.min(tokens.length, nextBlockStart(tokens, i + 1) + 2));
     parser.input = slice;
     const cst = parser.block();
@@ -143,7 +150,13 @@ function tokSpan(t: IToken): Span {
   return { start: t.startOffset, end: t.startOffset + t.image.length };
 }
 
-function diag(template: MessageTemplate, file: string, span: Span, args: string[], hint?: string): Diagnostic {
+function diag(
+  template: MessageTemplate,
+  file: string,
+  span: Span,
+  args: string[],
+  hint?: string,
+): Diagnostic {
   return {
     code: template.code,
     severity: "error",
@@ -161,20 +174,46 @@ const CLOSERS: ReadonlyArray<[open: TokenType, close: TokenType, text: string]> 
 ];
 
 function fakeToken(type: TokenType, image: string): IToken {
-  return createTokenInstance(type, image, Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN);
+  return createTokenInstance(
+    type,
+    image,
+    Number.NaN,
+    Number.NaN,
+    Number.NaN,
+    Number.NaN,
+    Number.NaN,
+    Number.NaN,
+  );
 }
 
 /** The diagnostic for a block starting at token `start` whose parse failed at token `at`. */
-function syntaxError(source: string, file: string, tokens: readonly IToken[], start: number, at: number): Diagnostic {
+function syntaxError(
+  source: string,
+  file: string,
+  tokens: readonly IToken[],
+  start: number,
+  at: number,
+): Diagnostic {
   const tok = at < tokens.length ? tokens[at] : fakeToken(EOF, "");
   const prev = at > 0 ? tokens[at - 1] : undefined;
   const here: Span =
-    at < tokens.length ? tokSpan(tok) : { start: prev ? prev.startOffset + prev.image.length : 0, end: prev ? prev.startOffset + prev.image.length : 0 };
+    at < tokens.length
+      ? tokSpan(tok)
+      : {
+          start: prev ? prev.startOffset + prev.image.length : 0,
+          end: prev ? prev.startOffset + prev.image.length : 0,
+        };
 
   // A lexical error where the parser stopped is the block's error.
   const problem = T.lexProblem(tok);
   if (problem) {
-    return diag(problem.template, file, { start: problem.start, end: problem.end }, problem.args, problem.hint);
+    return diag(
+      problem.template,
+      file,
+      { start: problem.start, end: problem.end },
+      problem.args,
+      problem.hint,
+    );
   }
 
   const prefix = tokens.slice(start, at);
@@ -185,7 +224,9 @@ function syntaxError(source: string, file: string, tokens: readonly IToken[], st
       if (canFollow([...prefix, fakeToken(close, text)], tok)) {
         const opener = innermostOpen(prefix, open, close);
         const after = prev.startOffset + prev.image.length;
-        const hint = opener ? `to close the ${quote(opener.image)} at ${at2(source, opener.startOffset)}` : undefined;
+        const hint = opener
+          ? `to close the ${quote(opener.image)} at ${at2(source, opener.startOffset)}`
+          : undefined;
         return diag(Messages.missingCloser, file, { start: after, end: after }, [quote(text)], hint);
       }
     }
@@ -209,7 +250,29 @@ function syntaxError(source: string, file: string, tokens: readonly IToken[], st
       `write it in backticks to use it as a name (${quote(`\`${prev.image}\``)}), or call it: \`${prev.image}(…)\``,
     );
   }
-  if (tokenMatcher(tok, T.Keyword) && expected.includes(T.Identifier)) {
+  const termExpected = expected.includes(T.Identifier) && expected.includes(T.LParen);
+  if (termExpected && (tok.tokenType === T.Not || tok.tokenType === T.Next || tok.tokenType === T.Followed)) {
+    const startOfSequence = prev?.tokenType === T.Match || prev?.tokenType === T.LParen;
+    return diag(
+      Messages.unexpectedToken,
+      file,
+      here,
+      [describeExpected(expected), quote(tok.image)],
+      startOfSequence
+        ? "a sequence starts with a term; a negated term needs a term before it"
+        : "two operators in a row: a term is missing between them",
+    );
+  }
+  // A reserved word where a name would have fitted — the two tokens after it make sense
+  // after a name — is reported as such (`match key: A`, `where timeout > 1`).
+  const tokenAt = (k: number) => (k < tokens.length ? tokens[k] : fakeToken(EOF, ""));
+  const asName = [...prefix, fakeToken(T.Identifier, tok.image)];
+  if (
+    tokenMatcher(tok, T.Keyword) &&
+    expected.includes(T.Identifier) &&
+    canFollow(asName, tokenAt(at + 1)) &&
+    (at + 1 >= tokens.length || canFollow([...asName, tokenAt(at + 1)], tokenAt(at + 2)))
+  ) {
     return diag(
       Messages.reservedWordAsName,
       file,
@@ -419,7 +482,10 @@ export function describeExpected(expected: readonly TokenType[]): string {
 
 // -- hints ----------------------------------------------------------------------
 
-const CLAUSE_ORDER = "clauses go in this order: `key by`, `within`, `after match`, `match`, `emit`, `on timeout`";
+const CLAUSE_ORDER =
+  "clauses go in this order: `key by`, `within`, `after match`, `match`, `emit`, `on timeout`";
+/** The words that start a pattern's clauses, in their order. */
+const CLAUSES: readonly TokenType[] = [T.Key, T.Within, T.After, T.Match, T.Emit, T.On];
 
 function hintFor(
   tok: IToken,
@@ -437,11 +503,7 @@ function hintFor(
       if (!tokenMatcher(fakeToken(t, ""), T.Keyword)) continue;
       const word = (t.LABEL ?? t.name).replace(/^'(.*)'$/, "$1");
       const phrases =
-        t === T.Not
-          ? ["not next", "not followed by"]
-          : PHRASE.has(t)
-            ? [PHRASE.get(t) as string]
-            : [word];
+        t === T.Not ? ["not next", "not followed by"] : PHRASE.has(t) ? [PHRASE.get(t) as string] : [word];
       candidates.set(word, phrases.length === 1 ? phrases[0] : word);
       for (const p of phrases) candidates.set(p, p);
     }
@@ -453,6 +515,12 @@ function hintFor(
     }
   }
 
+  if (has(T.IsoDuration) && /^p[0-9a-z.]*$/i.test(tok.image)) {
+    if (/^p(?:t?\d)/.test(tok.image)) {
+      return `ISO-8601 durations are written in upper case: \`${tok.image.toUpperCase()}\``;
+    }
+    if (/^PT?$/.test(tok.image)) return "an ISO-8601 duration needs at least one field, e.g. `PT1M`";
+  }
   if (type === T.Star && has(T.Identifier) && has(T.LParen)) return "a `*` term needs a variable: `x: *`";
   if ((type === T.In || type === T.Between) && prev?.tokenType === T.Not) {
     return `there is no \`not ${tok.image}\`: write \`not (x ${tok.image} …)\``;
@@ -461,9 +529,11 @@ function hintFor(
   if ((type === T.Within || type === T.Where) && has(T.Optional) && !has(T.Within)) {
     return "`within` and `where` apply to single terms, not to groups";
   }
-  if ([T.Key, T.Within, T.After, T.Match, T.Emit, T.On].includes(type) && !has(type)) {
-    const inPattern = prefix.some((t) => t.tokenType === T.Pattern);
-    if (inPattern) return CLAUSE_ORDER;
+  const rank = CLAUSES.indexOf(type);
+  if (rank >= 0 && !has(type) && prefix[0]?.tokenType === T.Pattern) {
+    if (prefix.some((t) => CLAUSES.indexOf(t.tokenType) > rank)) return CLAUSE_ORDER;
+    if (prev?.tokenType === T.Match) return "`match` needs at least one term";
+    if (has(T.Match)) return "every pattern has a `match` clause, before `emit` and `on timeout`";
   }
   if (type === T.Colon && prev && tokenMatcher(prev, T.Keyword)) {
     return `${quote(prev.image)} is a reserved word: write it in backticks to use it as a name: ${quote(`\`${prev.image}\``)}`;

@@ -2,11 +2,13 @@
  * The grammar of `.pattern` files (§3) as a Chevrotain `CstParser`, rules as class
  * fields (Chevrotain `examples/implementation_languages/typescript/typescript_json.ts`).
  *
- * One parser instance is built on first use and reused ({@link getParser}):
- * `performSelfAnalysis` is slow. The parse is driven one block (`event …` or
- * `pattern …`) at a time by `parse.ts`, which owns the error policy of §7; this file
- * only knows the grammar, plus {@link expectedAfter}, a small interpreter over the same
- * grammar that answers "which tokens could come next?" for error messages.
+ * Parser instances are built on first use and reused — `performSelfAnalysis` is slow:
+ * {@link getParser} has Chevrotain's error recovery enabled (for tools that want a CST
+ * of broken input, and for railroad diagrams); {@link getStrictParser} stops at the
+ * first error and is what `parse.ts` drives, one block (`event …` or `pattern …`) at a
+ * time, under the error policy of §7. Besides the grammar, this file holds
+ * {@link expectedAfter}, a small interpreter over the same grammar that answers "which
+ * tokens could come next?" for error messages.
  *
  * Decisions are LL(1) except the trailing commas (`[a, b,]`, `emit {…,}`, event
  * fields), which look two tokens ahead; there are no gates, so the grammar the
@@ -435,10 +437,7 @@ export class PatternParser extends CstParser {
   postfix = this.RULE("postfix", () => {
     this.SUBRULE(this.primary);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.member) },
-        { ALT: () => this.SUBRULE(this.index) },
-      ]);
+      this.OR([{ ALT: () => this.SUBRULE(this.member) }, { ALT: () => this.SUBRULE(this.index) }]);
     });
   });
 
@@ -668,29 +667,47 @@ const MAX_CONFIGS = 2000;
  * on the parser's lookahead.
  */
 export function expectedAfter(prefix: readonly IToken[]): TokenType[] | undefined {
-  const rules = (strict ?? recovering ?? getStrictParser()).getGAstProductions();
-  const start: Frame = { prods: rules.block.definition, idx: 0, next: null };
-  let configs: Frame[] = [start];
-  for (const tok of prefix) {
-    const terminals = closure(configs);
-    if (terminals === undefined) return undefined;
-    configs = [];
-    for (const [term, cont] of terminals.items) {
-      if (tokenMatcher(tok, term.terminalType)) configs.push(cont);
-    }
-    if (configs.length === 0) return undefined;
-  }
-  const last = closure(configs);
+  const walk = walkBlock(prefix);
+  if (walk.rejectedAt !== prefix.length) return undefined;
+  const last = walk.last;
   if (last === undefined) return undefined;
   const out = new Set<TokenType>(last.items.map(([t]) => t.terminalType));
   if (last.canEnd) for (const t of AFTER_BLOCK) out.add(t);
   return [...out];
 }
 
+/**
+ * The index of the first token of `tokens` (a block and whatever follows it) that the
+ * grammar cannot consume as part of the block — `tokens.length` if it consumes them
+ * all — or -1 when the search got too large. The parser stops at the same token (with
+ * an error, or at the end of a complete block); the property tests check that.
+ */
+export function firstRejected(tokens: readonly IToken[]): number {
+  const walk = walkBlock(tokens);
+  return walk.last === undefined ? -1 : walk.rejectedAt;
+}
+
+/** Consumes tokens while the grammar allows; `last` is the closure at the stopping point. */
+function walkBlock(tokens: readonly IToken[]): { rejectedAt: number; last: Closure | undefined } {
+  const rules = (strict ?? recovering ?? getStrictParser()).getGAstProductions();
+  let configs: Frame[] = [{ prods: rules.block.definition, idx: 0, next: null }];
+  for (let i = 0; i < tokens.length; i++) {
+    const terminals = closure(configs);
+    if (terminals === undefined) return { rejectedAt: tokens.length, last: undefined };
+    const next: Frame[] = [];
+    for (const [term, cont] of terminals.items) {
+      if (tokenMatcher(tokens[i], term.terminalType)) next.push(cont);
+    }
+    if (next.length === 0) return { rejectedAt: i, last: terminals };
+    configs = next;
+  }
+  return { rejectedAt: tokens.length, last: closure(configs) };
+}
+
 /** Whether `token` could be consumed after `prefix` (a block's tokens so far). */
 export function canFollow(prefix: readonly IToken[], token: IToken): boolean {
   const expected = expectedAfter(prefix);
-  return expected !== undefined && expected.some((t) => tokenMatcher(token, t));
+  return expected?.some((t) => tokenMatcher(token, t)) ?? false;
 }
 
 interface Closure {
@@ -735,7 +752,9 @@ function closure(configs: readonly Frame[]): Closure | undefined {
       return visit({ prods: p.definition, idx: 0, next: { prods: [loop], idx: 0, next: rest } }, depth + 1);
     }
     if (p instanceof Alternation) {
-      return p.definition.every((alt) => visit({ prods: (alt as Alternative).definition, idx: 0, next: rest }, depth + 1));
+      return p.definition.every((alt) =>
+        visit({ prods: (alt as Alternative).definition, idx: 0, next: rest }, depth + 1),
+      );
     }
     if (p instanceof Alternative) {
       return visit({ prods: p.definition, idx: 0, next: rest }, depth + 1);

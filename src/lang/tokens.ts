@@ -18,9 +18,16 @@
  * Duration helpers (`durationFromParts`, `isoDurationMs`, `parseDurationText`) live here
  * too, so the CLI parses `--within 5min` exactly as the language does.
  */
-import { createToken, createTokenInstance, type IToken, Lexer, type TokenType, tokenMatcher } from "chevrotain";
+import {
+  createToken,
+  createTokenInstance,
+  type IToken,
+  Lexer,
+  type TokenType,
+  tokenMatcher,
+} from "chevrotain";
 import { Duration as LuxonDuration } from "luxon";
-import { type MessageTemplate, Messages, message, quote, suggest } from "./messages.js";
+import { Messages, type MessageTemplate, message, quote, suggest } from "./messages.js";
 
 // ---------------------------------------------------------------------------
 // Durations (§3.5)
@@ -61,7 +68,12 @@ export interface DurationPart {
 /** A duration's value, or the reason it has none (a catalogue entry and its arguments). */
 export type DurationResult =
   | { readonly ok: true; readonly ms: number }
-  | { readonly ok: false; readonly template: MessageTemplate; readonly args: string[]; readonly hint?: string };
+  | {
+      readonly ok: false;
+      readonly template: MessageTemplate;
+      readonly args: string[];
+      readonly hint?: string;
+    };
 
 const MAX_MS = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -76,7 +88,8 @@ export function durationFromParts(parts: readonly DurationPart[], raw: string): 
   for (const p of parts) {
     const [int, frac = ""] = p.num.split(".");
     const unit = UNIT_MS[p.unit];
-    if (unit === undefined) return { ok: false, template: Messages.unknownDurationUnit, args: [quote(p.unit), quote(raw)] };
+    if (unit === undefined)
+      return { ok: false, template: Messages.unknownDurationUnit, args: [quote(p.unit), quote(raw)] };
     total += BigInt(int + frac.padEnd(maxFrac, "0")) * BigInt(unit);
   }
   const scale = 10n ** BigInt(maxFrac);
@@ -99,8 +112,10 @@ export function isoDurationMs(text: string): DurationResult {
   const fields = m ? m.slice(1) : [];
   if (!m || fields.every((f) => f === undefined) || !LuxonDuration.fromISO(text).isValid) {
     let hint = "write weeks, days, hours, minutes and seconds as whole numbers, e.g. `PT1M30S` or `P1DT12H`";
-    if (/^P(?:\d+[YM])/.test(text)) hint = "years and months have no fixed length: use weeks (`W`) or days (`D`)";
-    else if (/[.,]/.test(text)) hint = "fractions are not allowed: use a smaller unit, e.g. `PT90S` for 1.5 minutes";
+    if (/^P(?:\d+[YM])/.test(text))
+      hint = "years and months have no fixed length: use weeks (`W`) or days (`D`)";
+    else if (/[.,]/.test(text))
+      hint = "fractions are not allowed: use a smaller unit, e.g. `PT90S` for 1.5 minutes";
     else if (/T$/.test(text)) hint = "a `T` must be followed by at least one of `H`, `M`, `S`";
     return { ok: false, template: Messages.invalidIsoDuration, args: [quote(text)], hint };
   }
@@ -248,12 +263,17 @@ function badNumberProblem(image: string, offset: number): LexProblem {
       const letters = image.slice(numEnd, j);
       if (letters === "") {
         if (j === image.length) {
-          return { template: Messages.missingDurationUnit, args: [quote(image.slice(i, numEnd)), quote(image)], ...at };
+          return {
+            template: Messages.missingDurationUnit,
+            args: [quote(image.slice(i, numEnd)), quote(image)],
+            ...at,
+          };
         }
         break;
       }
       if (UNIT_MS[letters] === undefined) {
-        const s = suggest(letters, UNIT_WORDS);
+        // One letter is too little to guess from (`2x` is not a misspelt `2s`).
+        const s = letters.length > 1 ? suggest(letters, UNIT_WORDS) : undefined;
         return {
           template: Messages.unknownDurationUnit,
           args: [quote(letters), quote(image)],
@@ -521,9 +541,18 @@ const BadComment = createToken({
   categories: [LexError],
 });
 /** A character no token starts with (made from the lexer's own errors, see {@link lex}). */
-export const UnknownCharacter = createToken({ name: "UnknownCharacter", pattern: Lexer.NA, categories: [LexError] });
+export const UnknownCharacter = createToken({
+  name: "UnknownCharacter",
+  pattern: Lexer.NA,
+  categories: [LexError],
+});
 
-const Whitespace = createToken({ name: "Whitespace", pattern: /[ \t\r\n\uFEFF]+/, group: Lexer.SKIPPED, line_breaks: true });
+const Whitespace = createToken({
+  name: "Whitespace",
+  pattern: /[ \t\r\n\uFEFF]+/,
+  group: Lexer.SKIPPED,
+  line_breaks: true,
+});
 const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\n]*/, group: Lexer.SKIPPED });
 const BlockComment = createToken({
   name: "BlockComment",
@@ -703,31 +732,47 @@ const CHAR_HINTS: Readonly<Record<string, string>> = {
   "=": "compare with `==`",
   "!": "negate with `not`; compare with `!=`",
   "&": "write `and`",
-  "&&": "write `and`",
-  "|": "alternation `( a: A | b: B )` is not part of the language yet",
-  "||": "write `or`",
+  "|": "write `or`; alternation `( a: A | b: B )` is not part of the language yet",
   ";": "clauses and terms are not separated by `;`",
   "'": 'strings use double quotes: `"…"`',
   "#": "comments start with `//` or `/*`",
 };
 
+const CHAR_NAMES: Readonly<Record<number, string>> = {
+  11: "vertical tab",
+  12: "form feed",
+  160: "no-break space",
+  8203: "zero-width space",
+  8232: "line separator",
+  8233: "paragraph separator",
+  12288: "ideographic space",
+};
+
 function describeChar(ch: string): string {
   const cp = ch.codePointAt(0) ?? 0;
   const hex = `U+${cp.toString(16).toUpperCase().padStart(4, "0")}`;
-  if (cp < 0x20 || (cp >= 0x7f && cp <= 0xa0) || /\s/u.test(ch) || cp === 0x200b || cp === 0x2028 || cp === 0x2029) {
-    return hex;
-  }
+  const name = CHAR_NAMES[cp];
+  if (name) return `${hex} (${name})`;
+  if (cp < 0x20 || (cp >= 0x7f && cp <= 0xa0) || /\s/u.test(ch)) return hex;
   return `${quote(ch)} (${hex})`;
 }
 
 function unknownToken(source: string, offset: number): IToken {
-  const two = source.slice(offset, offset + 2);
-  const cp = source.codePointAt(offset) ?? 0;
-  const text = two === "&&" || two === "||" ? two : String.fromCodePoint(cp);
+  const text = String.fromCodePoint(source.codePointAt(offset) ?? 0);
   let hint = CHAR_HINTS[text];
-  if (hint === undefined && /\p{L}/u.test(text)) hint = "names are ASCII; write other names in backticks: `` `café` ``";
+  if (hint === undefined && /\p{L}/u.test(text))
+    hint = "names are ASCII; write other names in backticks: `` `café` ``";
   else if (hint === undefined && /\s/u.test(text)) hint = "only spaces, tabs and line breaks separate tokens";
-  const tok = createTokenInstance(UnknownCharacter, text, offset, offset + text.length - 1, Number.NaN, Number.NaN, Number.NaN, Number.NaN);
+  const tok = createTokenInstance(
+    UnknownCharacter,
+    text,
+    offset,
+    offset + text.length - 1,
+    Number.NaN,
+    Number.NaN,
+    Number.NaN,
+    Number.NaN,
+  );
   const shown = /^[\x21-\x7e]+$/.test(text) ? quote(text) : describeChar(text);
   const problem: LexProblem = {
     template: Messages.unexpectedCharacter,

@@ -12,6 +12,14 @@ import { Heap } from "mnemonist";
 import type { CompiledPattern, Program } from "../compile/model.js";
 import { type Branch, type Cell, compareSeqs, type KeyState, Matcher, type Outcome } from "./matcher.js";
 import { buildRecord, type MatchRecord } from "./records.js";
+import {
+  decodeTime,
+  encodeTime,
+  type Snapshot,
+  SnapshotReader,
+  SnapshotWriter,
+  validateSnapshot,
+} from "./snapshot.js";
 import { canonicalKey, field, parseTime, path } from "./values.js";
 
 /** Engine options (cli.md "The library"). */
@@ -30,6 +38,8 @@ export interface EngineOptions {
   watermarksOnly?: boolean;
   /** Run only these patterns (by name); default all. */
   patterns?: readonly string[];
+  /** Continue from a snapshot taken by {@link Engine.snapshot} (with the same patterns). */
+  restore?: unknown;
 }
 
 /** A pushed event that could not be used. */
@@ -141,6 +151,89 @@ export class Engine {
     this.clock = options.clock ?? Date.now;
     const only = options.patterns ? new Set(options.patterns) : null;
     for (const p of program.patterns) if (only === null || only.has(p.name)) this.addCompiled(p);
+    if (options.restore !== undefined) this.restore(validateSnapshot(options.restore));
+  }
+
+  /**
+   * The whole state as plain JSON-serialisable data: every key's partial matches (sharing
+   * their common prefixes), held-back matches, the event-time buffer, times and counters.
+   * `new Engine(program, { restore: snapshot })` continues exactly where this one stands.
+   */
+  snapshot(): Snapshot {
+    const w = new SnapshotWriter();
+    const runners = this.runners.map((r) => ({
+      name: r.pattern.name,
+      matches: r.matches,
+      keys: [...r.keys.values(), ...r.composite.values()].map((ks) => ({
+        key: ks.key,
+        partials: ks.partials.map((b) => w.branch(b)),
+        completed: ks.completed.map((b) => w.branch(b)),
+      })),
+    }));
+    const buffer = [...this.buffer.toArray()]
+      .sort(compareBuffered)
+      .map((b): [number, number, number] => [w.event(b.event), b.time, b.arrival]);
+    return {
+      format: "cepheus-snapshot",
+      version: 1,
+      patterns: this.runners.map((r) => ({ name: r.pattern.name, fingerprint: r.pattern.fingerprint })),
+      time: {
+        highest: encodeTime(this.highest),
+        watermark: encodeTime(this.watermark),
+        now: encodeTime(this.now),
+        lastClock: encodeTime(this.lastClock),
+        seq: this.seq,
+        arrival: this.arrival,
+      },
+      counters: { ...this.counters },
+      events: w.events,
+      cells: w.cells,
+      buffer,
+      runners,
+    };
+  }
+
+  private restore(snap: Snapshot): void {
+    const have = this.runners.map((r) => `${r.pattern.name}@${r.pattern.fingerprint}`).sort();
+    const want = snap.patterns.map((p) => `${p.name}@${p.fingerprint}`).sort();
+    if (have.join(",") !== want.join(",")) {
+      const names = (l: string[]) => l.map((x) => x.split("@")[0]).join(", ") || "(none)";
+      throw new Error(
+        `snapshot was taken with different patterns: snapshot has ${names(want)}; this engine runs ${names(have)}` +
+          " (same names with a changed definition count as different)",
+      );
+    }
+    const t = snap.time;
+    this.highest = decodeTime(t.highest);
+    this.watermark = decodeTime(t.watermark);
+    this.now = decodeTime(t.now);
+    this.lastClock = decodeTime(t.lastClock);
+    this.seq = t.seq;
+    this.arrival = t.arrival;
+    Object.assign(this.counters, snap.counters);
+    const reader = new SnapshotReader(snap);
+    for (const sr of snap.runners) {
+      const r = this.runners.find((x) => x.pattern.name === sr.name)!;
+      r.matches = sr.matches;
+      for (const k of sr.keys) {
+        const composite = k.key !== null && typeof k.key === "object";
+        const ks: KeyState = {
+          key: k.key,
+          mapKey: composite ? canonicalKey(k.key) : k.key,
+          partials: k.partials.map((row) => reader.branch(row)),
+          completed: k.completed.map((row) => reader.branch(row)),
+          scheduled: Infinity,
+          dead: false,
+        };
+        this.settle(r, ks, 0, true);
+      }
+    }
+    for (const [e, time, arrival] of snap.buffer) {
+      const event = snap.events[e];
+      const keys: unknown[] = [];
+      for (const r of this.runners) keys[r.id] = this.keyOf(r, event, false);
+      this.buffer.push({ event, time, arrival, type: field(event, this.typeField), keys });
+    }
   }
 
   /** Subscribes to matches, timeouts, late events or unusable events. */

@@ -1,14 +1,31 @@
 import { describe, expect, it } from "vitest";
 import { exprToSource } from "../../src/compile/expr-source.js";
 import type { Expr } from "../../src/lang/ast.js";
-import { between, bin, call, event, index, isNull, list, lit, member, name, neg, not, prev } from "./expr-builders.js";
+import { parse } from "../../src/lang/parse.js";
+import {
+  between,
+  bin,
+  call,
+  event,
+  index,
+  isNull,
+  list,
+  lit,
+  member,
+  name,
+  neg,
+  not,
+  prev,
+} from "./expr-builders.js";
 
 const p = name("price");
 const s = (e: Expr) => exprToSource(e);
 
 describe("exprToSource", () => {
   it("prints the canonical form", () => {
-    expect(s(bin("and", bin(">", p, lit(10)), bin("==", name("name"), lit("a"))))).toBe('price > 10 and name == "a"');
+    expect(s(bin("and", bin(">", p, lit(10)), bin("==", name("name"), lit("a"))))).toBe(
+      'price > 10 and name == "a"',
+    );
     expect(s(member(call("first", name("fail")), "ip"))).toBe("first(fail).ip");
     expect(s(index(member(member(event, "order"), "tags"), lit(0)))).toBe("event.order.tags[0]");
     expect(s(list(lit(1), lit("x"), lit(null)))).toBe('[1, "x", null]');
@@ -43,5 +60,27 @@ describe("exprToSource", () => {
     expect(s(member(name("x"), "timeout"))).toBe("x.timeout");
     expect(s(member(name("x"), "a b"))).toBe("x.`a b`");
     expect(s(call("first", name("x")))).toBe("first(x)");
+  });
+});
+
+describe("exprToSource on parsed expressions", () => {
+  const where = (src: string): Expr => {
+    const { ast } = parse(`pattern P { match a: A where ${src} }`, "t.pattern");
+    const term = ast!.patterns[0].match.elements[0].item;
+    if (term.kind !== "Term" || term.where === null) throw new Error("no where");
+    return term.where;
+  };
+  it.each([
+    ['price>10 and name=="a"', 'price > 10 and name == "a"'],
+    ["((a + b)) * c == -(d)", "(a + b) * c == -d"],
+    ["not (x in [1, 2,]) or y between 1+1 and 5min", "not x in [1, 2] or y between 1 + 1 and 5min"],
+    ['matches(s, "a\\\\d")', 'matches(s, "a\\\\d")'],
+    ["`timeout` > 30 and event.`a b`[0] is not null", "`timeout` > 30 and event.`a b`[0] is not null"],
+    ["a or (b or c)", "a or (b or c)"],
+    ["sum(a.price) + price < 5", "sum(a.price) + price < 5"],
+  ])("%s → %s, which parses to the same form", (input, expected) => {
+    const out = exprToSource(where(input));
+    expect(out).toBe(expected);
+    expect(exprToSource(where(out))).toBe(out);
   });
 });

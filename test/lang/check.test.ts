@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FileNode, PatternDecl } from "../../src/lang/ast.js";
 import { check } from "../../src/lang/check.js";
-import { describePattern } from "../../src/lang/describe.js";
+import { describePattern, describeTerms } from "../../src/lang/describe.js";
 import type { Diagnostic } from "../../src/lang/diagnostics.js";
 import { parse } from "../../src/lang/parse.js";
 
@@ -9,7 +9,9 @@ function parsed(source: string, file = "t.pattern"): FileNode {
   const r = parse(source, file);
   const errors = r.diagnostics.filter((d) => d.severity === "error");
   if (r.ast === null || errors.length > 0) {
-    throw new Error(`syntax errors in test source: ${errors.map((d) => `${d.code} ${d.message}`).join("; ")}`);
+    throw new Error(
+      `syntax errors in test source: ${errors.map((d) => `${d.code} ${d.message}`).join("; ")}`,
+    );
   }
   return r.ast;
 }
@@ -74,7 +76,9 @@ describe("variables", () => {
     ]);
     expect(diags("pattern P { match a: Tick followed by Tick }")).toEqual([]);
     expect(diags("pattern P { match a: A followed by (a: B)+ }")).toEqual(["E2010 a"]);
-    expect(diags("pattern P { within 1s match a: A followed by b: B not followed by a: C }")).toEqual(["E2010 a"]);
+    expect(diags("pattern P { within 1s match a: A followed by b: B not followed by a: C }")).toEqual([
+      "E2010 a",
+    ]);
   });
 
   it("unknown variable in a path, with the nearest variable and the `event.` hint (E2011)", () => {
@@ -96,14 +100,18 @@ describe("variables", () => {
       "E2011 b | variables of this pattern: `a`",
       "E2011 c | variables of this pattern: `a`",
     ]);
-    expect(diags("pattern P { match a: A followed by b: B where count(a) > 1 and sum(a.x) > 2 emit { n: a } }")).toEqual(
-      [],
-    );
+    expect(
+      diags("pattern P { match a: A followed by b: B where count(a) > 1 and sum(a.x) > 2 emit { n: a } }"),
+    ).toEqual([]);
   });
 
   it("a negated variable may not be referenced (E2012)", () => {
-    expect(diags("pattern P { match a: A not next n: N followed by b: B where n.x > 1 }")).toEqual(["E2012 n"]);
-    expect(diags("pattern P { within 1s match a: A not followed by n: N emit { c: count(n) } }")).toEqual(["E2012 n"]);
+    expect(diags("pattern P { match a: A not next n: N followed by b: B where n.x > 1 }")).toEqual([
+      "E2012 n",
+    ]);
+    expect(diags("pattern P { within 1s match a: A not followed by n: N emit { c: count(n) } }")).toEqual([
+      "E2012 n",
+    ]);
   });
 
   it("skip target must be a non-negated variable (E2013, E2014)", () => {
@@ -113,9 +121,9 @@ describe("variables", () => {
     expect(diags("pattern P { after match skip to last aa match a: A followed by c: C }", true)).toEqual([
       "E2013 aa | did you mean `a`?",
     ]);
-    expect(diags("pattern P { after match skip to last n match a: A not next n: N followed by c: C }")).toEqual([
-      "E2014 n",
-    ]);
+    expect(
+      diags("pattern P { after match skip to last n match a: A not next n: N followed by c: C }"),
+    ).toEqual(["E2014 n"]);
     expect(diags("pattern P { after match skip to first c match a: A followed by c: C }")).toEqual([]);
   });
 });
@@ -132,8 +140,12 @@ describe("negation", () => {
   });
 
   it("negation may not follow a term that can be absent (E2024)", () => {
-    expect(diags("pattern P { match a: A followed by B? not next C followed by D }")).toEqual(["E2024 not next"]);
-    expect(diags("pattern P { match a: A followed by B* not next C followed by D }")).toEqual(["E2024 not next"]);
+    expect(diags("pattern P { match a: A followed by B? not next C followed by D }")).toEqual([
+      "E2024 not next",
+    ]);
+    expect(diags("pattern P { match a: A followed by B* not next C followed by D }")).toEqual([
+      "E2024 not next",
+    ]);
     expect(diags("pattern P { match a: A followed by B+ optional not next C followed by D }")).toEqual([
       "E2024 not next",
     ]);
@@ -141,7 +153,9 @@ describe("negation", () => {
   });
 
   it("a negated term may not end a group (E2025)", () => {
-    expect(diags("pattern P { match a: A followed by (B not next C)+ followed by D }")).toEqual(["E2025 not next"]);
+    expect(diags("pattern P { match a: A followed by (B not next C)+ followed by D }")).toEqual([
+      "E2025 not next",
+    ]);
     expect(diags("pattern P { match a: A followed by (B not next C next E)+ followed by D }")).toEqual([]);
   });
 
@@ -163,7 +177,9 @@ describe("quantifiers and modifiers", () => {
     expect(only("match a: A consecutive")).toEqual(["E2032"]);
     expect(only("match a: A? combinations")).toEqual(["E2032"]);
     expect(only("match a: A greedy")).toEqual(["E2032"]);
-    expect(only("match a: A{3} consecutive followed by b: B{1,4} combinations followed by c: C+ greedy")).toEqual([]);
+    expect(
+      only("match a: A{3} consecutive followed by b: B{1,4} combinations followed by c: C+ greedy"),
+    ).toEqual([]);
     expect(only("match a: A followed by (b: B next c: C){2} consecutive")).toEqual([]);
   });
 
@@ -236,8 +252,12 @@ describe("term-level within", () => {
 
 describe("expressions", () => {
   it("unknown function, with the nearest name (E2060)", () => {
-    expect(diags("pattern P { match a: A where lowr(x) > 1 }", true)).toEqual(["E2060 lowr | did you mean `lower`?"]);
-    expect(diags("pattern P { match a: A where frobnicate(x) > 1 }", true)[0]).toMatch(/^E2060 frobnicate \| functions: abs /);
+    expect(diags("pattern P { match a: A where lowr(x) > 1 }", true)).toEqual([
+      "E2060 lowr | did you mean `lower`?",
+    ]);
+    expect(diags("pattern P { match a: A where frobnicate(x) > 1 }", true)[0]).toMatch(
+      /^E2060 frobnicate \| functions: abs /,
+    );
     expect(diags("pattern P { match a: A where len(x) > 1 }")).toEqual([]);
   });
 
@@ -247,30 +267,36 @@ describe("expressions", () => {
       "`key` takes no arguments, not 1",
     );
     expect(diags("pattern P { match a: A where if(x) }")).toEqual(["E2061 if"]);
-    expect(diags("pattern P { match a: A where if(x > 1, true, false) and time() > 0 and key() == 1 }")).toEqual([]);
+    expect(
+      diags("pattern P { match a: A where if(x > 1, true, false) and time() > 0 and key() == 1 }"),
+    ).toEqual([]);
   });
 
   it("aggregates take a variable or a path from one (E2062)", () => {
     expect(diags("pattern P { match a: A followed by b: B where sum(1) > 1 }")).toEqual(["E2062 1"]);
-    expect(diags("pattern P { match a: A followed by b: B where sum(prev.x) > 1 }")).toEqual(["E2062 prev.x"]);
-    expect(diags("pattern P { match a: A followed by b: B where max(a[0].x) > 1 }")).toEqual(["E2062 a[0].x"]);
+    expect(diags("pattern P { match a: A followed by b: B where sum(prev.x) > 1 }")).toEqual([
+      "E2062 prev.x",
+    ]);
+    expect(diags("pattern P { match a: A followed by b: B where max(a[0].x) > 1 }")).toEqual([
+      "E2062 a[0].x",
+    ]);
     expect(diags("pattern P { match a: A followed by b: B where max(a.x.y) > avg(a.z[0]) }")).toEqual([]);
   });
 
   it("first/last/time take a variable or prev (E2063)", () => {
     expect(diags("pattern P { match a: A followed by b: B where first(a.x) == 1 }")).toEqual(["E2063 a.x"]);
     expect(diags("pattern P { match a: A followed by b: B where time(event) > 1 }")).toEqual(["E2063 event"]);
-    expect(diags("pattern P { match a: A followed by b: B where time(prev) > time(a) and last(prev).x == 1 }")).toEqual(
-      [],
-    );
+    expect(
+      diags("pattern P { match a: A followed by b: B where time(prev) > time(a) and last(prev).x == 1 }"),
+    ).toEqual([]);
   });
 
   it("in emit every name is a variable, prev or a call; `event` is an error (E2064)", () => {
     expect(diags("pattern P { match a: A emit { x: event.x } }")).toEqual(["E2064 event"]);
     expect(diags("pattern P { match a: A emit { x: price } }")).toEqual(["E2011 price"]);
-    expect(diags("pattern P { match a: A emit { x: a, y: prev.x, z: last(a).y, n: count(a), t: time() } }")).toEqual(
-      [],
-    );
+    expect(
+      diags("pattern P { match a: A emit { x: a, y: prev.x, z: last(a).y, n: count(a), t: time() } }"),
+    ).toEqual([]);
   });
 
   it("matches: a string literal in RE2 syntax (E2065, E2066)", () => {
@@ -289,20 +315,36 @@ describe("expressions", () => {
 });
 
 describe("schemas and static types", () => {
-  const ev = "event Login { user: string, ip: string, n: number, ok: boolean, at: time, note: string?, meta: any }";
+  const ev =
+    "event Login { user: string, ip: string, n: number, ok: boolean, at: time, note: string?, meta: any }";
 
   it("unknown field of a declared type, with the nearest field (E2070)", () => {
     expect(diags(`${ev}\npattern P { match a: Login where usr == "x" }`, true)).toEqual([
       "E2070 usr | did you mean `user`?",
     ]);
-    expect(diags(`${ev}\npattern P { match a: Login followed by b: Login where a.zz == "x" }`)).toEqual(["E2070 zz"]);
-    expect(diags(`${ev}\npattern P { match a: Login followed by b: * where first(a).qq == 1 }`)).toEqual(["E2070 qq"]);
+    expect(diags(`${ev}\npattern P { match a: Login followed by b: Login where a.zz == "x" }`)).toEqual([
+      "E2070 zz",
+    ]);
+    expect(diags(`${ev}\npattern P { match a: Login followed by b: * where first(a).qq == 1 }`)).toEqual([
+      "E2070 qq",
+    ]);
     expect(diags(`${ev}\npattern P { match a: Login where event.qq == 1 }`)).toEqual(["E2070 qq"]);
-    expect(diags(`${ev}\npattern P { match a: Login followed by b: Login where sum(a.nn) > 1 }`)).toEqual(["E2070 nn"]);
+    expect(
+      diags(`${ev}\npattern P { match fails: Login+ followed by b: Login where fails > 3 }`, true),
+    ).toEqual([
+      "E2070 fails | a bare name is a field of the current event; for the variable `fails`, write `fails.field`, `count(fails)`…",
+    ]);
+    expect(diags(`${ev}\npattern P { match a: Login followed by b: Login where sum(a.nn) > 1 }`)).toEqual([
+      "E2070 nn",
+    ]);
     // Role fields are implicitly declared; nested paths into `any` are dynamic.
-    expect(diags(`${ev}\npattern P { match a: Login where ts > 0 and type == "Login" and event.meta.x.y == 1 }`)).toEqual([]);
+    expect(
+      diags(`${ev}\npattern P { match a: Login where ts > 0 and type == "Login" and event.meta.x.y == 1 }`),
+    ).toEqual([]);
     // Dynamic terms: any field may be read.
-    expect(diags(`${ev}\npattern P { match a: Other where qq == 1 followed by b: * where zz == 2 }`)).toEqual([]);
+    expect(diags(`${ev}\npattern P { match a: Other where qq == 1 followed by b: * where zz == 2 }`)).toEqual(
+      [],
+    );
     // `until` tests events of any type.
     expect(diags(`${ev}\npattern P { match a: Login+ until (zz > 1) }`)).toEqual([]);
   });
@@ -325,19 +367,21 @@ describe("schemas and static types", () => {
   });
 
   it("arithmetic on a known non-number (E2072)", () => {
-    expect(diags(`${ev}\npattern P { match a: Login where user + 1 > 2 }`, true)).toEqual([
-      "E2072 user",
-    ]);
+    expect(diags(`${ev}\npattern P { match a: Login where user + 1 > 2 }`, true)).toEqual(["E2072 user"]);
     expect(diags(`${ev}\npattern P { match a: Login where -ok == 1 }`)).toEqual(["E2072 ok"]);
     expect(diags(`pattern P { match a: A where "a" + "b" == x }`)).toEqual(['E2072 "a"', 'E2072 "b"']);
     expect(diags(`${ev}\npattern P { match a: Login where n * 2 + abs(n) - null > 1 }`)).toEqual([]);
   });
 
   it("key paths must exist on declared types (E2073)", () => {
-    expect(diags(`${ev}\nevent Other { name: string }\npattern P { key by user match a: Login followed by b: Other }`)).toEqual(
-      ["E2073 user"],
-    );
-    expect(diags(`${ev}\npattern P { key by user, meta.x match a: Login followed by b: Undeclared }`)).toEqual([]);
+    expect(
+      diags(
+        `${ev}\nevent Other { name: string }\npattern P { key by user match a: Login followed by b: Other }`,
+      ),
+    ).toEqual(["E2073 user"]);
+    expect(
+      diags(`${ev}\npattern P { key by user, meta.x match a: Login followed by b: Undeclared }`),
+    ).toEqual([]);
   });
 
   it("warns about an undeclared type near a declared one (W2001)", () => {
@@ -381,17 +425,36 @@ pattern P {
   });
 
   it("summarises the pattern for `cep check`", () => {
-    const s = describePattern(info);
-    expect(s.key).toEqual(["user", "`key`.id"]);
-    expect(s.windows).toEqual({
-      pattern: { ms: 600000, text: "10 minutes" },
-      terms: [{ variable: "d", ms: 60000, text: "1 minute" }],
+    expect(describePattern(info)).toEqual({
+      key: ["user", "`key`.id"],
+      within: 600000,
+      termWindows: [{ variable: "d", within: 60000 }],
+      skip: "skip to first b",
+      terms: [
+        "a: A",
+        "followed by (b: B+ next c: *)+",
+        "not followed by n: N",
+        "followed by d: D within 1 minute",
+      ],
     });
-    expect(s.skip).toEqual({ strategy: "skipToFirst", target: "b", text: "skip to first b" });
-    expect(s.match).toBe("a: A followed by (b: B+ next c: *)+ not followed by n: N followed by d: D within 1 minute");
-    expect(s.terms[4]).toMatchObject({ variable: "d", op: "followed by", where: "x > 1", within: { ms: 60000 } });
-    expect(s.emit).toEqual(["n"]);
-    expect(s.onTimeout).toEqual({ emit: null });
+    const terms = describeTerms(info);
+    expect(terms.map((t) => t.variable)).toEqual(["a", "b", "c", "n", "d"]);
+    expect(terms[4]).toMatchObject({
+      variable: "d",
+      op: "followed by",
+      where: "x > 1",
+      within: { ms: 60000 },
+    });
+    expect(terms[3]).toMatchObject({ negated: true, op: "not followed by", type: "N", declared: false });
+    expect(
+      describePattern(check([parsed("pattern Q { match Tick{2,} until (price < 3) greedy }")]).patterns[0]),
+    ).toEqual({
+      key: [],
+      within: null,
+      termWindows: [],
+      skip: "no skip",
+      terms: ["Tick{2,} until (price < 3) greedy"],
+    });
   });
 
   it("a clean file has no diagnostics", () => {

@@ -76,7 +76,9 @@ describe("baselines without a case", () => {
     it(dir, () => {
       const d = join(root, "baselines", dir);
       const known = new Set(cases(dir));
-      const orphans = existsSync(d) ? readdirSync(d).filter((f) => f.endsWith(ext) && !known.has(f.slice(0, -ext.length))) : [];
+      const orphans = existsSync(d)
+        ? readdirSync(d).filter((f) => f.endsWith(ext) && !known.has(f.slice(0, -ext.length)))
+        : [];
       expect(orphans).toEqual([]);
     });
   }

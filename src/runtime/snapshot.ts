@@ -1,0 +1,118 @@
+/**
+ * Snapshots: the engine's whole state as plain JSON-serialisable data, with a format
+ * version. Events are stored once and cells (the shared linked lists of partial
+ * matches) once each, referenced by index, so the structure sharing of branches
+ * survives the round trip.
+ */
+import type { Branch, Cell } from "./matcher.js";
+
+/** The snapshot format tag and version. */
+export const SNAPSHOT_FORMAT = "cepheus-snapshot";
+export const SNAPSHOT_VERSION = 1;
+
+/** `[state, last cell index or -1, startSeq, startTime, prevTime]`. */
+export type BranchRow = [number, number, number, number, number];
+
+/** `[event index, time, seq, variable, previous cell index or -1]`. */
+export type CellRow = [number, number, number, number, number];
+
+/** Engine state, as `engine.snapshot()` returns it and `new Engine(program, { restore })` takes it. */
+export interface Snapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  version: typeof SNAPSHOT_VERSION;
+  /** The patterns' identity: restore needs the same names with the same fingerprints. */
+  patterns: { name: string; fingerprint: string }[];
+  /** Times; null stands for −∞. */
+  time: {
+    highest: number | null;
+    watermark: number | null;
+    now: number | null;
+    lastClock: number | null;
+    seq: number;
+    arrival: number;
+  };
+  counters: { events: number; matches: number; timeouts: number; late: number; bad: number };
+  events: unknown[];
+  cells: CellRow[];
+  /** Buffered (not yet fed) events: `[event index, time, arrival]`. */
+  buffer: [number, number, number][];
+  runners: {
+    name: string;
+    matches: number;
+    keys: { key: unknown; partials: BranchRow[]; completed: BranchRow[] }[];
+  }[];
+}
+
+/** Encodes events and cells once each while branches are written. */
+export class SnapshotWriter {
+  readonly events: unknown[] = [];
+  readonly cells: CellRow[] = [];
+  private readonly eventIndex = new Map<unknown, number>();
+  private readonly cellIndex = new Map<Cell, number>();
+
+  event(e: unknown): number {
+    let i = this.eventIndex.get(e);
+    if (i === undefined) {
+      i = this.events.length;
+      this.events.push(e);
+      this.eventIndex.set(e, i);
+    }
+    return i;
+  }
+
+  cell(c: Cell | null): number {
+    if (c === null) return -1;
+    const known = this.cellIndex.get(c);
+    if (known !== undefined) return known;
+    // Encode the unencoded suffix of the chain oldest first, so a row's prev is always earlier.
+    const pending: Cell[] = [];
+    for (let x: Cell | null = c; x !== null && !this.cellIndex.has(x); x = x.prev) pending.push(x);
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const x = pending[i];
+      const prev = x.prev === null ? -1 : (this.cellIndex.get(x.prev) as number);
+      this.cellIndex.set(x, this.cells.length);
+      this.cells.push([this.event(x.event), x.time, x.seq, x.variable, prev]);
+    }
+    return this.cellIndex.get(c) as number;
+  }
+
+  branch(b: Branch): BranchRow {
+    return [b.state, this.cell(b.last), b.startSeq, b.startTime, b.prevTime];
+  }
+}
+
+/** Decodes cells and branches of a snapshot. */
+export class SnapshotReader {
+  private readonly cells: Cell[] = [];
+  constructor(readonly snapshot: Snapshot) {
+    for (const [e, time, seq, variable, prev] of snapshot.cells) {
+      this.cells.push({ event: snapshot.events[e], time, seq, variable, prev: prev < 0 ? null : this.cells[prev] });
+    }
+  }
+  branch(row: BranchRow): Branch {
+    const [state, last, startSeq, startTime, prevTime] = row;
+    return { state, last: last < 0 ? null : this.cells[last], startSeq, startTime, prevTime };
+  }
+}
+
+/** −∞ ↔ null for JSON. */
+export function encodeTime(t: number): number | null {
+  return Number.isFinite(t) ? t : null;
+}
+
+/** null ↔ −∞. */
+export function decodeTime(t: number | null): number {
+  return t === null ? Number.NEGATIVE_INFINITY : t;
+}
+
+/** Checks the format and version of something claimed to be a snapshot. */
+export function validateSnapshot(s: unknown): Snapshot {
+  const o = s as Partial<Snapshot> | null;
+  if (o === null || typeof o !== "object" || o.format !== SNAPSHOT_FORMAT) {
+    throw new Error("not a Cepheus snapshot");
+  }
+  if (o.version !== SNAPSHOT_VERSION) {
+    throw new Error(`snapshot format version ${String(o.version)} is not supported (expected ${SNAPSHOT_VERSION})`);
+  }
+  return o as Snapshot;
+}
