@@ -159,7 +159,14 @@ function walk(r: Rng, start: number, moves: readonly number[], step: [number, nu
 const zigzag = (n: number, firstUp: boolean): number[] =>
   Array.from({ length: n }, (_, i) => ((i % 2 === 0) === firstUp ? 1 : -1));
 
-function ticks(r: Rng, symbol: string, prices: number[], t0: number, every: [number, number], vol: [number, number]) {
+function ticks(
+  r: Rng,
+  symbol: string,
+  prices: number[],
+  t0: number,
+  every: [number, number],
+  vol: [number, number],
+) {
   const out: Ev[] = [];
   let t = t0;
   for (const price of prices) {
@@ -180,7 +187,12 @@ function stockVShape(r: Rng): Ev[] {
     [0.005, 0.007],
   );
   // MSFT: a shallow V (3 drops of ~0.1-0.2%, under 1% in all), then chop. No V.
-  const msft = walk(r, 415.2, [...zigzag(5, true), -1, -1, -1, 1, 1, 1, 1, ...zigzag(6, true)], [0.001, 0.002]);
+  const msft = walk(
+    r,
+    415.2,
+    [...zigzag(5, true), -1, -1, -1, 1, 1, 1, 1, ...zigzag(6, true)],
+    [0.001, 0.002],
+  );
   // NVDA: a drop, one unchanged tick, a rise: the flat tick breaks it. Later a real V
   // with five drops and four rises.
   const nvda = walk(
@@ -225,7 +237,8 @@ function iotOverheating(r: Rng): { events: Ev[]; lateIndex: number } {
     });
   };
   const normal = (n: number, lo: number, hi: number) => Array.from({ length: n }, () => r.num(lo, hi, 1));
-  const fan = (device: string, at: number) => out.push(ev("FanBoost", { device, rpm: r.int(4200, 6000) }, t0 + at));
+  const fan = (device: string, at: number) =>
+    out.push(ev("FanBoost", { device, rpm: r.int(4200, 6000) }, t0 + at));
   // press-01: crosses into 85+ at reading 8, stays hot for a while, nobody reacts. Alert.
   series("press-01", "lyon", 0, [...normal(7, 70, 80), 86.4, 88.1, 89.0, 87.7, 86.2, ...normal(8, 72, 79)]);
   // oven-07: crosses at reading 6, a FanBoost 40 s later. No alert.
@@ -307,10 +320,15 @@ function orderUnpaid(r: Rng): Ev[] {
     if (payments.length === 2)
       out.push(ev("ShippingAddressChanged", { orderId, city: "Utrecht" }, t0 + payments[0][2] + 5 * MIN));
     // The first order's payment is notified twice.
-    if (i === 0) out.push(ev("PaymentReceived", { orderId, amount: total, method: "card" }, t0 + payments[0][2] + 20 * S));
+    if (i === 0)
+      out.push(
+        ev("PaymentReceived", { orderId, amount: total, method: "card" }, t0 + payments[0][2] + 20 * S),
+      );
   });
   // A payment for an order placed before the capture started: no OrderPlaced, nothing to do.
-  out.push(ev("PaymentReceived", { orderId: "ORD-10388", amount: 25.0, method: "card" }, t0 + 3 * MIN + 30 * S));
+  out.push(
+    ev("PaymentReceived", { orderId: "ORD-10388", amount: 25.0, method: "card" }, t0 + 3 * MIN + 30 * S),
+  );
   return byTime(out);
 }
 
@@ -330,10 +348,13 @@ function cartAbandonment(r: Rng): Ev[] {
     for (const [kind, arg, at] of steps) {
       const ts = t0 + start + at;
       const base = { session: id, user };
-      if (kind === "view") out.push(ev("ProductView", { ...base, sku: arg, price: price[arg as string] }, ts));
-      else if (kind === "add") out.push(ev("AddToCart", { ...base, sku: arg, qty: 1, price: price[arg as string] }, ts));
+      if (kind === "view")
+        out.push(ev("ProductView", { ...base, sku: arg, price: price[arg as string] }, ts));
+      else if (kind === "add")
+        out.push(ev("AddToCart", { ...base, sku: arg, qty: 1, price: price[arg as string] }, ts));
       else if (kind === "checkout") out.push(ev("CheckoutStarted", { ...base, cartValue: arg }, ts));
-      else if (kind === "buy") out.push(ev("Purchase", { ...base, orderId: `W-${r.int(70000, 79999)}`, total: arg }, ts));
+      else if (kind === "buy")
+        out.push(ev("Purchase", { ...base, orderId: `W-${r.int(70000, 79999)}`, total: arg }, ts));
     }
   };
   const m = (x: number) => x * MIN + r.int(0, 50) * S;
@@ -455,7 +476,9 @@ function slaBreach(r: Rng): Ev[] {
       ),
     );
     if (lat !== null)
-      out.push(ev("HttpResponse", { trace: { id }, status: r.pick([200, 200, 200, 201, 404, 500]) }, t0 + at + lat));
+      out.push(
+        ev("HttpResponse", { trace: { id }, status: r.pick([200, 200, 200, 201, 404, 500]) }, t0 + at + lat),
+      );
   });
   // A response whose request was never seen (captured mid-flight).
   out.push(ev("HttpResponse", { trace: { id: "4bf92f35776f" }, status: 200 }, t0 + 150));
@@ -475,10 +498,10 @@ function requestBurst(r: Rng): Ev[] {
   const req = (ip: string, path: string, userAgent: string, at: number, status = 200) =>
     out.push(ev("HttpRequest", { ip, method: "GET", path, status, userAgent }, t0 + at));
   // Browsers: a page every 1.5 to 6 s, for about 30 s.
-  for (const ip of ["203.0.113.14", "203.0.113.87", "198.51.100.4"]) {
-    const ua = r.pick(browsers);
+  ["203.0.113.14", "203.0.113.87", "198.51.100.4"].forEach((ip, i) => {
+    const ua = browsers[i];
     for (let at = r.int(0, 2000); at < 30 * S; at += r.int(1500, 6000)) req(ip, r.pick(pages), ua, at);
-  }
+  });
   // A scraper walking the catalogue: 26 requests 150 to 300 ms apart. Two alerts.
   let at = 4 * S;
   for (let i = 0; i < 26; i++) {
@@ -501,7 +524,14 @@ function sensorStuck(r: Rng): Ev[] {
   const t0 = Date.UTC(2024, 0, 17, 6, 0, 0);
   const out: Ev[] = [];
   // A random walk that never repeats a value twice in a row, then `stuck` readings of `at`.
-  const series = (sensor: string, unit: string, start: number, step: number, digits: number, plan: number[]) => {
+  const series = (
+    sensor: string,
+    unit: string,
+    start: number,
+    step: number,
+    digits: number,
+    plan: number[],
+  ) => {
     let v = start;
     let t = t0 + r.int(0, 9) * S;
     for (const p of plan) {
@@ -581,7 +611,8 @@ function impossibleTravel(r: Rng): Ev[] {
     ["dave", "New York", 3 * HOUR],
     ["frank", "Paris", 9 * HOUR],
   ] as const) {
-    for (let at = from + r.int(5, 40) * MIN; at < from + 3 * HOUR; at += r.int(30, 70) * MIN) login(user, city, at);
+    for (let at = from + r.int(5, 40) * MIN; at < from + 3 * HOUR; at += r.int(30, 70) * MIN)
+      login(user, city, at);
   }
   return byTime(out);
 }
@@ -592,7 +623,14 @@ function paymentsFraud(r: Rng): Ev[] {
   const out: Ev[] = [];
   const e = (type: string, account: string, at: number, fields: Record<string, unknown> = {}) =>
     out.push(ev(type, { account, ...fields }, t0 + at));
-  const payees = ["Energie Plus", "Landlord GmbH", "Stadtwerke", "Kita Sonnenschein", "Telekom", "AutoHaus Weber"];
+  const payees = [
+    "Energie Plus",
+    "Landlord GmbH",
+    "Stadtwerke",
+    "Kita Sonnenschein",
+    "Telekom",
+    "AutoHaus Weber",
+  ];
   const login = (account: string, at: number) =>
     e("BankLogin", account, at, { ip: `84.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}` });
   const transfer = (account: string, at: number, payee: string, amount: number) =>

@@ -287,7 +287,21 @@ export interface UnaryExpr {
 }
 
 /** Binary operators. */
-export type BinaryOp = "or" | "and" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "+" | "-" | "*" | "/" | "%";
+export type BinaryOp =
+  | "or"
+  | "and"
+  | "=="
+  | "!="
+  | "<"
+  | "<="
+  | ">"
+  | ">="
+  | "in"
+  | "+"
+  | "-"
+  | "*"
+  | "/"
+  | "%";
 
 /** `left op right`. */
 export interface BinaryExpr {

@@ -493,7 +493,8 @@ export class Engine {
     r.partials += ks.partials.length - before;
     if (ks.partials.length === 0 && ks.completed.length === 0) {
       if (!fresh) {
-        if (typeof ks.mapKey === "string" && ks.key !== null && typeof ks.key === "object") r.composite.delete(ks.mapKey);
+        if (typeof ks.mapKey === "string" && ks.key !== null && typeof ks.key === "object")
+          r.composite.delete(ks.mapKey);
         else r.keys.delete(ks.mapKey);
         r.holding.delete(ks);
         ks.dead = true;

@@ -86,7 +86,13 @@ export class SnapshotReader {
   private readonly cells: Cell[] = [];
   constructor(readonly snapshot: Snapshot) {
     for (const [e, time, seq, variable, prev] of snapshot.cells) {
-      this.cells.push({ event: snapshot.events[e], time, seq, variable, prev: prev < 0 ? null : this.cells[prev] });
+      this.cells.push({
+        event: snapshot.events[e],
+        time,
+        seq,
+        variable,
+        prev: prev < 0 ? null : this.cells[prev],
+      });
     }
   }
   branch(row: BranchRow): Branch {
@@ -112,7 +118,9 @@ export function validateSnapshot(s: unknown): Snapshot {
     throw new Error("not a Cepheus snapshot");
   }
   if (o.version !== SNAPSHOT_VERSION) {
-    throw new Error(`snapshot format version ${String(o.version)} is not supported (expected ${SNAPSHOT_VERSION})`);
+    throw new Error(
+      `snapshot format version ${String(o.version)} is not supported (expected ${SNAPSHOT_VERSION})`,
+    );
   }
   return o as Snapshot;
 }

@@ -17,7 +17,12 @@ const EXTRA = [
   "pattern U { match a: A followed by b: B+ greedy until (v > 3) followed by c: * where v == 0 }",
 ];
 
-function runAll(source: string, events: readonly object[], options: EngineOptions, cut: number | null): MatchRecord[] {
+function runAll(
+  source: string,
+  events: readonly object[],
+  options: EngineOptions,
+  cut: number | null,
+): MatchRecord[] {
   const program = compile(source);
   const out: MatchRecord[] = [];
   const attach = (e: Engine) => {
@@ -92,10 +97,14 @@ describe("snapshot and restore", () => {
     expect(() => new Engine(compile("pattern P { match a: A followed by b: C }"), { restore: snap })).toThrow(
       /different patterns/,
     );
-    expect(() => new Engine(compile("pattern Q { match a: A }"), { restore: snap })).toThrow(/different patterns/);
-    expect(() => new Engine(compile("pattern P { match a: A }"), { restore: { hello: 1 } })).toThrow(/not a Cepheus/);
-    expect(() => new Engine(compile("pattern P { match a: A }"), { restore: { ...snap, version: 99 } })).toThrow(
-      /version 99/,
+    expect(() => new Engine(compile("pattern Q { match a: A }"), { restore: snap })).toThrow(
+      /different patterns/,
     );
+    expect(() => new Engine(compile("pattern P { match a: A }"), { restore: { hello: 1 } })).toThrow(
+      /not a Cepheus/,
+    );
+    expect(
+      () => new Engine(compile("pattern P { match a: A }"), { restore: { ...snap, version: 99 } }),
+    ).toThrow(/version 99/);
   });
 });
