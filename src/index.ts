@@ -56,3 +56,6 @@ export type { EngineError, EngineEvents, EngineOptions, EngineStats } from "./ru
 /** The engine: feed events, receive matches and timeouts. */
 export { Engine } from "./runtime/engine.js";
 export type { MatchRecord } from "./runtime/records.js";
+export { DEFAULT_LIMITS, LimitError } from "./runtime/engine.js";
+export type { StateLimits } from "./runtime/engine.js";
+export type { Snapshot } from "./runtime/snapshot.js";

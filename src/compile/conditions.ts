@@ -5,15 +5,37 @@
 import type { Cond, MatchContext } from "./nfa.js";
 
 /** The constant `true`. */
-export const TRUE: Cond = Object.freeze({ test: () => true, src: "true", isTrue: true, types: null });
+export const TRUE: Cond = Object.freeze({
+  test: () => true,
+  src: "true",
+  isTrue: true,
+  types: null,
+  verdict: () => true,
+});
 
-/** A condition from a test function and its source form; `types` restricts the event types it can hold for. */
+const UNKNOWN = () => null;
+
+/**
+ * A condition from a test function and its source form; `types` restricts the event types
+ * it can hold for, `verdict` says what it gives from the type alone (default: unknown).
+ */
 export function cond(
   test: (ctx: MatchContext) => boolean,
   src: string,
   types: readonly string[] | null = null,
+  verdict: (eventType: unknown) => boolean | null = UNKNOWN,
 ): Cond {
-  return Object.freeze({ test, src, isTrue: false, types });
+  return Object.freeze({ test, src, isTrue: false, types, verdict });
+}
+
+/** The type test of a term: `type == "T"`. */
+export function typeIs(typeName: string): Cond {
+  return cond(
+    (ctx) => ctx.eventType === typeName,
+    `type == ${JSON.stringify(typeName)}`,
+    [typeName],
+    (t) => t === typeName,
+  );
 }
 
 function intersect(a: readonly string[] | null, b: readonly string[] | null): readonly string[] | null {
@@ -31,7 +53,16 @@ function wrap(src: string, op: "not" | "and"): string {
 /** `not c` (short-circuit, as Flink's `RichNotCondition`). */
 export function not(c: Cond): Cond {
   const t = c.test;
-  return cond((ctx) => !t(ctx), c.isTrue ? "false" : `not ${wrap(c.src, "not")}`);
+  const v = c.verdict;
+  return cond(
+    (ctx) => !t(ctx),
+    c.isTrue ? "false" : `not ${wrap(c.src, "not")}`,
+    null,
+    (type) => {
+      const r = v(type);
+      return r === null ? null : !r;
+    },
+  );
 }
 
 /** `a and b`, evaluated left to right with short-circuit (Flink `RichAndCondition`). */
@@ -40,9 +71,18 @@ export function and(a: Cond, b: Cond): Cond {
   if (b.isTrue) return a;
   const ta = a.test;
   const tb = b.test;
+  const va = a.verdict;
+  const vb = b.verdict;
   return cond(
     (ctx) => ta(ctx) && tb(ctx),
     `${wrap(a.src, "and")} and ${wrap(b.src, "and")}`,
     intersect(a.types, b.types),
+    (type) => {
+      const x = va(type);
+      if (x === false) return false;
+      const y = vb(type);
+      if (y === false) return false;
+      return x === true && y === true ? true : null;
+    },
   );
 }

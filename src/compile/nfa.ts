@@ -32,6 +32,12 @@ export interface Cond {
    * runtime skip events that cannot start a match without evaluating anything.
    */
   readonly types: readonly string[] | null;
+  /**
+   * What the condition gives for any event of this type, whatever the branch: true, false,
+   * or null when it depends on more than the type. Lets the runtime decide, per state and
+   * event type, that a branch is unchanged (or dead) without evaluating anything.
+   */
+  readonly verdict: (eventType: unknown) => boolean | null;
 }
 
 /** One transition. `target` is a state index. */

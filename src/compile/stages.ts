@@ -8,7 +8,7 @@
  * of Flink's `NFACompiler` (see `build-nfa.ts`).
  */
 import type { Group, Modifier, Quantifier, Sequence, Term } from "../lang/ast.js";
-import { and, cond, TRUE } from "./conditions.js";
+import { and, cond, TRUE, typeIs } from "./conditions.js";
 import { compileCondition } from "./expr.js";
 import { exprToSource } from "./expr-source.js";
 import type { Cond } from "./nfa.js";
@@ -107,8 +107,7 @@ function untilCond(mods: readonly Modifier[], scope: StageScope): Cond | null {
 export function termCondition(term: Term, scope: StageScope): Cond {
   let c: Cond = TRUE;
   if (term.type !== null) {
-    const typeName = term.type.name;
-    c = cond((ctx) => ctx.eventType === typeName, `type == ${JSON.stringify(typeName)}`, [typeName]);
+    c = typeIs(term.type.name);
   }
   if (term.where !== null) {
     const w = cond(

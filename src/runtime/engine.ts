@@ -40,6 +40,41 @@ export interface EngineOptions {
   patterns?: readonly string[];
   /** Continue from a snapshot taken by {@link Engine.snapshot} (with the same patterns). */
   restore?: unknown;
+  /** State limits; see {@link StateLimits}. */
+  limits?: Partial<StateLimits>;
+}
+
+/**
+ * Bounds on state, so a key explosion or a hot key cannot exhaust memory. When a limit is
+ * exceeded the oldest partial matches are dropped and counted in `stats().dropped` (with
+ * one `warning` per limit), or, with `onLimit: "fail"`, the engine throws a
+ * {@link LimitError}.
+ */
+export interface StateLimits {
+  /** Live partial matches of one pattern and key (default 10,000): the oldest by start are dropped. */
+  partialMatchesPerKey: number;
+  /** Live partial matches in total (default 5,000,000): keys are evicted whole, oldest state first. */
+  partialMatches: number;
+  /** Keys holding state, per pattern (default 5,000,000): the oldest are evicted. */
+  keys: number;
+  /** `drop` (default) or `fail`. */
+  onLimit: "drop" | "fail";
+}
+
+/** The default {@link StateLimits}. */
+export const DEFAULT_LIMITS: Readonly<StateLimits> = Object.freeze({
+  partialMatchesPerKey: 10_000,
+  partialMatches: 5_000_000,
+  keys: 5_000_000,
+  onLimit: "drop",
+});
+
+/** Thrown when a state limit is exceeded and the limits say `onLimit: "fail"`. */
+export class LimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LimitError";
+  }
 }
 
 /** A pushed event that could not be used. */
@@ -73,6 +108,8 @@ export interface EngineEvents {
   timeout: (record: MatchRecord) => void;
   late: (event: unknown, reason: string) => void;
   error: (error: EngineError) => void;
+  /** A state limit was hit for the first time (once per limit kind). */
+  warning: (message: string) => void;
 }
 
 interface HeapEntry {
@@ -139,7 +176,12 @@ export class Engine {
     timeout: [],
     late: [],
     error: [],
+    warning: [],
   };
+  private readonly limits: StateLimits;
+  private readonly warned = new Set<string>();
+  private totalPartials = 0;
+  private dropped = 0;
   private readonly counters = { events: 0, matches: 0, timeouts: 0, late: 0, bad: 0 };
 
   constructor(program: Program, options: EngineOptions = {}) {
@@ -149,6 +191,7 @@ export class Engine {
     this.processingTime = options.processingTime ?? false;
     this.watermarksOnly = options.watermarksOnly ?? false;
     this.clock = options.clock ?? Date.now;
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     const only = options.patterns ? new Set(options.patterns) : null;
     for (const p of program.patterns) if (only === null || only.has(p.name)) this.addCompiled(p);
     if (options.restore !== undefined) this.restore(validateSnapshot(options.restore));
@@ -369,6 +412,7 @@ export class Engine {
       r.expiry.clear();
       r.partials = 0;
     }
+    this.totalPartials = 0;
     this.emitStep();
     this.ended = true;
   }
@@ -385,7 +429,7 @@ export class Engine {
       partialMatches += r.partials;
       keys += r.keys.size + r.composite.size;
     }
-    return { ...this.counters, partialMatches, keys, dropped: 0, matchesByPattern, partialMatchesByPattern };
+    return { ...this.counters, partialMatches, keys, dropped: this.dropped, matchesByPattern, partialMatchesByPattern };
   }
 
   /** Runs an async iterable of events to its end, yielding matches and timeouts as they happen. */
@@ -477,8 +521,7 @@ export class Engine {
       const fresh = ks === undefined;
       if (ks === undefined) {
         // A key without state only matters if this event can start a match.
-        const st = r.pattern.nfa.startTypes;
-        if (st !== null && (typeof type !== "string" || !st.has(type))) continue;
+        if (!r.matcher.canStart(type)) continue;
         ks = { key: k, mapKey, partials: [], completed: [], scheduled: Infinity, dead: false };
       }
       const before = ks.partials.length;
@@ -490,7 +533,9 @@ export class Engine {
 
   /** Bookkeeping after a key changed: counts, expiry schedule, removal of empty keys. */
   private settle(r: Runner, ks: KeyState, before: number, fresh: boolean): void {
+    if (ks.partials.length > this.limits.partialMatchesPerKey) this.dropOldest(r, ks);
     r.partials += ks.partials.length - before;
+    this.totalPartials += ks.partials.length - before;
     if (ks.partials.length === 0 && ks.completed.length === 0) {
       if (!fresh) {
         if (typeof ks.mapKey === "string" && ks.key !== null && typeof ks.key === "object")
@@ -504,13 +549,64 @@ export class Engine {
     if (fresh) {
       if (ks.key !== null && typeof ks.key === "object") r.composite.set(ks.mapKey as string, ks);
       else r.keys.set(ks.mapKey, ks);
+      if (r.keys.size + r.composite.size > this.limits.keys) this.evictKeys(r, "keys");
     }
+    if (this.totalPartials > this.limits.partialMatches) this.evictKeys(r, "partialMatches");
     if (ks.completed.length > 0) r.holding.add(ks);
     else r.holding.delete(ks);
     const d = deadline(r.pattern, ks.partials);
     if (d < ks.scheduled) {
       ks.scheduled = d;
       r.expiry.push({ d, ks });
+    }
+  }
+
+  private limitHit(kind: keyof StateLimits, message: string): void {
+    if (this.limits.onLimit === "fail") throw new LimitError(message);
+    if (this.warned.has(kind)) return;
+    this.warned.add(kind);
+    for (const l of this.listeners.warning) l(`${message}; dropping the oldest partial matches`);
+  }
+
+  /** Per-key limit: keep the newest partial matches (by start event). */
+  private dropOldest(r: Runner, ks: KeyState): void {
+    const limit = this.limits.partialMatchesPerKey;
+    this.limitHit("partialMatchesPerKey", `pattern ${r.pattern.name}: more than ${limit} partial matches for one key`);
+    const sorted = ks.partials.slice().sort((a, b) => b.startSeq - a.startSeq);
+    const cutoff = sorted[limit - 1].startSeq;
+    let keepAtCutoff = limit - sorted.findIndex((b) => b.startSeq === cutoff);
+    const kept: typeof ks.partials = [];
+    for (const b of ks.partials) {
+      if (b.startSeq > cutoff || (b.startSeq === cutoff && keepAtCutoff-- > 0)) kept.push(b);
+    }
+    this.dropped += ks.partials.length - kept.length;
+    ks.partials = kept;
+  }
+
+  /** Total-partials or key-count limit: evict whole keys, those that got state first. */
+  private evictKeys(r: Runner, kind: "keys" | "partialMatches"): void {
+    const over = () =>
+      kind === "keys"
+        ? r.keys.size + r.composite.size > this.limits.keys
+        : this.totalPartials > this.limits.partialMatches;
+    this.limitHit(
+      kind,
+      kind === "keys"
+        ? `pattern ${r.pattern.name}: more than ${this.limits.keys} keys hold state`
+        : `more than ${this.limits.partialMatches} partial matches in total`,
+    );
+    for (const map of [r.keys, r.composite] as Map<unknown, KeyState>[]) {
+      for (const [k, ks] of map) {
+        if (!over()) return;
+        map.delete(k);
+        ks.dead = true;
+        r.holding.delete(ks);
+        r.partials -= ks.partials.length;
+        this.totalPartials -= ks.partials.length;
+        this.dropped += ks.partials.length + ks.completed.length;
+        ks.partials = [];
+        ks.completed = [];
+      }
     }
   }
 

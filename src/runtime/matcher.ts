@@ -117,6 +117,13 @@ export class Context implements MatchContext {
 
 const NO_BRANCHES: Branch[] = [];
 
+/** Per (state, event type): evaluate the branch, or it is unchanged (only a self-IGNORE can fire), or it dies. */
+const EVALUATE = 0;
+const UNCHANGED = 1;
+const DIES = 2;
+/** Distinct event types whose fates are cached per pattern (bounds memory with unbounded type vocabularies). */
+const FATE_CACHE_LIMIT = 4096;
+
 /** The matching logic of one pattern; state lives in {@link KeyState}s owned by the engine. */
 export class Matcher {
   readonly ctx: Context;
@@ -130,6 +137,8 @@ export class Matcher {
   private visitGen = 0;
   private readonly edgesOut: Edge[] = [];
   private readonly edgeSource: number[] = [];
+  /** Event type → fate per state: most events leave most branches unchanged, decided once per type. */
+  private readonly fateCache = new Map<unknown, Uint8Array>();
 
   constructor(readonly pattern: CompiledPattern) {
     this.states = pattern.nfa.states;
@@ -154,8 +163,14 @@ export class Matcher {
     const next: Branch[] = [];
     const potential: Branch[] = [];
     const old = ks.partials;
-    this.step(this.start, event, time, seq, next, potential);
-    for (let i = 0; i < old.length; i++) this.step(old[i], event, time, seq, next, potential);
+    const fates = this.fates(eventType);
+    if (fates[this.start.state] === EVALUATE) this.step(this.start, event, time, seq, next, potential);
+    for (let i = 0; i < old.length; i++) {
+      const b = old[i];
+      const f = fates[b.state];
+      if (f === UNCHANGED) next.push(b);
+      else if (f === EVALUATE) this.step(b, event, time, seq, next, potential);
+    }
     ks.partials = next;
     if (this.skipStrategy) {
       // Flink runs the hold-back after every event under a skip strategy: a partial match
@@ -165,6 +180,57 @@ export class Matcher {
       sortBranches(potential);
       for (const m of potential) out.push(this.outcome(ks, m, null));
     }
+  }
+
+  /** Whether an event of this type can start a match (else a key without state can ignore it). */
+  canStart(eventType: unknown): boolean {
+    return this.fates(eventType)[this.start.state] === EVALUATE;
+  }
+
+  private fates(eventType: unknown): Uint8Array {
+    let f = this.fateCache.get(eventType);
+    if (f === undefined) {
+      f = this.computeFates(eventType);
+      const primitive = eventType === null || typeof eventType !== "object";
+      if (primitive && this.fateCache.size < FATE_CACHE_LIMIT) this.fateCache.set(eventType, f);
+    }
+    return f;
+  }
+
+  /** Walks each state's decision graph with conditions decided by the event type alone, where they can be. */
+  private computeFates(eventType: unknown): Uint8Array {
+    const states = this.states;
+    const out = new Uint8Array(states.length);
+    for (const st of states) {
+      const collected: Edge[] = [];
+      const seen = new Set<number>([st.id]);
+      const stack = [st.id];
+      let unknown = false;
+      walk: while (stack.length > 0) {
+        const s = stack.pop()!;
+        for (const e of states[s].edges) {
+          const v = e.cond.isTrue ? true : e.cond.verdict(eventType);
+          if (v === null) {
+            unknown = true;
+            break walk;
+          }
+          if (!v) continue;
+          if (e.action === "proceed") {
+            if (!seen.has(e.target)) {
+              seen.add(e.target);
+              stack.push(e.target);
+            }
+          } else collected.push(e);
+        }
+      }
+      if (unknown) out[st.id] = EVALUATE;
+      else if (st.id === this.start.state) out[st.id] = collected.some((e) => e.action === "take") ? EVALUATE : UNCHANGED;
+      else if (collected.length === 0) out[st.id] = DIES;
+      else if (collected.length === 1 && collected[0].action === "ignore" && collected[0].target === st.id) {
+        out[st.id] = UNCHANGED;
+      } else out[st.id] = EVALUATE;
+    }
+    return out;
   }
 
   /** One computation state against the current event (Flink `computeNextStates` + `doProcess` loop body). */
