@@ -47,7 +47,7 @@ function w1Case(n: number, w: number, any: boolean, never: boolean): BenchCase {
     maxN: MAX_N,
     minN: Math.max(3 * w, 1000),
     startN: 1000,
-    verifyN: Math.round(Math.max(1.5 * w, Math.min(200_000, 200_000 / heavy))),
+    verifyN: Math.round(Math.max(1.5 * w, Math.min(200_000, 2_000_000 / heavy))),
     keyField: null,
     f2: f2W1(types, w, any),
     f3: f3([{ key: null, window: w, stages: stages(types, any) }]),

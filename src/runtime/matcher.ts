@@ -137,6 +137,8 @@ export class Matcher {
   private visitGen = 0;
   private readonly edgesOut: Edge[] = [];
   private readonly edgeSource: number[] = [];
+  /** States with a PROCEED path to Final (ignoring conditions): only these need `finalAfterProceed`. */
+  private readonly proceedsToFinal: Uint8Array;
   /** Event type → fate per state: most events leave most branches unchanged, decided once per type. */
   private readonly fateCache = new Map<unknown, Uint8Array>();
 
@@ -147,6 +149,19 @@ export class Matcher {
     this.skipStrategy = pattern.skip.strategy !== "noSkip";
     this.ctx = new Context(pattern.variables.length);
     this.visited = new Int32Array(this.states.length);
+    this.proceedsToFinal = new Uint8Array(this.states.length);
+    for (const st of this.states) {
+      const seen = new Set<number>([st.id]);
+      const stack = [st.id];
+      while (stack.length > 0) {
+        for (const e of this.states[stack.pop()!].edges) {
+          if (e.action !== "proceed" || seen.has(e.target)) continue;
+          if (this.states[e.target].kind === "final") this.proceedsToFinal[st.id] = 1;
+          seen.add(e.target);
+          stack.push(e.target);
+        }
+      }
+    }
   }
 
   /**
@@ -268,8 +283,10 @@ export class Matcher {
           ? { state: e.target, last: cell, startSeq: seq, startTime: time, prevTime: time }
           : { state: e.target, last: cell, startSeq: cs.startSeq, startTime: cs.startTime, prevTime: time };
         // A TAKE into a state with a PROCEED path to Final completes a match at once (flink-semantics §1.1.2).
-        const fin = this.finalAfterProceed(e.target);
-        if (fin >= 0) potential.push({ ...b, state: fin });
+        if (this.proceedsToFinal[e.target] === 1) {
+          const fin = this.finalAfterProceed(e.target);
+          if (fin >= 0) potential.push({ ...b, state: fin });
+        }
       }
       const kind = this.states[b.state].kind;
       if (kind === "final") potential.push(b);
