@@ -8,6 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
+import { addReplOptions, resolveReplOptions } from "../repl/options.js";
 import { type CliEnv, UsageError } from "./api.js";
 import { checkCommand } from "./check.js";
 import { type ExplainFormat, explainCommand } from "./explain.js";
@@ -77,14 +78,16 @@ export async function runCli(argv: readonly string[], env: CliEnv): Promise<numb
       code = await testCommand(env, paths, { update: opts.update ?? false });
     });
 
-  program
-    .command("repl")
-    .description("interactive session (not yet implemented)")
-    .argument("[file.pattern...]", "pattern files to load")
-    .action(() => {
-      env.stderr.write("cep repl: not yet implemented\n");
-      code = 2;
-    });
+  addReplOptions(
+    program
+      .command("repl")
+      .description("interactive session: type patterns, events (JSON lines) and .commands")
+      .argument("[file.pattern...]", "pattern files to load"),
+  ).action(async (files: string[], opts: Record<string, unknown>) => {
+    // Loaded on use: the REPL imports the library itself (see src/repl/command.ts).
+    const { replCommand } = await import("../repl/command.js");
+    code = await replCommand(env, files, resolveReplOptions(opts));
+  });
 
   try {
     await program.parseAsync([...argv], { from: "user" });

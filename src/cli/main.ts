@@ -7,15 +7,18 @@
  * ```
  */
 import { CompileError, compile, Engine, renderDiagnostic } from "../index.js";
+import type { ReplTerminal } from "../repl/command.js";
 import type { CliEnv } from "./api.js";
 import { runCli } from "./cli.js";
 
 /** Runs `cep` with `argv` (without `node` and the script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const env: CliEnv = {
+  const env: CliEnv & ReplTerminal = {
     api: { compile, Engine, CompileError, renderDiagnostic },
     // Lazy: touching process.stdin creates a handle, which only `cep run` from stdin needs.
     stdin: { [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator]() },
+    // The REPL reads the stream itself (readline, TTY detection).
+    stdinStream: () => process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     stderrIsTTY: process.stderr.isTTY === true,

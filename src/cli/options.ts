@@ -16,8 +16,15 @@ export interface RunOptions extends RunSettings {
   output: string;
   late: string | null;
   errors: string | null;
+  /** `--checkpoint`: the checkpoint file (needs a file input and a file output), or null. */
+  checkpoint: string | null;
+  /** `--checkpoint-every`: input records between checkpoints. */
+  checkpointEvery: number;
   quiet: boolean;
 }
+
+/** `--checkpoint-every` by default (cli.md). */
+export const DEFAULT_CHECKPOINT_EVERY = 100_000;
 
 /** What commander hands over (before validation). */
 interface RawRunOptions {
@@ -34,7 +41,7 @@ interface RawRunOptions {
   late?: string;
   errors?: string;
   checkpoint?: string;
-  checkpointEvery?: string;
+  checkpointEvery?: number;
   quiet?: boolean;
 }
 
@@ -50,6 +57,14 @@ function clockOption(value: string): number {
   const n = Number(value);
   if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
     throw new InvalidArgumentError("expected an integer number of epoch milliseconds");
+  }
+  return n;
+}
+
+function countOption(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError("expected a whole number of events, at least 1");
   }
   return n;
 }
@@ -88,16 +103,34 @@ export function addRunOptions(cmd: Command): Command {
     .option("--watermarks-only", "time advances only through $watermark records")
     .option("--late <file>", "late events (default: the error output; - for stderr)")
     .option("--errors <file>", "bad input lines (default: - for stderr)")
-    .option("--checkpoint <file>", "keep engine state there (not yet supported)")
-    .option("--checkpoint-every <n>", "events between checkpoints (not yet supported)")
+    .option(
+      "--checkpoint <file>",
+      "keep engine state there and resume from it when it exists (needs --input and --output files)",
+    )
+    .option(
+      "--checkpoint-every <n>",
+      `events between checkpoints (default: ${DEFAULT_CHECKPOINT_EVERY}; and one at the end)`,
+      countOption,
+    )
     .option("--quiet", "no progress and no summary on stderr");
 }
 
 /** Validates commander's values; throws {@link UsageError} (exit 2). */
 export function resolveRunOptions(opts: Record<string, unknown>): RunOptions {
   const raw = opts as unknown as RawRunOptions;
-  if (raw.checkpoint !== undefined || raw.checkpointEvery !== undefined) {
-    throw new UsageError("--checkpoint and --checkpoint-every are not yet supported");
+  if (raw.checkpointEvery !== undefined && raw.checkpoint === undefined) {
+    throw new UsageError("--checkpoint-every needs --checkpoint");
+  }
+  if (raw.checkpoint !== undefined) {
+    if (raw.checkpoint === "" || raw.checkpoint === "-") {
+      throw new UsageError("--checkpoint needs a file name");
+    }
+    if (raw.input === "-") {
+      throw new UsageError("--checkpoint needs a file input (--input <file>): stdin cannot be resumed");
+    }
+    if (raw.output === "-") {
+      throw new UsageError("--checkpoint needs a file output (--output <file>): stdout cannot be truncated");
+    }
   }
   if (raw.clock !== undefined && !raw.processingTime) {
     throw new UsageError("--clock needs --processing-time");
@@ -111,6 +144,8 @@ export function resolveRunOptions(opts: Record<string, unknown>): RunOptions {
     output: raw.output,
     late: raw.late ?? null,
     errors: raw.errors ?? null,
+    checkpoint: raw.checkpoint ?? null,
+    checkpointEvery: raw.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY,
     quiet: raw.quiet ?? false,
     patterns: raw.pattern,
     typeField: raw.typeField,
@@ -127,9 +162,23 @@ export function resolveRunOptions(opts: Record<string, unknown>): RunOptions {
       ["--output", options.output],
       ["--errors", options.errors],
       ["--late", options.late],
+      ["--checkpoint", options.checkpoint],
     ] as const) {
       if (path !== null && path !== "-" && resolve(path) === input) {
         throw new UsageError(`${flag} ${path} is the input file`);
+      }
+    }
+  }
+  // The checkpoint is replaced as a whole; an output written into it would be lost.
+  if (options.checkpoint !== null) {
+    const checkpoint = resolve(options.checkpoint);
+    for (const [flag, path] of [
+      ["--output", options.output],
+      ["--errors", options.errors],
+      ["--late", options.late],
+    ] as const) {
+      if (path !== null && path !== "-" && resolve(path) === checkpoint) {
+        throw new UsageError(`${flag} ${path} is the checkpoint file`);
       }
     }
   }

@@ -4,18 +4,33 @@
  * Order of checks (each before anything is read): pattern files readable (2), compiled
  * (1, every error printed), `--pattern` names known (2), input readable (2), outputs
  * writable (2). Then the run; bad input lines never change the exit code.
+ *
+ * With `--checkpoint` (checkpoint.ts), an existing checkpoint is read after the pattern
+ * names are checked: a run with other options is refused (2), a finished run is not run
+ * again (0), anything else resumes — the engine is restored before any file is opened,
+ * the input is opened at the checkpoint's offset and checked to be the same file, and the
+ * output files are truncated to their checkpointed lengths.
  */
 import { resolve } from "node:path";
-import { type LineSink, openFileSink, StreamSink } from "../io/sinks.js";
+import { type FileSink, type LineSink, openFileSink, StreamSink } from "../io/sinks.js";
 import { type InputSource, openInput } from "../io/source.js";
 import { type CliEnv, UsageError } from "./api.js";
+import {
+  Checkpointer,
+  type CheckpointState,
+  inputTail,
+  readCheckpoint,
+  runDifferences,
+  runIdentity,
+} from "./checkpoint.js";
 import { checkPatternNames, compileSources, ioReason, readSources } from "./load.js";
 import type { RunOptions } from "./options.js";
 import { createProgress, summaryLine } from "./progress.js";
-import { runEvents } from "./run.js";
+import { prepareRun, type RunResult, type RunResume } from "./run.js";
 
 /** Runs `cep run`; returns the exit code. Throws {@link UsageError} for exit 2. */
 export async function runCommand(env: CliEnv, files: string[], options: RunOptions): Promise<number> {
+  const started = env.monotonic();
   // 1. Patterns.
   const sources = await readSources(files);
   const program = compileSources(env, sources, {
@@ -25,14 +40,62 @@ export async function runCommand(env: CliEnv, files: string[], options: RunOptio
   if (program === null) return 1;
   checkPatternNames(program, options.patterns);
 
-  // 2. Input and outputs.
+  // 2. The checkpoint, when there is one: same run, or refused; finished, or resumed.
+  const ck = options.checkpoint;
+  const identity = ck === null ? null : runIdentity(options, program, (p) => resolve(p));
+  let saved: CheckpointState | null = null;
+  if (ck !== null && identity !== null) {
+    saved = await readCheckpoint(ck);
+    if (saved !== null) {
+      const differences = runDifferences(saved.run, identity);
+      if (differences.length > 0) {
+        throw new UsageError(
+          `cannot resume from checkpoint ${ck}: it belongs to a run with other options or patterns ` +
+            `(${differences.join("; ")}); run with the same ones, or delete it to start over`,
+        );
+      }
+      if (saved.done) {
+        if (!options.quiet) {
+          env.stderr.write(`cep: checkpoint ${ck} records a finished run; nothing to do (delete it to run again)
+`);
+          env.stderr.write(`${summaryLine(resultOf(saved), env.monotonic() - started)}
+`);
+        }
+        return 0;
+      }
+    }
+  }
+  const resume: RunResume | null =
+    saved === null || saved.input === null
+      ? null
+      : {
+          snapshot: saved.snapshot,
+          counters: saved.counters,
+          position: {
+            offset: saved.input.offset,
+            line: saved.input.line,
+            ...(saved.input.header === null ? {} : { header: saved.input.header }),
+          },
+        };
+  // The engine first: a snapshot it refuses leaves every file untouched.
+  const prepared = prepareRun(env.api, program, options, env, resume);
+
+  // 3. Input and outputs.
   let input: InputSource;
   try {
-    input = await openInput(options.input, env.stdin);
+    input = await openInput(options.input, env.stdin, resume?.position.offset ?? 0);
   } catch (err) {
     throw new UsageError(`cannot read ${options.input}: ${ioReason(err)}`);
   }
-  const outputs = new Outputs(env);
+  if (ck !== null) {
+    try {
+      await checkInput(options.input, input, saved);
+    } catch (err) {
+      input.close();
+      throw err;
+    }
+  }
+  const outputs = new Outputs(env, saved);
   let output: LineSink;
   let errors: LineSink;
   let late: LineSink | null;
@@ -45,18 +108,23 @@ export async function runCommand(env: CliEnv, files: string[], options: RunOptio
     await outputs.closeAll();
     throw err;
   }
+  if (resume !== null && !options.quiet) {
+    env.stderr.write(
+      `cep: resuming from checkpoint ${ck} after line ${resume.position.line} of ${options.input}\n`,
+    );
+  }
 
-  // 3. The run.
+  // 4. The run.
   const progress = options.quiet ? null : createProgress(env, input.size);
-  const started = env.monotonic();
-  let result: Awaited<ReturnType<typeof runEvents>>;
+  const checkpoints =
+    ck === null || identity === null
+      ? undefined
+      : new Checkpointer(ck, options.checkpointEvery, identity, outputs.files);
+  let result: RunResult;
   try {
-    result = await runEvents(
-      env.api,
-      program,
-      options,
+    result = await prepared.run(
       { input, format: options.format, output, errors, late, onChunk: progress?.update },
-      env,
+      checkpoints,
     );
   } finally {
     progress?.stop();
@@ -74,25 +142,82 @@ export async function runCommand(env: CliEnv, files: string[], options: RunOptio
   return 0;
 }
 
+/** The summary of a finished run, from its checkpoint. */
+function resultOf(saved: CheckpointState): RunResult {
+  const c = saved.counters;
+  const matches: Record<string, number> = Object.create(null);
+  for (const p of saved.run.patterns)
+    matches[p.name] = Object.hasOwn(c.matches, p.name) ? c.matches[p.name] : 0;
+  return {
+    events: c.events,
+    matches,
+    timeouts: c.timeouts,
+    late: c.late,
+    bad: c.bad,
+    missingKeys: c.missingKeys,
+    outputError: null,
+  };
+}
+
+/**
+ * With `--checkpoint`: the input must be a regular file (it is read from an offset), and
+ * when resuming, the file the checkpoint was taken on — at least as long, with the same
+ * bytes before the offset.
+ */
+async function checkInput(path: string, input: InputSource, saved: CheckpointState | null): Promise<void> {
+  if (input.size === null)
+    throw new UsageError(`--checkpoint needs a regular input file; ${path} is not one`);
+  const mark = saved?.input;
+  if (mark === null || mark === undefined) return;
+  const changed = `input ${path} has changed since checkpoint was written`;
+  if (input.size < mark.offset) {
+    throw new UsageError(
+      `cannot resume: ${changed} (${input.size} bytes, the checkpoint is at byte ${mark.offset})`,
+    );
+  }
+  let tail: string;
+  try {
+    tail = await inputTail(path, mark.offset);
+  } catch (err) {
+    throw new UsageError(`cannot read ${path}: ${ioReason(err)}`);
+  }
+  if (tail !== mark.tail)
+    throw new UsageError(`cannot resume: ${changed} (its bytes before the checkpoint differ)`);
+}
+
 /** The output files of a run, each opened once even when named twice (`--late x --errors x`). */
 class Outputs {
-  private readonly sinks = new Map<string, StreamSink>();
-  constructor(private readonly env: CliEnv) {}
+  private readonly sinks = new Map<string, LineSink>();
+  /** The file sinks by absolute path (what checkpoints sync and measure). */
+  readonly files = new Map<string, FileSink>();
+
+  /** `saved`: a checkpoint to resume from; its files are truncated to their recorded lengths. */
+  constructor(
+    private readonly env: CliEnv,
+    private readonly saved: CheckpointState | null,
+  ) {}
 
   /** `-` is the given standard stream. */
   async open(path: string, dash: "stdout" | "stderr"): Promise<LineSink> {
     const key = path === "-" ? `-${dash}` : resolve(path);
     const existing = this.sinks.get(key);
     if (existing) return existing;
-    let sink: StreamSink;
+    let sink: LineSink;
     if (path === "-") {
       sink = new StreamSink(dash === "stdout" ? this.env.stdout : this.env.stderr, false);
     } else {
+      const resumeAt = this.saved?.outputs.find((o) => o.path === key)?.bytes ?? 0;
+      let file: FileSink;
       try {
-        sink = await openFileSink(path);
+        file = await openFileSink(path, { resumeAt });
       } catch (err) {
+        if ((err as { code?: unknown }).code === "ESHORT") {
+          throw new UsageError(`cannot resume from checkpoint: ${(err as Error).message}`);
+        }
         throw new UsageError(`cannot write ${path}: ${ioReason(err)}`);
       }
+      this.files.set(key, file);
+      sink = file;
     }
     this.sinks.set(key, sink);
     return sink;
@@ -101,5 +226,6 @@ class Outputs {
   async closeAll(): Promise<void> {
     for (const sink of this.sinks.values()) await sink.close();
     this.sinks.clear();
+    this.files.clear();
   }
 }

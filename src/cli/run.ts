@@ -7,14 +7,28 @@
  * are `JSON.stringify`d (the engine builds them in language.md §5 key order) into a
  * batched sink. The only per-line work besides is setting the "current line", which is
  * how a synchronous `late`/`error` callback learns where its event came from.
+ *
+ * Checkpoints (`--checkpoint`, see checkpoint.ts): every `every` input records the reader
+ * pauses right after a record, at a byte offset and line number; the engine snapshot,
+ * these counters and that position are then one consistent cut, handed to
+ * {@link RunCheckpoints.save} before reading goes on. A resumed run restores the engine
+ * from the snapshot and the counters, and reads from the position on.
  */
 import { readCsv } from "../io/csv.js";
-import type { EventHandler } from "../io/events.js";
+import type { EventHandler, ReadPosition } from "../io/events.js";
 import type { JsonObject } from "../io/json.js";
 import { readNdjson } from "../io/ndjson.js";
 import { errorRecord, type LineSink, lateRecord } from "../io/sinks.js";
 import type { InputSource } from "../io/source.js";
-import type { CepApi, CompiledProgram, EngineOptions, EngineStats, OutputRecord } from "./api.js";
+import {
+  type CepApi,
+  type CompiledProgram,
+  type EngineOptions,
+  type EngineStats,
+  type OutputRecord,
+  type RunEngine,
+  UsageError,
+} from "./api.js";
 
 /** Engine settings from the command line. */
 export interface RunSettings {
@@ -73,6 +87,46 @@ export interface RunClock {
   wallClock: () => number;
 }
 
+/** The counters of a run, as a checkpoint keeps them (the summary of a resumed run covers the whole run). */
+export interface RunCounters {
+  /** Input records pushed into the engine (events and `$watermark` records); drives `--clock`. */
+  records: number;
+  /** Events the engine took (its own count). */
+  events: number;
+  matches: Record<string, number>;
+  timeouts: number;
+  late: number;
+  bad: number;
+  missingKeys: number;
+}
+
+/** Where a resumed run starts: what a checkpoint saved. */
+export interface RunResume {
+  /** `engine.snapshot()` at the checkpoint. */
+  snapshot: unknown;
+  counters: RunCounters;
+  /** The input position of the snapshot: the input must be opened at its offset. */
+  position: ReadPosition;
+}
+
+/** Taking checkpoints during a run. */
+export interface RunCheckpoints {
+  /** Input records between checkpoints (≥ 1). */
+  every: number;
+  /**
+   * Saves a consistent cut: everything the sinks were given so far corresponds exactly to
+   * `snapshot` and `counters`, and the input is consumed up to `position`.
+   */
+  save(position: ReadPosition, snapshot: unknown, counters: RunCounters): Promise<void>;
+  /** After the end of input, when every record is written: the run is complete. */
+  finish(counters: RunCounters): Promise<void>;
+}
+
+/** The engine, when it can take snapshots. */
+interface SnapshotEngine extends RunEngine {
+  snapshot(): unknown;
+}
+
 /** Runs `program` over `streams.input`; resolves when the input has ended and the engine has flushed. */
 export async function runEvents(
   api: Pick<CepApi, "Engine">,
@@ -81,12 +135,30 @@ export async function runEvents(
   streams: RunStreams,
   clock: RunClock,
 ): Promise<RunResult> {
-  const { output, errors, late: lateSink } = streams;
-  const file = streams.input.name;
+  return prepareRun(api, program, settings, clock).run(streams);
+}
 
+/** A run with its engine built (and restored), ready to read. */
+export interface PreparedRun {
+  /** Reads `streams.input` to its end; with `checkpoints`, saves one every `every` records and one at the end. */
+  run(streams: RunStreams, checkpoints?: RunCheckpoints): Promise<RunResult>;
+}
+
+/**
+ * Builds the engine, restoring it from `resume` when given. Throws {@link UsageError}
+ * when the engine refuses the snapshot (other patterns, an unknown format), before
+ * anything is read or written.
+ */
+export function prepareRun(
+  api: Pick<CepApi, "Engine">,
+  program: CompiledProgram,
+  settings: RunSettings,
+  clock: RunClock,
+  resume: RunResume | null = null,
+): PreparedRun {
   // 1. The engine, with `--clock` as a counter the reader sets before each push.
   let clockNow = 0;
-  const options: EngineOptions = {
+  const options: EngineOptions & { restore?: unknown } = {
     typeField: settings.typeField,
     timeField: settings.timeField,
     outOfOrderness: settings.outOfOrderness,
@@ -95,9 +167,21 @@ export async function runEvents(
   };
   if (settings.processingTime) options.clock = settings.clock === null ? clock.wallClock : () => clockNow;
   if (settings.patterns.length > 0) options.patterns = settings.patterns;
-  const engine = new api.Engine(program, options);
+  let engine: RunEngine;
+  if (resume === null) {
+    engine = new api.Engine(program, options);
+  } else {
+    options.restore = resume.snapshot;
+    try {
+      engine = new api.Engine(program, options);
+    } catch (err) {
+      throw new UsageError(
+        `cannot resume from the checkpoint: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  }
 
-  // 2. Counters and the "current line".
+  // 2. Counters (restored on resume) and the "current line".
   const matches: Record<string, number> = Object.create(null);
   for (const p of program.patterns) {
     if (settings.patterns.length === 0 || settings.patterns.includes(p.name)) matches[p.name] = 0;
@@ -107,86 +191,148 @@ export async function runEvents(
   let bad = 0;
   let missingKeys = 0;
   let pushed = 0;
-  let curLine = 0;
-  let curText = "";
-  let curEvent: unknown = null;
-  // The engine reports late events, bad times and missing keys inside the push of the
-  // event itself (keys are computed on arrival, even when the event is buffered), so the
-  // current line is the event's line. Anything else (not expected) gets line null.
-  const lineOf = (event: unknown): number | null => (event === curEvent ? curLine : null);
-  const textOf = (event: unknown): string => (event === curEvent ? curText : (JSON.stringify(event) ?? ""));
-
-  // 3. Engine outputs.
-  engine.on("match", (record: OutputRecord) => {
-    matches[record.pattern] = (matches[record.pattern] ?? 0) + 1;
-    output.write(JSON.stringify(record));
-  });
-  engine.on("timeout", (record: OutputRecord) => {
-    timeouts++;
-    output.write(JSON.stringify(record));
-  });
-  engine.on("late", (event: unknown, reason: string) => {
-    late++;
-    if (lateSink !== null) lateSink.write(lateRecord(file, lineOf(event), reason, event));
-    else errors.write(errorRecord(file, lineOf(event), reason, textOf(event)));
-  });
-  engine.on("error", ({ reason, event }: { reason: string; event: unknown }) => {
-    if (reason.startsWith("missing key")) missingKeys++;
-    else bad++;
-    errors.write(errorRecord(file, lineOf(event), reason, textOf(event)));
-  });
-
-  // 4. The input loop: one synchronous callback per line, one await per chunk.
-  const handler: EventHandler = {
-    event(line: number, value: JsonObject, text: string) {
-      curLine = line;
-      curText = text;
-      curEvent = value;
-      clockNow = (settings.clock ?? 0) + pushed;
-      pushed++;
-      engine.push(value);
-    },
-    bad(line: number, reason: string, text: string) {
-      bad++;
-      errors.write(errorRecord(file, line, reason, text));
-    },
-  };
-  const live: LiveCounts = { events: 0, matches: 0, stats: () => engine.stats() };
-  const sinks = lateSink === null ? [output, errors] : [output, errors, lateSink];
-  const afterChunk = (bytesRead: number): undefined | Promise<void> => {
-    if (streams.onChunk) {
-      live.events = pushed;
-      live.matches = total(matches);
-      streams.onChunk(bytesRead, live);
-    }
-    const failed = sinks.find((s) => s.error !== null);
-    if (failed) throw new OutputFailed(failed.error?.message);
-    return waitAll(sinks);
-  };
-  const read = streams.format === "csv" ? readCsv : readNdjson;
-  let outputError: Error | null = null;
-  try {
-    await read(streams.input.chunks, handler, { afterChunk });
-    // 5. End of input: windows close, timeouts fire, held-back matches are released.
-    curEvent = null;
-    curLine = 0;
-    engine.end();
-  } catch (err) {
-    if (!(err instanceof OutputFailed)) throw err;
-    outputError = sinks.find((s) => s.error !== null)?.error ?? err;
+  if (resume !== null) {
+    const c = resume.counters;
+    for (const name in matches) matches[name] = Object.hasOwn(c.matches, name) ? c.matches[name] : 0;
+    timeouts = c.timeouts;
+    late = c.late;
+    bad = c.bad;
+    missingKeys = c.missingKeys;
+    pushed = c.records;
   }
-  outputError ??= sinks.find((s) => s.error !== null)?.error ?? null;
-
-  const stats = engine.stats();
-  return {
-    events: typeof stats.events === "number" ? stats.events : pushed,
-    matches,
-    timeouts,
-    late,
-    bad,
-    missingKeys,
-    outputError,
+  const counters = (): RunCounters => {
+    const events = engine.stats().events;
+    return {
+      records: pushed,
+      events: typeof events === "number" ? events : pushed,
+      matches: { ...matches },
+      timeouts,
+      late,
+      bad,
+      missingKeys,
+    };
   };
+
+  return {
+    run: (streams, checkpoints) => read(streams, checkpoints ?? null),
+  };
+
+  async function read(streams: RunStreams, checkpoints: RunCheckpoints | null): Promise<RunResult> {
+    const { output, errors, late: lateSink } = streams;
+    const file = streams.input.name;
+    let curLine = 0;
+    let curText = "";
+    let curEvent: unknown = null;
+    // The engine reports late events, bad times and missing keys inside the push of the
+    // event itself (keys are computed on arrival, even when the event is buffered), so the
+    // current line is the event's line. Anything else (not expected) gets line null.
+    const lineOf = (event: unknown): number | null => (event === curEvent ? curLine : null);
+    const textOf = (event: unknown): string => (event === curEvent ? curText : (JSON.stringify(event) ?? ""));
+
+    // 3. Engine outputs.
+    engine.on("match", (record: OutputRecord) => {
+      matches[record.pattern] = (matches[record.pattern] ?? 0) + 1;
+      output.write(JSON.stringify(record));
+    });
+    engine.on("timeout", (record: OutputRecord) => {
+      timeouts++;
+      output.write(JSON.stringify(record));
+    });
+    engine.on("late", (event: unknown, reason: string) => {
+      late++;
+      if (lateSink !== null) lateSink.write(lateRecord(file, lineOf(event), reason, event));
+      else errors.write(errorRecord(file, lineOf(event), reason, textOf(event)));
+    });
+    engine.on("error", ({ reason, event }: { reason: string; event: unknown }) => {
+      if (reason.startsWith("missing key")) missingKeys++;
+      else bad++;
+      errors.write(errorRecord(file, lineOf(event), reason, textOf(event)));
+    });
+
+    // 4. The input loop: one synchronous callback per line, one await per chunk (and per checkpoint).
+    let due = checkpoints === null ? Number.POSITIVE_INFINITY : pushed + checkpoints.every;
+    const handler: EventHandler = {
+      event(line: number, value: JsonObject, text: string) {
+        curLine = line;
+        curText = text;
+        curEvent = value;
+        clockNow = (settings.clock ?? 0) + pushed;
+        pushed++;
+        engine.push(value);
+        return pushed >= due;
+      },
+      bad(line: number, reason: string, text: string) {
+        bad++;
+        errors.write(errorRecord(file, line, reason, text));
+      },
+    };
+    const live: LiveCounts = { events: 0, matches: 0, stats: () => engine.stats() };
+    const sinks = lateSink === null ? [output, errors] : [output, errors, lateSink];
+    const afterChunk = (bytesRead: number): undefined | Promise<void> => {
+      if (streams.onChunk) {
+        live.events = pushed;
+        live.matches = total(matches);
+        streams.onChunk(bytesRead, live);
+      }
+      const failed = sinks.find((s) => s.error !== null);
+      if (failed) throw new OutputFailed(failed.error?.message);
+      return waitAll(sinks);
+    };
+    // A checkpoint: the snapshot is taken synchronously, right after the record the reader paused at.
+    const onPause =
+      checkpoints === null
+        ? undefined
+        : async (position: ReadPosition): Promise<void> => {
+            due = pushed + checkpoints.every;
+            const failed = sinks.find((s) => s.error !== null);
+            if (failed) throw new OutputFailed(failed.error?.message);
+            const snapshot = snapshotOf(engine);
+            const now = counters();
+            await saving(() => checkpoints.save(position, snapshot, now));
+          };
+    const saving = async (save: () => Promise<void>): Promise<void> => {
+      try {
+        await save();
+      } catch (err) {
+        // A sink that failed while syncing is an output error; anything else is the checkpoint's.
+        if (sinks.some((s) => s.error !== null)) throw new OutputFailed();
+        throw err;
+      }
+    };
+    const reader = streams.format === "csv" ? readCsv : readNdjson;
+    let outputError: Error | null = null;
+    try {
+      await reader(streams.input.chunks, handler, { afterChunk, onPause, start: resume?.position });
+      // 5. End of input: windows close, timeouts fire, held-back matches are released.
+      curEvent = null;
+      curLine = 0;
+      engine.end();
+      if (checkpoints !== null) await saving(() => checkpoints.finish(counters()));
+    } catch (err) {
+      if (!(err instanceof OutputFailed)) throw err;
+      outputError = sinks.find((s) => s.error !== null)?.error ?? err;
+    }
+    outputError ??= sinks.find((s) => s.error !== null)?.error ?? null;
+
+    const final = counters();
+    return {
+      events: final.events,
+      matches,
+      timeouts,
+      late,
+      bad,
+      missingKeys,
+      outputError,
+    };
+  }
+}
+
+/** `engine.snapshot()`, or a usage error when the engine has none. */
+function snapshotOf(engine: RunEngine): unknown {
+  const e = engine as Partial<SnapshotEngine>;
+  if (typeof e.snapshot !== "function")
+    throw new UsageError("--checkpoint: this engine cannot take snapshots");
+  return e.snapshot();
 }
 
 function total(counts: Record<string, number>): number {

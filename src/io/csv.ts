@@ -21,12 +21,26 @@
  */
 import type { EventHandler, EventReader } from "./events.js";
 import type { JsonObject } from "./json.js";
-import { isBlank, type LineHandler, MAX_LINE_BYTES, scanLines } from "./lines.js";
+import { isBlank, type LineHandler, MAX_LINE_BYTES, type ScanPosition, scanLines } from "./lines.js";
 
-/** Reads CSV events from `input`. */
+/**
+ * Reads CSV events from `input`. A pause (see events.ts) reports the header with the
+ * position; a read started there (`options.start`) uses that header instead of reading one.
+ */
 export const readCsv: EventReader = async (input, handler, options = {}) => {
-  const records = new CsvRecords(handler);
-  await scanLines(input, records, { skipBlank: false, afterChunk: options.afterChunk });
+  const records = new CsvRecords(handler, options.start?.header ?? null);
+  const onPause = options.onPause;
+  const start =
+    options.start === undefined ? undefined : { offset: options.start.offset, line: options.start.line };
+  await scanLines(input, records, {
+    skipBlank: false,
+    afterChunk: options.afterChunk,
+    start,
+    onPause:
+      onPause === undefined
+        ? undefined
+        : (p: ScanPosition) => onPause({ offset: p.offset, line: p.line, header: records.header() }),
+  });
   records.finish();
 };
 
@@ -53,10 +67,28 @@ class CsvRecords implements LineHandler {
   private startLine = 0;
   private text = "";
   private failed: string | null = null;
+  /** The handler asked for a pause after the record completed by the current line. */
+  private pause = false;
 
-  constructor(private readonly handler: EventHandler) {}
+  constructor(
+    private readonly handler: EventHandler,
+    header: readonly string[] | null,
+  ) {
+    if (header !== null) this.setHeader([...header]);
+  }
 
-  line(lineNo: number, text: string): void {
+  /** The header's field names; empty before the header is read. */
+  header(): readonly string[] {
+    return this.keys ?? [];
+  }
+
+  line(lineNo: number, text: string): boolean {
+    this.pause = false;
+    this.record(lineNo, text);
+    return this.pause;
+  }
+
+  private record(lineNo: number, text: string): void {
     if (this.open) {
       this.text += `\n${text}`;
       if (this.text.length > MAX_LINE_BYTES / 3 && Buffer.byteLength(this.text) > MAX_LINE_BYTES) {
@@ -179,9 +211,7 @@ class CsvRecords implements LineHandler {
     }
     const keys = this.keys;
     if (keys === null) {
-      this.keys = fields as string[];
-      // Duplicate names: the later column wins, as with duplicate JSON keys.
-      this.hasProto = this.keys.includes("__proto__");
+      this.setHeader(fields as string[]);
       return;
     }
     if (fields.length !== keys.length) {
@@ -202,6 +232,12 @@ class CsvRecords implements LineHandler {
         event[keys[i]] = fields[i];
       }
     }
-    this.handler.event(this.startLine, event, this.text);
+    if (this.handler.event(this.startLine, event, this.text) === true) this.pause = true;
+  }
+
+  private setHeader(keys: string[]): void {
+    this.keys = keys;
+    // Duplicate names: the later column wins, as with duplicate JSON keys.
+    this.hasProto = keys.includes("__proto__");
   }
 }

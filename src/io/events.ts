@@ -4,22 +4,45 @@
  * Readers call the handler synchronously, in input order, once per non-blank record:
  * `event` with the parsed object and its text, or `bad` with the reason it is unusable.
  * Nothing is allocated per line beyond the parsed event itself.
+ *
+ * `event` may return `true` to pause reading right after that record: the reader awaits
+ * `options.onPause` with the {@link ReadPosition} after it, from which a later read can
+ * start again (`options.start`, with the input opened at `position.offset`). This is
+ * how `cep run --checkpoint` takes consistent checkpoints between two records.
  */
 import type { JsonObject } from "./json.js";
-import type { ScanOptions } from "./lines.js";
+import type { ScanOptions, ScanPosition } from "./lines.js";
 
 export interface EventHandler {
-  /** A usable JSON object from physical line `lineNo` (`text` is the record as read). */
-  event(lineNo: number, value: JsonObject, text: string): void;
+  /**
+   * A usable JSON object from physical line `lineNo` (`text` is the record as read).
+   * Returning exactly `true` pauses reading after it (see {@link ReadOptions.onPause});
+   * any other result is ignored.
+   */
+  event(lineNo: number, value: JsonObject, text: string): unknown;
   /** An unusable line: `reason` is "invalid JSON", "line too long", …; `text` is the line (or its start). */
   bad(lineNo: number, reason: string, text: string): void;
+}
+
+/** Where a reader stands between two records: enough to start reading again from there. */
+export interface ReadPosition extends ScanPosition {
+  /** CSV: the header's field names (read from line 1, needed to read on); NDJSON: absent. */
+  readonly header?: readonly string[];
+}
+
+/** Options of an {@link EventReader}. */
+export interface ReadOptions extends Pick<ScanOptions, "afterChunk"> {
+  /** Where `input` starts: a position an earlier read paused at (the input opened at its offset). */
+  start?: ReadPosition;
+  /** Awaited after an `event` that returned `true`, with the position after that record. */
+  onPause?: (position: ReadPosition) => undefined | Promise<void>;
 }
 
 /** Reads every event of `input` into `handler`; resolves at the end of the input. */
 export type EventReader = (
   input: AsyncIterable<Buffer | string>,
   handler: EventHandler,
-  options?: Pick<ScanOptions, "afterChunk">,
+  options?: ReadOptions,
 ) => Promise<void>;
 
 /** At most this many characters of a line go into an error record's `text`. */

@@ -8,6 +8,13 @@
  * {@link MAX_LINE_BYTES} is reported through `tooLong` with its first bytes only: the
  * rest is skipped as it streams by, never held whole.
  *
+ * Checkpoints (`cep run --checkpoint`): a `line` callback may return `true` to ask for a
+ * pause right after that line; the scanner then awaits `onPause` with the exact
+ * {@link ScanPosition} after it (the byte offset just past its `\n` and its line
+ * number). Reading resumes later from such a position by opening the file at that byte
+ * offset and passing the position as `start`: line numbers and byte offsets go on from
+ * there. Offsets count raw bytes, so they stay exact with invalid UTF-8 and `\r\n`.
+ *
  * ```ts
  * await scanLines(fs.createReadStream("events.ndjson"), {
  *   line: (n, text) => console.log(n, text),
@@ -24,8 +31,11 @@ const PREFIX_BYTES = 1024;
 
 /** Receives the lines of {@link scanLines}, synchronously, in order. */
 export interface LineHandler {
-  /** A complete line, without its terminator. */
-  line(lineNo: number, text: string): void;
+  /**
+   * A complete line, without its terminator. Returning exactly `true` asks for a pause
+   * after it (`onPause`); any other result is ignored.
+   */
+  line(lineNo: number, text: string): unknown;
   /** A line over the limit; `prefix` is its beginning (at least 200 characters when it has them). */
   tooLong(lineNo: number, prefix: string): void;
 }
@@ -40,6 +50,25 @@ export interface ScanOptions {
    * promise, which is how a caller applies output backpressure to reading.
    */
   afterChunk?: (bytesRead: number) => undefined | Promise<void>;
+  /**
+   * Where `input` starts in its file: the byte offset of its first byte and the number
+   * of lines before it (a resumed read). Default: the beginning, line 0. Offsets reported
+   * by `afterChunk` and `onPause` count from the beginning of the file.
+   */
+  start?: ScanPosition;
+  /**
+   * Awaited after a line whose `line` callback returned `true`, with the position just
+   * after that line; reading goes on when it resolves.
+   */
+  onPause?: (position: ScanPosition) => undefined | Promise<void>;
+}
+
+/** A place in a line-oriented file: between two lines. */
+export interface ScanPosition {
+  /** Bytes from the beginning of the file to the start of the next line. */
+  readonly offset: number;
+  /** Lines (physical, blank ones included) before that point. */
+  readonly line: number;
 }
 
 const NL = 10;
@@ -57,26 +86,29 @@ export async function scanLines(
   // max/3 units need their byte length measured.
   const measureAbove = Math.floor(max / 3);
   const afterChunk = options.afterChunk;
+  const onPause = options.onPause;
+  const base = options.start?.offset ?? 0;
 
-  let lineNo = 0; // lines completed so far
+  let lineNo = options.start?.line ?? 0; // lines completed so far
   let carry: Buffer[] = []; // the unfinished line's bytes, chunk by chunk
   let carryLen = 0;
   let skipping = false; // inside a too-long line: discard until its `\n`
   let skipPrefix = "";
-  let bytesRead = 0;
+  let bytesRead = base; // from the beginning of the file
 
-  const emit = (text: string): void => {
+  /** Hands one line over; true when the handler asked for a pause after it. */
+  const emit = (text: string): boolean => {
     lineNo++;
     const n = text.length;
     if (n !== 0 && text.charCodeAt(n - 1) === CR) text = text.slice(0, n - 1);
     // A byte order mark is not part of the first line.
     if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    if (skipBlank && isBlank(text)) return;
+    if (skipBlank && isBlank(text)) return false;
     if (text.length > measureAbove && Buffer.byteLength(text) > max) {
       handler.tooLong(lineNo, text.slice(0, 200));
-      return;
+      return false;
     }
-    handler.line(lineNo, text);
+    return handler.line(lineNo, text) === true;
   };
 
   const startSkipping = (): void => {
@@ -89,6 +121,7 @@ export async function scanLines(
 
   for await (const raw of input) {
     const chunk = typeof raw === "string" ? Buffer.from(raw) : raw;
+    const chunkStart = bytesRead; // file offset of chunk[0]
     bytesRead += chunk.length;
     let pos = 0;
 
@@ -117,8 +150,8 @@ export async function scanLines(
         if (whole.length > max) {
           lineNo++;
           handler.tooLong(lineNo, whole.toString("utf8", 0, PREFIX_BYTES).slice(0, 200));
-        } else {
-          emit(whole.toString("utf8"));
+        } else if (emit(whole.toString("utf8")) && onPause) {
+          await onPause({ offset: chunkStart + nl + 1, line: lineNo });
         }
       }
       pos = nl + 1;
@@ -129,13 +162,23 @@ export async function scanLines(
     if (last >= pos) {
       const text = chunk.toString("utf8", pos, last);
       let start = 0;
+      // For pauses: the k-th line of `text` ends at the k-th `\n` byte from `pos` (a UTF-8
+      // decoder never merges an ASCII byte into a replacement character), found lazily.
+      let emitted = 0;
+      let cursor = pos;
+      let cursorLines = 0;
       for (;;) {
         const nl = text.indexOf("\n", start);
-        if (nl === -1) {
-          emit(start === 0 ? text : text.slice(start));
-          break;
+        const pause = emit(nl === -1 ? (start === 0 ? text : text.slice(start)) : text.slice(start, nl));
+        emitted++;
+        if (pause && onPause) {
+          while (cursorLines < emitted) {
+            cursor = chunk.indexOf(NL, cursor) + 1;
+            cursorLines++;
+          }
+          await onPause({ offset: chunkStart + cursor, line: lineNo });
         }
-        emit(text.slice(start, nl));
+        if (nl === -1) break;
         start = nl + 1;
       }
       pos = last + 1;
@@ -159,8 +202,8 @@ export async function scanLines(
     if (whole.length > max) {
       lineNo++;
       handler.tooLong(lineNo, whole.toString("utf8", 0, PREFIX_BYTES).slice(0, 200));
-    } else {
-      emit(whole.toString("utf8"));
+    } else if (emit(whole.toString("utf8")) && onPause) {
+      await onPause({ offset: bytesRead, line: lineNo });
     }
   }
 }

@@ -8,23 +8,26 @@
  * });
  * ```
  */
-import type { EventHandler, EventReader } from "./events.js";
+import type { EventHandler, EventReader, ReadOptions } from "./events.js";
 import { parseEvent } from "./json.js";
-import { type LineHandler, type ScanOptions, scanLines } from "./lines.js";
+import { type LineHandler, scanLines } from "./lines.js";
 
 export { readLines, type SourceLine } from "./lines.js";
 
 /** Reads NDJSON events from `input` (a file stream, stdin, any async iterable of chunks). */
-export const readNdjson: EventReader = (input, handler: EventHandler, options: ScanOptions = {}) => {
+export const readNdjson: EventReader = (input, handler: EventHandler, options: ReadOptions = {}) => {
   const lines: LineHandler = {
     line(lineNo, text) {
       const value = parseEvent(text);
-      if (typeof value === "string") handler.bad(lineNo, value, text);
-      else handler.event(lineNo, value, text);
+      if (typeof value !== "string") return handler.event(lineNo, value, text) === true;
+      handler.bad(lineNo, value, text);
+      return false;
     },
     tooLong(lineNo, prefix) {
       handler.bad(lineNo, "line too long", prefix);
     },
   };
-  return scanLines(input, lines, { afterChunk: options.afterChunk });
+  const start =
+    options.start === undefined ? undefined : { offset: options.start.offset, line: options.start.line };
+  return scanLines(input, lines, { afterChunk: options.afterChunk, start, onPause: options.onPause });
 };

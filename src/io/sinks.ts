@@ -7,6 +7,9 @@
  * cooperative: `write` never blocks (records are produced synchronously inside
  * `engine.push`), and the reader awaits `ready()` between input chunks.
  *
+ * Files are written through their handle ({@link FileSink}), which can also fsync and
+ * report the length written (checkpoints).
+ *
  * ```ts
  * const out = await openFileSink("matches.ndjson");
  * out.write(JSON.stringify(record));
@@ -14,7 +17,7 @@
  * await out.close();
  * ```
  */
-import { open } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 import type { Writable } from "node:stream";
 import { snippet } from "./events.js";
 
@@ -114,11 +117,132 @@ export class MemorySink implements LineSink {
   async close(): Promise<void> {}
 }
 
+/** Bytes handed to the file but not yet written, above which {@link FileSink.ready} asks the reader to wait. */
+const FILE_HIGH_WATER = 1 << 20;
+
+/**
+ * A {@link LineSink} over a file, written through its handle at explicit positions. Besides
+ * writing, it can make what it has written durable and say how long the file is
+ * ({@link sync}): checkpoints record that length, and a resumed run truncates the file
+ * back to it ({@link openFileSink} with `resumeAt`).
+ */
+export class FileSink implements LineSink {
+  error: Error | null = null;
+  private buf = "";
+  /** File offset of the next batch; once every queued write is done, the file's length. */
+  private position: number;
+  /** The queued writes, in order; never rejects. */
+  private chain: Promise<void> = Promise.resolve();
+  private inFlight = 0;
+  private closed = false;
+
+  constructor(
+    private readonly handle: FileHandle,
+    start: number,
+  ) {
+    this.position = start;
+  }
+
+  write(line: string): void {
+    this.buf += line;
+    this.buf += "\n";
+    if (this.buf.length >= BATCH) this.flush();
+  }
+
+  ready(): Promise<void> | undefined {
+    return this.inFlight > FILE_HIGH_WATER ? this.chain : undefined;
+  }
+
+  /** Hands the gathered lines to the file now (the write completes later). */
+  flush(): void {
+    const text = this.buf;
+    if (text.length === 0) return;
+    this.buf = "";
+    if (this.error !== null || this.closed) return;
+    const data = Buffer.from(text, "utf8");
+    const at = this.position;
+    this.position += data.length;
+    this.inFlight += data.length;
+    this.chain = this.chain.then(async () => {
+      try {
+        if (this.error === null) await writeFully(this.handle, data, at);
+      } catch (err) {
+        this.error ??= err as Error;
+      } finally {
+        this.inFlight -= data.length;
+      }
+    });
+  }
+
+  /**
+   * Writes out everything written so far, fsyncs the file and returns its length in
+   * bytes. Rejects with the sink's error when a write failed.
+   */
+  async sync(): Promise<number> {
+    this.flush();
+    await this.chain;
+    if (this.error !== null) throw this.error;
+    await this.handle.sync();
+    return this.position;
+  }
+
+  async close(): Promise<void> {
+    this.flush();
+    await this.chain;
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.handle.close();
+    } catch (err) {
+      this.error ??= err as Error;
+    }
+  }
+}
+
+/** `handle.write` until every byte of `data` is at `position`. */
+async function writeFully(handle: FileHandle, data: Buffer, position: number): Promise<void> {
+  let done = 0;
+  while (done < data.length) {
+    const { bytesWritten } = await handle.write(data, done, data.length - done, position + done);
+    done += bytesWritten;
+  }
+}
+
+/** Options of {@link openFileSink}. */
+export interface FileSinkOptions {
+  /**
+   * Keep the file's first `resumeAt` bytes and write after them, dropping the rest (a
+   * run resumed from a checkpoint). Rejects with code `ESHORT` when the file is missing
+   * or shorter. Default: create or truncate.
+   */
+  resumeAt?: number;
+}
+
 /** Opens (creates or truncates) `path` for writing; rejects with the system error (ENOENT, EACCES, EISDIR…). */
-export async function openFileSink(path: string): Promise<StreamSink> {
-  const handle = await open(path, "w");
-  const stream = handle.createWriteStream({ highWaterMark: 1 << 20 });
-  return new StreamSink(stream, true);
+export async function openFileSink(path: string, options: FileSinkOptions = {}): Promise<FileSink> {
+  const keep = options.resumeAt ?? 0;
+  if (keep === 0) return new FileSink(await open(path, "w"), 0);
+  let handle: FileHandle;
+  try {
+    handle = await open(path, "r+");
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== "ENOENT") throw err;
+    throw shortFile(`${path} is missing; a checkpoint recorded ${keep} bytes of it`);
+  }
+  try {
+    const size = (await handle.stat()).size;
+    if (size < keep)
+      throw shortFile(`${path} has ${size} bytes, fewer than the ${keep} a checkpoint recorded`);
+    await handle.truncate(keep);
+    return new FileSink(handle, keep);
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
+function shortFile(message: string): Error {
+  return Object.assign(new Error(message), { code: "ESHORT" });
 }
 
 /** An error line: `{"file","line","reason","text"}`, `text` cut to 200 characters (language.md §6). */

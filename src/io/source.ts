@@ -21,8 +21,16 @@ export interface InputSource {
 /** Chunk size for file reads: big reads keep the line scanner in its fast loop. */
 const READ_CHUNK = 1 << 20;
 
-/** Opens `path` (or stdin for `-`); rejects with the system error when it cannot be read. */
-export async function openInput(path: string, stdin: AsyncIterable<Buffer | string>): Promise<InputSource> {
+/**
+ * Opens `path` (or stdin for `-`); rejects with the system error when it cannot be read.
+ * `start` (files only) is the byte offset to read from: a resumed run seeks instead of
+ * re-reading what it has consumed.
+ */
+export async function openInput(
+  path: string,
+  stdin: AsyncIterable<Buffer | string>,
+  start = 0,
+): Promise<InputSource> {
   if (path === "-") return { name: "-", chunks: stdin, size: null, close: () => {} };
   const handle = await open(path, "r");
   try {
@@ -33,7 +41,7 @@ export async function openInput(path: string, stdin: AsyncIterable<Buffer | stri
       });
     }
     const size = stat.isFile() ? stat.size : null;
-    const stream = handle.createReadStream({ highWaterMark: READ_CHUNK });
+    const stream = handle.createReadStream({ highWaterMark: READ_CHUNK, start });
     return { name: path, chunks: stream, size, close: () => stream.destroy() };
   } catch (err) {
     await handle.close();

@@ -265,10 +265,12 @@ export class Engine {
           mapKey: composite ? canonicalKey(k.key) : k.key,
           partials: k.partials.map((row) => reader.branch(row)),
           completed: k.completed.map((row) => reader.branch(row)),
+          mask: 0,
           scheduled: Infinity,
           dead: false,
         };
-        this.settle(r, ks, 0, true);
+        r.matcher.remask(ks);
+        this.settle(r, ks, 0, true, deadline(r.pattern, ks.partials));
       }
     }
     for (const [e, time, arrival] of snap.buffer) {
@@ -522,17 +524,22 @@ export class Engine {
       if (ks === undefined) {
         // A key without state only matters if this event can start a match.
         if (!r.matcher.canStart(type)) continue;
-        ks = { key: k, mapKey, partials: [], completed: [], scheduled: Infinity, dead: false };
+        ks = { key: k, mapKey, partials: [], completed: [], mask: 0, scheduled: Infinity, dead: false };
       }
       const before = ks.partials.length;
       r.matcher.process(ks, event, type, time, seq, this.matchOut);
-      this.settle(r, ks, before, fresh);
+      this.settle(r, ks, before, fresh, r.matcher.lastDeadline);
     }
     this.emitStep();
   }
 
   /** Bookkeeping after a key changed: counts, expiry schedule, removal of empty keys. */
-  private settle(r: Runner, ks: KeyState, before: number, fresh: boolean): void {
+  /**
+   * `d` is a lower bound on the earliest expiry among the key's branches that are not
+   * yet scheduled (the matcher reports it for what it created or kept); a scheduled
+   * deadline that turns out early just re-checks the key then.
+   */
+  private settle(r: Runner, ks: KeyState, before: number, fresh: boolean, d: number): void {
     if (ks.partials.length > this.limits.partialMatchesPerKey) this.dropOldest(r, ks);
     r.partials += ks.partials.length - before;
     this.totalPartials += ks.partials.length - before;
@@ -554,7 +561,6 @@ export class Engine {
     if (this.totalPartials > this.limits.partialMatches) this.evictKeys(r, "partialMatches");
     if (ks.completed.length > 0) r.holding.add(ks);
     else r.holding.delete(ks);
-    const d = deadline(r.pattern, ks.partials);
     if (d < ks.scheduled) {
       ks.scheduled = d;
       r.expiry.push({ d, ks });
@@ -581,6 +587,7 @@ export class Engine {
     }
     this.dropped += ks.partials.length - kept.length;
     ks.partials = kept;
+    r.matcher.remask(ks);
   }
 
   /** Total-partials or key-count limit: evict whole keys, those that got state first. */
@@ -606,6 +613,7 @@ export class Engine {
         this.dropped += ks.partials.length + ks.completed.length;
         ks.partials = [];
         ks.completed = [];
+        ks.mask = 0;
       }
     }
   }
@@ -622,14 +630,14 @@ export class Engine {
         ks.scheduled = Infinity;
         const before = ks.partials.length;
         r.matcher.advance(ks, t, this.matchOut, this.timeoutOut);
-        this.settle(r, ks, before, false);
+        this.settle(r, ks, before, false, r.matcher.lastDeadline);
       }
       if (r.holding.size > 0) {
         for (const ks of [...r.holding]) {
           if (ks.dead) continue;
           const before = ks.partials.length;
           r.matcher.advance(ks, t, this.matchOut, this.timeoutOut);
-          this.settle(r, ks, before, false);
+          this.settle(r, ks, before, false, r.matcher.lastDeadline);
         }
       }
     }

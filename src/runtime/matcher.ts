@@ -41,6 +41,11 @@ export interface KeyState {
   partials: Branch[];
   /** Completed matches held back by a skip strategy (Flink `completedMatches`). */
   completed: Branch[];
+  /**
+   * Which NFA states the partial matches wait in (bit `min(state, 30)`): when an event
+   * leaves every occupied state unchanged, the key's branches are not touched at all.
+   */
+  mask: number;
   /** The deadline this key is scheduled at in the engine's expiry heap (Infinity: none). */
   scheduled: number;
   /** Set when the key's state was removed (stale heap entries are then ignored). */
@@ -124,6 +129,17 @@ const DIES = 2;
 /** Distinct event types whose fates are cached per pattern (bounds memory with unbounded type vocabularies). */
 const FATE_CACHE_LIMIT = 4096;
 
+/** The mask bit of a state (states past 30 share bit 30). */
+export function stateBit(state: number): number {
+  return 1 << (state < 30 ? state : 30);
+}
+
+/** Fates of every state for one event type, and the mask of states that are not simply unchanged. */
+interface FateInfo {
+  readonly fates: Uint8Array;
+  readonly need: number;
+}
+
 /** The matching logic of one pattern; state lives in {@link KeyState}s owned by the engine. */
 export class Matcher {
   readonly ctx: Context;
@@ -140,7 +156,9 @@ export class Matcher {
   /** States with a PROCEED path to Final (ignoring conditions): only these need `finalAfterProceed`. */
   private readonly proceedsToFinal: Uint8Array;
   /** Event type → fate per state: most events leave most branches unchanged, decided once per type. */
-  private readonly fateCache = new Map<unknown, Uint8Array>();
+  private readonly fateCache = new Map<unknown, FateInfo>();
+  /** The earliest expiry among the branches the last `process`/`advance` call created or kept (see those). */
+  lastDeadline = Number.POSITIVE_INFINITY;
 
   constructor(readonly pattern: CompiledPattern) {
     this.states = pattern.nfa.states;
@@ -175,18 +193,43 @@ export class Matcher {
     ctx.time = time;
     ctx.key = ks.key;
     ctx.eventType = eventType;
-    const next: Branch[] = [];
     const potential: Branch[] = [];
-    const old = ks.partials;
-    const fates = this.fates(eventType);
-    if (fates[this.start.state] === EVALUATE) this.step(this.start, event, time, seq, next, potential);
-    for (let i = 0; i < old.length; i++) {
-      const b = old[i];
-      const f = fates[b.state];
-      if (f === UNCHANGED) next.push(b);
-      else if (f === EVALUATE) this.step(b, event, time, seq, next, potential);
+    const info = this.fates(eventType);
+    const fates = info.fates;
+    const startFate = fates[this.start.state];
+    let deadline = Number.POSITIVE_INFINITY;
+    if ((ks.mask & info.need) === 0) {
+      // Every live branch stays as it is: only the Start state can add branches, appended in place.
+      if (startFate === EVALUATE) {
+        const partials = ks.partials;
+        const before = partials.length;
+        this.step(this.start, event, time, seq, partials, potential);
+        for (let i = before; i < partials.length; i++) {
+          ks.mask |= stateBit(partials[i].state);
+          const d = this.deadlineOf(partials[i]);
+          if (d < deadline) deadline = d;
+        }
+      }
+    } else {
+      const next: Branch[] = [];
+      const old = ks.partials;
+      if (startFate === EVALUATE) this.step(this.start, event, time, seq, next, potential);
+      for (let i = 0; i < old.length; i++) {
+        const b = old[i];
+        const f = fates[b.state];
+        if (f === UNCHANGED) next.push(b);
+        else if (f === EVALUATE) this.step(b, event, time, seq, next, potential);
+      }
+      let mask = 0;
+      for (let i = 0; i < next.length; i++) {
+        mask |= stateBit(next[i].state);
+        const d = this.deadlineOf(next[i]);
+        if (d < deadline) deadline = d;
+      }
+      ks.partials = next;
+      ks.mask = mask;
     }
-    ks.partials = next;
+    this.lastDeadline = deadline;
     if (this.skipStrategy) {
       // Flink runs the hold-back after every event under a skip strategy: a partial match
       // that just died may release completed ones.
@@ -197,12 +240,27 @@ export class Matcher {
     }
   }
 
-  /** Whether an event of this type can start a match (else a key without state can ignore it). */
-  canStart(eventType: unknown): boolean {
-    return this.fates(eventType)[this.start.state] === EVALUATE;
+  /** When a branch expires: its pattern window, or its state's term-level window. */
+  deadlineOf(b: Branch): number {
+    let d = this.window === null ? Number.POSITIVE_INFINITY : b.startTime + this.window;
+    const sw = this.states[b.state].window;
+    if (sw !== null && b.prevTime + sw < d) d = b.prevTime + sw;
+    return d;
   }
 
-  private fates(eventType: unknown): Uint8Array {
+  /** Recomputes the occupied-state mask after branches were removed from outside `process`. */
+  remask(ks: KeyState): void {
+    let mask = 0;
+    for (const b of ks.partials) mask |= stateBit(b.state);
+    ks.mask = mask;
+  }
+
+  /** Whether an event of this type can start a match (else a key without state can ignore it). */
+  canStart(eventType: unknown): boolean {
+    return this.fates(eventType).fates[this.start.state] === EVALUATE;
+  }
+
+  private fates(eventType: unknown): FateInfo {
     let f = this.fateCache.get(eventType);
     if (f === undefined) {
       f = this.computeFates(eventType);
@@ -213,7 +271,7 @@ export class Matcher {
   }
 
   /** Walks each state's decision graph with conditions decided by the event type alone, where they can be. */
-  private computeFates(eventType: unknown): Uint8Array {
+  private computeFates(eventType: unknown): FateInfo {
     const states = this.states;
     const out = new Uint8Array(states.length);
     for (const st of states) {
@@ -245,7 +303,9 @@ export class Matcher {
         out[st.id] = UNCHANGED;
       } else out[st.id] = EVALUATE;
     }
-    return out;
+    let need = 0;
+    for (let i = 0; i < out.length; i++) if (out[i] !== UNCHANGED) need |= stateBit(i);
+    return { fates: out, need };
   }
 
   /** One computation state against the current event (Flink `computeNextStates` + `doProcess` loop body). */
@@ -359,12 +419,17 @@ export class Matcher {
     const potential: Branch[] = [];
     const w = this.window;
     let changed = false;
+    let deadline = Number.POSITIVE_INFINITY;
+    let mask = 0;
     for (const cs of ks.partials) {
       const st = this.states[cs.state];
       const byPrev = st.window !== null && t - cs.prevTime >= st.window;
       const byFirst = w !== null && t - cs.startTime >= w;
       if (!byPrev && !byFirst) {
         keep.push(cs);
+        mask |= stateBit(cs.state);
+        const d = this.deadlineOf(cs);
+        if (d < deadline) deadline = d;
         continue;
       }
       changed = true;
@@ -375,8 +440,10 @@ export class Matcher {
         timeouts.push(this.outcome(ks, cs, stamp));
       }
     }
+    this.lastDeadline = deadline;
     if (!changed && ks.completed.length === 0) return;
     ks.partials = keep;
+    ks.mask = mask;
     this.releaseCompleted(ks, potential, out);
   }
 
@@ -385,7 +452,8 @@ export class Matcher {
    * releases the held-back matches in start order (language.md §4).
    */
   finish(ks: KeyState, out: Outcome[]): void {
-    ks.partials = NO_BRANCHES;
+    ks.partials = [];
+    ks.mask = 0;
     this.releaseCompleted(ks, NO_BRANCHES, out);
   }
 
@@ -407,7 +475,11 @@ export class Matcher {
       completed.shift();
       const pruneId = this.pruningId(m);
       if (pruneId !== null) {
-        ks.partials = prune(ks.partials, pruneId.id, pruneId.strict);
+        const pruned = prune(ks.partials, pruneId.id, pruneId.strict);
+        if (pruned.length !== ks.partials.length) {
+          ks.partials = pruned;
+          this.remask(ks);
+        }
         completed = prune(completed, pruneId.id, pruneId.strict);
       }
       out.push(this.outcome(ks, m, null));

@@ -99,10 +99,23 @@ describe("usage and exit codes", () => {
     }
   });
 
-  test("--checkpoint is not yet supported", async () => {
-    const r = await cep(["run", at("a.pattern"), "--checkpoint", at("state.json")]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("not yet supported");
+  test("--checkpoint needs file input and output; --checkpoint-every needs --checkpoint and a count", async () => {
+    const input = write("in.ndjson", "{}\n");
+    const ck = at("state.json");
+    const cases: [string[], string][] = [
+      [["--checkpoint", ck, "--output", at("o")], "--checkpoint needs a file input"],
+      [["--checkpoint", ck, "--input", input], "--checkpoint needs a file output"],
+      [["--checkpoint-every", "10", "--input", input, "--output", at("o")], "--checkpoint-every needs --checkpoint"],
+      [["--checkpoint", ck, "--checkpoint-every", "0", "--input", input, "--output", at("o")], "at least 1"],
+      [["--checkpoint", ck, "--checkpoint-every", "1e3", "--input", input, "--output", at("o")], "whole number"],
+      [["--checkpoint", input, "--input", input, "--output", at("o")], "is the input file"],
+      [["--checkpoint", ck, "--input", input, "--output", ck], "is the checkpoint file"],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cep(["run", at("a.pattern"), ...args]);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr, args.join(" ")).toContain(message);
+    }
   });
 
   test("writing over the input is refused", async () => {

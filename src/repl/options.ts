@@ -1,0 +1,74 @@
+/**
+ * The options of `cep repl`: the engine options of `cep run` (cli.md), with the same
+ * names, defaults and validation. No runtime import of the library here, so `cli.ts`
+ * can wire the command without loading the engine.
+ */
+import { type Command, InvalidArgumentError } from "commander";
+import { UsageError } from "../cli/api.js";
+import { parseDurationArg } from "../cli/duration.js";
+
+/** `cep repl` options after validation. */
+export interface ReplOptions {
+  typeField: string;
+  timeField: string;
+  /** ms, ≥ 0. */
+  outOfOrderness: number;
+  processingTime: boolean;
+  /** `--clock`: processing time starts there, +1 ms per event; null = wall clock. */
+  clock: number | null;
+}
+
+function durationOption(value: string): number {
+  try {
+    return parseDurationArg(value, { allowZero: true });
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+function clockOption(value: string): number {
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError("expected an integer number of epoch milliseconds");
+  }
+  return n;
+}
+
+function nonEmpty(value: string): string {
+  if (value.length === 0) throw new InvalidArgumentError("must not be empty");
+  return value;
+}
+
+/** Adds the `cep repl` options to `cmd`. */
+export function addReplOptions(cmd: Command): Command {
+  return cmd
+    .option("--type-field <field>", "field holding the event type", nonEmpty, "type")
+    .option("--time-field <field>", "field holding the event time", nonEmpty, "ts")
+    .option(
+      "--out-of-orderness <duration>",
+      "how late an event may arrive and still be matched (5s, 2 minutes, PT1M, ms)",
+      durationOption,
+      0,
+    )
+    .option("--processing-time", "arrival order and wall-clock time")
+    .option("--clock <ms>", "with --processing-time: start the clock there, +1 ms per event", clockOption);
+}
+
+/** Validates commander's values; throws {@link UsageError} (exit 2). */
+export function resolveReplOptions(opts: Record<string, unknown>): ReplOptions {
+  const raw = opts as {
+    typeField: string;
+    timeField: string;
+    outOfOrderness: number;
+    processingTime?: boolean;
+    clock?: number;
+  };
+  if (raw.clock !== undefined && !raw.processingTime) throw new UsageError("--clock needs --processing-time");
+  return {
+    typeField: raw.typeField,
+    timeField: raw.timeField,
+    outOfOrderness: raw.outOfOrderness,
+    processingTime: raw.processingTime ?? false,
+    clock: raw.clock ?? null,
+  };
+}
