@@ -11,6 +11,7 @@
  * the input is opened at the checkpoint's offset and checked to be the same file, and the
  * output files are truncated to their checkpointed lengths.
  */
+import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type FileSink, type LineSink, openFileSink, StreamSink } from "../io/sinks.js";
 import { type InputSource, openInput } from "../io/source.js";
@@ -55,6 +56,7 @@ export async function runCommand(env: CliEnv, files: string[], options: RunOptio
         );
       }
       if (saved.done) {
+        await checkFinishedOutputs(ck, saved);
         if (!options.quiet) {
           env.stderr.write(`cep: checkpoint ${ck} records a finished run; nothing to do (delete it to run again)
 `);
@@ -157,6 +159,28 @@ function resultOf(saved: CheckpointState): RunResult {
     missingKeys: c.missingKeys,
     outputError: null,
   };
+}
+
+/**
+ * A finished run is not run again, but its output files must still be what it wrote
+ * (same lengths): a deleted or shortened output would otherwise be silently "done".
+ */
+async function checkFinishedOutputs(ck: string, saved: CheckpointState): Promise<void> {
+  for (const { path, bytes } of saved.outputs) {
+    let size: number;
+    try {
+      size = (await stat(path)).size;
+    } catch (err) {
+      throw new UsageError(
+        `checkpoint ${ck} records a finished run, but its output ${path} cannot be read (${ioReason(err)}); delete the checkpoint to run again`,
+      );
+    }
+    if (size !== bytes) {
+      throw new UsageError(
+        `checkpoint ${ck} records a finished run, but its output ${path} has ${size} bytes, not the ${bytes} it wrote; delete the checkpoint to run again`,
+      );
+    }
+  }
 }
 
 /**

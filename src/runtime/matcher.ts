@@ -167,6 +167,7 @@ export class Matcher {
     this.skipStrategy = pattern.skip.strategy !== "noSkip";
     this.ctx = new Context(pattern.variables.length);
     this.visited = new Int32Array(this.states.length);
+    this.stateWindows = this.states.some((st) => st.window !== null);
     this.proceedsToFinal = new Uint8Array(this.states.length);
     for (const st of this.states) {
       const seen = new Set<number>([st.id]);
@@ -213,13 +214,14 @@ export class Matcher {
     } else {
       const next: Branch[] = [];
       const old = ks.partials;
-      if (startFate === EVALUATE) this.step(this.start, event, time, seq, next, potential);
       for (let i = 0; i < old.length; i++) {
         const b = old[i];
         const f = fates[b.state];
         if (f === UNCHANGED) next.push(b);
         else if (f === EVALUATE) this.step(b, event, time, seq, next, potential);
       }
+      // New branches go last, which keeps `partials` ordered by start time (see `advance`).
+      if (startFate === EVALUATE) this.step(this.start, event, time, seq, next, potential);
       let mask = 0;
       for (let i = 0; i < next.length; i++) {
         mask |= stateBit(next[i].state);
@@ -247,6 +249,9 @@ export class Matcher {
     if (sw !== null && b.prevTime + sw < d) d = b.prevTime + sw;
     return d;
   }
+
+  /** Whether any state has a term-level window (else expiry is by start time only). */
+  private readonly stateWindows: boolean;
 
   /** Recomputes the occupied-state mask after branches were removed from outside `process`. */
   remask(ks: KeyState): void {
@@ -415,6 +420,10 @@ export class Matcher {
    * then held-back matches are released.
    */
   advance(ks: KeyState, t: number, out: Outcome[], timeouts: Outcome[]): void {
+    if (!this.stateWindows) {
+      this.advanceByStart(ks, t, out, timeouts);
+      return;
+    }
     const keep: Branch[] = [];
     const potential: Branch[] = [];
     const w = this.window;
@@ -444,6 +453,30 @@ export class Matcher {
     if (!changed && ks.completed.length === 0) return;
     ks.partials = keep;
     ks.mask = mask;
+    this.releaseCompleted(ks, potential, out);
+  }
+
+  /**
+   * Expiry when only the pattern window applies: `partials` is ordered by start time (new
+   * branches are appended, events are fed in time order, and successors keep their
+   * branch's start), so the expired branches are a prefix — start-time-ordered expiry
+   * touches only what expires.
+   */
+  private advanceByStart(ks: KeyState, t: number, out: Outcome[], timeouts: Outcome[]): void {
+    const partials = ks.partials;
+    const w = this.window;
+    let k = 0;
+    if (w !== null) while (k < partials.length && t - partials[k].startTime >= w) k++;
+    this.lastDeadline = w !== null && k < partials.length ? partials[k].startTime + w : Number.POSITIVE_INFINITY;
+    if (k === 0 && ks.completed.length === 0) return;
+    const potential: Branch[] = [];
+    for (let i = 0; i < k; i++) {
+      const cs = partials[i];
+      if (this.states[cs.state].kind === "pending") potential.push(cs);
+      else if (this.pattern.reportTimeouts) timeouts.push(this.outcome(ks, cs, cs.startTime + (w as number)));
+    }
+    // The occupied-state mask may now over-approximate; that only costs a full pass later.
+    if (k > 0) partials.splice(0, k);
     this.releaseCompleted(ks, potential, out);
   }
 
