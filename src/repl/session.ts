@@ -507,12 +507,13 @@ export class Session {
   private help(): string {
     const p = this.outPaint;
     const width = Math.max(...COMMANDS.map((c) => `${c.name} ${c.args}`.length));
+    const row = (label: string, text: string) => `${p(label.padEnd(width), "bold")}  ${text}`;
     return [
-      `${p("{…}", "bold")}  an event (one JSON object per line)`,
-      `${p("pattern …", "bold")}  pattern text, or an event declaration: collected until its braces balance`,
-      "      (a name already defined is replaced; Ctrl+C discards unfinished text)",
+      row("{…}", "an event: one JSON object per line"),
+      row("pattern …", "pattern text or an event declaration, collected until its braces balance;"),
+      row("", "a name already defined is replaced; Ctrl+C discards unfinished text"),
       "",
-      ...COMMANDS.map((c) => `${p(`${c.name} ${c.args}`.trimEnd().padEnd(width), "bold")}  ${c.help}`),
+      ...COMMANDS.map((c) => row(`${c.name} ${c.args}`.trimEnd(), c.help)),
       "",
     ].join("\n");
   }

@@ -41,13 +41,17 @@ export function describeState(
   let count = 0;
   for (const runner of snap.runners) {
     const pattern = patterns.get(runner.name);
-    for (const k of runner.keys) {
+    // Oldest first, whatever order the engine keeps: keys by their oldest partial match, branches by start.
+    const first = (k: (typeof runner.keys)[number]) =>
+      Math.min(...[...k.partials, ...k.completed].map((b) => b[2]));
+    const keys = [...runner.keys].sort((a, b) => first(a) - first(b));
+    for (const k of keys) {
       const who = `${paint(runner.name, "bold")}${k.key === null ? "" : ` key ${paint(JSON.stringify(k.key), "cyan")}`}`;
-      for (const row of k.partials) {
+      for (const row of [...k.partials].sort(byStart)) {
         count++;
         lines.push(`${who}: ${describeBranch(row, snap.cells, pattern)}`);
       }
-      for (const row of k.completed) {
+      for (const row of [...k.completed].sort(byStart)) {
         count++;
         lines.push(
           `${who}: ${taken(row, snap.cells, pattern)}, complete, held back by the after-match skip strategy`,
@@ -58,6 +62,9 @@ export function describeState(
   if (count === 0) lines.push("no partial matches");
   return `${lines.join("\n")}\n`;
 }
+
+/** By start (feed number of the first event), then the longer branch first. */
+const byStart = (a: BranchRow, b: BranchRow) => a[2] - b[2] || b[4] - a[4];
 
 /** `fail ×2 taken, waiting for …; window closes at …` */
 export function describeBranch(

@@ -160,6 +160,7 @@ export class Engine {
   private readonly watermarksOnly: boolean;
   private readonly clock: () => number;
   private runners: Runner[] = [];
+  private readonly runnerOf = new Map<CompiledPattern, Runner>();
   private nextRunnerId = 0;
   private readonly buffer = new Heap<Buffered>(compareBuffered);
   private highest = Number.NEGATIVE_INFINITY; // H
@@ -308,6 +309,7 @@ export class Engine {
   removePattern(name: string): boolean {
     const before = this.runners.length;
     this.runners = this.runners.filter((r) => r.pattern.name !== name);
+    for (const [p, r] of this.runnerOf) if (r.pattern.name === name) this.runnerOf.delete(p);
     return this.runners.length !== before;
   }
 
@@ -317,7 +319,7 @@ export class Engine {
   }
 
   private addCompiled(pattern: CompiledPattern): void {
-    this.runners.push({
+    const runner: Runner = {
       id: this.nextRunnerId++,
       pattern,
       matcher: new Matcher(pattern),
@@ -327,7 +329,9 @@ export class Engine {
       holding: new Set(),
       partials: 0,
       matches: 0,
-    });
+    };
+    this.runners.push(runner);
+    this.runnerOf.set(pattern, runner);
     this.runners.sort((a, b) => a.pattern.order - b.pattern.order || a.id - b.id);
   }
 
@@ -655,7 +659,7 @@ export class Engine {
     timeouts.length = 0;
     for (const o of ms) {
       this.counters.matches++;
-      const r = this.runners.find((x) => x.pattern === o.pattern);
+      const r = this.runnerOf.get(o.pattern);
       if (r) r.matches++;
       const rec = buildRecord(o);
       for (const l of this.listeners.match) l(rec);
