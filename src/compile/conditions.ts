@@ -2,7 +2,7 @@
  * A tiny algebra over edge conditions (Flink's `RichAndCondition`, `RichNotCondition`,
  * `BooleanConditions.trueFunction()`), each carrying its source form for dumps.
  */
-import type { Cond, MatchContext } from "./nfa.js";
+import type { Cond, Guard, MatchContext } from "./nfa.js";
 
 /** The constant `true`. */
 export const TRUE: Cond = Object.freeze({
@@ -11,6 +11,7 @@ export const TRUE: Cond = Object.freeze({
   isTrue: true,
   types: null,
   verdict: () => true,
+  guards: [],
 });
 
 const UNKNOWN = () => null;
@@ -24,8 +25,9 @@ export function cond(
   src: string,
   types: readonly string[] | null = null,
   verdict: (eventType: unknown) => boolean | null = UNKNOWN,
+  guards: readonly Guard[] = [],
 ): Cond {
-  return Object.freeze({ test, src, isTrue: false, types, verdict });
+  return Object.freeze({ test, src, isTrue: false, types, verdict, guards });
 }
 
 /** The type test of a term: `type == "T"`. */
@@ -84,5 +86,6 @@ export function and(a: Cond, b: Cond): Cond {
       if (y === false) return false;
       return x === true && y === true ? true : null;
     },
+    [...a.guards, ...b.guards],
   );
 }

@@ -38,6 +38,17 @@ export interface Cond {
    * event type, that a branch is unchanged (or dead) without evaluating anything.
    */
   readonly verdict: (eventType: unknown) => boolean | null;
+  /**
+   * Equalities of a field of the current event with a literal that must all hold for the
+   * condition to hold (`sym == "AAPL"`): lets the engine index patterns by them.
+   */
+  readonly guards: readonly Guard[];
+}
+
+/** `path == value` on the current event, value a string, number or boolean. */
+export interface Guard {
+  readonly path: readonly string[];
+  readonly value: string | number | boolean;
 }
 
 /** One transition. `target` is a state index. */

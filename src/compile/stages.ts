@@ -7,11 +7,11 @@
  * Our sequences map onto exactly that shape, so the NFA builder can be a faithful port
  * of Flink's `NFACompiler` (see `build-nfa.ts`).
  */
-import type { Group, Modifier, Quantifier, Sequence, Term } from "../lang/ast.js";
+import type { Expr, Group, Modifier, Quantifier, Sequence, Term } from "../lang/ast.js";
 import { and, cond, TRUE, typeIs } from "./conditions.js";
 import { compileCondition } from "./expr.js";
 import { exprToSource } from "./expr-source.js";
-import type { Cond } from "./nfa.js";
+import type { Cond, Guard } from "./nfa.js";
 
 /** Flink's `ConsumingStrategy`. */
 export type Strategy = "STRICT" | "SKIP_TILL_NEXT" | "SKIP_TILL_ANY" | "NOT_NEXT" | "NOT_FOLLOW";
@@ -113,10 +113,36 @@ export function termCondition(term: Term, scope: StageScope): Cond {
     const w = cond(
       compileCondition(term.where, { variables: scope.variables, mode: "where" }),
       exprToSource(term.where),
+      null,
+      undefined,
+      guardsOf(term.where),
     );
     c = and(c, w);
   }
   return c;
+}
+
+/** Top-level `and` conjuncts of the form `field == literal` (a field of the current event). */
+function guardsOf(e: Expr): Guard[] {
+  if (e.kind === "Binary" && e.op === "and") return [...guardsOf(e.left), ...guardsOf(e.right)];
+  if (e.kind !== "Binary" || e.op !== "==") return [];
+  const g = guard(e.left, e.right) ?? guard(e.right, e.left);
+  return g === null ? [] : [g];
+}
+
+function guard(field: Expr, lit: Expr): Guard | null {
+  if (lit.kind !== "Literal" || lit.value === null) return null;
+  const path = fieldPath(field);
+  return path === null ? null : { path, value: lit.value };
+}
+
+/** `price` → [price]; `event.a.b` → [a, b]; anything else null. */
+function fieldPath(e: Expr): string[] | null {
+  if (e.kind === "Name") return [e.name.name];
+  if (e.kind !== "Member") return null;
+  if (e.object.kind === "Event") return [e.property.name];
+  const base = e.object.kind === "Member" ? fieldPath(e.object) : null;
+  return base === null || e.object.kind === "Name" ? null : [...base, e.property.name];
 }
 
 function termStage(term: Term, outer: Strategy, scope: StageScope): Stage {

@@ -9,7 +9,7 @@
  * GC reclaims what no branch references, which replaces Flink's reference counting).
  */
 import type { CompiledPattern } from "../compile/model.js";
-import type { Edge, MatchContext, NfaState } from "../compile/nfa.js";
+import type { Edge, Guard, MatchContext, NfaState } from "../compile/nfa.js";
 
 /** One taken event in a partial match. */
 export interface Cell {
@@ -258,6 +258,31 @@ export class Matcher {
     let mask = 0;
     for (const b of ks.partials) mask |= stateBit(b.state);
     ks.mask = mask;
+  }
+
+  /**
+   * An equality every match-starting event satisfies (`sym == "AAPL"` on all TAKE edges
+   * reachable from Start), or null: the engine indexes patterns by it.
+   */
+  startGuard(): Guard | null {
+    const takes: Edge[] = [];
+    const seen = new Set<number>([this.start.state]);
+    const stack = [this.start.state];
+    while (stack.length > 0) {
+      for (const e of this.states[stack.pop()!].edges) {
+        if (e.action === "take") takes.push(e);
+        else if (e.action === "proceed" && !seen.has(e.target)) {
+          seen.add(e.target);
+          stack.push(e.target);
+        }
+      }
+    }
+    if (takes.length === 0) return null;
+    for (const g of takes[0].cond.guards) {
+      const same = (h: Guard) => h.value === g.value && h.path.join("\u0000") === g.path.join("\u0000");
+      if (takes.every((e) => e.cond.guards.some(same))) return g;
+    }
+    return null;
   }
 
   /** Whether an event of this type can start a match (else a key without state can ignore it). */

@@ -3,14 +3,15 @@
  * `node bin/cep.js …` as a user does (stdin, exit codes, stdout/stderr split); the rest
  * drive `runCli` in-process with the real library (same code, no process start-up).
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, test } from "vitest";
 import { runCli } from "../../src/cli/cli.js";
 import { CompileError, compile, Engine, renderDiagnostic } from "../../src/index.js";
+import { ensureBuilt } from "./dist.js";
 import { Capture } from "./fake-api.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -18,13 +19,7 @@ const bin = join(root, "bin", "cep.js");
 let dir: string;
 
 beforeAll(() => {
-  try {
-    execFileSync("npm", ["run", "build"], { cwd: root, stdio: "pipe" });
-  } catch {
-    // tsc emits despite type errors elsewhere in the tree; what matters is the output.
-  }
-  if (!existsSync(join(root, "dist", "cli", "main.js")))
-    throw new Error("npm run build produced no dist/cli/main.js");
+  ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), "cep-e2e-"));
 }, 120_000);
 

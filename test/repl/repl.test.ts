@@ -4,7 +4,7 @@
  * diagnostics go to stderr. Plus in-process checks of the terminal rendering, `.state`
  * wording, completion and history.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,30 +13,25 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { History, historyPath } from "../../src/repl/history.js";
 import { renderRecord } from "../../src/repl/render.js";
 import { Session, type SessionConfig } from "../../src/repl/session.js";
+import { ensureBuilt } from "../cli/dist.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const bin = join(root, "bin", "cep.js");
 let dir: string;
 
 /** Newest modification time of any file under `path`. */
-function newest(path: string): number {
+function _newest(path: string): number {
   const st = statSync(path);
   if (!st.isDirectory()) return st.mtimeMs;
   let max = 0;
-  for (const e of readdirSync(path)) max = Math.max(max, newest(join(path, e)));
+  for (const e of readdirSync(path)) max = Math.max(max, _newest(join(path, e)));
   return max;
 }
 
 beforeAll(() => {
   // Build once when dist is missing or older than the sources (as test/cli/e2e.test.ts does).
   const built = join(root, "dist", "repl", "command.js");
-  if (!existsSync(built) || statSync(built).mtimeMs < newest(join(root, "src"))) {
-    try {
-      execFileSync("npm", ["run", "build"], { cwd: root, stdio: "pipe" });
-    } catch {
-      // tsc emits despite type errors elsewhere in the tree; what matters is the output.
-    }
-  }
+  ensureBuilt();
   if (!existsSync(built)) throw new Error("npm run build produced no dist/repl/command.js");
   dir = mkdtempSync(join(tmpdir(), "cep-repl-"));
 }, 120_000);
@@ -255,8 +250,8 @@ describe("cep repl (piped stdin)", () => {
     expect(r.stdout).toBe(
       [
         "time 1700000001000 (2023-11-14T22:13:21.000Z)",
-        'BruteForce key "alice": fail ×1 taken, waiting for fail (type == "LoginFailed"); window closes at 2023-11-14T22:18:21.000Z',
         'BruteForce key "alice": fail ×2 taken, waiting for fail (type == "LoginFailed"); window closes at 2023-11-14T22:18:20.000Z',
+        'BruteForce key "alice": fail ×1 taken, waiting for fail (type == "LoginFailed"); window closes at 2023-11-14T22:18:21.000Z',
         "",
       ].join("\n"),
     );
