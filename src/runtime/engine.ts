@@ -129,12 +129,39 @@ interface Runner {
   readonly expiry: Heap<HeapEntry>;
   /** Keys holding completed matches back (skip strategies, pending matches). */
   readonly holding: Set<KeyState>;
+  /** Its key group (dispatch index). */
+  group: KeyGroup | null;
+  /** Marks the runner as selected for the event being fed (dispatch dedup). */
+  mark: number;
   partials: number;
   matches: number;
 }
 
 /** A missing or null key path: the event is not fed to that pattern. */
 const MISSING = Symbol("missing key");
+
+/** Start candidates of one event type: patterns any such event may start, and those indexed by a guard. */
+interface StartEntry {
+  readonly always: Runner[];
+  readonly guarded: Map<string, { readonly path: readonly string[]; readonly values: Map<unknown, Runner[]> }>;
+}
+
+/**
+ * Runners sharing the same `key by` paths. With many patterns an event is dispatched
+ * through these indexes — patterns holding state for its key, and patterns its type (and
+ * guard) can start — instead of visiting every pattern.
+ */
+interface KeyGroup {
+  readonly paths: readonly (readonly string[])[];
+  readonly runners: Runner[];
+  /** Key (runner map key) → runners holding state for it. */
+  readonly live: Map<unknown, Runner[]>;
+  readonly liveComposite: Map<string, Runner[]>;
+  /** Event type → start candidates; ANY_TYPE for patterns whose start accepts any type. */
+  readonly start: Map<unknown, StartEntry>;
+}
+
+const ANY_TYPE = Symbol("any type");
 
 interface Buffered {
   readonly event: unknown;
@@ -143,6 +170,20 @@ interface Buffered {
   readonly type: unknown;
   /** Key values per runner id; undefined = not computed (runner added later). */
   readonly keys: unknown[];
+}
+
+function addLive<K>(map: Map<K, Runner[]>, key: K, r: Runner): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [r]);
+  else if (!list.includes(r)) list.push(r);
+}
+
+function removeLive<K>(map: Map<K, Runner[]>, key: K, r: Runner): void {
+  const list = map.get(key);
+  if (list === undefined) return;
+  const i = list.indexOf(r);
+  if (i >= 0) list.splice(i, 1);
+  if (list.length === 0) map.delete(key);
 }
 
 const compareEntries = (a: HeapEntry, b: HeapEntry) => a.d - b.d;
@@ -161,6 +202,9 @@ export class Engine {
   private readonly clock: () => number;
   private runners: Runner[] = [];
   private readonly runnerOf = new Map<CompiledPattern, Runner>();
+  private groups: KeyGroup[] = [];
+  private readonly selected: Runner[] = [];
+  private selectGen = 0;
   private nextRunnerId = 0;
   private readonly buffer = new Heap<Buffered>(compareBuffered);
   private highest = Number.NEGATIVE_INFINITY; // H
@@ -310,6 +354,7 @@ export class Engine {
     const before = this.runners.length;
     this.runners = this.runners.filter((r) => r.pattern.name !== name);
     for (const [p, r] of this.runnerOf) if (r.pattern.name === name) this.runnerOf.delete(p);
+    this.buildGroups();
     return this.runners.length !== before;
   }
 
@@ -329,10 +374,50 @@ export class Engine {
       holding: new Set(),
       partials: 0,
       matches: 0,
+      group: null,
+      mark: -1,
     };
     this.runners.push(runner);
     this.runnerOf.set(pattern, runner);
     this.runners.sort((a, b) => a.pattern.order - b.pattern.order || a.id - b.id);
+    this.buildGroups();
+  }
+
+  /** (Re)builds the dispatch index: key groups, their live keys and start candidates. */
+  private buildGroups(): void {
+    const groups = new Map<string, KeyGroup>();
+    for (const r of this.runners) {
+      const sig = JSON.stringify(r.pattern.keyPaths);
+      let g = groups.get(sig);
+      if (g === undefined) {
+        g = { paths: r.pattern.keyPaths, runners: [], live: new Map(), liveComposite: new Map(), start: new Map() };
+        groups.set(sig, g);
+      }
+      g.runners.push(r);
+      r.group = g;
+      for (const ks of r.keys.values()) addLive(g.live, ks.mapKey, r);
+      for (const ks of r.composite.values()) addLive(g.liveComposite, ks.mapKey as string, r);
+      const types: unknown[] = r.pattern.nfa.startTypes === null ? [ANY_TYPE] : [...r.pattern.nfa.startTypes];
+      const guard = r.matcher.startGuard();
+      for (const t of types) {
+        let entry = g.start.get(t);
+        if (entry === undefined) {
+          entry = { always: [], guarded: new Map() };
+          g.start.set(t, entry);
+        }
+        if (guard === null) entry.always.push(r);
+        else {
+          const gsig = JSON.stringify(guard.path);
+          let gi = entry.guarded.get(gsig);
+          if (gi === undefined) {
+            gi = { path: guard.path, values: new Map() };
+            entry.guarded.set(gsig, gi);
+          }
+          addLive(gi.values, guard.value, r);
+        }
+      }
+    }
+    this.groups = [...groups.values()];
   }
 
   /** Feeds one event (or a `{"$watermark": T}` record). Never throws on bad input. */
@@ -414,6 +499,8 @@ export class Engine {
       }
       r.keys.clear();
       r.composite.clear();
+      r.group?.live.clear();
+      r.group?.liveComposite.clear();
       r.holding.clear();
       r.expiry.clear();
       r.partials = 0;
@@ -515,26 +602,68 @@ export class Engine {
    */
   private feed(event: unknown, type: unknown, time: number, keys: unknown[] | null): void {
     const seq = this.seq++;
-    const runners = this.runners;
-    for (let i = 0; i < runners.length; i++) {
-      const r = runners[i];
-      let k = keys === null ? undefined : keys[r.id];
-      if (k === undefined) k = this.keyOf(r, event, keys === null);
-      if (k === MISSING) continue;
-      const composite = k !== null && typeof k === "object";
-      const mapKey = composite ? canonicalKey(k) : k;
-      let ks = composite ? r.composite.get(mapKey as string) : r.keys.get(mapKey);
-      const fresh = ks === undefined;
-      if (ks === undefined) {
-        // A key without state only matters if this event can start a match.
-        if (!r.matcher.canStart(type)) continue;
-        ks = { key: k, mapKey, partials: [], completed: [], mask: 0, scheduled: Infinity, dead: false };
+    if (this.runners.length <= 4) {
+      for (const r of this.runners) {
+        let k = keys === null ? undefined : keys[r.id];
+        if (k === undefined) k = this.keyOf(r, event, keys === null);
+        if (k !== MISSING) this.feedRunner(r, k, event, type, time, seq);
       }
-      const before = ks.partials.length;
-      r.matcher.process(ks, event, type, time, seq, this.matchOut);
-      this.settle(r, ks, before, fresh, r.matcher.lastDeadline);
+    } else {
+      this.feedIndexed(event, type, time, keys, seq);
     }
     this.emitStep();
+  }
+
+  /** Dispatch through the key groups: only patterns with state for the key, or that the event can start. */
+  private feedIndexed(event: unknown, type: unknown, time: number, keys: unknown[] | null, seq: number): void {
+    const gen = ++this.selectGen;
+    for (const g of this.groups) {
+      const first = g.runners[0];
+      let k = keys === null ? undefined : keys[first.id];
+      if (k === undefined) k = this.keyOf(first, event, false);
+      if (k === MISSING) {
+        // Reported for every pattern of the group, as the plain loop would.
+        if (keys === null) for (const r of g.runners) this.keyOf(r, event, true);
+        continue;
+      }
+      const selected = this.selected;
+      selected.length = 0;
+      const pick = (list: Runner[] | undefined) => {
+        if (list === undefined) return;
+        for (const r of list) {
+          if (r.mark !== gen) {
+            r.mark = gen;
+            selected.push(r);
+          }
+        }
+      };
+      const composite = k !== null && typeof k === "object";
+      pick(composite ? g.liveComposite.get(canonicalKey(k)) : g.live.get(k));
+      for (const entry of [g.start.get(type), g.start.get(ANY_TYPE)]) {
+        if (entry === undefined) continue;
+        pick(entry.always);
+        for (const gi of entry.guarded.values()) pick(gi.values.get(path(event, gi.path)));
+      }
+      // Pattern order is irrelevant to results (outcomes are sorted per step) but keeps runs reproducible.
+      if (selected.length > 1) selected.sort((a, b) => a.pattern.order - b.pattern.order || a.id - b.id);
+      for (const r of selected) this.feedRunner(r, k, event, type, time, seq);
+    }
+  }
+
+  /** Feeds one event to one pattern's key. */
+  private feedRunner(r: Runner, k: unknown, event: unknown, type: unknown, time: number, seq: number): void {
+    const composite = k !== null && typeof k === "object";
+    const mapKey = composite ? canonicalKey(k) : k;
+    let ks = composite ? r.composite.get(mapKey as string) : r.keys.get(mapKey);
+    const fresh = ks === undefined;
+    if (ks === undefined) {
+      // A key without state only matters if this event can start a match.
+      if (!r.matcher.canStart(type)) return;
+      ks = { key: k, mapKey, partials: [], completed: [], mask: 0, scheduled: Infinity, dead: false };
+    }
+    const before = ks.partials.length;
+    r.matcher.process(ks, event, type, time, seq, this.matchOut);
+    this.settle(r, ks, before, fresh, r.matcher.lastDeadline);
   }
 
   /** Bookkeeping after a key changed: counts, expiry schedule, removal of empty keys. */
@@ -548,18 +677,17 @@ export class Engine {
     r.partials += ks.partials.length - before;
     this.totalPartials += ks.partials.length - before;
     if (ks.partials.length === 0 && ks.completed.length === 0) {
-      if (!fresh) {
-        if (typeof ks.mapKey === "string" && ks.key !== null && typeof ks.key === "object")
-          r.composite.delete(ks.mapKey);
-        else r.keys.delete(ks.mapKey);
-        r.holding.delete(ks);
-        ks.dead = true;
-      }
+      if (!fresh) this.forget(r, ks);
       return;
     }
     if (fresh) {
-      if (ks.key !== null && typeof ks.key === "object") r.composite.set(ks.mapKey as string, ks);
-      else r.keys.set(ks.mapKey, ks);
+      if (ks.key !== null && typeof ks.key === "object") {
+        r.composite.set(ks.mapKey as string, ks);
+        if (r.group) addLive(r.group.liveComposite, ks.mapKey as string, r);
+      } else {
+        r.keys.set(ks.mapKey, ks);
+        if (r.group) addLive(r.group.live, ks.mapKey, r);
+      }
       if (r.keys.size + r.composite.size > this.limits.keys) this.evictKeys(r, "keys");
     }
     if (this.totalPartials > this.limits.partialMatches) this.evictKeys(r, "partialMatches");
@@ -569,6 +697,16 @@ export class Engine {
       ks.scheduled = d;
       r.expiry.push({ d, ks });
     }
+  }
+
+  /** Removes a key's state from its runner and the dispatch index. */
+  private forget(r: Runner, ks: KeyState): void {
+    const composite = ks.key !== null && typeof ks.key === "object";
+    if (composite) r.composite.delete(ks.mapKey as string);
+    else r.keys.delete(ks.mapKey);
+    if (r.group) removeLive(composite ? r.group.liveComposite : r.group.live, ks.mapKey, r);
+    r.holding.delete(ks);
+    ks.dead = true;
   }
 
   private limitHit(kind: keyof StateLimits, message: string): void {
@@ -607,11 +745,9 @@ export class Engine {
         : `more than ${this.limits.partialMatches} partial matches in total`,
     );
     for (const map of [r.keys, r.composite] as Map<unknown, KeyState>[]) {
-      for (const [k, ks] of map) {
+      for (const ks of [...map.values()]) {
         if (!over()) return;
-        map.delete(k);
-        ks.dead = true;
-        r.holding.delete(ks);
+        this.forget(r, ks);
         r.partials -= ks.partials.length;
         this.totalPartials -= ks.partials.length;
         this.dropped += ks.partials.length + ks.completed.length;
