@@ -114,6 +114,7 @@ export interface EngineEvents {
 
 interface HeapEntry {
   readonly d: number;
+  readonly r: Runner;
   readonly ks: KeyState;
 }
 
@@ -126,7 +127,6 @@ interface Runner {
   readonly keys: Map<unknown, KeyState>;
   readonly composite: Map<string, KeyState>;
   /** Keys ordered by their earliest window deadline: a time advance touches only keys with something to expire. */
-  readonly expiry: Heap<HeapEntry>;
   /** Keys holding completed matches back (skip strategies, pending matches). */
   readonly holding: Set<KeyState>;
   /** Its key group (dispatch index). */
@@ -203,6 +203,13 @@ export class Engine {
   private runners: Runner[] = [];
   private readonly runnerOf = new Map<CompiledPattern, Runner>();
   private groups: KeyGroup[] = [];
+  /**
+   * Keys of every pattern ordered by their earliest window deadline: a time advance
+   * touches only keys with something to expire (stale entries are skipped lazily).
+   */
+  private readonly expiry = new Heap<HeapEntry>(compareEntries);
+  /** Patterns that may have keys holding matches back (revisited at every advance). */
+  private readonly holdingRunners = new Set<Runner>();
   private readonly selected: Runner[] = [];
   private selectGen = 0;
   private nextRunnerId = 0;
@@ -370,7 +377,6 @@ export class Engine {
       matcher: new Matcher(pattern),
       keys: new Map(),
       composite: new Map(),
-      expiry: new Heap<HeapEntry>(compareEntries),
       holding: new Set(),
       partials: 0,
       matches: 0,
@@ -502,10 +508,11 @@ export class Engine {
       r.group?.live.clear();
       r.group?.liveComposite.clear();
       r.holding.clear();
-      r.expiry.clear();
       r.partials = 0;
     }
     this.totalPartials = 0;
+    this.expiry.clear();
+    this.holdingRunners.clear();
     this.emitStep();
     this.ended = true;
   }
@@ -691,11 +698,15 @@ export class Engine {
       if (r.keys.size + r.composite.size > this.limits.keys) this.evictKeys(r, "keys");
     }
     if (this.totalPartials > this.limits.partialMatches) this.evictKeys(r, "partialMatches");
-    if (ks.completed.length > 0) r.holding.add(ks);
-    else r.holding.delete(ks);
+    if (ks.completed.length > 0) {
+      if (!r.holding.has(ks)) {
+        r.holding.add(ks);
+        this.holdingRunners.add(r);
+      }
+    } else r.holding.delete(ks);
     if (d < ks.scheduled) {
       ks.scheduled = d;
-      r.expiry.push({ d, ks });
+      this.expiry.push({ d, r, ks });
     }
   }
 
@@ -762,17 +773,21 @@ export class Engine {
   private advance(t: number): void {
     if (!(t > this.now)) return;
     this.now = t;
-    for (const r of this.runners) {
-      const heap = r.expiry;
-      while (heap.size > 0 && heap.peek()!.d <= t) {
-        const { d, ks } = heap.pop()!;
-        if (ks.dead || ks.scheduled !== d) continue;
-        ks.scheduled = Infinity;
-        const before = ks.partials.length;
-        r.matcher.advance(ks, t, this.matchOut, this.timeoutOut);
-        this.settle(r, ks, before, false, r.matcher.lastDeadline);
-      }
-      if (r.holding.size > 0) {
+    const heap = this.expiry;
+    while (heap.size > 0 && heap.peek()!.d <= t) {
+      const { d, r, ks } = heap.pop()!;
+      if (ks.dead || ks.scheduled !== d || !this.runnerOf.has(r.pattern)) continue;
+      ks.scheduled = Infinity;
+      const before = ks.partials.length;
+      r.matcher.advance(ks, t, this.matchOut, this.timeoutOut);
+      this.settle(r, ks, before, false, r.matcher.lastDeadline);
+    }
+    if (this.holdingRunners.size > 0) {
+      for (const r of [...this.holdingRunners]) {
+        if (r.holding.size === 0 || !this.runnerOf.has(r.pattern)) {
+          this.holdingRunners.delete(r);
+          continue;
+        }
         for (const ks of [...r.holding]) {
           if (ks.dead) continue;
           const before = ks.partials.length;
