@@ -246,6 +246,7 @@ export class Engine {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     const only = options.patterns ? new Set(options.patterns) : null;
     for (const p of program.patterns) if (only === null || only.has(p.name)) this.addCompiled(p);
+    this.buildGroups();
     if (options.restore !== undefined) this.restore(validateSnapshot(options.restore));
   }
 
@@ -354,6 +355,7 @@ export class Engine {
         throw new Error(`pattern ${p.name} is already running`);
     }
     for (const p of program.patterns) this.addCompiled(p);
+    this.buildGroups();
   }
 
   /** Removes a pattern and drops its state. Returns whether it was running. */
@@ -386,7 +388,6 @@ export class Engine {
     this.runners.push(runner);
     this.runnerOf.set(pattern, runner);
     this.runners.sort((a, b) => a.pattern.order - b.pattern.order || a.id - b.id);
-    this.buildGroups();
   }
 
   /** (Re)builds the dispatch index: key groups, their live keys and start candidates. */
