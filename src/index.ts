@@ -52,10 +52,8 @@ export { parse } from "./lang/parse.js";
 
 // --- Running ---
 
-export type { EngineError, EngineEvents, EngineOptions, EngineStats } from "./runtime/engine.js";
+export type { EngineError, EngineEvents, EngineOptions, EngineStats, StateLimits } from "./runtime/engine.js";
 /** The engine: feed events, receive matches and timeouts. */
-export { Engine } from "./runtime/engine.js";
+export { DEFAULT_LIMITS, Engine, LimitError } from "./runtime/engine.js";
 export type { MatchRecord } from "./runtime/records.js";
-export { DEFAULT_LIMITS, LimitError } from "./runtime/engine.js";
-export type { StateLimits } from "./runtime/engine.js";
 export type { Snapshot } from "./runtime/snapshot.js";

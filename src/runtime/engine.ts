@@ -143,7 +143,10 @@ const MISSING = Symbol("missing key");
 /** Start candidates of one event type: patterns any such event may start, and those indexed by a guard. */
 interface StartEntry {
   readonly always: Runner[];
-  readonly guarded: Map<string, { readonly path: readonly string[]; readonly values: Map<unknown, Runner[]> }>;
+  readonly guarded: Map<
+    string,
+    { readonly path: readonly string[]; readonly values: Map<unknown, Runner[]> }
+  >;
 }
 
 /**
@@ -397,7 +400,13 @@ export class Engine {
       const sig = JSON.stringify(r.pattern.keyPaths);
       let g = groups.get(sig);
       if (g === undefined) {
-        g = { paths: r.pattern.keyPaths, runners: [], live: new Map(), liveComposite: new Map(), start: new Map() };
+        g = {
+          paths: r.pattern.keyPaths,
+          runners: [],
+          live: new Map(),
+          liveComposite: new Map(),
+          start: new Map(),
+        };
         groups.set(sig, g);
       }
       g.runners.push(r);
@@ -530,7 +539,14 @@ export class Engine {
       partialMatches += r.partials;
       keys += r.keys.size + r.composite.size;
     }
-    return { ...this.counters, partialMatches, keys, dropped: this.dropped, matchesByPattern, partialMatchesByPattern };
+    return {
+      ...this.counters,
+      partialMatches,
+      keys,
+      dropped: this.dropped,
+      matchesByPattern,
+      partialMatchesByPattern,
+    };
   }
 
   /** Runs an async iterable of events to its end, yielding matches and timeouts as they happen. */
@@ -623,7 +639,13 @@ export class Engine {
   }
 
   /** Dispatch through the key groups: only patterns with state for the key, or that the event can start. */
-  private feedIndexed(event: unknown, type: unknown, time: number, keys: unknown[] | null, seq: number): void {
+  private feedIndexed(
+    event: unknown,
+    type: unknown,
+    time: number,
+    keys: unknown[] | null,
+    seq: number,
+  ): void {
     const gen = ++this.selectGen;
     for (const g of this.groups) {
       const first = g.runners[0];
@@ -731,7 +753,10 @@ export class Engine {
   /** Per-key limit: keep the newest partial matches (by start event). */
   private dropOldest(r: Runner, ks: KeyState): void {
     const limit = this.limits.partialMatchesPerKey;
-    this.limitHit("partialMatchesPerKey", `pattern ${r.pattern.name}: more than ${limit} partial matches for one key`);
+    this.limitHit(
+      "partialMatchesPerKey",
+      `pattern ${r.pattern.name}: more than ${limit} partial matches for one key`,
+    );
     const sorted = ks.partials.slice().sort((a, b) => b.startSeq - a.startSeq);
     const cutoff = sorted[limit - 1].startSeq;
     let keepAtCutoff = limit - sorted.findIndex((b) => b.startSeq === cutoff);

@@ -290,12 +290,21 @@ export class Matcher {
     return this.fates(eventType).fates[this.start.state] === EVALUATE;
   }
 
+  private lastType: unknown = Symbol("none");
+  private lastFates: FateInfo | null = null;
+
   private fates(eventType: unknown): FateInfo {
+    // Consecutive events often share a type: skip the map lookup then.
+    if (eventType === this.lastType && this.lastFates !== null) return this.lastFates;
     let f = this.fateCache.get(eventType);
     if (f === undefined) {
       f = this.computeFates(eventType);
       const primitive = eventType === null || typeof eventType !== "object";
       if (primitive && this.fateCache.size < FATE_CACHE_LIMIT) this.fateCache.set(eventType, f);
+    }
+    if (eventType === null || typeof eventType !== "object") {
+      this.lastType = eventType;
+      this.lastFates = f;
     }
     return f;
   }
@@ -327,7 +336,8 @@ export class Matcher {
         }
       }
       if (unknown) out[st.id] = EVALUATE;
-      else if (st.id === this.start.state) out[st.id] = collected.some((e) => e.action === "take") ? EVALUATE : UNCHANGED;
+      else if (st.id === this.start.state)
+        out[st.id] = collected.some((e) => e.action === "take") ? EVALUATE : UNCHANGED;
       else if (collected.length === 0) out[st.id] = DIES;
       else if (collected.length === 1 && collected[0].action === "ignore" && collected[0].target === st.id) {
         out[st.id] = UNCHANGED;
@@ -492,7 +502,8 @@ export class Matcher {
     const w = this.window;
     let k = 0;
     if (w !== null) while (k < partials.length && t - partials[k].startTime >= w) k++;
-    this.lastDeadline = w !== null && k < partials.length ? partials[k].startTime + w : Number.POSITIVE_INFINITY;
+    this.lastDeadline =
+      w !== null && k < partials.length ? partials[k].startTime + w : Number.POSITIVE_INFINITY;
     if (k === 0 && ks.completed.length === 0) return;
     const potential: Branch[] = [];
     for (let i = 0; i < k; i++) {

@@ -9,7 +9,13 @@ const hasOwn = Object.prototype.hasOwnProperty;
 /** Reads an own property of a plain object; anything else gives undefined. */
 export function field(obj: unknown, name: string): unknown {
   if (obj === null || typeof obj !== "object" || Array.isArray(obj)) return undefined;
-  return hasOwn.call(obj, name) ? (obj as Record<string, unknown>)[name] : undefined;
+  const v = (obj as Record<string, unknown>)[name];
+  // Only objects and functions can come from a prototype (Object.prototype holds no
+  // primitives), so primitives skip the own-property check on this hot path.
+  if (v === undefined || ((typeof v === "object" || typeof v === "function") && !hasOwn.call(obj, name))) {
+    return undefined;
+  }
+  return v;
 }
 
 /** Reads a field path (`order.customer.id`). */
