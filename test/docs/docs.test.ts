@@ -7,23 +7,28 @@
  * - ```` ```pattern ```` — compiled with `compile` from src/index.ts; any error fails.
  * - ```` ```ts runnable ```` — written to a temporary `.mts` file (`from "cepheus"`
  *   rewritten to this checkout's src/index.ts), type-checked with the project's `tsc`
- *   (strict), and run with `node --import tsx` in a scratch directory where `patterns/`
- *   is this checkout's patterns/. It must exit 0. When the next code block is a
+ *   (strict), and run with `node --import tsx` (see below for where). It must exit 0.
+ *   When the next code block is a
  *   ```` ```text ```` block with no heading in between, that block is its expected output
  *   (stdout and stderr, as a terminal shows them). Plain ```` ```ts ```` blocks are
  *   signatures and fragments: not run.
- * - ```` ```console ```` and ```` ```sh ```` — a block that invokes `cep` (a command
- *   starting `$ cep` or `$ npx cep`, or piping into one) is run command by command with
- *   bash in one scratch directory per block (`patterns/` as above, HOME there too,
- *   NO_COLOR set, stdin empty); `cep` and `npx cep` run `node bin/cep.js` of a fresh
- *   build of this checkout. A line starting `$ ` is a command, following lines starting
- *   `> ` continue it (here-documents), the lines up to the next command are its expected
- *   output, stdout and stderr merged. The exit status is not checked (show it with
- *   `; echo "exit $?"`). Commands may use only the programs in ALLOWED; a block that
- *   uses `dot` is skipped where Graphviz is not installed. Blocks without `cep` (setup:
- *   `git clone`, `npm ci`) are not run and are listed as skipped.
- * - any block right after an HTML comment `<!-- output of: cep … -->` must be exactly
- *   that command's output (how the Mermaid pictures stay true).
+ * - ```` ```console ```` and ```` ```sh ```` — run command by command with bash. A line
+ *   starting `$ ` is a command, following lines starting `> ` continue it (here-documents),
+ *   the lines up to the next command are its expected output, stdout and stderr merged.
+ *   `cep` and `npx cep` run `node bin/cep.js` of a fresh build of this checkout, and so
+ *   does `node bin/cep.js` itself. The exit status is not checked (show it with
+ *   `; echo "exit $?"`). Commands may use only the programs in ALLOWED; a block using a
+ *   program in SETUP (`npm`, `git`: installing, cloning) is not run and is listed as
+ *   skipped, any other program fails the test. A block that uses `dot` is skipped where
+ *   Graphviz is not installed.
+ * - ```` ```ts runnable ```` blocks and shell blocks of one document run in order, in one
+ *   scratch directory that looks like the repository's root (`patterns/` and `bin/` are
+ *   there; HOME is a fresh directory, NO_COLOR is set, stdin is empty), so a block may use
+ *   a file an earlier one wrote — as a reader following the page would. Documents run in
+ *   parallel.
+ * - any block right after an HTML comment `<!-- output of: cep … -->` (or `cat …`) must
+ *   be exactly that command's output: how the Mermaid pictures and the pattern files
+ *   quoted in docs/patterns.md stay true (scripts/render-docs.ts refreshes them).
  * - other languages (`text`, `json`, `mermaid`, plain) are not run; an unknown language
  *   or flag fails, so a typo cannot silently turn a sample off.
  *
@@ -38,7 +43,16 @@
  * `node --import tsx scripts/render-docs.ts` redraws them, with Graphviz).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -72,8 +86,17 @@ const ALLOWED = new Set([
   "grep",
   "sort",
   "diff",
+  "seq",
+  "awk",
+  "sleep",
+  "kill",
+  "wait",
+  "node",
   "dot",
 ]);
+
+/** Programs of set-up commands: a block using one is shown, not run. */
+const SETUP = new Set(["npm", "git", "apt-get", "brew", "cd"]);
 
 const LANGS: Record<string, readonly string[]> = {
   pattern: [],
@@ -100,7 +123,7 @@ interface Block {
 }
 
 /** Fenced code blocks (``` or ~~~, possibly indented in a list item). */
-export function fencedBlocks(doc: string, markdown: string): Block[] {
+function fencedBlocks(doc: string, markdown: string): Block[] {
   const lines = markdown.split("\n");
   const blocks: Block[] = [];
   let prose: string[] = [];
@@ -127,10 +150,10 @@ export function fencedBlocks(doc: string, markdown: string): Block[] {
 }
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to `-`, repeats numbered. */
-export function anchors(markdown: string): Set<string> {
+function anchors(markdown: string): Set<string> {
   const seen = new Map<string, number>();
   const out = new Set<string>();
-  for (const line of stripCode(markdown).split("\n")) {
+  for (const line of stripCode(markdown, true).split("\n")) {
     const h = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (!h) continue;
     const text = h[1].replace(/<[^>]+>/g, "").replace(/\[([^\]]*)\]\([^)]*\)/g, "$1");
@@ -145,8 +168,8 @@ export function anchors(markdown: string): Set<string> {
   return out;
 }
 
-/** The markdown without fenced blocks and inline code (for links and headings). */
-function stripCode(markdown: string): string {
+/** The markdown without fenced blocks, and without inline code unless `keepInline`. */
+function stripCode(markdown: string, keepInline = false): string {
   const lines = markdown.split("\n");
   const out: string[] = [];
   let fence: string | null = null;
@@ -158,7 +181,7 @@ function stripCode(markdown: string): string {
     } else if (fence !== null) {
       if (f && f[1][0] === fence[0] && f[1].length >= fence.length && line.trim() === f[1]) fence = null;
       out.push("");
-    } else out.push(line.replace(/`[^`]*`/g, "``"));
+    } else out.push(keepInline ? line : line.replace(/`[^`]*`/g, "``"));
   }
   return out.join("\n");
 }
@@ -179,10 +202,15 @@ function normalise(text: string): string[] {
 }
 
 const lineRegex = (line: string) =>
-  new RegExp(`^${line.split("…").map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*?")}$`);
+  new RegExp(
+    `^${line
+      .split("…")
+      .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*?")}$`,
+  );
 
 /** Whether `actual` matches `expected` with the `…` rules above. */
-export function matchesOutput(expected: string, actual: string): boolean {
+function matchesOutput(expected: string, actual: string): boolean {
   const exp = normalise(expected);
   const act = normalise(actual);
   const res = exp.map((l) => (l.trim() === "…" ? null : lineRegex(l)));
@@ -203,10 +231,15 @@ export function matchesOutput(expected: string, actual: string): boolean {
 
 function expectOutput(where: string, expected: string, actual: string): void {
   if (matchesOutput(expected, actual)) return;
-  // Show both in full: the diff of toBe is the most readable report.
-  expect(normalise(actual).join("\n"), `${where}: the output differs from the documentation`).toBe(
-    normalise(expected).join("\n"),
-  );
+  // The first expected line (`…` lines aside) that no prefix of the output can reach, then
+  // both texts in full: the diff of toBe is the most readable report.
+  const exp = normalise(expected);
+  let ok = 0;
+  while (ok < exp.length && matchesOutput([...exp.slice(0, ok + 1), "…"].join("\n"), actual)) ok++;
+  expect(
+    normalise(actual).join("\n"),
+    `${where}: the output differs from the documentation, first at expected line ${ok + 1}: ${exp[ok] ?? "(end)"}`,
+  ).toBe(exp.join("\n"));
 }
 
 // --- Running ---
@@ -215,10 +248,15 @@ let work: string;
 let cepBin: string;
 let dotAvailable = false;
 
-/** A scratch directory with `patterns/` (and `node_modules/`, for tsx) linked in. */
+/**
+ * A scratch directory that looks like the repository's root to the examples: `patterns/`
+ * is the repository's, `bin/` the private build's (for `node bin/cep.js`), `node_modules/`
+ * the repository's (for tsx).
+ */
 function scratch(name: string): string {
   const dir = mkdtempSync(join(work, `${name.replace(/[^A-Za-z0-9]+/g, "-")}-`));
   symlinkSync(join(root, "patterns"), join(dir, "patterns"));
+  symlinkSync(dirname(cepBin), join(dir, "bin"));
   symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
   mkdirSync(join(dir, "home"));
   return dir;
@@ -265,7 +303,8 @@ beforeAll(() => {
     ["-p", join(root, "tsconfig.build.json"), "--outDir", join(build, "dist")],
     { encoding: "utf8" },
   );
-  if (!existsSync(join(build, "dist", "cli", "main.js"))) throw new Error(`build failed:\n${tsc.stdout}${tsc.stderr}`);
+  if (!existsSync(join(build, "dist", "cli", "main.js")))
+    throw new Error(`build failed:\n${tsc.stdout}${tsc.stderr}`);
   cpSync(join(root, "bin"), join(build, "bin"), { recursive: true });
   cpSync(join(root, "package.json"), join(build, "package.json"));
   symlinkSync(join(root, "node_modules"), join(build, "node_modules"));
@@ -361,7 +400,7 @@ interface Command {
 }
 
 /** `$ command`, `> continuation`, then its output lines. */
-export function commands(b: Block): Command[] {
+function commands(b: Block): Command[] {
   const out: Command[] = [];
   let cur: { line: number; command: string[]; output: string[] } | null = null;
   let continuing = false;
@@ -393,15 +432,14 @@ function programs(command: string): string[] {
   return lines
     .join(" ")
     .replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, "''")
-    .split(/\|\|?|&&|;/)
+    .replace(/\d?>&\d?|&>/g, " ")
+    .split(/\|\|?|&&?|;/)
     .map((s) => {
       const words = s.trim().replace(/^\(+/, "").split(/\s+/);
       return words[0] === "npx" ? `npx ${words[1] ?? ""}`.replace("npx cep", "cep") : words[0];
     })
     .filter(Boolean);
 }
-
-const invokesCep = (c: Command) => programs(c.command).includes("cep");
 
 const isShell = (b: Block) => (b.lang === "console" || b.lang === "sh") && commands(b).length > 0;
 
@@ -435,9 +473,12 @@ describe("runnable blocks, document by document", () => {
     describe.concurrent(doc, () => {
       let dir = "";
       for (const b of mine) {
-        const label = isShell(b) ? `${where(b)} $ ${commands(b)[0].command.split("\n")[0]}` : `${where(b)} ts`;
-        if (isShell(b) && !commands(b).some(invokesCep)) {
-          test.sequential.skip(`${label} (not run: no cep command)`, () => {});
+        const label = isShell(b)
+          ? `${where(b)} $ ${commands(b)[0].command.split("\n")[0]}`
+          : `${where(b)} ts`;
+        if (isShell(b) && commands(b).some((c) => programs(c.command).some((p) => SETUP.has(p)))) {
+          test.sequential
+            .skip(`${label} (a set-up command: not run)`, () => {});
           continue;
         }
         const needsDot = isShell(b) && commands(b).some((c) => programs(c.command).includes("dot"));
@@ -445,7 +486,7 @@ describe("runnable blocks, document by document", () => {
           if (dir === "") dir = scratch(doc);
           if (needsDot && !dotAvailable) ctx.skip(); // Graphviz is optional
           await (isShell(b) ? runShell(b, dir) : runTs(b, dir));
-        });
+        }, 180_000);
       }
     });
   }
@@ -457,9 +498,9 @@ describe("blocks generated by a command", () => {
       .reverse()
       .find((l) => l.trim() !== "")
       ?.match(/^<!--\s*output of:\s*(.+?)\s*-->$/);
-    return comment ? [[where(b), b, comment[1]] as const] : [];
+    return comment ? [[where(b), comment[1], b] as const] : [];
   });
-  test.concurrent.each(generated)("%s: %s", async (name, b, command) => {
+  test.concurrent.each(generated)("%s: %s", async (name, command, b) => {
     expect(programs(command).every((p) => ALLOWED.has(p) && p !== "dot")).toBe(true);
     const r = await sh(command, scratch(name));
     expectOutput(name, b.text, r.out);
@@ -499,7 +540,9 @@ describe("docs/patterns.md covers every example", () => {
   const page = readFileSync(join(root, "docs", "patterns.md"), "utf8");
 
   test.concurrent.each(names)("%s: a section, its source, and an up-to-date picture", async (name) => {
-    expect(page, `docs/patterns.md links patterns/${name}.pattern`).toContain(`(../patterns/${name}.pattern)`);
+    expect(page, `docs/patterns.md links patterns/${name}.pattern`).toContain(
+      `(../patterns/${name}.pattern)`,
+    );
     expect(page, `docs/patterns.md shows img/${name}.svg`).toContain(`img/${name}.svg`);
     const svgPath = join(root, "docs", "img", `${name}.svg`);
     expect(existsSync(svgPath), `docs/img/${name}.svg exists`).toBe(true);
@@ -530,7 +573,12 @@ describe("the docs test's own rules", () => {
       ["cat > a <<'EOF'\nx\nEOF", ""],
       ["cat a", "x"],
     ]);
-    expect(programs("printf '{\"a\": 1}|x' | npx cep repl p.pattern && echo ok")).toEqual(["printf", "cep", "echo"]);
+    expect(programs("printf '{\"a\": 1}|x' | npx cep repl p.pattern && echo ok")).toEqual([
+      "printf",
+      "cep",
+      "echo",
+    ]);
+    expect(programs("node bin/cep.js run p 2>&1 & sleep 2; kill -9 $!")).toEqual(["node", "sleep", "kill"]);
   });
 
   test("GitHub anchors", () => {
