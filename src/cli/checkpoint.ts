@@ -58,7 +58,7 @@
  * checkpoint and a crash; only files can be truncated.
  */
 import { createHash } from "node:crypto";
-import { type FileHandle, open, readFile, rename } from "node:fs/promises";
+import { type FileHandle, open, readFile, rename, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { ReadPosition } from "../io/events.js";
 import type { FileSink } from "../io/sinks.js";
@@ -261,6 +261,21 @@ export async function writeCheckpoint(path: string, state: CheckpointState): Pro
   await syncDirectory(dirname(path));
 }
 
+/**
+ * Checks before a run that the checkpoint can be written (its temporary file can be
+ * created); throws {@link UsageError} otherwise.
+ */
+export async function checkWritable(path: string): Promise<void> {
+  const tmp = `${path}.tmp`;
+  try {
+    const handle = await open(tmp, "w");
+    await handle.close();
+    await unlink(tmp);
+  } catch (err) {
+    throw new UsageError(`cannot write checkpoint ${path}: ${ioReason(err)}`);
+  }
+}
+
 /** fsyncs a directory so a rename or a new file in it is durable (not possible everywhere: then skipped). */
 export async function syncDirectory(dir: string): Promise<void> {
   let handle: FileHandle;
@@ -312,27 +327,26 @@ export class Checkpointer implements RunCheckpoints {
 
   async save(position: ReadPosition, snapshot: unknown, counters: RunCounters): Promise<void> {
     const outputs = await this.syncOutputs();
-    const input: InputMark = {
-      offset: position.offset,
-      line: position.line,
-      header: position.header === undefined ? null : [...position.header],
-      tail: await inputTail(this.run.input, position.offset),
-    };
     const numbers = findSpecialNumbers(snapshot);
-    await writeCheckpoint(this.path, {
+    await this.write(async () => ({
       done: false,
       run: this.run,
-      input,
+      input: {
+        offset: position.offset,
+        line: position.line,
+        header: position.header === undefined ? null : [...position.header],
+        tail: await inputTail(this.run.input, position.offset),
+      },
       outputs,
       counters,
       numbers,
       snapshot,
-    });
+    }));
   }
 
   async finish(counters: RunCounters): Promise<void> {
     const outputs = await this.syncOutputs();
-    await writeCheckpoint(this.path, {
+    await this.write(async () => ({
       done: true,
       run: this.run,
       input: null,
@@ -340,7 +354,16 @@ export class Checkpointer implements RunCheckpoints {
       counters,
       numbers: [],
       snapshot: null,
-    });
+    }));
+  }
+
+  /** Writes the checkpoint `state()` gives; a failure is a usage error (exit 2) naming the file. */
+  private async write(state: () => Promise<CheckpointState>): Promise<void> {
+    try {
+      await writeCheckpoint(this.path, await state());
+    } catch (err) {
+      throw new UsageError(`cannot write checkpoint ${this.path}: ${ioReason(err)}`);
+    }
   }
 
   /** Flushes and fsyncs every output file; returns their lengths. */

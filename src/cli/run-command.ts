@@ -19,6 +19,7 @@ import { type CliEnv, UsageError } from "./api.js";
 import {
   Checkpointer,
   type CheckpointState,
+  checkWritable,
   inputTail,
   readCheckpoint,
   runDifferences,
@@ -58,14 +59,15 @@ export async function runCommand(env: CliEnv, files: string[], options: RunOptio
       if (saved.done) {
         await checkFinishedOutputs(ck, saved);
         if (!options.quiet) {
-          env.stderr.write(`cep: checkpoint ${ck} records a finished run; nothing to do (delete it to run again)
-`);
-          env.stderr.write(`${summaryLine(resultOf(saved), env.monotonic() - started)}
-`);
+          env.stderr.write(
+            `cep: checkpoint ${ck} records a finished run; nothing to do (delete it to run again)\n`,
+          );
+          env.stderr.write(`${summaryLine(resultOf(saved), env.monotonic() - started)}\n`);
         }
         return 0;
       }
     }
+    await checkWritable(ck);
   }
   const resume: RunResume | null =
     saved === null || saved.input === null
@@ -117,6 +119,7 @@ export async function runCommand(env: CliEnv, files: string[], options: RunOptio
   }
 
   // 4. The run.
+  const runStarted = env.monotonic();
   const progress = options.quiet ? null : createProgress(env, input.size);
   const checkpoints =
     ck === null || identity === null
@@ -134,13 +137,13 @@ export async function runCommand(env: CliEnv, files: string[], options: RunOptio
     await outputs.closeAll();
   }
 
-  // 4. Report.
+  // 5. Report.
   const failed = result.outputError;
   if (failed !== null && (failed as { code?: string }).code !== "EPIPE") {
     env.stderr.write(`cep: cannot write output: ${ioReason(failed)}\n`);
     return 2;
   }
-  if (!options.quiet) env.stderr.write(`${summaryLine(result, env.monotonic() - started)}\n`);
+  if (!options.quiet) env.stderr.write(`${summaryLine(result, env.monotonic() - runStarted)}\n`);
   return 0;
 }
 
