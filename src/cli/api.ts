@@ -65,6 +65,8 @@ export interface OutputRecord {
 export interface EngineStats {
   readonly events?: number;
   readonly partialMatches?: number;
+  /** Partial matches dropped by the state limits. */
+  readonly dropped?: number;
 }
 
 /** The engine, as the CLI drives it. */
@@ -72,6 +74,7 @@ export interface RunEngine {
   on(event: "match" | "timeout", listener: (record: OutputRecord) => void): unknown;
   on(event: "late", listener: (event: unknown, reason: string) => void): unknown;
   on(event: "error", listener: (error: { reason: string; event: unknown }) => void): unknown;
+  on(event: "warning", listener: (message: string) => void): unknown;
   push(event: unknown): void;
   end(): void;
   stats(): EngineStats;

@@ -128,7 +128,15 @@ export async function runCommand(env: CliEnv, files: string[], options: RunOptio
   let result: RunResult;
   try {
     result = await prepared.run(
-      { input, format: options.format, output, errors, late, onChunk: progress?.update },
+      {
+        input,
+        format: options.format,
+        output,
+        errors,
+        late,
+        onChunk: progress?.update,
+        onWarning: (m: string) => env.stderr.write(`cep: warning: ${m}\n`),
+      },
       checkpoints,
     );
   } finally {
@@ -160,6 +168,7 @@ function resultOf(saved: CheckpointState): RunResult {
     late: c.late,
     bad: c.bad,
     missingKeys: c.missingKeys,
+    dropped: 0,
     outputError: null,
   };
 }

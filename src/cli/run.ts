@@ -52,6 +52,8 @@ export interface RunStreams {
   /** Bad lines, missing keys, and late events when `late` is null. */
   errors: LineSink;
   late: LineSink | null;
+  /** Called when the engine warns (a state limit was hit). */
+  onWarning?: (message: string) => void;
   /** Called after each input chunk (progress display). */
   onChunk?: (bytesRead: number, live: LiveCounts) => void;
 }
@@ -75,6 +77,8 @@ export interface RunResult {
   bad: number;
   /** Events reported for a missing key (not bad lines). */
   missingKeys: number;
+  /** Partial matches dropped by the engine's state limits. */
+  dropped: number;
   /** Set when the run stopped early because the output failed (EPIPE, ENOSPC…). */
   outputError: Error | null;
 }
@@ -243,6 +247,7 @@ export function prepareRun(
       if (lateSink !== null) lateSink.write(lateRecord(file, lineOf(event), reason, event));
       else errors.write(errorRecord(file, lineOf(event), reason, textOf(event)));
     });
+    engine.on("warning", (message: string) => streams.onWarning?.(message));
     engine.on("error", ({ reason, event }: { reason: string; event: unknown }) => {
       if (reason.startsWith("missing key")) missingKeys++;
       else bad++;
@@ -322,6 +327,7 @@ export function prepareRun(
       late,
       bad,
       missingKeys,
+      dropped: engine.stats().dropped ?? 0,
       outputError,
     };
   }

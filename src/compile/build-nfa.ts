@@ -49,6 +49,8 @@ export function buildNfa(last: Stage, patternWindow: number | null): CompiledNfa
 class Builder {
   readonly states: BState[] = [];
   private readonly used = new Set<string>();
+  /** Next suffix to try per base name (keeps naming linear for `A{10000}`). */
+  private readonly nextSuffix = new Map<string, number>();
   private readonly stopStates = new Map<string, BState>();
   private readonly originalStateMap = new Map<string, BState>();
   private readonly firstOfLoop = new Map<Stage, boolean>();
@@ -72,8 +74,9 @@ class Builder {
 
   private uniqueName(base: string): string {
     let candidate = base;
-    let counter = 0;
+    let counter = this.nextSuffix.get(base) ?? 0;
     while (this.used.has(candidate)) candidate = `${base}:${counter++}`;
+    this.nextSuffix.set(base, counter);
     this.used.add(candidate);
     return candidate;
   }
@@ -459,13 +462,17 @@ function freeze(states: BState[], start: BState, window: number | null): Compile
   // Order states for display: Start first, then reachable states depth-first, edges in order.
   const order: BState[] = [];
   const seen = new Set<BState>();
-  const visit = (s: BState) => {
-    if (seen.has(s)) return;
+  // Iterative depth-first preorder (edges in order, as a recursive walk would give), so
+  // `A{10000}` cannot overflow the stack.
+  const stack: BState[] = [start];
+  while (stack.length > 0) {
+    const s = stack.pop()!;
+    if (seen.has(s)) continue;
     seen.add(s);
     order.push(s);
-    for (const e of s.edges) visit(e.target);
-  };
-  visit(start);
+    for (let i = s.edges.length - 1; i >= 0; i--)
+      if (!seen.has(s.edges[i].target)) stack.push(s.edges[i].target);
+  }
   const index = new Map<BState, number>(order.map((s, i) => [s, i]));
   const out: NfaState[] = order.map((s, id) =>
     Object.freeze({

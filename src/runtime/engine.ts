@@ -284,7 +284,7 @@ export class Engine {
         seq: this.seq,
         arrival: this.arrival,
       },
-      counters: { ...this.counters },
+      counters: { ...this.counters, dropped: this.dropped },
       events: w.events,
       cells: w.cells,
       buffer,
@@ -309,7 +309,9 @@ export class Engine {
     this.lastClock = decodeTime(t.lastClock);
     this.seq = t.seq;
     this.arrival = t.arrival;
-    Object.assign(this.counters, snap.counters);
+    const { dropped, ...counters } = snap.counters;
+    Object.assign(this.counters, counters);
+    this.dropped = dropped ?? 0;
     const reader = new SnapshotReader(snap);
     for (const sr of snap.runners) {
       const r = this.runners.find((x) => x.pattern.name === sr.name)!;

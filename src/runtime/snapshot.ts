@@ -31,7 +31,14 @@ export interface Snapshot {
     seq: number;
     arrival: number;
   };
-  counters: { events: number; matches: number; timeouts: number; late: number; bad: number };
+  counters: {
+    events: number;
+    matches: number;
+    timeouts: number;
+    late: number;
+    bad: number;
+    dropped?: number;
+  };
   events: unknown[];
   cells: CellRow[];
   /** Buffered (not yet fed) events: `[event index, time, arrival]`. */
