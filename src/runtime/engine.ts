@@ -20,7 +20,7 @@ import {
   SnapshotWriter,
   validateSnapshot,
 } from "./snapshot.js";
-import { canonicalKey, field, parseTime, path } from "./values.js";
+import { canonicalKey, field, parseTime, path, put } from "./values.js";
 
 /** Engine options (cli.md "The library"). */
 export interface EngineOptions {
@@ -536,8 +536,8 @@ export class Engine {
     let partialMatches = 0;
     let keys = 0;
     for (const r of this.runners) {
-      matchesByPattern[r.pattern.name] = r.matches;
-      partialMatchesByPattern[r.pattern.name] = r.partials;
+      put(matchesByPattern, r.pattern.name, r.matches);
+      put(partialMatchesByPattern, r.pattern.name, r.partials);
       partialMatches += r.partials;
       keys += r.keys.size + r.composite.size;
     }

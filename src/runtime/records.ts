@@ -5,6 +5,7 @@
  */
 import type { EvalContext } from "../compile/eval-context.js";
 import type { Cell, Outcome } from "./matcher.js";
+import { put } from "./values.js";
 
 /** One match or timeout, as the engine emits it and the CLI writes it (one JSON line). */
 export interface MatchRecord {
@@ -15,13 +16,6 @@ export interface MatchRecord {
   timeout?: true;
   events: Record<string, unknown[]>;
   emit?: Record<string, unknown>;
-}
-
-/** Sets a property without ever touching a prototype (`__proto__` is plain data here). */
-function put(obj: Record<string, unknown>, name: string, value: unknown): void {
-  if (name === "__proto__")
-    Object.defineProperty(obj, name, { value, enumerable: true, writable: true, configurable: true });
-  else obj[name] = value;
 }
 
 /** The evaluation context of an `emit` clause: the finished record's events. */

@@ -18,6 +18,13 @@ export function field(obj: unknown, name: string): unknown {
   return v;
 }
 
+/** Sets a property without ever touching a prototype (`__proto__` is plain data here). */
+export function put(obj: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === "__proto__")
+    Object.defineProperty(obj, name, { value, enumerable: true, writable: true, configurable: true });
+  else obj[name] = value;
+}
+
 /** Reads a field path (`order.customer.id`). */
 export function path(obj: unknown, segments: readonly string[]): unknown {
   let v = obj;
