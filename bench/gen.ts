@@ -8,6 +8,25 @@
  * ```
  */
 
+/**
+ * Holds one generated data set at a time (by id): cases that share events share them, and
+ * a workload's events are released when the next one's are made (full GCs, run between
+ * measurements, take time in proportion to the live heap).
+ */
+let held: { id: string; events: readonly object[] } | null = null;
+export function cached(id: string, make: () => readonly object[]): readonly object[] {
+  if (held?.id !== id) {
+    held = null;
+    held = { id, events: make() };
+  }
+  return held.events;
+}
+
+/** Drops the data set {@link cached} holds. */
+export function releaseCached(): void {
+  held = null;
+}
+
 /** mulberry32: small, fast, good enough for workloads (not for cryptography). */
 export function rng(seed: number): () => number {
   let s = seed >>> 0;

@@ -6,12 +6,15 @@
  * 1. verify: engine, F2 and F3 on a prefix — same matches (count and an order-independent
  *    hash of every match's events and emit values), or the case fails;
  * 2. calibrate: grow the engine's input until it takes ~`seconds` (within minN..maxN);
- *    F3 gets its own length (it may be much slower), never more than the engine's;
- * 3. rounds: engine, F2, F3, F0, each after a full GC; the engine's match count must equal
- *    F2's in every round (and F3's equal F2's on its length);
+ *    F3 gets its own length for half that time (it may be much slower), never more than
+ *    the engine's;
+ * 3. rounds: engine, F2, F3, F0 (a full GC before the engine and F3, which allocate);
+ *    the engine's match count must equal F2's in every round (and F3's equal F2's on its
+ *    length);
  * 4. probe: the engine once more with each push timed (hdr-histogram), live partial
  *    matches sampled, heap measured after GC at checkpoints and at the end.
  */
+import v8 from "node:v8";
 import { build } from "hdr-histogram-js";
 import { compile, Engine, type MatchRecord, type Program } from "../src/index.js";
 import { f0 } from "./baselines/f0.js";
@@ -57,6 +60,10 @@ export interface CaseResult {
   readonly f3Ms: number | null;
   readonly f0Ms: number;
   readonly engineRoundsMs: readonly number[];
+  /** `compile()` of the case's source, once. */
+  readonly compileMs: number;
+  /** `new Engine(program)`, median (not in the timed pushes). */
+  readonly engineSetupMs: number;
   readonly matches: number;
   readonly peakPartials: number;
   /** Heap after GC at the end of the probe (before `end()`), minus the heap before the engine. */
@@ -77,17 +84,19 @@ export interface HarnessOptions {
 }
 
 const gcFn = (globalThis as { gc?: () => void }).gc;
+// Bytecode of functions not run lately is flushed after a few GCs; the many GCs here
+// would flush it between two heap readings and make deltas negative.
+v8.setFlagsFromString("--no-flush-bytecode");
 
-/** Full GC (needs `--expose-gc`); twice, so weak and finalised objects go too. */
+/** Full GC (needs `--expose-gc`), so one run's garbage is not collected during the next. */
 export function fullGc(): void {
-  if (gcFn === undefined) return;
-  gcFn();
-  gcFn();
+  gcFn?.();
 }
 
-/** Heap in use after a full GC. */
+/** Heap in use after two full GCs (the second frees what finalisers of the first released). */
 export function heapAfterGc(): number {
-  fullGc();
+  gcFn?.();
+  gcFn?.();
   return process.memoryUsage().heapUsed;
 }
 
@@ -105,8 +114,14 @@ interface Timed {
 }
 
 /** The engine over events[0..n): pushes timed; `end()` after (untimed) must add no match. */
-export function timeEngine(program: Program, events: readonly object[], n: number): Timed & { atEnd: number } {
+export function timeEngine(
+  program: Program,
+  events: readonly object[],
+  n: number,
+): Timed & { atEnd: number; setupMs: number } {
+  const s0 = performance.now();
   const engine = new Engine(program);
+  const setupMs = performance.now() - s0;
   let matches = 0;
   engine.on("match", () => {
     matches++;
@@ -116,7 +131,7 @@ export function timeEngine(program: Program, events: readonly object[], n: numbe
   const ms = performance.now() - t0;
   const before = matches;
   engine.end();
-  return { ms, matches, atEnd: matches - before };
+  return { ms, matches, atEnd: matches - before, setupMs };
 }
 
 export function timeBaseline(factory: BaselineFactory, events: readonly object[], n: number): Timed {
@@ -221,13 +236,48 @@ function clamp(x: number, lo: number, hi: number): number {
   return Math.max(lo, Math.min(hi, x));
 }
 
+/** Grows the engine's input ×4 until a run takes a quarter of `targetMs`, then scales to it. */
+function calibrate(c: BenchCase, program: Program, events: readonly object[], targetMs: number): number {
+  const maxN = Math.min(c.maxN, events.length);
+  let n = Math.min(maxN, c.startN);
+  let t = timeEngine(program, events, n).ms;
+  for (let i = 0; i < 6 && t < targetMs / 4 && n < maxN; i++) {
+    n = Math.min(maxN, n * 4);
+    t = timeEngine(program, events, n).ms;
+  }
+  return Math.round(clamp((n * targetMs) / Math.max(t, 1), Math.min(c.minN, maxN), maxN));
+}
+
+/**
+ * Engine only, for `--cpu-prof`: calibrate, then `rounds` timed runs and nothing else (no
+ * oracle, baselines or probe), so the profile shows the engine. Returns events/s per round.
+ */
+export function profileCase(c: BenchCase, opts: HarnessOptions): number[] {
+  const events = c.events();
+  const program = compile(c.source);
+  const N = calibrate(c, program, events, opts.seconds * 1000);
+  const out: number[] = [];
+  for (let r = 0; r < opts.rounds; r++) {
+    fullGc();
+    out.push((N / timeEngine(program, events, N).ms) * 1000);
+  }
+  const fmt = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(1)}k`);
+  opts.log(`  ${c.id}: N=${N}, engine ${out.map(fmt).join(" / ")} ev/s`);
+  return out;
+}
+
 /** Measures one case (see the module comment for the steps). */
 export function measureCase(c: BenchCase, opts: HarnessOptions): CaseResult {
   const log = opts.log;
+  const t0 = performance.now();
   const target = opts.seconds * 1000;
+  // F3 only backs one target (and a column): half the engine's time is enough.
+  const target3 = target / 2;
   const events = c.events();
   const maxN = Math.min(c.maxN, events.length);
+  const c0 = performance.now();
   const program = compile(c.source);
+  const compileMs = performance.now() - c0;
   const errors: string[] = [];
 
   // 1. Oracle on a prefix.
@@ -236,37 +286,33 @@ export function measureCase(c: BenchCase, opts: HarnessOptions): CaseResult {
   const verified = errors.length === 0 ? `${vn}` : "MISMATCH";
 
   // 2. Calibrate the engine's length, then F3's.
-  let n = Math.min(maxN, c.startN);
-  let t = timeEngine(program, events, n).ms;
-  for (let i = 0; i < 6 && t < target / 4 && n < maxN; i++) {
-    n = Math.min(maxN, n * 4);
-    t = timeEngine(program, events, n).ms;
-  }
-  const N = Math.round(clamp((n * target) / Math.max(t, 1), Math.min(c.minN, maxN), maxN));
+  const N = calibrate(c, program, events, target);
   let n3 = N;
   if (c.f3 !== null) {
     let m = Math.min(N, c.startN);
     let t3 = timeBaseline(c.f3, events, m).ms;
-    for (let i = 0; i < 6 && t3 < target / 4 && m < N; i++) {
+    for (let i = 0; i < 6 && t3 < target3 / 4 && m < N; i++) {
       m = Math.min(N, m * 4);
       t3 = timeBaseline(c.f3, events, m).ms;
     }
-    n3 = Math.round(clamp((m * target) / Math.max(t3, 1), Math.min(c.minN, N), N));
+    n3 = Math.round(clamp((m * target3) / Math.max(t3, 1), Math.min(c.minN, N), N));
   }
   log(`  ${c.id}: N=${N}${c.f3 !== null && n3 !== N ? ` (F3: ${n3})` : ""}, oracle ${verified}`);
 
   // 3. Rounds, alternating.
   const f2At3 = n3 === N ? null : timeBaseline(c.f2, events, n3).matches;
   const eMs: number[] = [];
+  const setupMs: number[] = [];
   const f2Ms: number[] = [];
   const f3Ms: number[] = [];
   const f0Ms: number[] = [];
   let matches = 0;
   for (let r = 0; r < opts.rounds; r++) {
+    // A full GC before the runs that allocate (engine, F3): each starts with a clean heap.
     fullGc();
     const e = timeEngine(program, events, N);
     eMs.push(e.ms);
-    fullGc();
+    setupMs.push(e.setupMs);
     const b2 = timeBaseline(c.f2, events, N);
     f2Ms.push(b2.ms);
     if (e.matches !== b2.matches || e.atEnd !== 0)
@@ -279,14 +325,15 @@ export function measureCase(c: BenchCase, opts: HarnessOptions): CaseResult {
       const b3 = timeBaseline(c.f3, events, n3);
       f3Ms.push(b3.ms);
       const want = f2At3 ?? b2.matches;
-      if (b3.matches !== want) errors.push(`${c.id}: round ${r + 1}: F3 ${b3.matches} matches, F2 ${want}, on ${n3} events`);
+      if (b3.matches !== want)
+        errors.push(`${c.id}: round ${r + 1}: F3 ${b3.matches} matches, F2 ${want}, on ${n3} events`);
     }
-    fullGc();
     f0Ms.push(timeBaseline(f0(c.keyField), events, N).ms);
   }
 
   // 4. Probe: latency, partial matches, heap.
   const probe = probeEngine(program, events, N, c.checkpoints ?? []);
+  log(`  ${c.id}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return {
     workload: c.workload,
     id: c.id,
@@ -297,6 +344,8 @@ export function measureCase(c: BenchCase, opts: HarnessOptions): CaseResult {
     f3Ms: f3Ms.length > 0 ? median(f3Ms) : null,
     f0Ms: median(f0Ms),
     engineRoundsMs: eMs,
+    compileMs,
+    engineSetupMs: median(setupMs),
     matches,
     ...probe,
     verified,

@@ -139,7 +139,13 @@ class VShape implements Baseline {
       const m: Tick[] = [i === 0 ? (st.p0 as Tick) : downs[i - 1]];
       for (let k = i; k < d; k++) m.push(downs[k]);
       for (let k = 0; k < ups.length; k++) m.push(ups[k]);
-      this.sink(m, { high: m[0].price, low: downs[d - 1].price, close: p, falling: d - i, rising: ups.length });
+      this.sink(m, {
+        high: m[0].price,
+        low: downs[d - 1].price,
+        close: p,
+        falling: d - i,
+        rising: ups.length,
+      });
     }
   }
 }

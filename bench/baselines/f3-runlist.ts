@@ -104,7 +104,8 @@ export class RunList {
         this.step(r, e, out);
       }
     }
-    if (this.spec.stages[0].test(e, EMPTY)) this.took({ stage: 0, count: 1, last: { event: e, stage: 0, prev: null }, start: t }, out);
+    if (this.spec.stages[0].test(e, EMPTY))
+      this.took({ stage: 0, count: 1, last: { event: e, stage: 0, prev: null }, start: t }, out);
     const kept = out.length === 0 ? null : out.slice();
     if (kf === null) this.global = kept ?? [];
     else if (kept !== null) this.byKey.set(key, kept);

@@ -5,15 +5,11 @@
  */
 import { f2W1 } from "../baselines/f2-w1.js";
 import { f3, type NaiveStage } from "../baselines/f3-runlist.js";
-import { w1Events } from "../gen.js";
+import { cached, w1Events } from "../gen.js";
 import type { BenchCase } from "../harness.js";
 
 const MAX_N = 4_000_000;
-let cache: readonly object[] | null = null;
-const events = () => {
-  cache ??= w1Events(MAX_N, 1);
-  return cache;
-};
+const events = () => cached("W1", () => w1Events(MAX_N, 1));
 
 /** The W1 pattern in our language. */
 export function w1Source(types: readonly string[], w: number, any: boolean): string {

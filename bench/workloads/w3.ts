@@ -5,20 +5,11 @@
 import { f2Rise, f2VShape } from "../baselines/f2-w3.js";
 import { f3, type NaiveEvent, prevOf, takenBy } from "../baselines/f3-runlist.js";
 import type { BaselineFactory } from "../baselines/types.js";
-import { w3Events } from "../gen.js";
+import { cached, w3Events } from "../gen.js";
 import type { BenchCase } from "../harness.js";
 
 const MAX_N = 2_000_000;
-const caches = new Map<number, readonly object[]>();
-const eventsFor = (symbols: number) => () => {
-  let ev = caches.get(symbols);
-  if (ev === undefined) {
-    caches.clear();
-    ev = w3Events(MAX_N, symbols, 3);
-    caches.set(symbols, ev);
-  }
-  return ev;
-};
+const eventsFor = (symbols: number) => () => cached(`W3 ${symbols}`, () => w3Events(MAX_N, symbols, 3));
 
 export const RISE = `pattern Rise {
   key by sym
@@ -59,7 +50,11 @@ const f3V = f3([
     window: null,
     stages: [
       { contiguity: "next", test: isTick },
-      { contiguity: "next", loopMin: 2, test: (e, r) => isTick(e) && price(e) < price(prevOf(r) as NaiveEvent) },
+      {
+        contiguity: "next",
+        loopMin: 2,
+        test: (e, r) => isTick(e) && price(e) < price(prevOf(r) as NaiveEvent),
+      },
       {
         contiguity: "next",
         loopMin: 2,
@@ -84,7 +79,13 @@ const f3V = f3([
   },
 ]);
 
-function w3Case(name: "rise" | "V", symbols: number, source: string, f2: BaselineFactory, f3b: BaselineFactory): BenchCase {
+function w3Case(
+  name: "rise" | "V",
+  symbols: number,
+  source: string,
+  f2: BaselineFactory,
+  f3b: BaselineFactory,
+): BenchCase {
   return {
     workload: "W3",
     id: `W3 ${name} ${symbols >= 1000 ? `${symbols / 1000}k` : symbols} symbols`,

@@ -6,17 +6,13 @@
  */
 import { f2W7 } from "../baselines/f2-w7.js";
 import { f3, type NaiveEvent, prevOf } from "../baselines/f3-runlist.js";
-import { symbolName, w7Events } from "../gen.js";
+import { cached, symbolName, w7Events } from "../gen.js";
 import type { BenchCase } from "../harness.js";
 
 const SYMBOLS = 1000;
 const WINDOW_MS = 30_000;
 const MAX_N = 2_000_000;
-let cache: readonly object[] | null = null;
-const events = () => {
-  cache ??= w7Events(MAX_N, SYMBOLS, 7);
-  return cache;
-};
+const events = () => cached("W7", () => w7Events(MAX_N, SYMBOLS, 7));
 
 export function w7Source(symbols: readonly string[]): string {
   return symbols

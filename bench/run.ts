@@ -1,0 +1,424 @@
+/**
+ * `npm run bench [-- FILTER…] [--seconds=S] [--rounds=R] [--quick] [--profile]`: runs the benchmark
+ * suite (W1, W3, W4, W7, CLI), prints a table and the issue's targets with PASS/FAIL, and
+ * writes bench/results.md (bench/results-partial.md when filtered).
+ *
+ * A FILTER is a workload (`W4`, `CLI`) or part of a case name (`"hot key"`). Exits
+ * non-zero only when the engine's matches differ from the hand-written oracle (F2); a
+ * missed performance target is reported, not fatal.
+ *
+ * `--profile` runs only the engine (calibrated, `rounds` times) and prints its events/s:
+ * `node --cpu-prof --import tsx bench/run.ts W4 --profile` then shows the engine alone.
+ *
+ * Needs `--expose-gc` (the npm script passes it) for heap figures.
+ */
+import { execSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import os from "node:os";
+import { fileURLToPath } from "node:url";
+import { releaseCached } from "./gen.js";
+import { type BenchCase, type CaseResult, measureCase, profileCase } from "./harness.js";
+import { type CliResult, measureCli } from "./workloads/cli.js";
+import { w1Cases } from "./workloads/w1.js";
+import { w3Cases } from "./workloads/w3.js";
+import { HOT_STEP_MS, type KeyMemory, keyMemory, W4_RATE, w4Cases } from "./workloads/w4.js";
+import { w7Cases } from "./workloads/w7.js";
+
+// --- arguments ---
+
+const argv = process.argv.slice(2);
+const flag = (name: string): string | undefined =>
+  argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const quick = argv.includes("--quick");
+const seconds = Number(flag("seconds") ?? (quick ? 0.25 : 1));
+const rounds = Number(flag("rounds") ?? (quick ? 1 : 3));
+const filters = argv.filter((a) => !a.startsWith("--"));
+const wanted = (workload: string, id: string) =>
+  filters.length === 0 ||
+  filters.some(
+    (f) => f.toUpperCase() === workload.toUpperCase() || id.toLowerCase().includes(f.toLowerCase()),
+  );
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+if ((globalThis as { gc?: unknown }).gc === undefined)
+  log("warning: run with --expose-gc (npm run bench does) — heap figures are meaningless without it");
+
+// --- running ---
+
+const started = performance.now();
+const loadBefore = os.loadavg();
+const w1 = w1Cases();
+const all: BenchCase[] = [...w1.cases, ...w3Cases(), ...w4Cases(), ...w7Cases()];
+const cases = all.filter((c) => wanted(c.workload, c.id));
+if (argv.includes("--profile")) {
+  // Engine only (for `node --cpu-prof --import tsx bench/run.ts W4 --profile`): no table, no file.
+  for (const c of cases) profileCase(c, { seconds, rounds, log });
+  process.exit(0);
+}
+const results: CaseResult[] = [];
+for (const c of cases) {
+  log(`${c.id} …`);
+  results.push(measureCase(c, { seconds, rounds, log }));
+}
+releaseCached();
+let keyMem: KeyMemory | null = null;
+if (wanted("W4", "W4 memory per key")) {
+  log("W4 memory per key …");
+  keyMem = keyMemory(200_000);
+}
+let cli: CliResult | null = null;
+if (wanted("CLI", "CLI cep run")) {
+  log("CLI …");
+  cli = measureCli(rounds, log);
+}
+const elapsed = (performance.now() - started) / 1000;
+
+// --- formatting ---
+
+const rate = (n: number, ms: number) => {
+  const r = (n / ms) * 1000;
+  if (!Number.isFinite(r)) return "–";
+  if (r >= 1e6) return `${(r / 1e6).toFixed(2)}M`;
+  if (r >= 1e3) return `${(r / 1e3).toFixed(r >= 1e5 ? 0 : 1)}k`;
+  return r.toFixed(0);
+};
+const bytes = (b: number) => {
+  const a = Math.abs(b);
+  if (a >= 1e6) return `${(b / 1e6).toFixed(1)} MB`;
+  if (a >= 1e3) return `${(b / 1e3).toFixed(1)} kB`;
+  return `${Math.round(b)} B`;
+};
+const nanos = (ns: number) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(1)} ms` : `${(ns / 1e3).toFixed(2)} µs`);
+const ms = (v: number) => (v >= 10 ? `${v.toFixed(0)} ms` : `${v.toFixed(2)} ms`);
+const count = (n: number) => n.toLocaleString("en-US");
+const x = (v: number, digits = 2) => `${v.toFixed(digits)}×`;
+
+function row(r: CaseResult): string[] {
+  const f3 = r.f3Ms === null ? null : r.f3Ms / r.n3 / (r.engineMs / r.n);
+  return [
+    r.id,
+    count(r.n),
+    rate(r.n, r.engineMs),
+    rate(r.n, r.f2Ms),
+    x(r.engineMs / r.f2Ms),
+    r.f3Ms === null ? "–" : rate(r.n3, r.f3Ms),
+    f3 === null ? "–" : x(f3),
+    rate(r.n, r.f0Ms),
+    `${count(r.matches)} (${(r.matches / r.n).toPrecision(3)}/ev)`,
+    count(r.peakPartials),
+    bytes(r.heapBytes),
+    nanos(r.p50ns),
+    nanos(r.p99ns),
+    r.errors.length === 0 ? `ok (${count(Number(r.verified))})` : "MISMATCH",
+    `${ms(r.compileMs)} + ${ms(r.engineSetupMs)}`,
+  ];
+}
+
+const HEAD = [
+  "case",
+  "events",
+  "engine ev/s",
+  "F2 ev/s",
+  "engine/F2 time",
+  "F3 ev/s",
+  "× faster than F3",
+  "F0 ev/s",
+  "matches",
+  "peak partials",
+  "heap after GC",
+  "push p50",
+  "push p99",
+  "oracle",
+  "compile + new Engine",
+];
+
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
+  for (const r of rows) lines.push(`| ${r.join(" | ")} |`);
+  return lines.join("\n");
+}
+
+// --- targets ---
+
+type Status = "PASS" | "FAIL" | "n/a";
+interface TargetRow {
+  target: string;
+  figure: string;
+  status: Status;
+}
+const byId = (id: string) => results.find((r) => r.id === id);
+const evps = (r: CaseResult) => (r.n / r.engineMs) * 1000;
+const targets: TargetRow[] = [];
+const na = (target: string) => targets.push({ target, figure: "not run", status: "n/a" });
+
+for (const dist of ["uniform", "zipf"]) {
+  const r = byId(`W4 100k keys ${dist}`);
+  const t1 = `W4 100k keys ${dist}: ≥ 5M events/s`;
+  const t2 = `W4 100k keys ${dist}: engine/F2 ≤ 2`;
+  if (r === undefined) {
+    na(t1);
+    na(t2);
+    continue;
+  }
+  targets.push({
+    target: t1,
+    figure: `${rate(r.n, r.engineMs)} ev/s`,
+    status: evps(r) >= 5e6 ? "PASS" : "FAIL",
+  });
+  const q = r.engineMs / r.f2Ms;
+  targets.push({ target: t2, figure: x(q), status: q <= 2 ? "PASS" : "FAIL" });
+}
+{
+  const r = byId("W1 n=3 fb w=100");
+  const t = "W1 n=3 followed by, window 100: engine/F2 ≤ 2";
+  if (r === undefined) na(t);
+  else {
+    const q = r.engineMs / r.f2Ms;
+    targets.push({ target: t, figure: x(q), status: q <= 2 ? "PASS" : "FAIL" });
+  }
+}
+{
+  const r = byId("W1 n=3 fb-any w=1000");
+  const t = "W1 n=3 followed by any, window 1000: ≥ 10× faster than F3";
+  if (r === undefined || r.f3Ms === null) na(t);
+  else {
+    const s = r.f3Ms / r.n3 / (r.engineMs / r.n);
+    targets.push({ target: t, figure: `${x(s)} faster`, status: s >= 10 ? "PASS" : "FAIL" });
+  }
+}
+{
+  const a = byId("W1 n=3 fb-any w=10");
+  const b = byId("W1 n=3 fb-any w=1000");
+  const t = "W1 n=3 followed by any, window 10 → 1000: throughput falls less than output grows";
+  if (a === undefined || b === undefined) na(t);
+  else {
+    const fall = evps(a) / evps(b);
+    const growth = b.matches / b.n / (a.matches / a.n);
+    targets.push({
+      target: t,
+      figure: `throughput ÷${fall.toFixed(0)}, matches per event ×${growth.toFixed(0)}`,
+      status: fall < growth ? "PASS" : "FAIL",
+    });
+  }
+}
+{
+  const r = byId("W7 1,000 patterns");
+  const t = "W7 1,000 patterns: ≥ 1M events/s";
+  if (r === undefined) na(t);
+  else
+    targets.push({
+      target: t,
+      figure: `${rate(r.n, r.engineMs)} ev/s`,
+      status: evps(r) >= 1e6 ? "PASS" : "FAIL",
+    });
+}
+const hot = byId("W4 hot key");
+{
+  const t = "W4 hot key: heap bounded by the window";
+  const cps = hot?.checkpoints.slice(1) ?? [];
+  if (hot === undefined || cps.length < 2) na(t);
+  else {
+    const hs = cps.map((c) => c.heapBytes);
+    const spread = Math.max(...hs) / Math.max(1, Math.min(...hs));
+    targets.push({
+      target: t,
+      figure: `${cps.map((c) => `${bytes(c.heapBytes)} @${count(c.events)}`).join(", ")} (max/min ${spread.toFixed(2)})`,
+      status: spread <= 1.15 ? "PASS" : "FAIL",
+    });
+  }
+}
+{
+  const t = "memory per live partial match ≤ 100 bytes (hot key)";
+  const last = hot?.checkpoints[hot.checkpoints.length - 1];
+  if (last === undefined || last.partials === 0) na(t);
+  else {
+    const per = last.heapBytes / last.partials;
+    targets.push({
+      target: t,
+      figure: `${per.toFixed(0)} B (${bytes(last.heapBytes)} / ${count(last.partials)})`,
+      status: per <= 100 ? "PASS" : "FAIL",
+    });
+  }
+}
+{
+  const t = "memory per idle key ≤ 200 bytes";
+  if (keyMem === null) na(t);
+  else {
+    const worst = Math.max(keyMem.afterExpiryBytes, keyMem.idleBytes);
+    targets.push({
+      target: t,
+      figure: `${keyMem.afterExpiryBytes.toFixed(1)} B after expiry, ${keyMem.idleBytes.toFixed(1)} B never matched (with one partial match: ${keyMem.withPartialBytes.toFixed(0)} B)`,
+      status: worst <= 200 ? "PASS" : "FAIL",
+    });
+  }
+}
+{
+  const t = "CLI ≥ 0.7× the bare JSON.parse loop";
+  if (cli === null) na(t);
+  else if (!cli.available) targets.push({ target: t, figure: `not available: ${cli.reason}`, status: "n/a" });
+  else {
+    const q = cli.bareMs / cli.cliMs;
+    targets.push({ target: t, figure: x(q), status: q >= 0.7 ? "PASS" : "FAIL" });
+  }
+}
+
+// --- report ---
+
+const errors = [...results.flatMap((r) => r.errors), ...(cli?.errors ?? [])];
+const cpus = os.cpus();
+let source = "unknown";
+try {
+  const repo = fileURLToPath(new URL("..", import.meta.url));
+  const sha = execSync("git rev-parse --short HEAD", { cwd: repo, encoding: "utf8" }).trim();
+  const dirty = execSync("git status --porcelain -- src", { cwd: repo, encoding: "utf8" }).trim() !== "";
+  source = `git ${sha}${dirty ? " with uncommitted changes in src/" : ""}`;
+} catch {
+  // not a git checkout
+}
+const command = `npm run bench${argv.length > 0 ? ` -- ${argv.join(" ")}` : ""}`;
+const header = [
+  `- machine: ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()} ${os.arch()}`,
+  `- Node: ${process.version} (V8 ${process.versions.v8})`,
+  `- date: ${new Date().toISOString()}`,
+  `- command: \`${command}\` (= \`node --expose-gc --import tsx bench/run.ts${argv.length > 0 ? ` ${argv.join(" ")}` : ""}\`), ${elapsed.toFixed(0)} s`,
+  `- engine source: ${source}`,
+  `- load average (1 min) at start / end: ${loadBefore[0].toFixed(2)} / ${os.loadavg()[0].toFixed(2)} on ${cpus.length} cores${Math.max(loadBefore[0], os.loadavg()[0]) > cpus.length + 0.5 ? " — the machine was busy (this run counts for ~1): absolute figures are low and noisy, ratios (same-process, alternating) less so" : ""}`,
+  `- settings: ~${seconds} s per engine measurement, ${rounds} round${rounds === 1 ? "" : "s"} alternating engine / F2 / F3 / F0, medians reported`,
+];
+
+const figures = table(HEAD, results.map(row));
+const targetTable = table(
+  ["target", "measured", ""],
+  targets.map((t) => [t.target, t.figure, t.status]),
+);
+
+const memory: string[] = [];
+if (hot !== undefined && hot.checkpoints.length > 0) {
+  memory.push(
+    "Hot key (one key, an A every 2 ms, never a B, `followed by any`, within 10 s): heap after GC minus the heap before the engine, the events themselves excluded (built beforehand).",
+    "",
+    table(
+      ["events pushed", "windows", "live partial matches", "heap after GC", "bytes per partial match"],
+      hot.checkpoints.map((c) => [
+        count(c.events),
+        (c.events / (10_000 / HOT_STEP_MS)).toFixed(1),
+        count(c.partials),
+        bytes(c.heapBytes),
+        c.partials > 0 ? (c.heapBytes / c.partials).toFixed(0) : "–",
+      ]),
+    ),
+    "",
+  );
+}
+if (keyMem !== null) {
+  memory.push(
+    `Per key (W4 pattern, ${count(keyMem.keys)} distinct keys; heap after GC ÷ keys):`,
+    "",
+    table(
+      ["state", "bytes per key", "keys held by the engine", "live partial matches"],
+      [
+        [
+          "one A each (one partial match per key)",
+          keyMem.withPartialBytes.toFixed(1),
+          count(keyMem.liveKeys),
+          count(keyMem.partials),
+        ],
+        [
+          "the same keys after their window passed",
+          keyMem.afterExpiryBytes.toFixed(1),
+          count(keyMem.liveKeysAfterExpiry),
+          "0",
+        ],
+        [
+          "keys that only saw X (no term takes it)",
+          keyMem.idleBytes.toFixed(1),
+          count(keyMem.liveKeysIdle),
+          "0",
+        ],
+      ],
+    ),
+    "",
+  );
+}
+
+const cliSection: string[] = [];
+if (cli !== null) {
+  if (!cli.available) cliSection.push(`\`cep run\`: not available — ${cli.reason}. ${cli.buildNote}.`);
+  else
+    cliSection.push(
+      table(
+        ["run", "wall time", "events/s", "MB/s"],
+        [
+          [
+            "`cep run w4.pattern --input w4-1m.ndjson --quiet`",
+            `${cli.cliMs.toFixed(0)} ms`,
+            rate(cli.n, cli.cliMs),
+            ((cli.fileBytes / cli.cliMs) * 1e-3).toFixed(1),
+          ],
+          [
+            "bare JSON.parse-per-line loop (`bench/baselines/json-parse-loop.mjs`)",
+            `${cli.bareMs.toFixed(0)} ms`,
+            rate(cli.n, cli.bareMs),
+            ((cli.fileBytes / cli.bareMs) * 1e-3).toFixed(1),
+          ],
+          ["`cep run` over an empty file (start-up)", `${cli.startupMs.toFixed(0)} ms`, "–", "–"],
+        ],
+      ),
+      "",
+      `${count(cli.n)} W4 events (100k keys, uniform), ${bytes(cli.fileBytes)}; ${count(cli.matches)} records, equal to F2's count: ${cli.errors.length === 0 ? "yes" : "NO"}. Each a separate process, wall time, median of ${rounds}; ${cli.buildNote}.`,
+    );
+}
+
+const notes = [
+  "- **Columns.** ev/s = events pushed per second (library API, pre-built event objects, matches delivered to a callback that counts them). engine/F2 time: the engine's time over the hand-written matcher's on the same events (≤ 1 would mean as fast). × faster than F3: F3 time per event ÷ engine time per event (< 1: the naive run-list NFA is faster) (F3 may run on a prefix, `events` is the engine's). F0: a loop that only reads each event. peak partials: the engine's live partial matches (sampled). heap after GC: retained by the engine at the end of the input, before `end()` (noise ±~50 kB: small figures can come out negative). push p50/p99: latency of one `push` (hdr-histogram, includes ~50 ns of timer overhead). compile + new Engine: one-off set-up, not in the timed pushes.",
+  "- **Oracle.** F2 implements each pattern's exact Flink semantics by hand; before timing, engine, F2 and F3 run on a prefix (column `oracle`: its length) and must produce the same matches (count, and a hash of every match's events and emit values); in every timed round the engine's match count must equal F2's. A mismatch fails the run (exit code 1).",
+  `- **W4 time.** ${W4_RATE} events per ms of event time (ts = ⌊i/${W4_RATE}⌋), so a 10 s window spans 1M events; at least two windows are timed. With ts = event index a key of 100k would see ~0.1 events per window and nothing would ever match.`,
+  "- **W3 patterns.** Rise: `a: Tick followed by r: Tick{3,} consecutive where price > prev.price`, emit from/to/ticks. V: `top: Tick next down: Tick{2,} consecutive where price < prev.price next up: Tick{2,} consecutive where price > prev.price and price < max(down.price)`, emit high/low/close/falling/rising. No window, no skip strategy: every run prefix of ≥ 3 (Rise) and every V suffix (V) is a match, as in Flink.",
+  `- **W7.** ts = event index: a 30 s window is 30,000 events; 1,000 symbols, half A, half B, each symbol's price a random walk of ±1% steps. ${
+    results.some((r) => r.workload === "W7" && r.n < 60_000)
+      ? `Too slow for two windows in the time budget, ${results
+          .filter((r) => r.workload === "W7" && r.n < 60_000)
+          .map((r) => r.id)
+          .join(", ")} timed fewer events (see \`events\`): never the window's steady state.`
+      : "Every case timed at least two windows."
+  }`,
+  ...w1.skipped.map((s) => `- ${s}.`),
+];
+
+const md = [
+  "# Cepheus benchmark results",
+  "",
+  ...header,
+  "",
+  "## Figures",
+  "",
+  figures,
+  "",
+  "## Targets (2-core machine, library API)",
+  "",
+  targetTable,
+  "",
+  ...(memory.length > 0 ? ["## Memory", "", ...memory] : []),
+  ...(cliSection.length > 0 ? ["## CLI", "", ...cliSection, ""] : []),
+  "## Notes",
+  "",
+  ...notes,
+  "",
+  ...(errors.length > 0 ? ["## ORACLE MISMATCHES", "", ...errors.map((e) => `- ${e}`), ""] : []),
+].join("\n");
+
+const out = fileURLToPath(
+  new URL(filters.length === 0 ? "results.md" : "results-partial.md", import.meta.url),
+);
+writeFileSync(out, md);
+process.stdout.write(`\n${header.join("\n")}\n\n${figures}\n\n${targetTable}\n\n`);
+if (memory.length > 0) process.stdout.write(`${memory.join("\n")}\n`);
+if (cliSection.length > 0) process.stdout.write(`${cliSection.join("\n")}\n\n`);
+for (const s of w1.skipped) process.stdout.write(`${s}\n`);
+process.stdout.write(`\nwrote ${out}\n`);
+if (errors.length > 0) {
+  process.stdout.write(
+    `\nORACLE MISMATCH — the engine's matches differ from F2:\n${errors.map((e) => `  ${e}`).join("\n")}\n`,
+  );
+  process.exitCode = 1;
+}

@@ -1,0 +1,122 @@
+/**
+ * CLI: `cep run` end to end (a spawned `node bin/cep.js run … --quiet`, after `npm run
+ * build`) over an NDJSON file of 1M W4 events (100k keys, uniform), against a spawned bare
+ * JSON.parse-per-line loop over the same file. Wall time of each process, alternating;
+ * the CLI's record count must equal F2's match count on the same events.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { f2W4 } from "../baselines/f2-w4.js";
+import { w4Events } from "../gen.js";
+import { median } from "../harness.js";
+import { W4_RATE, W4_SOURCE } from "./w4.js";
+
+const REPO = fileURLToPath(new URL("../..", import.meta.url));
+const N = 1_000_000;
+
+export interface CliResult {
+  readonly available: boolean;
+  /** Why not, when not available. */
+  readonly reason: string;
+  readonly n: number;
+  readonly fileBytes: number;
+  readonly cliMs: number;
+  readonly bareMs: number;
+  /** `cep run` over an empty file: process start, module load, compile. */
+  readonly startupMs: number;
+  readonly matches: number;
+  readonly errors: readonly string[];
+  readonly buildNote: string;
+}
+
+function timed(args: readonly string[]): {
+  ms: number;
+  status: number | null;
+  stdout: string;
+  stderr: string;
+} {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { cwd: REPO, encoding: "utf8", maxBuffer: 1 << 30 });
+  return { ms: performance.now() - t0, status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+}
+
+export function measureCli(rounds: number, log: (s: string) => void): CliResult {
+  const dir = join(tmpdir(), "cepheus-bench");
+  mkdirSync(dir, { recursive: true });
+  const events = w4Events({ n: N, keys: 100_000, dist: "uniform", seed: 4, rate: W4_RATE });
+  const file = join(dir, "w4-1m.ndjson");
+  const empty = join(dir, "empty.ndjson");
+  const pattern = join(dir, "w4.pattern");
+  const text = `${events.map((e) => JSON.stringify(e)).join("\n")}\n`;
+  writeFileSync(file, text);
+  writeFileSync(empty, "");
+  writeFileSync(pattern, `${W4_SOURCE}\n`);
+  let matches = 0;
+  f2W4(
+    10_000,
+    false,
+  )(() => {
+    matches++;
+  }).run(events, 0, N);
+
+  const base = { n: N, fileBytes: Buffer.byteLength(text), matches };
+  const notAvailable = (reason: string, buildNote: string): CliResult => ({
+    available: false,
+    reason,
+    cliMs: Number.NaN,
+    bareMs: Number.NaN,
+    startupMs: Number.NaN,
+    errors: [],
+    buildNote,
+    ...base,
+  });
+
+  log("  CLI: npm run build");
+  const b = spawnSync("npm", ["run", "build"], { cwd: REPO, encoding: "utf8" });
+  const buildNote =
+    b.status === 0
+      ? "built with `npm run build`"
+      : `\`npm run build\` failed (exit ${b.status}); the existing dist/ was used: ${(b.stdout + b.stderr).trim().split("\n").slice(-3).join(" / ")}`;
+  const cliArgs = ["bin/cep.js", "run", pattern, "--input", file, "--quiet"];
+  const first = timed(cliArgs);
+  if (first.status !== 0)
+    return notAvailable(
+      `cep run exited ${first.status}: ${first.stderr.trim().split("\n").slice(0, 3).join(" / ")}`,
+      buildNote,
+    );
+  const lines = (s: string) => s.split("\n").filter((l) => l.length > 0).length;
+  const errors: string[] = [];
+  const check = (out: string, round: string) => {
+    const got = lines(out);
+    if (got !== matches)
+      errors.push(`CLI: ${round}: cep run wrote ${got} records, F2 finds ${matches} matches`);
+  };
+  check(first.stdout, "warm-up");
+  const cli: number[] = [];
+  const bare: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const c = timed(cliArgs);
+    check(c.stdout, `round ${r + 1}`);
+    cli.push(c.ms);
+    const j = timed(["bench/baselines/json-parse-loop.mjs", file]);
+    if (j.status !== 0 || Number.parseInt(j.stdout, 10) !== N)
+      errors.push(`CLI: bare loop failed: ${j.stderr}`);
+    bare.push(j.ms);
+  }
+  const startup: number[] = [];
+  for (let r = 0; r < rounds; r++)
+    startup.push(timed(["bin/cep.js", "run", pattern, "--input", empty, "--quiet"]).ms);
+  return {
+    available: true,
+    reason: "",
+    cliMs: median(cli),
+    bareMs: median(bare),
+    startupMs: median(startup),
+    errors,
+    buildNote,
+    ...base,
+  };
+}
