@@ -85,7 +85,13 @@ function compile(sources: SourceFile[]): CompiledProgram {
 type Listener = (...args: any[]) => void;
 
 class FakeEngine {
-  private readonly listeners: Record<string, Listener[]> = { match: [], timeout: [], late: [], error: [], warning: [] };
+  private readonly listeners: Record<string, Listener[]> = {
+    match: [],
+    timeout: [],
+    late: [],
+    error: [],
+    warning: [],
+  };
   private readonly patterns: FakePattern[];
   private highest = Number.NEGATIVE_INFINITY;
   private watermark = Number.NEGATIVE_INFINITY;
