@@ -45,7 +45,8 @@ interface RawRunOptions {
   quiet?: boolean;
 }
 
-function durationOption(value: string): number {
+/** Commander parser for a duration option (language.md §3.5; `0` allowed). */
+export function durationOption(value: string): number {
   try {
     return parseDurationArg(value, { allowZero: true });
   } catch (err) {
@@ -53,7 +54,8 @@ function durationOption(value: string): number {
   }
 }
 
-function clockOption(value: string): number {
+/** Commander parser for `--clock <ms>`. */
+export function clockOption(value: string): number {
   const n = Number(value);
   if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
     throw new InvalidArgumentError("expected an integer number of epoch milliseconds");

@@ -3,6 +3,7 @@
  * source form (what `cep explain` prints and compiler tests compare), and the same NFA
  * as plain data for renderers (Graphviz, Mermaid).
  */
+import { skipStrategyText } from "../lang/describe.js";
 import type { SkipModel } from "./model.js";
 import type { CompiledNfa, EdgeAction, StateKind } from "./nfa.js";
 
@@ -27,18 +28,7 @@ export interface NfaDescription {
 
 /** The skip strategy as written in the language. */
 export function skipText(skip: SkipModel): string {
-  switch (skip.strategy) {
-    case "noSkip":
-      return "no skip";
-    case "skipToNext":
-      return "skip to next";
-    case "skipPastLastEvent":
-      return "skip past last event";
-    case "skipToFirst":
-      return `skip to first ${skip.targetName}`;
-    case "skipToLast":
-      return `skip to last ${skip.targetName}`;
-  }
+  return skipStrategyText(skip.strategy, skip.targetName ?? "");
 }
 
 /** Describes an NFA as plain data. */

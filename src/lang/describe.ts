@@ -8,7 +8,15 @@
  * //   terms: ["fail: LoginFailed{3,} consecutive", "followed by ok: LoginOk", "not followed by Logout"] }
  * ```
  */
-import type { Contiguity, Duration, Modifier, Sequence, SequenceElement, SkipClause } from "./ast.js";
+import type {
+  Contiguity,
+  Duration,
+  Modifier,
+  Sequence,
+  SequenceElement,
+  SkipClause,
+  SkipStrategyName,
+} from "./ast.js";
 import type { PatternInfo } from "./check.js";
 import { exprToSource, identToSource } from "./expr-text.js";
 
@@ -71,8 +79,12 @@ function window(d: Duration | null): WindowSummary | null {
 }
 
 function skipText(skip: SkipClause | null): string {
-  const target = skip?.target ? identToSource(skip.target.name) : "";
-  switch (skip?.strategy ?? "noSkip") {
+  return skipStrategyText(skip?.strategy ?? "noSkip", skip?.target ? identToSource(skip.target.name) : "");
+}
+
+/** An after-match skip strategy in the language's words (`skip to first fail`). */
+export function skipStrategyText(strategy: SkipStrategyName, target: string): string {
+  switch (strategy) {
     case "noSkip":
       return "no skip";
     case "skipToNext":

@@ -5,7 +5,7 @@
  */
 import { type Command, InvalidArgumentError } from "commander";
 import { UsageError } from "../cli/api.js";
-import { parseDurationArg } from "../cli/duration.js";
+import { clockOption, durationOption } from "../cli/options.js";
 
 /** `cep repl` options after validation. */
 export interface ReplOptions {
@@ -16,22 +16,6 @@ export interface ReplOptions {
   processingTime: boolean;
   /** `--clock`: processing time starts there, +1 ms per event; null = wall clock. */
   clock: number | null;
-}
-
-function durationOption(value: string): number {
-  try {
-    return parseDurationArg(value, { allowZero: true });
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-}
-
-function clockOption(value: string): number {
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
-    throw new InvalidArgumentError("expected an integer number of epoch milliseconds");
-  }
-  return n;
 }
 
 function nonEmpty(value: string): string {
