@@ -632,7 +632,8 @@ export class Engine {
       for (const r of this.runners) {
         let k = keys === null ? undefined : keys[r.id];
         if (k === undefined) k = this.keyOf(r, event, keys === null);
-        if (k !== MISSING) this.feedRunner(r, k, event, type, time, seq);
+        // An event of a type that changes nothing for this pattern needs no key lookup.
+        if (k !== MISSING && r.matcher.isRelevant(type)) this.feedRunner(r, k, event, type, time, seq);
       }
     } else {
       this.feedIndexed(event, type, time, keys, seq);

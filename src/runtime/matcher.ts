@@ -286,6 +286,16 @@ export class Matcher {
   }
 
   /** Whether an event of this type can start a match (else a key without state can ignore it). */
+  /**
+   * Whether an event of this type can change anything for this pattern: start a match, or
+   * move, fork or end a waiting branch. When not, no key needs to be looked at (language.md
+   * §3.1 allows skipping an event no term can take, where no strictness applies — a
+   * strict state makes such an event kill its branch, so it counts as relevant here).
+   */
+  isRelevant(eventType: unknown): boolean {
+    return this.fates(eventType).need !== 0;
+  }
+
   canStart(eventType: unknown): boolean {
     return this.fates(eventType).fates[this.start.state] === EVALUATE;
   }
@@ -607,7 +617,10 @@ export function seqsOf(last: Cell | null): number[] {
 /** Orders completed matches by start event, then lexicographically by their events (language.md §8). */
 function sortBranches(bs: Branch[]): void {
   if (bs.length < 2) return;
-  bs.sort((a, b) => a.startSeq - b.startSeq || compareSeqs(seqsOf(a.last), seqsOf(b.last)));
+  // Feed-number lists are computed once per branch, not per comparison.
+  const keyed = bs.map((b) => ({ b, seqs: seqsOf(b.last) }));
+  keyed.sort((x, y) => x.b.startSeq - y.b.startSeq || compareSeqs(x.seqs, y.seqs));
+  for (let i = 0; i < bs.length; i++) bs[i] = keyed[i].b;
 }
 
 /** Lexicographic comparison of feed-number lists (a proper prefix first). */
