@@ -354,7 +354,11 @@ export class Matcher {
       } else out[st.id] = EVALUATE;
     }
     let need = 0;
-    for (let i = 0; i < out.length; i++) if (out[i] !== UNCHANGED) need |= stateBit(i);
+    for (let i = 0; i < out.length; i++) {
+      // No branch ever waits in Final or Stop: they cannot make an event relevant.
+      const kind = states[i].kind;
+      if (out[i] !== UNCHANGED && kind !== "final" && kind !== "stop") need |= stateBit(i);
+    }
     return { fates: out, need };
   }
 
