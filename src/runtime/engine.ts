@@ -20,7 +20,7 @@ import {
   SnapshotWriter,
   validateSnapshot,
 } from "./snapshot.js";
-import { canonicalKey, field, parseTime, path, put } from "./values.js";
+import { canonicalKey, field, ownField, parseTime, path, put } from "./values.js";
 
 /** Engine options (cli.md "The library"). */
 export interface EngineOptions {
@@ -441,7 +441,12 @@ export class Engine {
   /** Feeds one event (or a `{"$watermark": T}` record). Never throws on bad input. */
   push(event: unknown): void {
     if (this.ended) throw new Error("push after end()");
-    const wm = field(event, "$watermark");
+    if (event === null || typeof event !== "object" || Array.isArray(event)) {
+      this.fail("not a JSON object", event);
+      return;
+    }
+    const obj = event as Record<string, unknown>;
+    const wm = ownField(obj, "$watermark");
     if (wm !== undefined) {
       if (!this.processingTime) {
         const t = parseTime(wm);
@@ -450,16 +455,14 @@ export class Engine {
       }
       return;
     }
-    if (event === null || typeof event !== "object" || Array.isArray(event)) {
-      this.fail("not a JSON object", event);
-      return;
-    }
     let time: number;
     if (this.processingTime) {
       time = Math.max(this.lastClock, this.clock());
       this.lastClock = time;
     } else {
-      const t = parseTime(field(event, this.timeField));
+      const raw = ownField(obj, this.timeField);
+      // Integer epoch ms is the common case: no call, no allocation.
+      const t = typeof raw === "number" && Number.isInteger(raw) ? raw : parseTime(raw);
       if (typeof t === "string") {
         this.fail(`${t} (${this.timeField})`, event);
         return;
@@ -472,7 +475,7 @@ export class Engine {
       }
     }
     this.counters.events++;
-    const type = field(event, this.typeField);
+    const type = ownField(obj, this.typeField);
     if (this.processingTime) {
       this.advance(time);
       this.feed(event, type, time, null);
@@ -587,7 +590,9 @@ export class Engine {
     const paths = r.pattern.keyPaths;
     if (paths.length === 0) return null;
     if (paths.length === 1) {
-      const v = path(event, paths[0]);
+      const p0 = paths[0];
+      // Events reaching here are non-array objects (push checked), so a one-segment path is one own read.
+      const v = p0.length === 1 ? ownField(event as Record<string, unknown>, p0[0]) : path(event, p0);
       if (v === undefined || v === null) {
         if (report) this.missingKey(r, 0, event);
         return MISSING;

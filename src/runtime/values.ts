@@ -18,6 +18,15 @@ export function field(obj: unknown, name: string): unknown {
   return v;
 }
 
+/** Reads an own property of an object known to be a non-array object (the hot path of `field`). */
+export function ownField(obj: Record<string, unknown>, name: string): unknown {
+  const v = obj[name];
+  if (v === undefined || ((typeof v === "object" || typeof v === "function") && !hasOwn.call(obj, name))) {
+    return undefined;
+  }
+  return v;
+}
+
 /** Sets a property without ever touching a prototype (`__proto__` is plain data here). */
 export function put(obj: Record<string, unknown>, name: string, value: unknown): void {
   if (name === "__proto__")
