@@ -237,7 +237,7 @@ export class Matcher {
       // that just died may release completed ones.
       if (potential.length > 0 || ks.completed.length > 0) this.releaseCompleted(ks, potential, out);
     } else if (potential.length > 0) {
-      sortBranches(potential);
+      // No hold-back: the engine sorts every outcome of the step (language.md §5).
       for (const m of potential) out.push(this.outcome(ks, m, null));
     }
   }
