@@ -12,6 +12,7 @@ export const TRUE: Cond = Object.freeze({
   types: null,
   verdict: () => true,
   guards: [],
+  negOf: null,
 });
 
 const UNKNOWN = () => null;
@@ -26,8 +27,9 @@ export function cond(
   types: readonly string[] | null = null,
   verdict: (eventType: unknown) => boolean | null = UNKNOWN,
   guards: readonly Guard[] = [],
+  negOf: Cond | null = null,
 ): Cond {
-  return Object.freeze({ test, src, isTrue: false, types, verdict, guards });
+  return Object.freeze({ test, src, isTrue: false, types, verdict, guards, negOf });
 }
 
 /** The type test of a term: `type == "T"`. */
@@ -64,6 +66,8 @@ export function not(c: Cond): Cond {
       const r = v(type);
       return r === null ? null : !r;
     },
+    [],
+    c,
   );
 }
 

@@ -20,6 +20,8 @@ export interface EvalContext {
   taken(v: number): readonly unknown[];
   /** The times (ms) of those events, same order. */
   takenTimes(v: number): readonly number[];
+  /** The last event taken by variable `v`, or null: `v.f`, `last(v)` (no array needed). */
+  lastTaken(v: number): unknown;
   /** The event taken last by this partial match, whatever its variable; null when none. */
   prev(): unknown;
   /** Its time, or null when there is none. */

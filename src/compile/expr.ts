@@ -292,7 +292,7 @@ class ExprCompiler {
       // `v.f`: field f of v's last taken event.
       const v = this.rootVariable(e.object);
       if (v === undefined) return NULL;
-      return (ctx) => readField(lastOf(ctx.taken(v)), name);
+      return (ctx) => readField(ctx.lastTaken(v), name);
     }
     if (e.object.kind === "Event") return (ctx) => readField(ctx.event, name);
     const obj = this.compile(e.object);
@@ -397,7 +397,7 @@ class ExprCompiler {
         const v = this.rootVariable(arg);
         if (v === undefined) return NULL;
         if (name === "first") return (ctx) => ctx.taken(v)[0] ?? null;
-        return (ctx) => lastOf(ctx.taken(v));
+        return (ctx) => ctx.lastTaken(v);
       }
       case "aggregate":
         return this.aggregate(name, args[0]);

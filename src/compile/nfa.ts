@@ -43,6 +43,8 @@ export interface Cond {
    * condition to hold (`sym == "AAPL"`): lets the engine index patterns by them.
    */
   readonly guards: readonly Guard[];
+  /** For `not c`: c (a SKIP_TILL_NEXT ignore edge negates the take edge just evaluated). */
+  readonly negOf: Cond | null;
 }
 
 /** `path == value` on the current event, value a string, number or boolean. */

@@ -175,6 +175,18 @@ interface Buffered {
   readonly keys: unknown[];
 }
 
+/** Adds the runners of `list` not yet marked for this event. */
+function pick(selected: Runner[], gen: number, list: Runner[] | undefined): void {
+  if (list === undefined) return;
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i];
+    if (r.mark !== gen) {
+      r.mark = gen;
+      selected.push(r);
+    }
+  }
+}
+
 function addLive<K>(map: Map<K, Runner[]>, key: K, r: Runner): void {
   const list = map.get(key);
   if (list === undefined) map.set(key, [r]);
@@ -666,26 +678,20 @@ export class Engine {
       }
       const selected = this.selected;
       selected.length = 0;
-      const pick = (list: Runner[] | undefined) => {
-        if (list === undefined) return;
-        for (const r of list) {
-          if (r.mark !== gen) {
-            r.mark = gen;
-            selected.push(r);
-          }
-        }
-      };
       const composite = k !== null && typeof k === "object";
-      pick(composite ? g.liveComposite.get(canonicalKey(k)) : g.live.get(k));
-      for (const entry of [g.start.get(type), g.start.get(ANY_TYPE)]) {
-        if (entry === undefined) continue;
-        pick(entry.always);
-        for (const gi of entry.guarded.values()) pick(gi.values.get(path(event, gi.path)));
-      }
+      pick(selected, gen, composite ? g.liveComposite.get(canonicalKey(k)) : g.live.get(k));
+      this.pickStarts(selected, gen, g.start.get(type), event);
+      this.pickStarts(selected, gen, g.start.get(ANY_TYPE), event);
       // Pattern order is irrelevant to results (outcomes are sorted per step) but keeps runs reproducible.
       if (selected.length > 1) selected.sort((a, b) => a.pattern.order - b.pattern.order || a.id - b.id);
       for (const r of selected) this.feedRunner(r, k, event, type, time, seq);
     }
+  }
+
+  private pickStarts(selected: Runner[], gen: number, entry: StartEntry | undefined, event: unknown): void {
+    if (entry === undefined) return;
+    pick(selected, gen, entry.always);
+    for (const gi of entry.guarded.values()) pick(selected, gen, gi.values.get(path(event, gi.path)));
   }
 
   /** Feeds one event to one pattern's key. */

@@ -111,6 +111,12 @@ export class Context implements MatchContext {
     return this.cacheTimes[v];
   }
 
+  lastTaken(v: number): unknown {
+    // Cells run newest first: the first one of `v` is its last event.
+    for (let c = this.last; c !== null; c = c.prev) if (c.variable === v) return c.event;
+    return null;
+  }
+
   prev(): unknown {
     return this.last === null ? null : this.last.event;
   }
@@ -424,12 +430,25 @@ export class Matcher {
     let top = 0;
     stack[top++] = from;
     visited[from] = gen;
+    // The last condition evaluated and its result: an ignore edge `not c` right after the
+    // take edge `c` (skip till next) reuses it instead of evaluating `c` twice.
+    let lastCond: unknown = null;
+    let lastResult = false;
     while (top > 0) {
       const s = stack[--top];
       const out = this.states[s].edges;
       for (let i = 0; i < out.length; i++) {
         const e = out[i];
-        if (!(e.cond.isTrue || e.cond.test(ctx))) continue;
+        const c = e.cond;
+        let holds: boolean;
+        if (c.isTrue) holds = true;
+        else if (c.negOf !== null && c.negOf === lastCond) holds = !lastResult;
+        else {
+          holds = c.test(ctx);
+          lastCond = c;
+          lastResult = holds;
+        }
+        if (!holds) continue;
         if (e.action === "proceed") {
           if (visited[e.target] !== gen) {
             visited[e.target] = gen;

@@ -34,6 +34,10 @@ class RecordContext implements EvalContext {
   takenTimes(v: number): readonly number[] {
     return this.timesByVar[v] ?? [];
   }
+  lastTaken(v: number): unknown {
+    const evs = this.byVar[v];
+    return evs === undefined || evs.length === 0 ? null : evs[evs.length - 1];
+  }
   prev(): unknown {
     return this.lastCell.event;
   }

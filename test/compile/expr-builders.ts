@@ -93,6 +93,10 @@ export function context(opts: {
     key: opts.key ?? null,
     taken: (v) => taken[v]?.events ?? [],
     takenTimes: (v) => taken[v]?.times ?? (taken[v]?.events ?? []).map((_, i) => (i + 1) * 1000),
+    lastTaken: (v) => {
+      const evs = taken[v]?.events ?? [];
+      return evs.length === 0 ? null : evs[evs.length - 1];
+    },
     prev: () => opts.prev ?? null,
     prevTime: () => opts.prevTime ?? null,
   };
