@@ -65,8 +65,7 @@ export function summarize(pattern: CompiledPattern): PatternSummary & Record<str
     derived.termWindows = pattern.termWindows.map((t) => ({ variable: t.variable, within: t.ms }));
   }
   if (description !== null) derived.skip = description.skip;
-  // TODO(lead): terms in source form (`fail: LoginFailed{3,} consecutive`, with their
-  // operators) as `summary.terms`; until then the variables, negated ones marked `not`.
+  // Without a compiler summary (older programs): the variables, negated ones marked `not`.
   if (pattern.variables !== undefined) {
     derived.terms = pattern.variables.map((v) => (v.negated ? `not ${v.name}` : v.name));
   }

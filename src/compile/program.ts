@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { check } from "../lang/check.js";
+import { describePattern, type PatternSummary } from "../lang/describe.js";
 import { CompileError, type Diagnostic } from "../lang/diagnostics.js";
 import { parse } from "../lang/parse.js";
 import { buildNfa } from "./build-nfa.js";
@@ -31,6 +32,8 @@ export interface CompileOptions {
 /** A compiled pattern with its plain NFA description, for tools. */
 export interface ExplainablePattern extends CompiledPattern {
   readonly description: NfaDescription;
+  /** What `cep check` prints: key, windows, skip strategy, terms in source form. */
+  readonly summary: PatternSummary;
 }
 
 /**
@@ -82,6 +85,7 @@ export function compile(input: string | readonly SourceFile[], options: CompileO
       timeoutEmit: decl.onTimeout?.emit ? compileEmit(decl.onTimeout.emit, scope) : null,
       termWindows: info.windows.terms.map((t) => ({ variable: t.variable, ms: t.ms })),
       description: describeNfa(nfa, skip),
+      summary: describePattern(info),
       fingerprint: createHash("sha256")
         .update(sourceOf.get(info.file)?.slice(decl.span.start, decl.span.end) ?? "")
         .digest("hex")
