@@ -8,7 +8,7 @@
  * events' feed numbers, then term indices, then pattern; then timeouts by stamp) and
  * emitted.
  */
-import { Heap } from "mnemonist";
+import { createRequire } from "node:module";
 import type { CompiledPattern, Program } from "../compile/model.js";
 import { type Branch, type Cell, compareSeqs, type KeyState, Matcher, type Outcome } from "./matcher.js";
 import { buildRecord, type MatchRecord } from "./records.js";
@@ -21,6 +21,10 @@ import {
   validateSnapshot,
 } from "./snapshot.js";
 import { canonicalKey, field, ownField, parseTime, path, put } from "./values.js";
+
+// Only the heap, not mnemonist's whole index: its CommonJS modules are a large part of
+// the CLI's start-up (the package exports subpaths to `require` only).
+const Heap: typeof import("mnemonist").Heap = createRequire(import.meta.url)("mnemonist/heap");
 
 /** Engine options (cli.md "The library"). */
 export interface EngineOptions {
