@@ -8,8 +8,8 @@
  *
  *      node bin/cep.js explain patterns/<name>.pattern --format dot | dot -Tsvg
  *
- *    A file with several patterns gives one graph each; they are stacked into one
- *    picture. Each SVG carries a comment `cep explain format=dot sha256:<hash>` of the
+ *    A file with several patterns gives one graph with a cluster per pattern (older
+ *    builds printed one graph each; those are stacked into one picture). Each SVG carries a comment `cep explain format=dot sha256:<hash>` of the
  *    dot text it was drawn from, so test/docs/docs.test.ts can tell a stale picture
  *    without Graphviz. This step needs Graphviz (`apt-get install -y graphviz`); without
  *    it the pictures are left as they are and the script says so.

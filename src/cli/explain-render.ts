@@ -148,34 +148,48 @@ const DOT_EDGE: Record<EdgeAction, string> = {
 
 /** One `digraph` per pattern (Graphviz renders every graph of a file). */
 export function renderDot(patterns: readonly NamedNfa[]): string {
-  return patterns.map(dotGraph).join("\n");
+  if (patterns.length === 1) return dotGraph(patterns[0]);
+  // Several patterns: one graph (so `| dot -Tsvg` gives one valid SVG), a cluster each,
+  // node names prefixed by the pattern's position.
+  const out = ["digraph patterns {", `  graph [rankdir=LR, fontname="Helvetica"];`];
+  patterns.forEach((p, i) => {
+    out.push(`  subgraph ${dotString(`cluster_${i}`)} {`);
+    out.push(...dotBody(p, `${i}:`, "    "));
+    out.push("  }");
+  });
+  out.push("}");
+  return `${out.join("\n")}\n`;
 }
 
 function dotGraph(p: NamedNfa): string {
+  return `${[`digraph ${dotString(p.name)} {`, ...dotBody(p, "", "  "), "}"].join("\n")}\n`;
+}
+
+/** The statements of one pattern's graph; `prefix` keeps node names apart across patterns. */
+function dotBody(p: NamedNfa, prefix: string, indent: string): string[] {
   const out: string[] = [];
-  out.push(`digraph ${dotString(p.name)} {`);
-  out.push(`  graph [rankdir=LR, labelloc=t, fontname="Helvetica", label=${dotString(caption(p))}];`);
-  out.push(`  node [fontname="Helvetica", fontsize=11];`);
-  out.push(`  edge [fontname="Helvetica", fontsize=9];`);
+  const id = (name: string) => dotString(prefix + name);
+  out.push(`${indent}graph [rankdir=LR, labelloc=t, fontname="Helvetica", label=${dotString(caption(p))}];`);
+  out.push(`${indent}node [fontname="Helvetica", fontsize=11];`);
+  out.push(`${indent}edge [fontname="Helvetica", fontsize=9];`);
   const start = p.nfa.states.find((s) => s.kind === "start");
   if (start) {
-    out.push(`  "__start" [shape=point, width=0.08, label=""];`);
-    out.push(`  "__start" -> ${dotString(start.name)};`);
+    out.push(`${indent}${id("__start")} [shape=point, width=0.08, label=""];`);
+    out.push(`${indent}${id("__start")} -> ${id(start.name)};`);
   }
   for (const s of p.nfa.states) {
     out.push(
-      `  ${dotString(s.name)} [${DOT_NODE[s.kind] ?? DOT_NODE.normal}, label=${dotString(stateLabel(s))}];`,
+      `${indent}${id(s.name)} [${DOT_NODE[s.kind] ?? DOT_NODE.normal}, label=${dotString(stateLabel(s))}];`,
     );
   }
   for (const s of p.nfa.states) {
     for (const e of s.edges) {
       out.push(
-        `  ${dotString(s.name)} -> ${dotString(e.target)} [${DOT_EDGE[e.action] ?? DOT_EDGE.take}, label=${dotString(edgeLabel(e))}];`,
+        `${indent}${id(s.name)} -> ${id(e.target)} [${DOT_EDGE[e.action] ?? DOT_EDGE.take}, label=${dotString(edgeLabel(e))}];`,
       );
     }
   }
-  out.push("}");
-  return `${out.join("\n")}\n`;
+  return out;
 }
 
 // ---- Mermaid -----------------------------------------------------------------

@@ -417,7 +417,9 @@ describe("cep check and explain", () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toBe('pattern Q\n  state a [start]\n    take    -> $endState$  if type == "B"\n');
     const dot = await cep(["explain", at("a.pattern"), "--format", "dot"]);
-    expect(dot.stdout.match(/^digraph /gm)).toHaveLength(2);
+    // Several patterns: one graph (so `| dot -Tsvg` gives one SVG), one cluster each.
+    expect(dot.stdout.match(/^digraph /gm)).toHaveLength(1);
+    expect(dot.stdout.match(/^ {2}subgraph "cluster_\d+"/gm)).toHaveLength(2);
     const mermaid = await cep(["explain", at("a.pattern"), "--format", "mermaid", "--pattern", "P"]);
     expect(mermaid.stdout).toContain("flowchart LR");
     expect((await cep(["explain", at("a.pattern"), "--pattern", "Nope"])).code).toBe(2);
