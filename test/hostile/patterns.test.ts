@@ -23,6 +23,15 @@ import {
 import { lex } from "../../src/lang/tokens.js";
 import { root } from "../cli/dist.js";
 import { Capture } from "../cli/fake-api.js";
+import {
+  applyMutations,
+  deleteToken,
+  editChar,
+  insertPiece,
+  type Mutation,
+  replaceToken,
+  tokenRanges,
+} from "../support/mutations.js";
 
 const PWNED = join(tmpdir(), `cep-pwned-${process.pid}`);
 
@@ -242,8 +251,6 @@ const pieces = [
   "😀",
 ];
 
-type Mutation = (source: string) => fc.Arbitrary<string>;
-
 /** Words that stay (functions, schema types, duration units): renaming them only makes errors. */
 const NOT_RENAMED =
   /^(abs|round|floor|ceil|lower|upper|len|contains|startsWith|endsWith|matches|coalesce|if|time|key|count|sum|avg|min|max|string|number|boolean|any|ms|s|m|h|d|w|sec|minutes?|hours?|seconds?|days?|weeks?|milliseconds?)$/;
@@ -251,33 +258,10 @@ const NOT_RENAMED =
 /** The index of the renaming mutation in {@link mutations}. */
 const RENAME = 3;
 
-function tokenRanges(source: string): [number, number][] {
-  return lex(source).map((t) => [t.startOffset, t.startOffset + t.image.length]);
-}
-
 const mutations: Mutation[] = [
-  // Delete a token.
-  (s) => {
-    const r = tokenRanges(s);
-    return r.length === 0
-      ? fc.constant(s)
-      : fc.nat(r.length - 1).map((i) => s.slice(0, r[i][0]) + s.slice(r[i][1]));
-  },
-  // Insert a piece before a token.
-  (s) => {
-    const r = tokenRanges(s);
-    return fc
-      .tuple(fc.nat(Math.max(0, r.length - 1)), fc.constantFrom(...pieces))
-      .map(([i, p]) => `${s.slice(0, r[i]?.[0] ?? 0)}${p} ${s.slice(r[i]?.[0] ?? 0)}`);
-  },
-  // Replace a token by a piece.
-  (s) => {
-    const r = tokenRanges(s);
-    if (r.length === 0) return fc.constant(s);
-    return fc
-      .tuple(fc.nat(r.length - 1), fc.constantFrom(...pieces))
-      .map(([i, p]) => s.slice(0, r[i][0]) + p + s.slice(r[i][1]));
-  },
+  deleteToken,
+  insertPiece(pieces),
+  replaceToken(pieces),
   // Replace every occurrence of an identifier by a hostile name (keeps the source valid more often).
   // (Index RENAME.)
   (s) => {
@@ -302,20 +286,11 @@ const mutations: Mutation[] = [
       return s.slice(0, r[j][1]) + s.slice(r[i][0], r[j][1]) + s.slice(r[j][1]);
     });
   },
-  // Delete, insert or replace a character.
-  (s) =>
-    fc
-      .tuple(
-        fc.nat(s.length),
-        fc.constantFrom("", "{", "}", "(", ")", '"', "`", ".", ",", ":", "x", " ", "\n"),
-        fc.boolean(),
-      )
-      .map(([i, c, replace]) => s.slice(0, i) + c + s.slice(replace ? i + 1 : i)),
+  editChar(["", "{", "}", "(", ")", '"', "`", ".", ",", ":", "x", " ", "\n"]),
 ];
 
 /** `seed` after the mutations numbered `which`. */
-const mutate = (seed: string, which: number[]) =>
-  which.reduce<fc.Arbitrary<string>>((acc, m) => acc.chain((s) => mutations[m](s)), fc.constant(seed));
+const mutate = (seed: string, which: number[]) => applyMutations(mutations, seed, which);
 
 /**
  * Half of the sources only have names replaced by hostile ones (most stay valid, so the

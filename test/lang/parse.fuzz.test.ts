@@ -14,6 +14,15 @@ import type { Node } from "../../src/lang/ast.js";
 import { parse } from "../../src/lang/parse.js";
 import { firstRejected, getParser, getStrictParser } from "../../src/lang/parser.js";
 import { lex } from "../../src/lang/tokens.js";
+import {
+  applyMutations,
+  deleteToken,
+  editChar,
+  insertPiece,
+  type Mutation,
+  replaceToken,
+  tokenRanges,
+} from "../support/mutations.js";
 
 const casesDir = join(dirname(fileURLToPath(import.meta.url)), "..", "cases", "ast");
 const examples = readdirSync(casesDir)
@@ -53,29 +62,9 @@ const randomSource = fc
       .map((seps) => parts.map((p, i) => p + seps[i]).join("")),
   );
 
-type Mutation = (source: string) => fc.Arbitrary<string>;
-
-/** Token boundaries of a source (start and end offsets). */
-function tokenRanges(source: string): [number, number][] {
-  return lex(source).map((t) => [t.startOffset, t.startOffset + t.image.length]);
-}
-
 const mutations: Mutation[] = [
-  // Delete a token.
-  (s) => {
-    const r = tokenRanges(s);
-    return r.length === 0
-      ? fc.constant(s)
-      : fc.nat(r.length - 1).map((i) => s.slice(0, r[i][0]) + s.slice(r[i][1]));
-  },
-  // Insert a piece before a token.
-  (s) => {
-    const r = tokenRanges(s);
-    return fc.tuple(fc.nat(Math.max(0, r.length - 1)), fc.constantFrom(...pieces)).map(([i, p]) => {
-      const at = r[i]?.[0] ?? 0;
-      return `${s.slice(0, at)}${p} ${s.slice(at)}`;
-    });
-  },
+  deleteToken,
+  insertPiece(pieces),
   // Swap two tokens.
   (s) => {
     const r = tokenRanges(s);
@@ -89,30 +78,13 @@ const mutations: Mutation[] = [
       );
     });
   },
-  // Replace a token by a piece.
-  (s) => {
-    const r = tokenRanges(s);
-    if (r.length === 0) return fc.constant(s);
-    return fc
-      .tuple(fc.nat(r.length - 1), fc.constantFrom(...pieces))
-      .map(([i, p]) => s.slice(0, r[i][0]) + p + s.slice(r[i][1]));
-  },
-  // Delete, insert or replace a character.
-  (s) =>
-    fc
-      .tuple(
-        fc.nat(s.length),
-        fc.constantFrom("", "{", "}", "(", ")", "[", "]", '"', "`", ".", ",", ":", "x", " ", "\n", "/", "*"),
-        fc.boolean(),
-      )
-      .map(([i, c, replace]) => s.slice(0, i) + c + s.slice(replace ? i + 1 : i)),
+  replaceToken(pieces),
+  editChar(["", "{", "}", "(", ")", "[", "]", '"', "`", ".", ",", ":", "x", " ", "\n", "/", "*"]),
 ];
 
 const mutatedSource = fc
   .tuple(fc.constantFrom(...examples), fc.array(fc.nat(mutations.length - 1), { minLength: 1, maxLength: 4 }))
-  .chain(([example, which]) =>
-    which.reduce<fc.Arbitrary<string>>((acc, m) => acc.chain((s) => mutations[m](s)), fc.constant(example)),
-  );
+  .chain(([example, which]) => applyMutations(mutations, example, which));
 
 function spansWithin(node: unknown, length: number): boolean {
   if (node === null || typeof node !== "object") return true;
