@@ -52,8 +52,17 @@ export { parse } from "./lang/parse.js";
 
 // --- Running ---
 
-export type { EngineError, EngineEvents, EngineOptions, EngineStats, StateLimits } from "./runtime/engine.js";
+export type {
+  BatchRecord,
+  BatchResult,
+  DirtyKeys,
+  EngineError,
+  EngineEvents,
+  EngineOptions,
+  EngineStats,
+  StateLimits,
+} from "./runtime/engine.js";
 /** The engine: feed events, receive matches and timeouts. */
 export { DEFAULT_LIMITS, Engine, LimitError } from "./runtime/engine.js";
 export type { MatchRecord } from "./runtime/records.js";
-export type { Snapshot } from "./runtime/snapshot.js";
+export type { KeySnapshot, PartitionSnapshot, Snapshot } from "./runtime/snapshot.js";

@@ -13,11 +13,16 @@ import type { CompiledPattern, Program } from "../compile/model.js";
 import { type Branch, type Cell, compareSeqs, type KeyState, Matcher, type Outcome } from "./matcher.js";
 import { buildRecord, type MatchRecord } from "./records.js";
 import {
+  type BranchRow,
   decodeTime,
   encodeTime,
+  type KeySnapshot,
+  type PartitionSnapshot,
   type Snapshot,
   SnapshotReader,
   SnapshotWriter,
+  toOrdinals,
+  validateKeySnapshot,
   validateSnapshot,
 } from "./snapshot.js";
 import { canonicalKey, field, ownField, parseTime, path, put } from "./values.js";
@@ -46,6 +51,30 @@ export interface EngineOptions {
   restore?: unknown;
   /** State limits; see {@link StateLimits}. */
   limits?: Partial<StateLimits>;
+  /**
+   * Partition mode (scale-out.md §2.12): every pattern's `key by` must begin with this
+   * field path. Enables per-key snapshots ({@link Engine.snapshotKey}), the dirty-key set
+   * ({@link Engine.drainDirty}) and partition snapshots.
+   */
+  partitionBy?: readonly string[];
+}
+
+/** One output of {@link Engine.batch}: a record and the index of the entry that produced it. */
+export interface BatchRecord {
+  readonly entry: number;
+  readonly record: MatchRecord;
+}
+
+/** What {@link Engine.batch} returns: records and unusable entries, by entry index. */
+export interface BatchResult {
+  readonly records: BatchRecord[];
+  readonly errors: { readonly entry: number; readonly reason: string }[];
+}
+
+/** Keys whose state changed since the last drain: snapshots to write and keys to delete (canonical JSON). */
+export interface DirtyKeys {
+  readonly put: [string, string][];
+  readonly del: string[];
 }
 
 /**
@@ -177,6 +206,15 @@ interface Buffered {
   readonly type: unknown;
   /** Key values per runner id; undefined = not computed (runner added later). */
   readonly keys: unknown[];
+  /** Partition mode: the canonical partition key (undefined otherwise, or when the event has none). */
+  readonly part?: string;
+}
+
+/** A partition key's state in partition mode: its keys' states (with runner) and buffered events. */
+interface Part {
+  readonly value: unknown;
+  readonly states: Map<KeyState, Runner>;
+  readonly buffered: Set<Buffered>;
 }
 
 /** Adds the runners of `list` not yet marked for this event. */
@@ -254,6 +292,13 @@ export class Engine {
   private totalPartials = 0;
   private dropped = 0;
   private readonly counters = { events: 0, matches: 0, timeouts: 0, late: 0, bad: 0 };
+  /** Partition mode: the partition field path, partition keys' states, keys changed since the last drain. */
+  private readonly partitionBy: readonly string[] | null;
+  private readonly parts = new Map<string, Part>();
+  private readonly dirty = new Set<string>();
+  /** Batch mode: where emitted records go instead of the listeners (entry index in `batchEntry`). */
+  private capture: BatchResult | null = null;
+  private batchEntry = 0;
 
   constructor(program: Program, options: EngineOptions = {}) {
     this.typeField = options.typeField ?? "type";
@@ -266,7 +311,28 @@ export class Engine {
     const only = options.patterns ? new Set(options.patterns) : null;
     for (const p of program.patterns) if (only === null || only.has(p.name)) this.addCompiled(p);
     this.buildGroups();
+    this.partitionBy = options.partitionBy ?? null;
+    if (this.partitionBy !== null) this.checkPartitionable(this.partitionBy);
     if (options.restore !== undefined) this.restore(validateSnapshot(options.restore));
+  }
+
+  private checkPartitionable(by: readonly string[]): void {
+    const bad = this.runners.filter((r) => {
+      const first = r.pattern.keyPaths[0];
+      return first === undefined || first.join("\u0000") !== by.join("\u0000");
+    });
+    if (bad.length > 0) {
+      const field = by.join(".");
+      throw new Error(
+        bad
+          .map((r) =>
+            r.pattern.keyPaths.length === 0
+              ? `pattern ${r.pattern.name} has no \`key by\`, so it cannot be partitioned by ${field}`
+              : `pattern ${r.pattern.name} is keyed by ${r.pattern.keyPathText.join(", ")}; its \`key by\` must begin with the partition field ${field}`,
+          )
+          .join("\n"),
+      );
+    }
   }
 
   /**
@@ -309,15 +375,7 @@ export class Engine {
   }
 
   private restore(snap: Snapshot): void {
-    const have = this.runners.map((r) => `${r.pattern.name}@${r.pattern.fingerprint}`).sort();
-    const want = snap.patterns.map((p) => `${p.name}@${p.fingerprint}`).sort();
-    if (have.join(",") !== want.join(",")) {
-      const names = (l: string[]) => l.map((x) => x.split("@")[0]).join(", ") || "(none)";
-      throw new Error(
-        `snapshot was taken with different patterns: snapshot has ${names(want)}; this engine runs ${names(have)}` +
-          " (same names with a changed definition count as different)",
-      );
-    }
+    this.checkSamePatterns(snap.patterns);
     const t = snap.time;
     this.highest = decodeTime(t.highest);
     this.watermark = decodeTime(t.watermark);
@@ -351,7 +409,280 @@ export class Engine {
       const event = snap.events[e];
       const keys: unknown[] = [];
       for (const r of this.runners) keys[r.id] = this.keyOf(r, event, false);
-      this.buffer.push({ event, time, arrival, type: field(event, this.typeField), keys });
+      this.buffer.push(this.buffered(event, time, field(event, this.typeField), keys, arrival));
+    }
+  }
+
+  /**
+   * Batch mode: pushes the entries (events, or `{"$watermark": T}` records) and returns
+   * what they produced, each record with the index of the entry that produced it. Listeners
+   * are not called: the return value is the only effect outside the engine's state.
+   * With `end`, end of input follows the last entry (its records carry index `entries.length`).
+   */
+  batch(entries: readonly unknown[], end = false): BatchResult {
+    const out: BatchResult = { records: [], errors: [] };
+    this.capture = out;
+    try {
+      for (let i = 0; i < entries.length; i++) {
+        this.batchEntry = i;
+        this.push(entries[i]);
+      }
+      if (end) {
+        this.batchEntry = entries.length;
+        this.end();
+      }
+    } finally {
+      this.capture = null;
+    }
+    return out;
+  }
+
+  /**
+   * Partition mode: the state of one partition key (every pattern's keys that begin with
+   * it, and its buffered events) as JSON, or null when it has none. Byte-stable: the same
+   * events for this key give the same text in any engine (scale-out.md §2.5).
+   */
+  snapshotKey(key: unknown): string | null {
+    this.requirePartitionMode("snapshotKey");
+    const part = this.parts.get(canonicalKey(key));
+    return part === undefined ? null : this.encodePart(part);
+  }
+
+  /** Partition mode: replaces one partition key's state with a {@link snapshotKey} result (null clears it). */
+  restoreKey(key: unknown, json: string | null): void {
+    this.requirePartitionMode("restoreKey");
+    const name = canonicalKey(key);
+    this.clearPart(name);
+    if (json !== null) this.decodePart(validateKeySnapshot(JSON.parse(json)));
+    this.dirty.delete(name);
+  }
+
+  /** Partition mode: the keys whose state changed since the last drain, as snapshots to write or keys to delete (canonical JSON, sorted). */
+  drainDirty(): DirtyKeys {
+    this.requirePartitionMode("drainDirty");
+    const put: [string, string][] = [];
+    const del: string[] = [];
+    for (const name of [...this.dirty].sort()) {
+      const part = this.parts.get(name);
+      if (part === undefined) del.push(name);
+      else put.push([name, this.encodePart(part)]);
+    }
+    this.dirty.clear();
+    return { put, del };
+  }
+
+  /** The partition-level state: watermark, times and the patterns' identity. */
+  snapshotPartition(): PartitionSnapshot {
+    return {
+      v: 1,
+      patterns: this.runners.map((r) => ({ name: r.pattern.name, fingerprint: r.pattern.fingerprint })),
+      watermark: encodeTime(this.watermark),
+      now: encodeTime(this.now),
+      highest: encodeTime(this.highest),
+    };
+  }
+
+  /** Restores {@link snapshotPartition}'s result; throws if it was taken with other patterns. */
+  restorePartition(snap: PartitionSnapshot): void {
+    this.checkSamePatterns(snap.patterns);
+    this.watermark = decodeTime(snap.watermark);
+    this.now = decodeTime(snap.now);
+    this.highest = decodeTime(snap.highest);
+  }
+
+  /** The fingerprint of the running pattern set (names and definitions). */
+  patternSetId(): string {
+    return this.runners
+      .map((r) => `${r.pattern.name}@${r.pattern.fingerprint}`)
+      .sort()
+      .join(",");
+  }
+
+  private requirePartitionMode(what: string): void {
+    if (this.partitionBy === null) throw new Error(`${what} needs the engine's partitionBy option`);
+  }
+
+  private checkSamePatterns(patterns: readonly { name: string; fingerprint: string }[]): void {
+    const have = this.runners.map((r) => `${r.pattern.name}@${r.pattern.fingerprint}`).sort();
+    const want = patterns.map((p) => `${p.name}@${p.fingerprint}`).sort();
+    if (have.join(",") !== want.join(",")) {
+      const names = (l: string[]) => l.map((x) => x.split("@")[0]).join(", ") || "(none)";
+      throw new Error(
+        `snapshot was taken with different patterns: snapshot has ${names(want)}; this engine runs ${names(have)}` +
+          " (same names with a changed definition count as different)",
+      );
+    }
+  }
+
+  /** The partition value of a runner's key. */
+  private static partValue(r: Runner, key: unknown): unknown {
+    return r.pattern.keyPaths.length === 1 ? key : (key as unknown[])[0];
+  }
+
+  private partOf(name: string, value: unknown): Part {
+    let part = this.parts.get(name);
+    if (part === undefined) {
+      part = { value, states: new Map(), buffered: new Set() };
+      this.parts.set(name, part);
+    }
+    return part;
+  }
+
+  /** Registers a key's state under its partition key and marks that key dirty. */
+  private track(r: Runner, ks: KeyState, fresh: boolean): void {
+    const value = Engine.partValue(r, ks.key);
+    const name = canonicalKey(value);
+    this.dirty.add(name);
+    if (fresh) this.partOf(name, value).states.set(ks, r);
+  }
+
+  private untrack(r: Runner, ks: KeyState): void {
+    const name = canonicalKey(Engine.partValue(r, ks.key));
+    this.dirty.add(name);
+    const part = this.parts.get(name);
+    if (part === undefined) return;
+    part.states.delete(ks);
+    if (part.states.size === 0 && part.buffered.size === 0) this.parts.delete(name);
+  }
+
+  /** A buffer entry; in partition mode also registered under its partition key. */
+  private buffered(
+    event: unknown,
+    time: number,
+    type: unknown,
+    keys: unknown[],
+    arrival = this.arrival++,
+  ): Buffered {
+    if (this.partitionBy === null) return { event, time, arrival, type, keys };
+    const v = path(event, this.partitionBy);
+    if (v === undefined || v === null) return { event, time, arrival, type, keys };
+    const name = canonicalKey(v);
+    const b: Buffered = { event, time, arrival, type, keys, part: name };
+    this.partOf(name, v).buffered.add(b);
+    this.dirty.add(name);
+    return b;
+  }
+
+  private unbuffer(b: Buffered): void {
+    const name = b.part as string;
+    this.dirty.add(name);
+    const part = this.parts.get(name);
+    if (part === undefined) return;
+    part.buffered.delete(b);
+    if (part.states.size === 0 && part.buffered.size === 0) this.parts.delete(name);
+  }
+
+  private encodePart(part: Part): string {
+    const w = new SnapshotWriter();
+    const byRunner = new Map<Runner, KeyState[]>();
+    for (const [ks, r] of part.states) {
+      const l = byRunner.get(r);
+      if (l === undefined) byRunner.set(r, [ks]);
+      else l.push(ks);
+    }
+    const branches: BranchRow[] = [];
+    const row = (b: Branch) => {
+      const x = w.branch(b);
+      x[3] = encodeTime(x[3]) as number;
+      x[4] = encodeTime(x[4]) as number;
+      branches.push(x);
+      return x;
+    };
+    const patterns: KeySnapshot["patterns"] = [];
+    // Engine order of patterns and sorted sub-keys: no Map insertion order reaches the text.
+    for (const r of this.runners) {
+      const list = byRunner.get(r);
+      if (list === undefined) continue;
+      const keyed = list.map((ks) => ({ ks, name: canonicalKey(ks.key) }));
+      keyed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      patterns.push({
+        name: r.pattern.name,
+        keys: keyed.map(({ ks }) => ({
+          key: ks.key,
+          partials: ks.partials.map(row),
+          completed: ks.completed.map(row),
+        })),
+      });
+    }
+    const buffer = [...part.buffered]
+      .sort(compareBuffered)
+      .map((b): [number, number] => [w.event(b.event), b.time]);
+    toOrdinals(w.cells, branches);
+    const snap: KeySnapshot = { v: 1, key: part.value, events: w.events, cells: w.cells, patterns, buffer };
+    return JSON.stringify(snap);
+  }
+
+  private clearPart(name: string): void {
+    const part = this.parts.get(name);
+    if (part === undefined) return;
+    for (const [ks, r] of [...part.states]) {
+      r.partials -= ks.partials.length;
+      this.totalPartials -= ks.partials.length;
+      this.forget(r, ks);
+      ks.partials = [];
+      ks.completed = [];
+    }
+    if (part.buffered.size > 0) {
+      const keep = this.buffer.toArray().filter((b) => !part.buffered.has(b));
+      this.buffer.clear();
+      for (const b of keep) this.buffer.push(b);
+    }
+    this.parts.delete(name);
+  }
+
+  private decodePart(snap: KeySnapshot): void {
+    // Ordinals become fresh feed numbers below every future one, in the same order.
+    let n = 0;
+    for (const c of snap.cells) if (c[2] + 1 > n) n = c[2] + 1;
+    for (const p of snap.patterns)
+      for (const k of p.keys) for (const b of [...k.partials, ...k.completed]) if (b[2] + 1 > n) n = b[2] + 1;
+    const base = this.seq;
+    this.seq += n;
+    const cells: Cell[] = [];
+    for (const [e, time, ord, variable, prev] of snap.cells) {
+      cells.push({
+        event: snap.events[e],
+        time,
+        seq: base + ord,
+        variable,
+        prev: prev < 0 ? null : cells[prev],
+      });
+    }
+    const branch = ([state, last, start, startTime, prevTime]: BranchRow): Branch => ({
+      state,
+      last: last < 0 ? null : cells[last],
+      startSeq: start < 0 ? -1 : base + start,
+      startTime: decodeTime(startTime),
+      prevTime: decodeTime(prevTime),
+    });
+    for (const p of snap.patterns) {
+      const r = this.runners.find((x) => x.pattern.name === p.name);
+      if (r === undefined)
+        throw new Error(`key snapshot has state of pattern ${p.name}, which is not running`);
+      for (const k of p.keys) {
+        const composite = k.key !== null && typeof k.key === "object";
+        const mapKey = composite ? canonicalKey(k.key) : k.key;
+        if ((composite ? r.composite.get(mapKey as string) : r.keys.get(mapKey)) !== undefined) {
+          throw new Error(`key snapshot repeats key ${canonicalKey(k.key)} of pattern ${p.name}`);
+        }
+        const ks: KeyState = {
+          key: k.key,
+          mapKey,
+          partials: k.partials.map(branch),
+          completed: k.completed.map(branch),
+          mask: 0,
+          scheduled: Infinity,
+          dead: false,
+        };
+        r.matcher.remask(ks);
+        this.settle(r, ks, 0, true, deadline(r.pattern, ks.partials));
+      }
+    }
+    for (const [e, time] of snap.buffer) {
+      const event = snap.events[e];
+      const keys: unknown[] = [];
+      for (const r of this.runners) keys[r.id] = this.keyOf(r, event, false);
+      this.buffer.push(this.buffered(event, time, field(event, this.typeField), keys));
     }
   }
 
@@ -486,7 +817,8 @@ export class Engine {
       time = t;
       if (!this.watermarksOnly && (time < this.highest - this.bound || time <= this.watermark)) {
         this.counters.late++;
-        for (const l of this.listeners.late) l(event, "late");
+        if (this.capture !== null) this.capture.errors.push({ entry: this.batchEntry, reason: "late" });
+        else for (const l of this.listeners.late) l(event, "late");
         return;
       }
     }
@@ -508,7 +840,7 @@ export class Engine {
     // Keys are read now so a missing key is reported with the input record that has it.
     const keys: unknown[] = [];
     for (const r of this.runners) keys[r.id] = this.keyOf(r, event, true);
-    this.buffer.push({ event, time, arrival: this.arrival++, type, keys });
+    this.buffer.push(this.buffered(event, time, type, keys));
     this.flush(this.target());
   }
 
@@ -544,6 +876,8 @@ export class Engine {
     this.totalPartials = 0;
     this.expiry.clear();
     this.holdingRunners.clear();
+    for (const k of this.parts.keys()) this.dirty.add(k);
+    this.parts.clear();
     this.emitStep();
     this.ended = true;
   }
@@ -593,7 +927,8 @@ export class Engine {
 
   private fail(reason: string, event: unknown): void {
     this.counters.bad++;
-    for (const l of this.listeners.error) l({ reason, event });
+    if (this.capture !== null) this.capture.errors.push({ entry: this.batchEntry, reason });
+    else for (const l of this.listeners.error) l({ reason, event });
   }
 
   /** T = max(H − B, D); in watermarks-only mode, D. */
@@ -629,7 +964,8 @@ export class Engine {
 
   private missingKey(r: Runner, i: number, event: unknown): void {
     const reason = `missing key: ${r.pattern.name} (${r.pattern.keyPathText[i]})`;
-    for (const l of this.listeners.error) l({ reason, event });
+    if (this.capture !== null) this.capture.errors.push({ entry: this.batchEntry, reason });
+    else for (const l of this.listeners.error) l({ reason, event });
   }
 
   /** Feeds buffered events with time ≤ t in (time, arrival) order, each time advanced to first; then advances to t. */
@@ -637,6 +973,7 @@ export class Engine {
     const buf = this.buffer;
     while (buf.size > 0 && buf.peek()!.time <= t) {
       const b = buf.pop()!;
+      if (b.part !== undefined) this.unbuffer(b);
       this.advance(b.time);
       this.feed(b.event, b.type, b.time, b.keys);
     }
@@ -728,6 +1065,7 @@ export class Engine {
       if (!fresh) this.forget(r, ks);
       return;
     }
+    if (this.partitionBy !== null) this.track(r, ks, fresh);
     if (fresh) {
       if (ks.key !== null && typeof ks.key === "object") {
         r.composite.set(ks.mapKey as string, ks);
@@ -753,6 +1091,7 @@ export class Engine {
 
   /** Removes a key's state from its runner and the dispatch index. */
   private forget(r: Runner, ks: KeyState): void {
+    if (this.partitionBy !== null) this.untrack(r, ks);
     const composite = ks.key !== null && typeof ks.key === "object";
     if (composite) r.composite.delete(ks.mapKey as string);
     else r.keys.delete(ks.mapKey);
@@ -852,17 +1191,20 @@ export class Engine {
     const ts = timeouts.length > 1 ? sortOutcomes(timeouts, true) : timeouts.slice();
     matches.length = 0;
     timeouts.length = 0;
+    const capture = this.capture;
     for (const o of ms) {
       this.counters.matches++;
       const r = this.runnerOf.get(o.pattern);
       if (r) r.matches++;
       const rec = buildRecord(o);
-      for (const l of this.listeners.match) l(rec);
+      if (capture !== null) capture.records.push({ entry: this.batchEntry, record: rec });
+      else for (const l of this.listeners.match) l(rec);
     }
     for (const o of ts) {
       this.counters.timeouts++;
       const rec = buildRecord(o);
-      for (const l of this.listeners.timeout) l(rec);
+      if (capture !== null) capture.records.push({ entry: this.batchEntry, record: rec });
+      else for (const l of this.listeners.timeout) l(rec);
     }
   }
 }

@@ -131,3 +131,62 @@ export function validateSnapshot(s: unknown): Snapshot {
   }
   return o as Snapshot;
 }
+
+/**
+ * One partition key's state (scale-out.md §2.12): every pattern's partial and held-back
+ * matches for keys whose first component is this value, and its buffered events. Events
+ * are identified by their time and their rank among this key's events (ordinals), never
+ * by engine-wide feed numbers, so the same key's state is byte-identical in any engine
+ * that saw the same events for it, whatever else that engine saw.
+ */
+export interface KeySnapshot {
+  v: 1;
+  /** The partition key's value. */
+  key: unknown;
+  events: unknown[];
+  /** `[event index, time, ordinal, variable, previous cell index or -1]`. */
+  cells: CellRow[];
+  /** Per pattern (engine order) holding state: its keys (sorted by canonical JSON). */
+  patterns: { name: string; keys: { key: unknown; partials: BranchRow[]; completed: BranchRow[] }[] }[];
+  /** Buffered events in feed order: `[event index, time]`. */
+  buffer: [number, number][];
+}
+
+/** Rewrites feed numbers (cells, branch starts) as ranks 0..n−1; −1 (the Start state) stays. */
+export function toOrdinals(cells: CellRow[], branches: BranchRow[]): number {
+  const seqs = new Set<number>();
+  for (const c of cells) seqs.add(c[2]);
+  for (const b of branches) if (b[2] >= 0) seqs.add(b[2]);
+  const sorted = [...seqs].sort((a, b) => a - b);
+  const rank = new Map<number, number>();
+  for (let i = 0; i < sorted.length; i++) rank.set(sorted[i], i);
+  for (const c of cells) c[2] = rank.get(c[2]) as number;
+  for (const b of branches) if (b[2] >= 0) b[2] = rank.get(b[2]) as number;
+  return sorted.length;
+}
+
+/** Checks the shape of something claimed to be a {@link KeySnapshot}. */
+export function validateKeySnapshot(s: unknown): KeySnapshot {
+  const o = s as Partial<KeySnapshot> | null;
+  if (
+    o === null ||
+    typeof o !== "object" ||
+    o.v !== 1 ||
+    !Array.isArray(o.events) ||
+    !Array.isArray(o.cells) ||
+    !Array.isArray(o.patterns) ||
+    !Array.isArray(o.buffer)
+  ) {
+    throw new Error("not a Cepheus key snapshot (version 1)");
+  }
+  return o as KeySnapshot;
+}
+
+/** A partition's engine-level state: times and the patterns' identity. */
+export interface PartitionSnapshot {
+  v: 1;
+  patterns: { name: string; fingerprint: string }[];
+  watermark: number | null;
+  now: number | null;
+  highest: number | null;
+}
