@@ -11,6 +11,7 @@ import { Command, CommanderError, Option } from "commander";
 import { addReplOptions, resolveReplOptions } from "../repl/options.js";
 import { type CliEnv, UsageError } from "./api.js";
 import { checkCommand } from "./check.js";
+import { addDistCommands } from "./dist-commands.js";
 import { type ExplainFormat, explainCommand } from "./explain.js";
 import { addRunOptions, resolveRunOptions } from "./options.js";
 import { runCommand } from "./run-command.js";
@@ -87,6 +88,10 @@ export async function runCli(argv: readonly string[], env: CliEnv): Promise<numb
     // Loaded on use: the REPL imports the library itself (see src/repl/command.ts).
     const { replCommand } = await import("../repl/command.js");
     code = await replCommand(env, files, resolveReplOptions(opts));
+  });
+
+  addDistCommands(program, env, (c) => {
+    code = c;
   });
 
   try {

@@ -223,7 +223,12 @@ async function fcall(client: Client, argv: (string | number)[]): Promise<unknown
  * (the current one when `worker` already holds the lease, which is then extended), or
  * null while another worker holds it.
  */
-export async function claim(client: Client, p: number, worker: string, ttlMs: number): Promise<number | null> {
+export async function claim(
+  client: Client,
+  p: number,
+  worker: string,
+  ttlMs: number,
+): Promise<number | null> {
   const k = keys(p);
   const r = await fcall(client, ["cep_claim", 2, k.lease, k.epoch, worker, ttlMs]);
   return r === null ? null : Number(r);

@@ -1,0 +1,345 @@
+/**
+ * The distributed commands (scale-out.md): `cep produce`, `cep worker`, `cep consume`,
+ * `cep status`. Each loads the Redis code on use, so the other commands never pay for it.
+ */
+import { hostname } from "node:os";
+import { type Command, InvalidArgumentError, Option } from "commander";
+import type { JsonObject } from "../io/json.js";
+import { errorRecord, type LineSink, lateRecord, openFileSink, StreamSink } from "../io/sinks.js";
+import { openInput } from "../io/source.js";
+import { type CliEnv, UsageError } from "./api.js";
+import { compileSources, ioReason, readSources } from "./load.js";
+import { durationOption } from "./options.js";
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer");
+  return n;
+}
+
+function addRedisOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption("--redis <url>", "redis://host:port (with --cluster: comma-separated seed host:port)")
+    .option("--cluster", "the URL names Redis Cluster seed nodes");
+}
+
+interface RedisOpts {
+  redis: string;
+  cluster?: boolean;
+}
+
+/** Connects, or fails with a usage error when Redis does not answer within 5 s. */
+async function openRedis(opts: RedisOpts, name: string) {
+  const { connect } = await import("../dist/job.js");
+  const client = connect(opts.redis, { cluster: opts.cluster ?? false, name });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.ping(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new UsageError(`cannot connect to Redis at ${opts.redis}`)), 5000);
+      }),
+    ]);
+  } catch (err) {
+    client.disconnect();
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+  return client;
+}
+
+async function openSink(
+  env: CliEnv,
+  file: string | undefined,
+  fallback: "stdout" | "stderr",
+): Promise<LineSink> {
+  if (file === undefined || file === "-")
+    return new StreamSink(fallback === "stdout" ? env.stdout : env.stderr, false);
+  try {
+    return await openFileSink(file);
+  } catch (err) {
+    throw new UsageError(`cannot write ${file}: ${ioReason(err)}`);
+  }
+}
+
+/** Maps a job error to a usage error (exit 2). */
+async function withJob<T>(f: () => Promise<T>): Promise<T> {
+  const { JobError } = await import("../dist/job.js");
+  try {
+    return await f();
+  } catch (err) {
+    if (err instanceof JobError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** Registers produce, worker, consume and status on `program`; `setCode` receives each command's exit code. */
+export function addDistCommands(program: Command, env: CliEnv, setCode: (code: number) => void): void {
+  addRedisOptions(
+    program
+      .command("produce")
+      .description("partition events into a Redis job's input streams (scale-out)")
+      .option("--input <file>", "events: NDJSON or CSV file, or - for stdin", "-")
+      .addOption(
+        new Option("--format <format>", "input format (default: by extension)").choices(["ndjson", "csv"]),
+      )
+      .option("--partitions <n>", "partition count P (fixed when the job is created)", positiveInt)
+      .option("--partition-by <field>", "the partition field (every pattern's key by begins with it)")
+      .option("--type-field <field>", "field holding the event type (job setting)")
+      .option("--time-field <field>", "field holding the event time (job setting)")
+      .option(
+        "--out-of-orderness <duration>",
+        "how late an event may be (judged over the whole stream)",
+        durationOption,
+        0,
+      )
+      .option("--batch <n>", "events per write batch (a watermark tick follows each)", positiveInt, 1000)
+      .option("--end", "append an end entry to every partition after the input")
+      .option(
+        "--log <file>",
+        "write the merged stream (events and $watermark ticks, as sent): the oracle's input",
+      )
+      .option("--late <file>", "late events (default: the error output)")
+      .option("--errors <file>", "bad input lines (default: stderr)")
+      .option("--quiet", "no summary on stderr"),
+  ).action(async (opts) => setCode(await produceCommand(env, opts)));
+
+  addRedisOptions(
+    program
+      .command("worker")
+      .description("run patterns on this worker's share of a Redis job's partitions (scale-out)")
+      .argument("<file.pattern...>", "pattern files")
+      .option("--id <name>", "stable worker id (default: host name and pid)")
+      .option("--partitions <n>", "partition count, when this worker creates the job", positiveInt)
+      .option("--partition-by <field>", "partition field, when this worker creates the job")
+      .option("--type-field <field>", "field holding the event type (job setting)")
+      .option("--time-field <field>", "field holding the event time (job setting)")
+      .option("--lease <duration>", "lease and heartbeat TTL", durationOption, 3000)
+      .option("--tick <duration>", "membership tick", durationOption, 300)
+      .option("--batch <n>", "entries per partition per commit", positiveInt, 1000)
+      .option("--quiet", "no log of claims and hand-offs on stderr"),
+  ).action(async (files: string[], opts) => setCode(await workerCommand(env, files, opts)));
+
+  addRedisOptions(
+    program
+      .command("consume")
+      .description("write a Redis job's matches as NDJSON, each with its id, through a consumer group")
+      .option("--group <name>", "consumer group", "cep")
+      .option("--consumer <name>", "consumer name within the group", "consumer")
+      .option("--output <file>", "records, one JSON line each, or - for stdout", "-")
+      .option("--follow", "keep reading new matches until interrupted")
+      .option("--until-end", "read until every partition has processed its end entry"),
+  ).action(async (opts) => setCode(await consumeCommand(env, opts)));
+
+  addRedisOptions(
+    program
+      .command("status")
+      .description("workers, partition owners, epochs, positions and lag of a Redis job")
+      .option("--json", "print the status as JSON"),
+  ).action(async (opts) => setCode(await statusCommand(env, opts)));
+}
+
+interface ProduceOpts extends RedisOpts {
+  input: string;
+  format?: "ndjson" | "csv";
+  partitions?: number;
+  partitionBy?: string;
+  typeField?: string;
+  timeField?: string;
+  outOfOrderness: number;
+  batch: number;
+  end?: boolean;
+  log?: string;
+  late?: string;
+  errors?: string;
+  quiet?: boolean;
+}
+
+async function produceCommand(env: CliEnv, opts: ProduceOpts): Promise<number> {
+  const started = env.monotonic();
+  let input: Awaited<ReturnType<typeof openInput>>;
+  try {
+    input = await openInput(opts.input, env.stdin);
+  } catch (err) {
+    throw new UsageError(`cannot read ${opts.input}: ${ioReason(err)}`);
+  }
+  const errors = await openSink(env, opts.errors, "stderr");
+  const late = opts.late === undefined ? null : await openSink(env, opts.late, "stderr");
+  const log = opts.log === undefined ? null : await openSink(env, opts.log, "stdout");
+  const client = await openRedis(opts, "cep-produce");
+  try {
+    const { ensureJob } = await import("../dist/job.js");
+    const { Producer } = await import("../dist/producer.js");
+    const job = await withJob(() =>
+      ensureJob(client, {
+        partitions: opts.partitions,
+        partitionBy: opts.partitionBy,
+        typeField: opts.typeField,
+        timeField: opts.timeField,
+      }),
+    );
+    const producer = await Producer.open(client, job, {
+      outOfOrderness: opts.outOfOrderness,
+      log: log === null ? undefined : (line) => log.write(line),
+    });
+    const format = opts.format ?? (/\.csv$/i.test(opts.input) ? "csv" : "ndjson");
+    const reader =
+      format === "csv"
+        ? (await import("../io/csv.js")).readCsv
+        : (await import("../io/ndjson.js")).readNdjson;
+    // A pipe may go quiet: what was read is sent within 200 ms (scale-out.md §2.5).
+    const idle = setInterval(() => {
+      if (producer.pendingCount > 0) void producer.flush();
+    }, 200);
+    try {
+      await reader(
+        input.chunks,
+        {
+          event(line: number, value: JsonObject, text: string) {
+            const refused = producer.add(value, text);
+            if (refused?.kind === "late") {
+              if (late !== null) late.write(lateRecord(input.name, line, refused.reason, value));
+              else errors.write(errorRecord(input.name, line, refused.reason, text));
+            } else if (refused !== null) errors.write(errorRecord(input.name, line, refused.reason, text));
+            return producer.pendingCount >= opts.batch;
+          },
+          bad(line: number, reason: string, text: string) {
+            producer.stats.bad++;
+            errors.write(errorRecord(input.name, line, reason, text));
+          },
+        },
+        { onPause: () => producer.flush() },
+      );
+    } finally {
+      clearInterval(idle);
+    }
+    if (opts.end) await producer.end();
+    else await producer.flush();
+    const s = producer.stats;
+    if (!opts.quiet) {
+      const used = s.perPartition.filter((n) => n > 0).length;
+      env.stderr.write(
+        `cep: produced ${s.events} events to ${used} of ${job.partitions} partitions, ${s.ticks} watermark ticks, ` +
+          `${s.late} late, ${s.bad} bad lines${opts.end ? ", end entries appended" : ""}, ` +
+          `${((env.monotonic() - started) / 1000).toFixed(2)}s\n`,
+      );
+    }
+    return 0;
+  } finally {
+    input.close();
+    await Promise.all([errors.close(), late?.close(), log?.close()]);
+    client.disconnect();
+  }
+}
+
+interface WorkerOpts extends RedisOpts {
+  id?: string;
+  partitions?: number;
+  partitionBy?: string;
+  typeField?: string;
+  timeField?: string;
+  lease: number;
+  tick: number;
+  batch: number;
+  quiet?: boolean;
+}
+
+async function workerCommand(env: CliEnv, files: string[], opts: WorkerOpts): Promise<number> {
+  const sources = await readSources(files);
+  const client = await openRedis(opts, `cep-worker-${opts.id ?? process.pid}`);
+  try {
+    const { ensureJob } = await import("../dist/job.js");
+    const job = await withJob(() =>
+      ensureJob(client, {
+        partitions: opts.partitions,
+        partitionBy: opts.partitionBy,
+        typeField: opts.typeField,
+        timeField: opts.timeField,
+      }),
+    );
+    const program = compileSources(env, sources, { typeField: job.typeField, timeField: job.timeField });
+    if (program === null) return 1;
+    const { Worker } = await import("../dist/worker.js");
+    let worker: InstanceType<typeof Worker>;
+    try {
+      // biome-ignore lint/suspicious/noExplicitAny: the CLI holds the library's Program structurally (api.ts).
+      worker = new Worker(client, program as any, job, {
+        id: opts.id ?? `${hostname()}-${process.pid}`,
+        leaseMs: opts.lease,
+        tickMs: opts.tick,
+        batch: opts.batch,
+        log: opts.quiet ? undefined : (m) => env.stderr.write(`cep: ${m}\n`),
+      });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const stop = () => worker.stop();
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+    try {
+      await worker.run();
+    } finally {
+      process.off("SIGTERM", stop);
+      process.off("SIGINT", stop);
+    }
+    const s = worker.stats;
+    if (!opts.quiet) {
+      env.stderr.write(
+        `cep: worker stopped: ${s.entries} entries, ${s.matches} matches, ${s.commits} commits, ${s.fenced} fenced, ${s.claims} claims, ${s.releases} releases\n`,
+      );
+    }
+    return 0;
+  } finally {
+    client.disconnect();
+  }
+}
+
+interface ConsumeOpts extends RedisOpts {
+  group: string;
+  consumer: string;
+  output: string;
+  follow?: boolean;
+  untilEnd?: boolean;
+}
+
+async function consumeCommand(env: CliEnv, opts: ConsumeOpts): Promise<number> {
+  const out = await openSink(env, opts.output, "stdout");
+  const client = await openRedis(opts, "cep-consume");
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  try {
+    const { readJob } = await import("../dist/job.js");
+    const { consume } = await import("../dist/consumer.js");
+    const job = await readJob(client);
+    if (job === null) throw new UsageError("no job in this Redis (run cep produce or cep worker first)");
+    await consume(client, job, (line) => out.write(line), {
+      group: opts.group,
+      consumer: opts.consumer,
+      follow: opts.follow,
+      untilEnd: opts.untilEnd,
+      signal: abort.signal,
+    });
+    return 0;
+  } finally {
+    process.off("SIGTERM", stop);
+    process.off("SIGINT", stop);
+    await out.close();
+    client.disconnect();
+  }
+}
+
+async function statusCommand(env: CliEnv, opts: RedisOpts & { json?: boolean }): Promise<number> {
+  const client = await openRedis(opts, "cep-status");
+  try {
+    const { status, renderStatus } = await import("../dist/status.js");
+    const s = await status(client);
+    if (s === null) throw new UsageError("no job in this Redis (run cep produce or cep worker first)");
+    env.stdout.write(opts.json ? `${JSON.stringify(s, null, 2)}\n` : renderStatus(s));
+    return 0;
+  } finally {
+    client.disconnect();
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * The producer side of the distributed mode (scale-out.md §2.2, §2.5): partitions events
+ * by FNV-1a of their key, owns time (judges lateness over the whole stream and appends
+ * watermark ticks to every partition), and appends `end` entries on request.
+ *
+ * Entry IDs are explicit and increasing per partition (`<base ms>-<n>`), so a command that
+ * ioredis resends after a lost reply is refused by Redis as "equal or smaller than the
+ * top item" instead of duplicating the input; that refusal counts as written. This makes
+ * retries safe for one producer at a time per job.
+ */
+import { parseTime, path } from "../runtime/values.js";
+import { type Client, keys } from "./functions.js";
+import { partitionOf } from "./hash.js";
+import type { JobConfig } from "./job.js";
+
+/** Producer settings. */
+export interface ProducerOptions {
+  /** B: how late (ms) an event may be, against the highest time written to any partition. */
+  outOfOrderness?: number;
+  /** Called with each line of the merged stream as written: event text and `{"$watermark":T}` ticks (the oracle's input). */
+  log?: (line: string) => void;
+}
+
+/** Why {@link Producer.add} did not take an event. */
+export type Refusal = { kind: "late"; reason: string } | { kind: "bad"; reason: string };
+
+/** Counters of a producer. */
+export interface ProducerStats {
+  events: number;
+  late: number;
+  bad: number;
+  ticks: number;
+  /** Commands Redis refused as already written (resent after a lost reply). */
+  duplicatesRefused: number;
+  /** Events per partition. */
+  perPartition: number[];
+}
+
+interface Pending {
+  readonly p: number;
+  readonly text: string;
+}
+
+const DUPLICATE = /equal or smaller than the target stream top item/i;
+
+/** Writes events, ticks and end entries to a job's partitions. */
+export class Producer {
+  private readonly bound: number;
+  private readonly partitionPath: readonly string[];
+  private highest = Number.NEGATIVE_INFINITY;
+  private lastTick = Number.NEGATIVE_INFINITY;
+  private pending: Pending[] = [];
+  private base = 0;
+  private readonly next: number[];
+  private writing: Promise<void> = Promise.resolve();
+  /** Counters so far. */
+  readonly stats: ProducerStats;
+
+  private constructor(
+    private readonly client: Client,
+    readonly job: JobConfig,
+    private readonly options: ProducerOptions,
+  ) {
+    this.bound = options.outOfOrderness ?? 0;
+    this.partitionPath = job.partitionBy.split(".");
+    this.next = new Array(job.partitions).fill(0);
+    this.stats = {
+      events: 0,
+      late: 0,
+      bad: 0,
+      ticks: 0,
+      duplicatesRefused: 0,
+      perPartition: new Array(job.partitions).fill(0),
+    };
+  }
+
+  /** A producer for `job`; reads each partition's last entry so new IDs come after it. */
+  static async open(client: Client, job: JobConfig, options: ProducerOptions = {}): Promise<Producer> {
+    const producer = new Producer(client, job, options);
+    let top = 0;
+    const tops = await Promise.all(
+      Array.from({ length: job.partitions }, (_, p) => client.xrevrange(keys(p).in, "+", "-", "COUNT", 1)),
+    );
+    for (const entries of tops) {
+      if (entries.length > 0) top = Math.max(top, Number(entries[0][0].split("-")[0]));
+    }
+    producer.base = Math.max(Date.now(), top + 1);
+    return producer;
+  }
+
+  /**
+   * Takes one event (its parsed object and its text) into the current batch, or says why
+   * not: late (against the highest time written and the last tick), or bad (no partition
+   * field, no usable time). Synchronous; {@link flush} writes.
+   */
+  add(event: Record<string, unknown>, text: string): Refusal | null {
+    const value = path(event, this.partitionPath);
+    if (value === undefined || value === null) {
+      this.stats.bad++;
+      return { kind: "bad", reason: `missing partition field ${this.job.partitionBy}` };
+    }
+    const time = parseTime(event[this.job.timeField]);
+    if (typeof time === "string") {
+      this.stats.bad++;
+      return { kind: "bad", reason: `${time} (${this.job.timeField})` };
+    }
+    if (time < this.highest - this.bound || time <= this.lastTick) {
+      this.stats.late++;
+      return { kind: "late", reason: "late" };
+    }
+    if (time > this.highest) this.highest = time;
+    const p = partitionOf(value, this.job.partitions);
+    this.pending.push({ p, text });
+    this.stats.events++;
+    this.stats.perPartition[p]++;
+    return null;
+  }
+
+  /** Events taken but not yet written. */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /**
+   * Writes the batch: each partition's events, then — when time moved on — a watermark
+   * tick (highest time − bound) to every partition, one pipeline per partition (a
+   * pipeline must stay in one Cluster slot). Calls are serialised: a flush waits for the
+   * previous one.
+   */
+  flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    const tick = this.highest - this.bound;
+    const ticking = Number.isFinite(tick) && tick > this.lastTick;
+    if (ticking) this.lastTick = tick;
+    if (batch.length === 0 && !ticking) return this.writing;
+    this.writing = this.writing.then(() => this.write(batch, ticking ? tick : null, false));
+    return this.writing;
+  }
+
+  /** Flushes, then appends an `end` entry to every partition (end of input for the workers). */
+  async end(): Promise<void> {
+    await this.flush();
+    this.writing = this.writing.then(() => this.write([], null, true));
+    await this.writing;
+  }
+
+  private async write(batch: Pending[], tick: number | null, end: boolean): Promise<void> {
+    const P = this.job.partitions;
+    const byPartition: string[][] = Array.from({ length: P }, () => []);
+    for (const e of batch) byPartition[e.p].push(e.text);
+    const log = this.options.log;
+    if (log) for (const e of batch) log(e.text);
+    if (tick !== null && log) log(`{"$watermark":${tick}}`);
+    const calls: Promise<void>[] = [];
+    for (let p = 0; p < P; p++) {
+      const texts = byPartition[p];
+      if (texts.length === 0 && tick === null && !end) continue;
+      const key = keys(p).in;
+      const pipe = this.client.pipeline();
+      for (const t of texts) pipe.xadd(key, this.id(p), "e", t);
+      if (tick !== null) pipe.xadd(key, this.id(p), "wm", String(tick));
+      if (end) pipe.xadd(key, this.id(p), "end", "1");
+      calls.push(
+        pipe.exec().then((results) => {
+          for (const [err] of results ?? []) {
+            if (err === null) continue;
+            if (DUPLICATE.test(err.message)) this.stats.duplicatesRefused++;
+            else throw err;
+          }
+        }),
+      );
+    }
+    if (tick !== null) this.stats.ticks++;
+    await Promise.all(calls);
+  }
+
+  private id(p: number): string {
+    return `${this.base}-${this.next[p]++}`;
+  }
+}
