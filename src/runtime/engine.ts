@@ -974,7 +974,8 @@ export class Engine {
     while (buf.size > 0 && buf.peek()!.time <= t) {
       const b = buf.pop()!;
       if (b.part !== undefined) this.unbuffer(b);
-      this.advance(b.time);
+      if (this.watermarksOnly) this.advanceOwnKeys(b);
+      else this.advance(b.time);
       this.feed(b.event, b.type, b.time, b.keys);
     }
     this.advance(t);
@@ -1150,6 +1151,31 @@ export class Engine {
         ks.mask = 0;
       }
     }
+  }
+
+  /**
+   * Watermarks-only mode: time advances for every key only through watermarks; before an
+   * event is fed, only its own keys are advanced to its time (Flink's per-key element
+   * timers). So a key's results never depend on other keys' events, which is what lets a
+   * partitioned run equal a single one (scale-out.md §2.5).
+   */
+  private advanceOwnKeys(b: Buffered): void {
+    const t = b.time;
+    if (!(t > this.now)) return;
+    for (const r of this.runners) {
+      let k = b.keys[r.id];
+      if (k === undefined) k = this.keyOf(r, b.event, false);
+      if (k === MISSING) continue;
+      const composite = k !== null && typeof k === "object";
+      const ks = composite ? r.composite.get(canonicalKey(k)) : r.keys.get(k);
+      if (ks === undefined || ks.dead || (ks.scheduled > t && ks.completed.length === 0)) continue;
+      // Its heap entry turns stale; settle schedules the next deadline.
+      ks.scheduled = Infinity;
+      const before = ks.partials.length;
+      r.matcher.advance(ks, t, this.matchOut, this.timeoutOut);
+      this.settle(r, ks, before, false, r.matcher.lastDeadline);
+    }
+    this.emitStep();
   }
 
   /** One step: advance time to t for every pattern and every key with something due. */
