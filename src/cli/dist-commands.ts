@@ -31,7 +31,20 @@ interface RedisOpts {
 /** Connects, or fails with a usage error when Redis does not answer within 5 s. */
 async function openRedis(opts: RedisOpts, name: string) {
   const { connect } = await import("../dist/job.js");
-  const client = connect(opts.redis, { cluster: opts.cluster ?? false, name });
+  // ioredis reconnects by itself; say so once per distinct error instead of once per attempt.
+  let lastError = "";
+  const client = connect(opts.redis, {
+    cluster: opts.cluster ?? false,
+    name,
+    onError: (err) => {
+      if (err.message === lastError) return;
+      lastError = err.message;
+      process.stderr.write(`cep: redis: ${err.message} (reconnecting)\n`);
+    },
+  });
+  client.on("ready", () => {
+    lastError = "";
+  });
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([

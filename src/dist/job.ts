@@ -88,6 +88,8 @@ export interface ConnectOptions {
   cluster?: boolean;
   /** Name shown by `CLIENT LIST`. */
   name?: string;
+  /** Connection errors (the client reconnects by itself); default: ignored. */
+  onError?: (err: Error) => void;
 }
 
 /**
@@ -103,7 +105,8 @@ export function connect(url: string, options: ConnectOptions = {}): Client {
     connectionName: options.name,
     lazyConnect: false,
   };
-  if (!options.cluster) return new Redis(url, common);
+  const onError = options.onError ?? (() => {});
+  if (!options.cluster) return new Redis(url, common).on("error", onError);
   const seeds = url.replace(/^[a-z+]+:\/\//i, "").replace(/\/.*$/, "");
   const nodes = seeds
     .split(",")
@@ -115,5 +118,5 @@ export function connect(url: string, options: ConnectOptions = {}): Client {
   return new Cluster(nodes, {
     redisOptions: common,
     clusterRetryStrategy: (times: number) => Math.min(100 * times, 1000),
-  });
+  }).on("error", onError);
 }

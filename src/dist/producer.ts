@@ -123,14 +123,15 @@ export class Producer {
 
   /**
    * Writes the batch: each partition's events, then — when time moved on — a watermark
-   * tick (highest time − bound) to every partition, one pipeline per partition (a
+   * tick (highest time − bound − 1) to every partition, one pipeline per partition (a
    * pipeline must stay in one Cluster slot). Calls are serialised: a flush waits for the
    * previous one.
    */
   flush(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
-    const tick = this.highest - this.bound;
+    // As Flink's bounded-out-of-orderness watermark: an event at exactly highest − bound is still on time.
+    const tick = this.highest - this.bound - 1;
     const ticking = Number.isFinite(tick) && tick > this.lastTick;
     if (ticking) this.lastTick = tick;
     if (batch.length === 0 && !ticking) return this.writing;

@@ -85,6 +85,66 @@ export async function waitFor(what: string, f: () => Promise<boolean> | boolean,
   }
 }
 
+/** An error ioredis gives a pipelined command it dropped because the connection closed mid-reply. */
+function isAbort(err: Error | null): boolean {
+  return err !== null && (err.name === "AbortError" || /aborted due to connection close/i.test(err.message));
+}
+
+/** What the producer calls on a pipeline: `xadd(...)` then `exec()`. */
+class ResendingPipeline {
+  private readonly ops: (string | number)[][] = [];
+  constructor(
+    private readonly client: Client,
+    private readonly counter: { resent: number },
+  ) {}
+
+  xadd(...args: (string | number)[]): this {
+    this.ops.push(args);
+    return this;
+  }
+
+  async exec(): Promise<[Error | null, unknown][]> {
+    const results: [Error | null, unknown][] = new Array(this.ops.length);
+    let todo = this.ops.map((_, i) => i);
+    while (todo.length > 0) {
+      const pipe = this.client.pipeline();
+      for (const i of todo) pipe.call("XADD", this.ops[i]);
+      const res = (await pipe.exec()) ?? [];
+      const again: number[] = [];
+      todo.forEach((i, j) => {
+        const r = (res[j] ?? [new Error("no reply"), null]) as [Error | null, unknown];
+        if (isAbort(r[0])) again.push(i);
+        else results[i] = r;
+      });
+      if (again.length > 0) this.counter.resent++;
+      todo = again;
+    }
+    return results;
+  }
+}
+
+/**
+ * WORKAROUND for a producer bug (scale-out.test.ts, "known bugs"): when a connection
+ * closes after Redis answered only part of a pipeline, ioredis does not resend the rest —
+ * it rejects those commands with `AbortError: Command aborted due to connection close`
+ * (ioredis `abortIncompletePipelines`) — and `Producer.write` rethrows that, so the flush
+ * fails and every later flush with it. The fault cases (T7–T9) drop connections on
+ * purpose to test the workers, so the harness's producer gets a client whose pipelines
+ * resend their aborted tail, in order. That is safe because the producer's entry ids are
+ * explicit: an XADD that was applied before its reply was lost is refused as "equal or
+ * smaller than the target stream top item", which the producer counts as written.
+ * `CEP_TEST_RAW_PRODUCER=1` turns the workaround off (to see the bug, or once it is fixed).
+ */
+export function resendAbortedPipelines(client: Client, counter: { resent: number }): Client {
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === "pipeline") return () => new ResendingPipeline(target, counter);
+      const v = Reflect.get(target, prop, target);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+}
+
 let bin: string | null = null;
 
 /** A `cep worker` process. */
@@ -145,6 +205,8 @@ export class Job {
   client!: Client;
   job!: JobConfig;
   producer!: Producer;
+  /** Pipelines of the producer whose aborted tail the harness resent (see {@link resendAbortedPipelines}). */
+  readonly pipelines = { resent: 0 };
 
   constructor(
     readonly url: string,
@@ -157,7 +219,10 @@ export class Job {
   async open(): Promise<void> {
     this.client = connect(this.url, { cluster: this.options.cluster });
     this.job = await ensureJob(this.client, { partitions: this.partitions, partitionBy: "k" });
-    this.producer = await Producer.open(this.client, this.job, {
+    const producerClient = process.env.CEP_TEST_RAW_PRODUCER
+      ? this.client
+      : resendAbortedPipelines(this.client, this.pipelines);
+    this.producer = await Producer.open(producerClient, this.job, {
       outOfOrderness: 20,
       log: (line) => this.merged.push(line),
     });
