@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { releaseCached } from "./gen.js";
 import { type BenchCase, type CaseResult, measureCase, profileCase } from "./harness.js";
 import { type CliResult, measureCli } from "./workloads/cli.js";
+import { type DistResult, distSection, measureDistributed } from "./workloads/distributed.js";
 import { w1Cases } from "./workloads/w1.js";
 import { w3Cases } from "./workloads/w3.js";
 import { HOT_STEP_MS, type KeyMemory, keyMemory, W4_RATE, w4Cases } from "./workloads/w4.js";
@@ -70,6 +71,11 @@ let cli: CliResult | null = null;
 if (wanted("CLI", "CLI cep run")) {
   log("CLI …");
   cli = measureCli(rounds, log);
+}
+let dist: DistResult | null = null;
+if (wanted("DIST", "distributed")) {
+  log("distributed …");
+  dist = await measureDistributed(quick ? 50_000 : 300_000, 1_000, log);
 }
 const elapsed = (performance.now() - started) / 1000;
 
@@ -400,6 +406,7 @@ const md = [
   "",
   ...(memory.length > 0 ? ["## Memory", "", ...memory] : []),
   ...(cliSection.length > 0 ? ["## CLI", "", ...cliSection, ""] : []),
+  ...(dist !== null ? ["## Distributed (Redis)", "", ...distSection(dist, rate), ""] : []),
   "## Notes",
   "",
   ...notes,
@@ -414,6 +421,7 @@ writeFileSync(out, md);
 process.stdout.write(`\n${header.join("\n")}\n\n${figures}\n\n${targetTable}\n\n`);
 if (memory.length > 0) process.stdout.write(`${memory.join("\n")}\n`);
 if (cliSection.length > 0) process.stdout.write(`${cliSection.join("\n")}\n\n`);
+if (dist !== null) process.stdout.write(`${distSection(dist, rate).join("\n")}\n\n`);
 for (const s of w1.skipped) process.stdout.write(`${s}\n`);
 process.stdout.write(`\nwrote ${out}\n`);
 if (errors.length > 0) {
