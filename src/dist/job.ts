@@ -104,6 +104,7 @@ export function connect(url: string, options: ConnectOptions = {}): Client {
     retryStrategy: (times: number) => Math.min(50 * times, 500),
     connectionName: options.name,
     lazyConnect: false,
+    disconnectTimeout: 200, // ioredis' default 2 s timer otherwise holds the process after disconnect() while reconnecting
   };
   const onError = options.onError ?? (() => {});
   if (!options.cluster) return new Redis(url, common).on("error", onError);
