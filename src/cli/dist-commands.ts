@@ -310,8 +310,8 @@ async function workerCommand(env: CliEnv, files: string[], opts: WorkerOpts): Pr
     const { Worker } = await import("../dist/worker.js");
     let worker: InstanceType<typeof Worker>;
     try {
-      // biome-ignore lint/suspicious/noExplicitAny: the CLI holds the library's Program structurally (api.ts).
-      worker = new Worker(client, program as any, job, {
+      // The CLI holds the library's Program structurally (api.ts); it is the real one.
+      worker = new Worker(client, program as unknown as ConstructorParameters<typeof Worker>[1], job, {
         id: opts.id ?? `${hostname()}-${process.pid}`,
         leaseMs: opts.lease,
         tickMs: opts.tick,
