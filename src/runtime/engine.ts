@@ -164,6 +164,8 @@ interface Runner {
   readonly holding: Set<KeyState>;
   /** Its key group (dispatch index). */
   group: KeyGroup | null;
+  /** The matcher's global guard: indexed by its value for every event, never as a live key. */
+  guarded: boolean;
   /** Marks the runner as selected for the event being fed (dispatch dedup). */
   mark: number;
   partials: number;
@@ -195,6 +197,14 @@ interface KeyGroup {
   readonly liveComposite: Map<string, Runner[]>;
   /** Event type → start candidates; ANY_TYPE for patterns whose start accepts any type. */
   readonly start: Map<unknown, StartEntry>;
+  /**
+   * Patterns with a global guard, by guard path and value: every event they can react to
+   * satisfies it, so they are visited only for events with that value (held state or not).
+   */
+  readonly guarded: Map<
+    string,
+    { readonly path: readonly string[]; readonly values: Map<unknown, Runner[]> }
+  >;
 }
 
 const ANY_TYPE = Symbol("any type");
@@ -736,6 +746,7 @@ export class Engine {
       matches: 0,
       group: null,
       mark: -1,
+      guarded: false,
     };
     this.runners.push(runner);
     this.runnerOf.set(pattern, runner);
@@ -755,11 +766,24 @@ export class Engine {
           live: new Map(),
           liveComposite: new Map(),
           start: new Map(),
+          guarded: new Map(),
         };
         groups.set(sig, g);
       }
       g.runners.push(r);
       r.group = g;
+      const global = r.matcher.globalGuard();
+      r.guarded = global !== null;
+      if (global !== null) {
+        const gsig = JSON.stringify(global.path);
+        let gi = g.guarded.get(gsig);
+        if (gi === undefined) {
+          gi = { path: global.path, values: new Map() };
+          g.guarded.set(gsig, gi);
+        }
+        addLive(gi.values, global.value, r);
+        continue;
+      }
       for (const ks of r.keys.values()) addLive(g.live, ks.mapKey, r);
       for (const ks of r.composite.values()) addLive(g.liveComposite, ks.mapKey as string, r);
       const types: unknown[] = r.pattern.nfa.startTypes === null ? [ANY_TYPE] : [...r.pattern.nfa.startTypes];
@@ -1022,6 +1046,8 @@ export class Engine {
       selected.length = 0;
       const composite = k !== null && typeof k === "object";
       pick(selected, gen, composite ? g.liveComposite.get(canonicalKey(k)) : g.live.get(k));
+      if (g.guarded.size > 0)
+        for (const gi of g.guarded.values()) pick(selected, gen, gi.values.get(path(event, gi.path)));
       this.pickStarts(selected, gen, g.start.get(type), event);
       this.pickStarts(selected, gen, g.start.get(ANY_TYPE), event);
       // Pattern order is irrelevant to results (outcomes are sorted per step) but keeps runs reproducible.
@@ -1070,10 +1096,10 @@ export class Engine {
     if (fresh) {
       if (ks.key !== null && typeof ks.key === "object") {
         r.composite.set(ks.mapKey as string, ks);
-        if (r.group) addLive(r.group.liveComposite, ks.mapKey as string, r);
+        if (r.group && !r.guarded) addLive(r.group.liveComposite, ks.mapKey as string, r);
       } else {
         r.keys.set(ks.mapKey, ks);
-        if (r.group) addLive(r.group.live, ks.mapKey, r);
+        if (r.group && !r.guarded) addLive(r.group.live, ks.mapKey, r);
       }
       if (r.keys.size + r.composite.size > this.limits.keys) this.evictKeys(r, "keys");
     }
@@ -1096,7 +1122,7 @@ export class Engine {
     const composite = ks.key !== null && typeof ks.key === "object";
     if (composite) r.composite.delete(ks.mapKey as string);
     else r.keys.delete(ks.mapKey);
-    if (r.group) removeLive(composite ? r.group.liveComposite : r.group.live, ks.mapKey, r);
+    if (r.group && !r.guarded) removeLive(composite ? r.group.liveComposite : r.group.live, ks.mapKey, r);
     r.holding.delete(ks);
     ks.dead = true;
   }

@@ -9,7 +9,7 @@
  * GC reclaims what no branch references, which replaces Flink's reference counting).
  */
 import type { CompiledPattern } from "../compile/model.js";
-import type { Edge, Guard, MatchContext, NfaState } from "../compile/nfa.js";
+import type { Cond, Edge, Guard, MatchContext, NfaState } from "../compile/nfa.js";
 
 /** One taken event in a partial match. */
 export interface Cell {
@@ -289,6 +289,49 @@ export class Matcher {
       if (takes.every((e) => e.cond.guards.some(same))) return g;
     }
     return null;
+  }
+
+  /**
+   * An equality that every event this pattern can react to satisfies, or null: the start
+   * guard, when an event failing it leaves every waiting state unchanged (no strict
+   * contiguity, every taking or proceeding edge guarded by it). The engine then indexes
+   * the pattern by the guard's value for all its events, not only for those that start a
+   * match — with one pattern per symbol an event reaches one pattern, not all that hold state.
+   */
+  globalGuard(): Guard | null {
+    const g = this.startGuard();
+    if (g === null) return null;
+    const sig = g.path.join("\u0000");
+    const has = (c: Cond | null) =>
+      c !== null && c.guards.some((h) => h.value === g.value && h.path.join("\u0000") === sig);
+    // What an edge's condition gives for an event failing the guard: known only in these cases.
+    const verdict = (c: Cond): boolean | null =>
+      c.isTrue ? true : has(c) ? false : has(c.negOf) ? true : null;
+    for (const st of this.states) {
+      if (st.kind === "final" || st.kind === "stop") continue;
+      const collected: Edge[] = [];
+      const seen = new Set<number>([st.id]);
+      const stack = [st.id];
+      while (stack.length > 0) {
+        for (const e of this.states[stack.pop()!].edges) {
+          const v = verdict(e.cond);
+          if (v === null) return null;
+          if (!v) continue;
+          if (e.action === "proceed") {
+            if (!seen.has(e.target)) {
+              seen.add(e.target);
+              stack.push(e.target);
+            }
+          } else collected.push(e);
+        }
+      }
+      const unchanged =
+        st.id === this.start.state
+          ? !collected.some((e) => e.action === "take")
+          : collected.length === 1 && collected[0].action === "ignore" && collected[0].target === st.id;
+      if (!unchanged) return null;
+    }
+    return g;
   }
 
   /** Whether an event of this type can start a match (else a key without state can ignore it). */

@@ -33,6 +33,54 @@ describe("indexed dispatch", () => {
     );
   });
 
+  it("indexes patterns by a global guard only when every reacting edge carries it", () => {
+    const term = fc.record({
+      type: fc.constantFrom("A", "B", "C"),
+      guarded: fc.boolean(),
+      quant: fc.constantFrom("", "+", "{2}", "?"),
+      cmp: fc.constantFrom("", " and price > 3", " or price > 8"),
+    });
+    const patternSrc = fc
+      .record({
+        sym: fc.constantFrom("S0", "S1", "S2"),
+        keyed: fc.boolean(),
+        within: fc.option(fc.integer({ min: 2, max: 20 })),
+        terms: fc.array(term, { minLength: 1, maxLength: 3 }),
+        joins: fc.array(fc.constantFrom("followed by", "followed by any", "next"), { minLength: 2, maxLength: 2 }),
+      })
+      .map((p) => {
+        const parts = p.terms.map((t, i) => {
+          // The first term always carries the guard (a start guard); later ones may not.
+          const guard = i === 0 || t.guarded ? `sym == "${p.sym}"` : "price >= 0";
+          const quant = i === 0 && t.quant === "?" ? "" : t.quant;
+          return `t${i}: ${t.type}${quant} where ${guard}${t.cmp}`;
+        });
+        const match = parts.map((x, i) => (i === 0 ? x : `${p.joins[i - 1]} ${x}`)).join(" ");
+        return (name: string) =>
+          `pattern ${name} { ${p.keyed ? "key by k  " : ""}${p.within === null ? "" : `within ${p.within}ms  `}match ${match} }`;
+      });
+    const eventArb = fc.array(
+      fc.record({
+        type: fc.constantFrom("A", "B", "C"),
+        sym: fc.constantFrom("S0", "S1", "S2"),
+        price: fc.integer({ min: 0, max: 10 }),
+        k: fc.integer({ min: 0, max: 1 }),
+      }),
+      { maxLength: 40 },
+    );
+    fc.assert(
+      fc.property(fc.array(patternSrc, { minLength: 5, maxLength: 8 }), eventArb, (makers, raw) => {
+        const events = raw.map((e, i) => ({ ...e, ts: i }));
+        const sources = makers.map((m, i) => m(`P${i}`));
+        const together = run(sources.join("\n"), events);
+        sources.forEach((src, i) => {
+          expect(together.filter((r) => r.pattern === `P${i}`)).toEqual(run(src, events));
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("indexes patterns by a start guard (one pattern per symbol)", () => {
     const symbols = Array.from({ length: 50 }, (_, i) => `S${i}`);
     const src = symbols
