@@ -326,6 +326,9 @@ async function workerCommand(env: CliEnv, files: string[], opts: WorkerOpts): Pr
     process.once("SIGINT", stop);
     try {
       await worker.run();
+    } catch (err) {
+      env.stderr.write(`cep: worker stopped: ${(err as Error).message}\n`);
+      return 1;
     } finally {
       process.off("SIGTERM", stop);
       process.off("SIGINT", stop);

@@ -74,6 +74,8 @@ export class Worker {
   private readonly owned = new Map<number, Owned>();
   private readonly partitionBy: readonly string[];
   private stopping = false;
+  /** Why the worker stopped on its own (it then leaves and `run` rejects with it). */
+  private fatal: Error | null = null;
   private nextTick = 0;
   private members: string[] = [];
   /** Counters so far. */
@@ -126,6 +128,7 @@ export class Worker {
       if (!worked && !this.stopping) await sleep(Math.max(1, Math.min(20, this.nextTick - Date.now())));
     }
     await this.leave();
+    if (this.fatal !== null) throw this.fatal;
   }
 
   /** Asks the loop to stop after the current round (graceful: leases are released). */
@@ -214,9 +217,17 @@ export class Worker {
     const state = res[1][1] as Record<string, string>;
     const meta = res[2][1] as Record<string, string>;
     const engine = this.newEngine();
-    if (meta.part !== undefined) engine.restorePartition(JSON.parse(meta.part) as PartitionSnapshot);
     const names = Object.keys(state).sort();
-    for (const name of names) engine.restoreKey(JSON.parse(name), state[name]);
+    try {
+      if (meta.part !== undefined) engine.restorePartition(JSON.parse(meta.part) as PartitionSnapshot);
+      for (const name of names) engine.restoreKey(JSON.parse(name), state[name]);
+    } catch (err) {
+      // Other patterns than the committed state's, or state this version cannot read: stop, do not guess.
+      await release(this.client, p, this.options.id).catch(() => false);
+      this.fatal = new Error(`partition ${p}: cannot restore its committed state: ${(err as Error).message}`);
+      this.stopping = true;
+      return;
+    }
     this.owned.set(p, {
       p,
       epoch,
