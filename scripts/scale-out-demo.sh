@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-100000}
-cep() { node bin/cep.js "$@"; }
+# CEP_BIN: the cep to run (the tests pass a private copy of the build).
+bin=${CEP_BIN:-bin/cep.js}
+cep() { node "$bin" "$@"; }
 work=$(mktemp -d)
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --save "" --appendonly yes \
@@ -37,7 +39,7 @@ echo "== 1. produce: $n events into 16 partitions by user"
 cep produce --redis "$url" --partitions 16 --partition-by user --input "$work/events.ndjson" --end --log "$work/merged.ndjson"
 echo "== 2. three workers"
 for w in w1 w2 w3; do
-  node bin/cep.js worker --redis "$url" --id "$w" --lease 1s --tick 100ms patterns/login-brute-force.pattern 2>"$work/$w.log" &
+  node "$bin" worker --redis "$url" --id "$w" --lease 1s --tick 100ms patterns/login-brute-force.pattern 2>"$work/$w.log" &
   pids+=($!)
 done
 echo "== 3. consume every match (until every partition has processed its end entry)"

@@ -43,6 +43,13 @@ interface Pending {
 
 const DUPLICATE = /equal or smaller than the target stream top item/i;
 
+/** A command ioredis dropped because its connection closed before the reply. */
+function isAbort(err: Error): boolean {
+  return (
+    err.name === "AbortError" || /aborted due to connection close|connection is closed/i.test(err.message)
+  );
+}
+
 /** Writes events, ticks and end entries to a job's partitions. */
 export class Producer {
   private readonly bound: number;
@@ -157,23 +164,47 @@ export class Producer {
     for (let p = 0; p < P; p++) {
       const texts = byPartition[p];
       if (texts.length === 0 && tick === null && !end) continue;
-      const key = keys(p).in;
-      const pipe = this.client.pipeline();
-      for (const t of texts) pipe.xadd(key, this.id(p), "e", t);
-      if (tick !== null) pipe.xadd(key, this.id(p), "wm", String(tick));
-      if (end) pipe.xadd(key, this.id(p), "end", "1");
-      calls.push(
-        pipe.exec().then((results) => {
-          for (const [err] of results ?? []) {
-            if (err === null) continue;
-            if (DUPLICATE.test(err.message)) this.stats.duplicatesRefused++;
-            else throw err;
-          }
-        }),
-      );
+      const ops: string[][] = [];
+      for (const t of texts) ops.push([this.id(p), "e", t]);
+      if (tick !== null) ops.push([this.id(p), "wm", String(tick)]);
+      if (end) ops.push([this.id(p), "end", "1"]);
+      calls.push(this.append(keys(p).in, ops));
     }
     if (tick !== null) this.stats.ticks++;
     await Promise.all(calls);
+  }
+
+  /**
+   * Appends entries to one partition in one pipeline (one Cluster slot), in order. A
+   * connection that closes after part of the replies makes ioredis abort the rest of the
+   * pipeline: that tail is sent again, and what Redis had already applied is refused as
+   * "equal or smaller than the top item" (the ids are explicit) and counted as written.
+   */
+  private async append(key: string, ops: string[][]): Promise<void> {
+    let from = 0;
+    for (let attempt = 0; from < ops.length; attempt++) {
+      const pipe = this.client.pipeline();
+      for (let i = from; i < ops.length; i++) pipe.xadd(key, ...(ops[i] as [string, string, string]));
+      let results: [Error | null, unknown][];
+      try {
+        results = (await pipe.exec()) ?? [];
+      } catch (err) {
+        if (attempt >= 100) throw err;
+        continue; // the whole pipeline failed: send it all again
+      }
+      let next = ops.length;
+      for (let j = 0; j < results.length; j++) {
+        const err = results[j][0];
+        if (err === null) continue;
+        if (DUPLICATE.test(err.message)) this.stats.duplicatesRefused++;
+        else if (isAbort(err) && attempt < 100) {
+          next = from + j;
+          break;
+        } else throw err;
+      }
+      if (results.length < ops.length - from && next === ops.length) next = from + results.length;
+      from = next;
+    }
   }
 
   private id(p: number): string {

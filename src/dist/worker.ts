@@ -155,12 +155,20 @@ export class Worker {
   private async tick(): Promise<void> {
     const now = Date.now();
     const id = this.options.id;
-    const res = await this.client
-      .multi()
-      .zadd(MEMBERS, now + this.leaseMs, id)
-      .zremrangebyscore(MEMBERS, "-inf", String(now))
-      .zrange(MEMBERS, "0", "-1")
-      .exec();
+    let res: [Error | null, unknown][] | null;
+    try {
+      res = await this.client
+        .multi()
+        .zadd(MEMBERS, now + this.leaseMs, id)
+        .zremrangebyscore(MEMBERS, "-inf", String(now))
+        .zrange(MEMBERS, "0", "-1")
+        .exec();
+    } catch (err) {
+      // A connection cut mid-transaction: skip this tick; leases and commits stay fenced.
+      this.stats.errors++;
+      this.log(`membership tick failed: ${(err as Error).message}`);
+      return;
+    }
     const live = (res?.[2]?.[1] as string[] | undefined) ?? [id];
     if (!live.includes(id)) live.push(id);
     this.members = live;
@@ -189,9 +197,10 @@ export class Worker {
   private async releaseOne(o: Owned): Promise<void> {
     this.owned.delete(o.p);
     try {
-      await release(this.client, o.p, this.options.id);
-      this.stats.releases++;
-      this.log(`released partition ${o.p} (epoch ${o.epoch}, pos ${o.pos})`);
+      if (await release(this.client, o.p, this.options.id)) {
+        this.stats.releases++;
+        this.log(`released partition ${o.p} (epoch ${o.epoch}, pos ${o.pos})`);
+      } else this.log(`partition ${o.p} (epoch ${o.epoch}) was no longer ours to release`);
     } catch (err) {
       this.log(`release of partition ${o.p} failed: ${(err as Error).message}`);
     }
@@ -208,7 +217,13 @@ export class Worker {
     if (epoch === null) return; // still held by its previous owner: retried next tick
     const started = Date.now();
     const k = keys(p);
-    const res = await this.client.pipeline().get(k.pos).hgetall(k.state).hgetall(k.meta).exec();
+    const res = await this.client
+      .pipeline()
+      .get(k.pos)
+      .hgetall(k.state)
+      .hgetall(k.meta)
+      .exec()
+      .catch(() => null);
     if (res === null || res.some(([err]) => err !== null)) {
       this.log(`restore of partition ${p} failed; retrying next tick`);
       return;

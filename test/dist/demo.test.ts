@@ -3,20 +3,23 @@
  * README says: three workers give exactly `cep run`'s matches.
  */
 import { execFile } from "node:child_process";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { ensureBuilt, root } from "../cli/dist.js";
+import { privateBin, root } from "../cli/dist.js";
 import { requireRedis } from "../support/redis.js";
 
 describe("scripts/scale-out-demo.sh", () => {
   it("three workers produce the same matches as cep run", async () => {
     requireRedis();
-    ensureBuilt();
+    // A private copy of the build: another test file may rebuild dist/ meanwhile.
+    const bin = privateBin();
     const { stdout } = await promisify(execFile)("bash", [join(root, "scripts/scale-out-demo.sh"), "20000"], {
       cwd: root,
       timeout: 30_000,
-    });
+      env: { ...process.env, CEP_BIN: bin },
+    }).finally(() => rmSync(dirname(dirname(bin)), { recursive: true, force: true }));
     expect(stdout).toMatch(/workers: 3 alive/);
     expect(stdout).toMatch(/total lag: 0 entries/);
     expect(stdout).toMatch(/distributed: (\d+) matches \(\1 distinct ids\); cep run: \1 matches/);

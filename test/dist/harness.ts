@@ -11,9 +11,9 @@
  *    the oracle's snapshot of that key before end of input.
  */
 import { type ChildProcess, fork } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { expect } from "vitest";
 import { type Client, keys } from "../../src/dist/functions.js";
 import { connect, ensureJob, type JobConfig } from "../../src/dist/job.js";
@@ -85,67 +85,14 @@ export async function waitFor(what: string, f: () => Promise<boolean> | boolean,
   }
 }
 
-/** An error ioredis gives a pipelined command it dropped because the connection closed mid-reply. */
-function isAbort(err: Error | null): boolean {
-  return err !== null && (err.name === "AbortError" || /aborted due to connection close/i.test(err.message));
-}
-
-/** What the producer calls on a pipeline: `xadd(...)` then `exec()`. */
-class ResendingPipeline {
-  private readonly ops: (string | number)[][] = [];
-  constructor(
-    private readonly client: Client,
-    private readonly counter: { resent: number },
-  ) {}
-
-  xadd(...args: (string | number)[]): this {
-    this.ops.push(args);
-    return this;
-  }
-
-  async exec(): Promise<[Error | null, unknown][]> {
-    const results: [Error | null, unknown][] = new Array(this.ops.length);
-    let todo = this.ops.map((_, i) => i);
-    while (todo.length > 0) {
-      const pipe = this.client.pipeline();
-      for (const i of todo) pipe.call("XADD", this.ops[i]);
-      const res = (await pipe.exec()) ?? [];
-      const again: number[] = [];
-      todo.forEach((i, j) => {
-        const r = (res[j] ?? [new Error("no reply"), null]) as [Error | null, unknown];
-        if (isAbort(r[0])) again.push(i);
-        else results[i] = r;
-      });
-      if (again.length > 0) this.counter.resent++;
-      todo = again;
-    }
-    return results;
-  }
-}
-
-/**
- * WORKAROUND for a producer bug (scale-out.test.ts, "known bugs"): when a connection
- * closes after Redis answered only part of a pipeline, ioredis does not resend the rest —
- * it rejects those commands with `AbortError: Command aborted due to connection close`
- * (ioredis `abortIncompletePipelines`) — and `Producer.write` rethrows that, so the flush
- * fails and every later flush with it. The fault cases (T7–T9) drop connections on
- * purpose to test the workers, so the harness's producer gets a client whose pipelines
- * resend their aborted tail, in order. That is safe because the producer's entry ids are
- * explicit: an XADD that was applied before its reply was lost is refused as "equal or
- * smaller than the target stream top item", which the producer counts as written.
- * `CEP_TEST_RAW_PRODUCER=1` turns the workaround off (to see the bug, or once it is fixed).
- */
-export function resendAbortedPipelines(client: Client, counter: { resent: number }): Client {
-  return new Proxy(client, {
-    get(target, prop) {
-      if (prop === "pipeline") return () => new ResendingPipeline(target, counter);
-      const v = Reflect.get(target, prop, target);
-      return typeof v === "function" ? v.bind(target) : v;
-    },
-  });
-}
-
 let bin: string | null = null;
+
+/** Removes the private copy of the build the workers ran from (call in `afterAll`, once every worker is gone). */
+export function removePrivateBin(): void {
+  if (bin === null) return;
+  rmSync(dirname(dirname(bin)), { recursive: true, force: true });
+  bin = null;
+}
 
 /** A `cep worker` process. */
 export class WorkerProcess {
@@ -162,7 +109,21 @@ export class WorkerProcess {
     bin ??= privateBin();
     this.proc = fork(
       bin,
-      ["worker", "--redis", url, "--id", id, "--lease", "1s", "--tick", "100ms", "--batch", "200", ...extra, patternFile],
+      [
+        "worker",
+        "--redis",
+        url,
+        "--id",
+        id,
+        "--lease",
+        "1s",
+        "--tick",
+        "100ms",
+        "--batch",
+        "200",
+        ...extra,
+        patternFile,
+      ],
       { stdio: ["ignore", "pipe", "pipe", "ipc"] },
     );
     this.proc.stderr?.on("data", (d: Buffer) => {
@@ -205,8 +166,6 @@ export class Job {
   client!: Client;
   job!: JobConfig;
   producer!: Producer;
-  /** Pipelines of the producer whose aborted tail the harness resent (see {@link resendAbortedPipelines}). */
-  readonly pipelines = { resent: 0 };
 
   constructor(
     readonly url: string,
@@ -219,17 +178,19 @@ export class Job {
   async open(): Promise<void> {
     this.client = connect(this.url, { cluster: this.options.cluster });
     this.job = await ensureJob(this.client, { partitions: this.partitions, partitionBy: "k" });
-    const producerClient = process.env.CEP_TEST_RAW_PRODUCER
-      ? this.client
-      : resendAbortedPipelines(this.client, this.pipelines);
-    this.producer = await Producer.open(producerClient, this.job, {
+    this.producer = await Producer.open(this.client, this.job, {
       outOfOrderness: 20,
       log: (line) => this.merged.push(line),
     });
   }
 
   worker(id: string): WorkerProcess {
-    const w = new WorkerProcess(id, this.options.cluster ? `redis://${this.url.replace(/^redis:\/\//, "")}` : this.url, this.patternFile, this.options.cluster ? ["--cluster"] : []);
+    const w = new WorkerProcess(
+      id,
+      this.options.cluster ? `redis://${this.url.replace(/^redis:\/\//, "")}` : this.url,
+      this.patternFile,
+      this.options.cluster ? ["--cluster"] : [],
+    );
     this.workers.push(w);
     return w;
   }
@@ -316,6 +277,7 @@ export class Job {
       }
     }
     this.client?.disconnect();
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   /** Workers' logs, for failure messages. */

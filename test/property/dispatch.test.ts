@@ -46,7 +46,10 @@ describe("indexed dispatch", () => {
         keyed: fc.boolean(),
         within: fc.option(fc.integer({ min: 2, max: 20 })),
         terms: fc.array(term, { minLength: 1, maxLength: 3 }),
-        joins: fc.array(fc.constantFrom("followed by", "followed by any", "next"), { minLength: 2, maxLength: 2 }),
+        joins: fc.array(fc.constantFrom("followed by", "followed by any", "next"), {
+          minLength: 2,
+          maxLength: 2,
+        }),
       })
       .map((p) => {
         const parts = p.terms.map((t, i) => {
