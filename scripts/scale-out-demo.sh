@@ -10,9 +10,6 @@ n=${1:-100000}
 bin=${CEP_BIN:-bin/cep.js}
 cep() { node "$bin" "$@"; }
 work=$(mktemp -d)
-port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --save "" --appendonly yes \
-  --appendfsync always --daemonize yes --pidfile "$work/redis.pid" --logfile "$work/redis.log"
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -20,7 +17,19 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-until redis-cli -p "$port" ping >/dev/null 2>&1; do sleep 0.05; done
+# A free port can be taken by someone else before redis-server binds it: check that the
+# server answering is ours (its dir), else try another port.
+for attempt in 1 2 3 4 5; do
+  port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+  rm -f "$work/redis.pid"
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --save "" --appendonly yes \
+    --appendfsync always --daemonize yes --pidfile "$work/redis.pid" --logfile "$work/redis.log" || true
+  for _ in $(seq 100); do
+    [ "$(redis-cli -p "$port" config get dir 2>/dev/null | tail -n 1)" = "$work" ] && break 2
+    sleep 0.05
+  done
+done
+[ "$(redis-cli -p "$port" config get dir 2>/dev/null | tail -n 1)" = "$work" ] || { echo "could not start redis-server" >&2; exit 1; }
 url="redis://127.0.0.1:$port"
 
 # Seeded login events: failures and successes for 5,000 users from a few IPs.
@@ -43,7 +52,11 @@ for w in w1 w2 w3; do
   pids+=($!)
 done
 echo "== 3. consume every match (until every partition has processed its end entry)"
-cep consume --redis "$url" --until-end >"$work/distributed.ndjson"
+if ! timeout 120 node "$bin" consume --redis "$url" --until-end >"$work/distributed.ndjson"; then
+  echo "consume did not finish; worker logs:" >&2
+  tail -n 20 "$work"/w*.log >&2
+  exit 1
+fi
 cep status --redis "$url" | grep -E "^(job|workers|total lag)"
 echo "== 4. the same patterns in one process: cep run"
 cep run patterns/login-brute-force.pattern --input "$work/events.ndjson" >"$work/single.ndjson"

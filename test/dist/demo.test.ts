@@ -17,12 +17,12 @@ describe("scripts/scale-out-demo.sh", () => {
     const bin = privateBin();
     const { stdout } = await promisify(execFile)("bash", [join(root, "scripts/scale-out-demo.sh"), "20000"], {
       cwd: root,
-      timeout: 30_000,
+      timeout: 80_000,
       env: { ...process.env, CEP_BIN: bin },
     }).finally(() => rmSync(dirname(dirname(bin)), { recursive: true, force: true }));
     expect(stdout).toMatch(/workers: 3 alive/);
     expect(stdout).toMatch(/total lag: 0 entries/);
     expect(stdout).toMatch(/distributed: (\d+) matches \(\1 distinct ids\); cep run: \1 matches/);
     expect(stdout).toMatch(/identical: yes/);
-  }, 30_000);
+  }, 90_000);
 });
