@@ -66,3 +66,36 @@ export type {
 export { DEFAULT_LIMITS, Engine, LimitError } from "./runtime/engine.js";
 export type { MatchRecord } from "./runtime/records.js";
 export type { KeySnapshot, PartitionSnapshot, Snapshot } from "./runtime/snapshot.js";
+
+// --- Scale-out on Redis (docs/scale-out.md) ---
+
+export { assign } from "./dist/assign.js";
+export type { ConsumeOptions } from "./dist/consumer.js";
+/** Reads a job's matches through a consumer group, each with its id `p:src:i` (at-least-once delivery). */
+export { consume } from "./dist/consumer.js";
+export type { Client, CommitArgs, PartitionKeys } from "./dist/functions.js";
+/** The Redis Function library and its calls: claim, renew, release, the atomic commit; key names. */
+export {
+  claim,
+  commit,
+  FencedError,
+  keys,
+  LIBRARY,
+  loadFunctions,
+  release,
+  renew,
+} from "./dist/functions.js";
+/** FNV-1a (UTF-8) partitioning and balanced rendezvous assignment, as every producer and worker computes them. */
+export { fnv1a32String, partitionOf } from "./dist/hash.js";
+export type { ConnectOptions, JobConfig, JobRequest } from "./dist/job.js";
+/** Redis connections and the job's fixed settings (`cep:job`). */
+export { connect, ensureJob, JobError, readJob } from "./dist/job.js";
+export type { ProducerOptions, ProducerStats, Refusal } from "./dist/producer.js";
+/** Partitions events into a job's input streams and owns time (watermark ticks). */
+export { Producer } from "./dist/producer.js";
+export type { JobStatus, PartitionStatus } from "./dist/status.js";
+/** `cep status` as data and as text. */
+export { renderStatus, status } from "./dist/status.js";
+export type { WorkerOptions, WorkerStats } from "./dist/worker.js";
+/** A worker: membership, leases, one engine per owned partition, atomic commits. */
+export { Worker } from "./dist/worker.js";

@@ -6,8 +6,12 @@
  * cep run login.pattern --input events.ndjson --out-of-orderness 5s
  * ```
  */
-import { CompileError, compile, Engine, renderDiagnostic } from "../index.js";
+// Not ../index.js: that also exports the scale-out API, whose Redis client would load at every start.
+import { compile } from "../compile/program.js";
+import { CompileError } from "../lang/diagnostics.js";
+import { renderDiagnostic } from "../lang/format.js";
 import type { ReplTerminal } from "../repl/command.js";
+import { Engine } from "../runtime/engine.js";
 import type { CliEnv } from "./api.js";
 import { runCli } from "./cli.js";
 

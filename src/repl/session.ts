@@ -26,9 +26,14 @@ import { basename, dirname, join, resolve } from "node:path";
 import { formatMs } from "../cli/explain-render.js";
 import { editDistance, ioReason } from "../cli/load.js";
 import type { CompiledPattern, Program } from "../compile/model.js";
-import { CompileError, compile, Engine, parse, renderDiagnostic } from "../index.js";
+// Not ../index.js: that also exports the scale-out API, whose Redis client would load at every start.
+import { compile } from "../compile/program.js";
 import { parseEvent } from "../io/json.js";
 import type { Diagnostic } from "../lang/diagnostics.js";
+import { CompileError } from "../lang/diagnostics.js";
+import { renderDiagnostic } from "../lang/format.js";
+import { parse } from "../lang/parse.js";
+import { Engine } from "../runtime/engine.js";
 import type { MatchRecord } from "../runtime/records.js";
 import { parseTime } from "../runtime/values.js";
 import { PatternCollector } from "./collector.js";

@@ -137,7 +137,7 @@ const FATE_CACHE_LIMIT = 4096;
 
 /** The mask bit of a state (states past 30 share bit 30). */
 export function stateBit(state: number): number {
-  return 1 << (state < 30 ? state : 30);
+  return 1 << Math.min(state, 30);
 }
 
 /** Fates of every state for one event type, and the mask of states that are not simply unchanged. */
@@ -303,7 +303,7 @@ export class Matcher {
     if (g === null) return null;
     const sig = g.path.join("\u0000");
     const has = (c: Cond | null) =>
-      c !== null && c.guards.some((h) => h.value === g.value && h.path.join("\u0000") === sig);
+      c?.guards.some((h) => h.value === g.value && h.path.join("\u0000") === sig) === true;
     // What an edge's condition gives for an event failing the guard: known only in these cases.
     const verdict = (c: Cond): boolean | null =>
       c.isTrue ? true : has(c) ? false : has(c.negOf) ? true : null;
