@@ -10,10 +10,19 @@
  */
 import { createRequire } from "node:module";
 import type { CompiledPattern, Program } from "../compile/model.js";
-import { type Branch, type Cell, compareSeqs, type KeyState, Matcher, type Outcome } from "./matcher.js";
+import {
+  type Branch,
+  type Cell,
+  compareSeqs,
+  type KeyState,
+  Matcher,
+  type Outcome,
+  startSeq,
+} from "./matcher.js";
 import { buildRecord, type MatchRecord } from "./records.js";
 import {
   type BranchRow,
+  branchOf,
   decodeTime,
   encodeTime,
   type KeySnapshot,
@@ -593,8 +602,6 @@ export class Engine {
     const branches: BranchRow[] = [];
     const row = (b: Branch) => {
       const x = w.branch(b);
-      x[3] = encodeTime(x[3]) as number;
-      x[4] = encodeTime(x[4]) as number;
       branches.push(x);
       return x;
     };
@@ -658,13 +665,7 @@ export class Engine {
         prev: prev < 0 ? null : cells[prev],
       });
     }
-    const branch = ([state, last, start, startTime, prevTime]: BranchRow): Branch => ({
-      state,
-      last: last < 0 ? null : cells[last],
-      startSeq: start < 0 ? -1 : base + start,
-      startTime: decodeTime(startTime),
-      prevTime: decodeTime(prevTime),
-    });
+    const branch = ([state, last]: BranchRow): Branch => branchOf(state, last < 0 ? null : cells[last]);
     for (const p of snap.patterns) {
       const r = this.runners.find((x) => x.pattern.name === p.name);
       if (r === undefined)
@@ -1141,12 +1142,12 @@ export class Engine {
       "partialMatchesPerKey",
       `pattern ${r.pattern.name}: more than ${limit} partial matches for one key`,
     );
-    const sorted = ks.partials.slice().sort((a, b) => b.startSeq - a.startSeq);
-    const cutoff = sorted[limit - 1].startSeq;
-    let keepAtCutoff = limit - sorted.findIndex((b) => b.startSeq === cutoff);
+    const sorted = ks.partials.slice().sort((a, b) => startSeq(b) - startSeq(a));
+    const cutoff = startSeq(sorted[limit - 1]);
+    let keepAtCutoff = limit - sorted.findIndex((b) => startSeq(b) === cutoff);
     const kept: typeof ks.partials = [];
     for (const b of ks.partials) {
-      if (b.startSeq > cutoff || (b.startSeq === cutoff && keepAtCutoff-- > 0)) kept.push(b);
+      if (startSeq(b) > cutoff || (startSeq(b) === cutoff && keepAtCutoff-- > 0)) kept.push(b);
     }
     this.dropped += ks.partials.length - kept.length;
     ks.partials = kept;
@@ -1268,9 +1269,9 @@ function deadline(p: CompiledPattern, partials: readonly Branch[]): number {
   let d = Infinity;
   for (let i = 0; i < partials.length; i++) {
     const b = partials[i];
-    if (w !== null && b.startTime + w < d) d = b.startTime + w;
+    if (w !== null && (b.first as Cell).time + w < d) d = (b.first as Cell).time + w;
     const sw = states[b.state].window;
-    if (sw !== null && b.prevTime + sw < d) d = b.prevTime + sw;
+    if (sw !== null && (b.last as Cell).time + sw < d) d = (b.last as Cell).time + sw;
   }
   return d;
 }

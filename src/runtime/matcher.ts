@@ -26,10 +26,18 @@ export interface Cell {
 export interface Branch {
   readonly state: number;
   readonly last: Cell | null;
-  /** Feed number of the first event; -1 for the Start state (compares as +∞). */
-  readonly startSeq: number;
-  readonly startTime: number;
-  readonly prevTime: number;
+  /**
+   * Its first cell (null only for the Start state). Start feed number and time are read
+   * from it, and the previous event's time from `last`, rather than stored: two
+   * references instead of three numbers, two of them heap-boxed doubles (issue 5: memory
+   * per partial match).
+   */
+  readonly first: Cell | null;
+}
+
+/** Feed number of a branch's first event; -1 for the Start state. */
+export function startSeq(b: Branch): number {
+  return b.first === null ? -1 : b.first.seq;
 }
 
 /** Per-key state of one pattern. Keys with no branches are deleted. */
@@ -169,7 +177,7 @@ export class Matcher {
   constructor(readonly pattern: CompiledPattern) {
     this.states = pattern.nfa.states;
     this.window = pattern.nfa.window;
-    this.start = { state: pattern.nfa.start, last: null, startSeq: -1, startTime: 0, prevTime: 0 };
+    this.start = { state: pattern.nfa.start, last: null, first: null };
     this.skipStrategy = pattern.skip.strategy !== "noSkip";
     this.ctx = new Context(pattern.variables.length);
     this.visited = new Int32Array(this.states.length);
@@ -250,9 +258,9 @@ export class Matcher {
 
   /** When a branch expires: its pattern window, or its state's term-level window. */
   deadlineOf(b: Branch): number {
-    let d = this.window === null ? Number.POSITIVE_INFINITY : b.startTime + this.window;
+    let d = this.window === null ? Number.POSITIVE_INFINITY : (b.first as Cell).time + this.window;
     const sw = this.states[b.state].window;
-    if (sw !== null && b.prevTime + sw < d) d = b.prevTime + sw;
+    if (sw !== null && (b.last as Cell).time + sw < d) d = (b.last as Cell).time + sw;
     return d;
   }
 
@@ -425,7 +433,7 @@ export class Matcher {
     const sources = this.edgeSource;
     const n = this.decisionGraph(cs.state, edges, sources);
     if (n === 0) return;
-    const isStart = cs.startSeq === -1;
+    const isStart = cs.first === null;
     const firstNew = next.length;
     let stop = false;
     for (let i = 0; i < n; i++) {
@@ -433,18 +441,10 @@ export class Matcher {
       let b: Branch;
       if (e.action === "ignore") {
         if (isStart) continue;
-        b = {
-          state: e.target,
-          last: cs.last,
-          startSeq: cs.startSeq,
-          startTime: cs.startTime,
-          prevTime: cs.prevTime,
-        };
+        b = { state: e.target, last: cs.last, first: cs.first };
       } else {
         const cell: Cell = { event, time, seq, variable: this.states[sources[i]].variable, prev: cs.last };
-        b = isStart
-          ? { state: e.target, last: cell, startSeq: seq, startTime: time, prevTime: time }
-          : { state: e.target, last: cell, startSeq: cs.startSeq, startTime: cs.startTime, prevTime: time };
+        b = { state: e.target, last: cell, first: isStart ? cell : cs.first };
         // A TAKE into a state with a PROCEED path to Final completes a match at once (flink-semantics §1.1.2).
         if (this.proceedsToFinal[e.target] === 1) {
           const fin = this.finalAfterProceed(e.target);
@@ -543,8 +543,10 @@ export class Matcher {
     let mask = 0;
     for (const cs of ks.partials) {
       const st = this.states[cs.state];
-      const byPrev = st.window !== null && t - cs.prevTime >= st.window;
-      const byFirst = w !== null && t - cs.startTime >= w;
+      const prevTime = (cs.last as Cell).time;
+      const startTime = (cs.first as Cell).time;
+      const byPrev = st.window !== null && t - prevTime >= st.window;
+      const byFirst = w !== null && t - startTime >= w;
       if (!byPrev && !byFirst) {
         keep.push(cs);
         mask |= stateBit(cs.state);
@@ -556,7 +558,7 @@ export class Matcher {
       if (st.kind === "pending") {
         potential.push(cs);
       } else if (this.pattern.reportTimeouts && cs.last !== null) {
-        const stamp = byPrev ? cs.prevTime + (st.window as number) : cs.startTime + (w as number);
+        const stamp = byPrev ? prevTime + (st.window as number) : startTime + (w as number);
         timeouts.push(this.outcome(ks, cs, stamp));
       }
     }
@@ -577,15 +579,16 @@ export class Matcher {
     const partials = ks.partials;
     const w = this.window;
     let k = 0;
-    if (w !== null) while (k < partials.length && t - partials[k].startTime >= w) k++;
+    if (w !== null) while (k < partials.length && t - (partials[k].first as Cell).time >= w) k++;
     this.lastDeadline =
-      w !== null && k < partials.length ? partials[k].startTime + w : Number.POSITIVE_INFINITY;
+      w !== null && k < partials.length ? (partials[k].first as Cell).time + w : Number.POSITIVE_INFINITY;
     if (k === 0 && ks.completed.length === 0) return;
     const potential: Branch[] = [];
     for (let i = 0; i < k; i++) {
       const cs = partials[i];
       if (this.states[cs.state].kind === "pending") potential.push(cs);
-      else if (this.pattern.reportTimeouts) timeouts.push(this.outcome(ks, cs, cs.startTime + (w as number)));
+      else if (this.pattern.reportTimeouts)
+        timeouts.push(this.outcome(ks, cs, (cs.first as Cell).time + (w as number)));
     }
     // The occupied-state mask may now over-approximate; that only costs a full pass later.
     if (k > 0) partials.splice(0, k);
@@ -616,7 +619,7 @@ export class Matcher {
     while (completed.length > 0) {
       const m = completed[0];
       const earliest = earliestStart(ks.partials);
-      if (!(m.startSeq <= earliest)) break;
+      if (!(startSeq(m) <= earliest)) break;
       completed.shift();
       const pruneId = this.pruningId(m);
       if (pruneId !== null) {
@@ -665,12 +668,15 @@ export class Matcher {
 
 function earliestStart(partials: readonly Branch[]): number {
   let min = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < partials.length; i++) if (partials[i].startSeq < min) min = partials[i].startSeq;
+  for (let i = 0; i < partials.length; i++) {
+    const s = startSeq(partials[i]);
+    if (s < min) min = s;
+  }
   return min;
 }
 
 function prune(branches: Branch[], id: number, strict: boolean): Branch[] {
-  return branches.filter((b) => !(strict ? b.startSeq < id : b.startSeq <= id));
+  return branches.filter((b) => !(strict ? startSeq(b) < id : startSeq(b) <= id));
 }
 
 /** Feed numbers of a branch's events, oldest first. */
@@ -685,7 +691,7 @@ function sortBranches(bs: Branch[]): void {
   if (bs.length < 2) return;
   // Feed-number lists are computed once per branch, not per comparison.
   const keyed = bs.map((b) => ({ b, seqs: seqsOf(b.last) }));
-  keyed.sort((x, y) => x.b.startSeq - y.b.startSeq || compareSeqs(x.seqs, y.seqs));
+  keyed.sort((x, y) => startSeq(x.b) - startSeq(y.b) || compareSeqs(x.seqs, y.seqs));
   for (let i = 0; i < bs.length; i++) bs[i] = keyed[i].b;
 }
 

@@ -84,7 +84,8 @@ export class SnapshotWriter {
   }
 
   branch(b: Branch): BranchRow {
-    return [b.state, this.cell(b.last), b.startSeq, b.startTime, b.prevTime];
+    // startSeq, startTime and prevTime are derived (first and last cell), kept in the row for the format.
+    return [b.state, this.cell(b.last), b.first?.seq ?? -1, b.first?.time ?? 0, b.last?.time ?? 0];
   }
 }
 
@@ -103,9 +104,16 @@ export class SnapshotReader {
     }
   }
   branch(row: BranchRow): Branch {
-    const [state, last, startSeq, startTime, prevTime] = row;
-    return { state, last: last < 0 ? null : this.cells[last], startSeq, startTime, prevTime };
+    const [state, last] = row;
+    return branchOf(state, last < 0 ? null : this.cells[last]);
   }
+}
+
+/** A branch waiting in `state` whose last cell is `last` (its first cell is the chain's root). */
+export function branchOf(state: number, last: Cell | null): Branch {
+  let first = last;
+  while (first !== null && first.prev !== null) first = first.prev;
+  return { state, last, first };
 }
 
 /** −∞ ↔ null for JSON. */
