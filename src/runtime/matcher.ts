@@ -441,7 +441,8 @@ export class Matcher {
       let b: Branch;
       if (e.action === "ignore") {
         if (isStart) continue;
-        b = { state: e.target, last: cs.last, first: cs.first };
+        // A branch that stays in its state is the same (immutable) object: no allocation.
+        b = e.target === cs.state ? cs : { state: e.target, last: cs.last, first: cs.first };
       } else {
         const cell: Cell = { event, time, seq, variable: this.states[sources[i]].variable, prev: cs.last };
         b = { state: e.target, last: cell, first: isStart ? cell : cs.first };
