@@ -17,6 +17,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM
 # A free port can be taken by someone else before redis-server binds it: check that the
 # server answering is ours (its dir), else try another port.
 for attempt in 1 2 3 4 5; do

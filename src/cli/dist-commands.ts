@@ -3,7 +3,7 @@
  * `cep status`. Each loads the Redis code on use, so the other commands never pay for it.
  */
 import { hostname } from "node:os";
-import { SingleBar } from "cli-progress";
+import type { SingleBar } from "cli-progress";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { JsonObject } from "../io/json.js";
 import { errorRecord, type LineSink, lateRecord, openFileSink, StreamSink } from "../io/sinks.js";
@@ -11,6 +11,7 @@ import { openInput } from "../io/source.js";
 import { type CliEnv, UsageError } from "./api.js";
 import { compileSources, ioReason, readSources } from "./load.js";
 import { durationOption } from "./options.js";
+import { newBar } from "./progress.js";
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -218,7 +219,7 @@ async function produceCommand(env: CliEnv, opts: ProduceOpts): Promise<number> {
               late: s.late,
             };
             if (bar === null) {
-              bar = new SingleBar({
+              bar = newBar({
                 stream: env.stderr,
                 format: "{bar} {percentage}% | {events} events | {rate} events/s | {late} late",
                 hideCursor: true,

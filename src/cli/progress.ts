@@ -2,7 +2,8 @@
  * What `cep run` tells a person on stderr: a progress bar for long runs from a file on a
  * terminal, and a one-line summary at the end.
  */
-import { SingleBar } from "cli-progress";
+import { createRequire } from "node:module";
+import type { SingleBar } from "cli-progress";
 import type { CliEnv } from "./api.js";
 import type { LiveCounts, RunResult } from "./run.js";
 
@@ -10,6 +11,15 @@ import type { LiveCounts, RunResult } from "./run.js";
 export interface Progress {
   update(bytesRead: number, live: LiveCounts): void;
   stop(): void;
+}
+
+/**
+ * cli-progress, loaded the first time a bar is drawn: most runs (pipes, short files,
+ * --quiet) never draw one, and loading it is ~15 ms of every start-up.
+ */
+export function newBar(options: ConstructorParameters<typeof SingleBar>[0]): SingleBar {
+  const { SingleBar: Bar } = createRequire(import.meta.url)("cli-progress") as typeof import("cli-progress");
+  return new Bar(options);
 }
 
 /** Runs shorter than this never show a bar. */
@@ -40,7 +50,7 @@ export function createProgress(env: CliEnv, totalBytes: number | null): Progress
         partial: typeof partial === "number" ? partial : "?",
       };
       if (bar === null) {
-        bar = new SingleBar({
+        bar = newBar({
           stream: env.stderr,
           format:
             "{bar} {percentage}% | {events} events | {rate} events/s | {matches} matches | {partial} partial",
