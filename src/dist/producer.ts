@@ -196,14 +196,35 @@ export class Producer {
       for (let j = 0; j < results.length; j++) {
         const err = results[j][0];
         if (err === null) continue;
-        if (DUPLICATE.test(err.message)) this.stats.duplicatesRefused++;
-        else if (isAbort(err) && attempt < 100) {
+        if (DUPLICATE.test(err.message)) {
+          await this.checkOwn(key, ops[from + j]);
+          this.stats.duplicatesRefused++;
+        } else if (isAbort(err) && attempt < 100) {
           next = from + j;
           break;
         } else throw err;
       }
       if (results.length < ops.length - from && next === ops.length) next = from + results.length;
       from = next;
+    }
+  }
+
+  /**
+   * A refused id must hold this very entry (written before its reply was lost). Anything
+   * else means another producer wrote past it: the entry would be lost silently, so stop.
+   */
+  private async checkOwn(key: string, op: string[]): Promise<void> {
+    const [id, ...fields] = op;
+    const found = await this.client.xrange(key, id, id);
+    const same =
+      found.length === 1 &&
+      found[0][1].length === fields.length &&
+      found[0][1].every((f, i) => f === fields[i]);
+    if (!same) {
+      throw new Error(
+        `${key}: entry ${id} was refused and is not ours: another producer is writing to this job ` +
+          "(run one producer at a time: its explicit entry ids make retries safe only then)",
+      );
     }
   }
 

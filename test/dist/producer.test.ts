@@ -1,0 +1,73 @@
+/**
+ * The producer against a real Redis: partitioning by FNV-1a, ticks after each batch, the
+ * end entries, lateness over the whole stream, and a second producer writing to the same
+ * job detected instead of its entries being lost silently.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Client, keys } from "../../src/dist/functions.js";
+import { partitionOf } from "../../src/dist/hash.js";
+import { connect, ensureJob } from "../../src/dist/job.js";
+import { Producer } from "../../src/dist/producer.js";
+import { type RedisServer, startRedis } from "../support/redis.js";
+
+let redis: RedisServer;
+let client: Client;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  client = connect(redis.url);
+});
+
+afterAll(async () => {
+  client?.disconnect();
+  await redis?.stop();
+});
+
+const ev = (k: string, ts: number) => ({ type: "A", k, ts });
+
+describe("Producer", () => {
+  it("partitions, ticks every partition after a batch, judges lateness globally, ends", async () => {
+    await client.flushall();
+    const job = await ensureJob(client, { partitions: 4, partitionBy: "k" });
+    const log: string[] = [];
+    const p = await Producer.open(client, job, { outOfOrderness: 10, log: (l) => log.push(l) });
+    for (const e of [ev("a", 100), ev("b", 120), ev("c", 112)])
+      expect(p.add(e, JSON.stringify(e))).toBeNull();
+    // 112 is within the bound of 120; 100 is not any more (120 − 10 = 110).
+    expect(p.add(ev("d", 100), "{}")).toEqual({ kind: "late", reason: "late" });
+    expect(p.add({ type: "A", ts: 1 }, "{}")).toEqual({ kind: "bad", reason: "missing partition field k" });
+    await p.flush();
+    // Tick = highest − bound − 1 = 109; after it, 109 itself is late, 110 is not.
+    expect(p.add(ev("a", 109), "{}")?.kind).toBe("late");
+    expect(p.add(ev("a", 110), JSON.stringify(ev("a", 110)))).toBeNull();
+    await p.end();
+    expect(log).toEqual([
+      JSON.stringify(ev("a", 100)),
+      JSON.stringify(ev("b", 120)),
+      JSON.stringify(ev("c", 112)),
+      '{"$watermark":109}',
+      JSON.stringify(ev("a", 110)),
+    ]);
+    for (let part = 0; part < 4; part++) {
+      const entries = await client.xrange(keys(part).in, "-", "+");
+      const kinds = entries.map(([, f]) => (f[0] === "e" ? `e:${JSON.parse(f[1]).k}` : `${f[0]}:${f[1]}`));
+      const before = ["a", "b", "c"].filter((k) => partitionOf(k, 4) === part).map((k) => `e:${k}`);
+      expect(kinds.slice(0, before.length).sort()).toEqual(before.sort());
+      expect(kinds[before.length]).toBe("wm:109");
+      expect(kinds[kinds.length - 1]).toBe("end:1");
+    }
+  });
+
+  it("refuses to lose events when another producer writes to the same job", async () => {
+    await client.flushall();
+    const job = await ensureJob(client, { partitions: 1, partitionBy: "k" });
+    const first = await Producer.open(client, job);
+    // A second producer starts later: its ids are above everything the first will write.
+    await new Promise((r) => setTimeout(r, 5));
+    const second = await Producer.open(client, job);
+    second.add(ev("a", 1), JSON.stringify(ev("a", 1)));
+    await second.flush();
+    first.add(ev("b", 2), JSON.stringify(ev("b", 2)));
+    await expect(first.flush()).rejects.toThrow(/another producer is writing to this job/);
+  });
+});
