@@ -52,11 +52,13 @@ export function buildRecord(o: Outcome): MatchRecord {
   const cells: Cell[] = [];
   for (let c: Cell | null = o.last; c !== null; c = c.prev) cells.push(c);
   cells.reverse();
+  const emit = o.stamp === null ? p.emit : p.timeoutEmit;
   const byVar: unknown[][] = [];
+  // Event times per variable only serve an `emit` clause (time(v), …).
   const timesByVar: number[][] = [];
   for (const c of cells) {
     (byVar[c.variable] ??= []).push(c.event);
-    (timesByVar[c.variable] ??= []).push(c.time);
+    if (emit !== null) (timesByVar[c.variable] ??= []).push(c.time);
   }
   const events: Record<string, unknown[]> = {};
   for (let v = 0; v < p.variables.length; v++)
@@ -67,7 +69,6 @@ export function buildRecord(o: Outcome): MatchRecord {
     o.stamp === null
       ? { pattern: p.name, key: o.key, start, end, events }
       : { pattern: p.name, key: o.key, start, end, timeout: true, events };
-  const emit = o.stamp === null ? p.emit : p.timeoutEmit;
   if (emit !== null) record.emit = emit(new RecordContext(end, o.key, byVar, timesByVar, o.last));
   return record;
 }
