@@ -208,7 +208,8 @@ export class Matcher {
     ctx.time = time;
     ctx.key = ks.key;
     ctx.eventType = eventType;
-    const potential: Branch[] = [];
+    const potential = this.potentialScratch;
+    potential.length = 0;
     const info = this.fates(eventType);
     const fates = info.fates;
     const startFate = fates[this.start.state];
@@ -255,6 +256,9 @@ export class Matcher {
       for (const m of potential) out.push(this.outcome(ks, m, null));
     }
   }
+
+  /** Matches completed by the event `process` handles: reused (releaseCompleted copies what it keeps). */
+  private readonly potentialScratch: Branch[] = [];
 
   /** When a branch expires: its pattern window, or its state's term-level window. */
   deadlineOf(b: Branch): number {
