@@ -39,12 +39,18 @@ import * as T from "./tokens.js";
 
 /** The CST parser. Use the shared instances: {@link getParser}, {@link getStrictParser}. */
 export class PatternParser extends CstParser {
-  /** `recovery` (default true): Chevrotain's error recovery, for a CST of broken input. */
-  constructor(options: { readonly recovery?: boolean } = {}) {
+  /**
+   * `recovery` (default true): Chevrotain's error recovery, for a CST of broken input.
+   * `validate` (default false): Chevrotain's grammar validations (ambiguities, left
+   * recursion…) during self-analysis. They cost ~20 ms of every `cep` start-up and only
+   * matter when the grammar changes, so the tests run them (test/grammar) and users skip them.
+   */
+  constructor(options: { readonly recovery?: boolean; readonly validate?: boolean } = {}) {
     super(T.allTokens as TokenType[], {
       recoveryEnabled: options.recovery ?? true,
       maxLookahead: 2,
       nodeLocationTracking: "onlyOffset",
+      skipValidations: !(options.validate ?? false),
     });
     this.performSelfAnalysis();
   }
