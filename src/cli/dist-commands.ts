@@ -238,7 +238,8 @@ async function produceCommand(env: CliEnv, opts: ProduceOpts): Promise<number> {
         input.chunks,
         {
           event(line: number, value: JsonObject, text: string) {
-            const refused = producer.add(value, text);
+            // A CSV row goes out as the JSON object it was read as; an NDJSON line as written.
+            const refused = producer.add(value, format === "csv" ? JSON.stringify(value) : text);
             if (refused?.kind === "late") {
               if (late !== null) late.write(lateRecord(input.name, line, refused.reason, value));
               else errors.write(errorRecord(input.name, line, refused.reason, text));

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { privateBin } from "../cli/dist.js";
+import { privateBin, root } from "../cli/dist.js";
 import { type RedisServer, startRedis } from "../support/redis.js";
 import { generate, PATTERNS } from "./harness.js";
 
@@ -212,6 +212,64 @@ describe("cep produce | worker | consume | status", () => {
     const after = JSON.parse((await cep(["status", "--redis", redis.url, "--json"])).stdout) as typeof s;
     expect(after.partitions.every((p) => p.owner === null)).toBe(true);
   }, 20_000);
+
+  it("produce from CSV: rows go out as JSON objects; the workers' matches equal cep run over the CSV", async () => {
+    const own = await startRedis();
+    try {
+      const rows = ["type,user,ip,ts"];
+      let seed = 7;
+      const r = () => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed / 2147483648;
+      };
+      let ts = 1_700_000_000_000;
+      for (let i = 0; i < 3000; i++) {
+        ts += Math.floor(r() * 40);
+        const type = r() < 0.8 ? "LoginFailed" : "LoginOk";
+        rows.push(`${type},u${Math.floor(r() * 100)},10.0.0.${Math.floor(r() * 4)},${ts}`);
+      }
+      write("logins.csv", `${rows.join("\n")}\n`);
+      write("brute.pattern", readFileSync(join(root, "patterns/login-brute-force.pattern"), "utf8"));
+      const produced = await cep([
+        ...["produce", "--redis", own.url, "--input", "logins.csv", "--partitions", "3"],
+        ...["--partition-by", "user", "--end", "--log", "logins-merged.ndjson"],
+      ]);
+      expect(produced.code, produced.stderr).toBe(0);
+      expect(produced.stderr).toMatch(/produced 3000 events to 3 of 3 partitions/);
+      // The merged stream holds JSON objects with CSV's conversions (numbers as numbers).
+      const firstEvent = jsonLines(readFileSync(at("logins-merged.ndjson"), "utf8"))[0];
+      expect(typeof firstEvent.ts).toBe("number");
+      const w = start([
+        "worker",
+        "--redis",
+        own.url,
+        "--id",
+        "csv-w",
+        "--lease",
+        "1s",
+        "--tick",
+        "100ms",
+        "brute.pattern",
+      ]);
+      const consumed = await cep(["consume", "--redis", own.url, "--until-end"], 15_000);
+      w.proc.kill("SIGTERM");
+      const ended = await w.done;
+      expect(ended.stderr).not.toMatch(/not a JSON object/);
+      const single = await cep(["run", "brute.pattern", "--input", "logins.csv", "--quiet"]);
+      const got = consumed.stdout
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((l) => {
+          const { id: _id, ...record } = JSON.parse(l) as Record<string, unknown>;
+          return JSON.stringify(record);
+        });
+      const want = single.stdout.split("\n").filter((l) => l !== "");
+      expect(want.length).toBeGreaterThan(5);
+      expect(got.sort()).toEqual(want.sort());
+    } finally {
+      await own.stop();
+    }
+  }, 30_000);
 
   it("produce: no Redis listening fails with exit 2 and `cannot connect` within ~6 s", async () => {
     const r = await cep(["produce", "--redis", "redis://127.0.0.1:1", "--input", "more.ndjson"], 15_000);
