@@ -133,6 +133,7 @@ export function addDistCommands(program: Command, env: CliEnv, setCode: (code: n
       .option("--lease <duration>", "lease and heartbeat TTL", durationOption, 3000)
       .option("--tick <duration>", "membership tick", durationOption, 300)
       .option("--batch <n>", "entries per partition per commit", positiveInt, 1000)
+      .option("--trim-input", "delete input entries below each committed position")
       .option("--quiet", "no log of claims and hand-offs on stderr"),
   ).action(async (files: string[], opts) => setCode(await workerCommand(env, files, opts)));
 
@@ -291,6 +292,7 @@ interface WorkerOpts extends RedisOpts {
   lease: number;
   tick: number;
   batch: number;
+  trimInput?: boolean;
   quiet?: boolean;
 }
 
@@ -318,6 +320,7 @@ async function workerCommand(env: CliEnv, files: string[], opts: WorkerOpts): Pr
         leaseMs: opts.lease,
         tickMs: opts.tick,
         batch: opts.batch,
+        trimInput: opts.trimInput ?? false,
         log: opts.quiet ? undefined : (m) => env.stderr.write(`cep: ${m}\n`),
       });
     } catch (err) {

@@ -37,6 +37,12 @@ export interface WorkerOptions {
   batch?: number;
   /** Diagnostics: claims, hand-offs, fencing. */
   log?: (message: string) => void;
+  /**
+   * After each commit, delete the partition's input entries below the committed position
+   * (`XTRIM MINID`): a replay never reads them again. Off by default: the input is also
+   * the record of what was processed.
+   */
+  trimInput?: boolean;
 }
 
 /** Counters of a worker. */
@@ -353,6 +359,10 @@ export class Worker {
     }
     o.pos = newPos;
     o.entries = entriesRead;
+    if (this.options.trimInput) {
+      // Best effort, outside the commit: entries below a committed position are never read again.
+      await this.client.xtrim(keys(o.p).in, "MINID", newPos).catch(() => 0);
+    }
     if (end) {
       o.ended = true;
       this.log(`partition ${o.p} reached its end entry`);

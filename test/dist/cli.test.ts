@@ -9,6 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { keys } from "../../src/dist/functions.js";
+import { connect } from "../../src/dist/job.js";
 import { privateBin, root } from "../cli/dist.js";
 import { type RedisServer, startRedis } from "../support/redis.js";
 import { generate, PATTERNS } from "./harness.js";
@@ -240,18 +242,22 @@ describe("cep produce | worker | consume | status", () => {
       const firstEvent = jsonLines(readFileSync(at("logins-merged.ndjson"), "utf8"))[0];
       expect(typeof firstEvent.ts).toBe("number");
       const w = start([
-        "worker",
-        "--redis",
-        own.url,
-        "--id",
-        "csv-w",
-        "--lease",
-        "1s",
-        "--tick",
-        "100ms",
-        "brute.pattern",
+        ...["worker", "--redis", own.url, "--id", "csv-w", "--lease", "1s", "--tick", "100ms"],
+        ...["--trim-input", "brute.pattern"],
       ]);
       const consumed = await cep(["consume", "--redis", own.url, "--until-end"], 15_000);
+      // --trim-input: each input stream keeps only its last committed entry (the end entry);
+      // status still counts every entry as processed (lag 0).
+      const redisClient = connect(own.url);
+      try {
+        for (let p = 0; p < 3; p++) expect(await redisClient.xlen(keys(p).in)).toBe(1);
+      } finally {
+        redisClient.disconnect();
+      }
+      const status = JSON.parse((await cep(["status", "--redis", own.url, "--json"])).stdout) as {
+        partitions: { lag: number; ended: boolean }[];
+      };
+      for (const p of status.partitions) expect(p).toMatchObject({ lag: 0, ended: true });
       w.proc.kill("SIGTERM");
       const ended = await w.done;
       expect(ended.stderr).not.toMatch(/not a JSON object/);
