@@ -226,17 +226,16 @@ export class Worker {
     const res = await this.client
       .pipeline()
       .get(k.pos)
-      .hgetall(k.state)
       .hgetall(k.meta)
       .exec()
       .catch(() => null);
-    if (res === null || res.some(([err]) => err !== null)) {
+    const state = res === null ? null : await this.readState(k.state);
+    if (res === null || res.some(([err]) => err !== null) || state === null) {
       this.log(`restore of partition ${p} failed; retrying next tick`);
       return;
     }
     const pos = (res[0][1] as string | null) ?? "0-0";
-    const state = res[1][1] as Record<string, string>;
-    const meta = res[2][1] as Record<string, string>;
+    const meta = res[1][1] as Record<string, string>;
     const engine = this.newEngine();
     const names = Object.keys(state).sort();
     try {
@@ -261,6 +260,26 @@ export class Worker {
     this.log(
       `claimed partition ${p} (epoch ${epoch}, pos ${pos}, ${names.length} keys restored in ${Date.now() - started} ms)`,
     );
+  }
+
+  /**
+   * A partition's committed key snapshots, read with HSCAN in pages (a large partition's
+   * HGETALL would block Redis and build one huge reply); null on a connection error.
+   * Only this worker writes the hash while it holds the lease, so the scan sees one state.
+   */
+  private async readState(key: string): Promise<Record<string, string> | null> {
+    const out: Record<string, string> = Object.create(null);
+    let cursor = "0";
+    try {
+      do {
+        const [next, flat] = await this.client.hscan(key, cursor, "COUNT", 1000);
+        for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]] = flat[i + 1];
+        cursor = next;
+      } while (cursor !== "0");
+    } catch {
+      return null;
+    }
+    return out;
   }
 
   /** Forgets a partition's in-memory state; it is restored from Redis on the next claim (§2.6). */
