@@ -341,7 +341,7 @@ async function workerCommand(env: CliEnv, files: string[], opts: WorkerOpts): Pr
     const s = worker.stats;
     if (!opts.quiet) {
       env.stderr.write(
-        `cep: worker stopped: ${s.entries} entries, ${s.matches} matches, ${s.commits} commits, ${s.fenced} fenced, ${s.claims} claims, ${s.releases} releases\n`,
+        `cep: worker stopped: ${s.entries} entries, ${s.matches} matches, ${s.commits} commits, ${s.fenced} fenced, ${s.claims} claims, ${s.releases} releases, ${s.errors} errors\n`,
       );
     }
     return 0;

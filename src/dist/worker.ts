@@ -72,6 +72,9 @@ function watermark(value: string): unknown {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Unusable entries logged before they are only counted (`stats.errors`). */
+const MAX_LOGGED_ERRORS = 20;
+
 /** Runs a job's patterns on the partitions assigned to it. */
 export class Worker {
   private readonly leaseMs: number;
@@ -152,9 +155,9 @@ export class Worker {
       partitionBy: this.partitionBy,
       typeField: this.job.typeField,
       timeField: this.job.timeField,
-      // Distributed state is bounded by Redis memory, not by one process: fail loudly rather than drop.
-      limits: { onLimit: "fail" },
-    });
+      // The default limits, as `cep run` (the oracle) has them: the per-key one drops the
+      // same partial matches there and here; a failing limit would crash every worker in turn.
+    }).on("warning", (message) => this.log(`state limit: ${message}`));
   }
 
   /** Heartbeat, assignment, renew / release / claim (§2.3). */
@@ -344,8 +347,13 @@ export class Worker {
       out.push({ m: JSON.stringify(record), src, i });
     }
     for (const e of result.errors) {
-      this.stats.errors++;
-      this.log(`partition ${o.p} entry ${entries[Math.min(e.entry, entries.length - 1)][0]}: ${e.reason}`);
+      // Unusable entries (a missing key, a bad time): the first ones are logged, all counted.
+      if (++this.stats.errors <= MAX_LOGGED_ERRORS) {
+        const src = entries[Math.min(e.entry, entries.length - 1)][0];
+        this.log(
+          `partition ${o.p} entry ${src}: ${e.reason}${this.stats.errors === MAX_LOGGED_ERRORS ? " (further errors are only counted)" : ""}`,
+        );
+      }
     }
     const dirty = o.engine.drainDirty();
     const newPos = entries[entries.length - 1][0];
