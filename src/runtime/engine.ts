@@ -1308,36 +1308,57 @@ function keyOf(o: Outcome): SortKey {
   return { o, seqs: seqs.reverse(), vars: vars.reverse() };
 }
 
-/** Feed number of an outcome's first event (the root of its cell chain). */
-function firstSeq(o: Outcome): number {
-  let c = o.last;
-  while (c.prev !== null) c = c.prev;
-  return c.seq;
+// Reused buffers for `inOrder`: an outcome's feed numbers and term indices, newest first.
+let seqsA: number[] = [];
+let varsA: number[] = [];
+let seqsB: number[] = [];
+let varsB: number[] = [];
+
+function fillKeys(o: Outcome, seqs: number[], vars: number[]): void {
+  seqs.length = 0;
+  vars.length = 0;
+  for (let c: Cell | null = o.last; c !== null; c = c.prev) {
+    seqs.push(c.seq);
+    vars.push(c.variable);
+  }
+}
+
+/** Lexicographic comparison of two lists stored newest first (a proper prefix first). */
+function compareReversed(a: readonly number[], b: readonly number[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 1; i <= n; i++) {
+    const d = a[a.length - i] - b[b.length - i];
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
 }
 
 /**
- * Whether `list` is already in §5 order because its first events alone decide it (strictly
- * increasing first feed numbers; for timeouts, with non-decreasing stamps): the common case
- * — one branch per start event — needs no sort keys and no sort.
+ * Whether `list` is already in §5 order — the common case (the matcher produces a key's
+ * outcomes in start order): checked pair by pair in reused buffers, so an ordered step
+ * allocates no sort keys and sorts nothing.
  */
-function inOrderByFirst(list: readonly Outcome[], byStamp: boolean): boolean {
-  let prev = firstSeq(list[0]);
+function inOrder(list: readonly Outcome[], byStamp: boolean): boolean {
+  fillKeys(list[0], seqsA, varsA);
   for (let i = 1; i < list.length; i++) {
-    if (byStamp && (list[i].stamp as number) !== (list[i - 1].stamp as number)) {
-      if ((list[i].stamp as number) < (list[i - 1].stamp as number)) return false;
-      prev = firstSeq(list[i]);
-      continue;
-    }
-    const f = firstSeq(list[i]);
-    if (!(f > prev)) return false;
-    prev = f;
+    const a = list[i - 1];
+    const b = list[i];
+    fillKeys(b, seqsB, varsB);
+    const c =
+      (byStamp ? (a.stamp as number) - (b.stamp as number) : 0) ||
+      compareReversed(seqsA, seqsB) ||
+      compareReversed(varsA, varsB) ||
+      a.pattern.order - b.pattern.order;
+    if (c > 0) return false;
+    [seqsA, seqsB] = [seqsB, seqsA];
+    [varsA, varsB] = [varsB, varsA];
   }
   return true;
 }
 
 /** language.md §5: by feed numbers (lexicographic), then term indices, then pattern; timeouts by stamp first. */
 function sortOutcomes(list: Outcome[], byStamp: boolean): Outcome[] {
-  if (inOrderByFirst(list, byStamp)) return list.slice();
+  if (inOrder(list, byStamp)) return list.slice();
   const keyed = list.map(keyOf);
   keyed.sort(
     (a, b) =>
