@@ -49,22 +49,34 @@ class RecordContext implements EvalContext {
 /** Builds the output record of a match or timeout. */
 export function buildRecord(o: Outcome): MatchRecord {
   const p = o.pattern;
-  const cells: Cell[] = [];
-  for (let c: Cell | null = o.last; c !== null; c = c.prev) cells.push(c);
-  cells.reverse();
   const emit = o.stamp === null ? p.emit : p.timeoutEmit;
+  // Cells run newest first: count per variable, then fill each array from its end — no
+  // intermediate list of cells, no reverse (output-heavy patterns build millions of these).
   const byVar: unknown[][] = [];
   // Event times per variable only serve an `emit` clause (time(v), …).
   const timesByVar: number[][] = [];
-  for (const c of cells) {
-    (byVar[c.variable] ??= []).push(c.event);
-    if (emit !== null) (timesByVar[c.variable] ??= []).push(c.time);
+  const counts: number[] = [];
+  let first: Cell = o.last;
+  for (let c: Cell | null = o.last; c !== null; c = c.prev) {
+    counts[c.variable] = (counts[c.variable] ?? 0) + 1;
+    first = c;
+  }
+  for (let v = 0; v < counts.length; v++) {
+    const n = counts[v];
+    if (n === undefined) continue;
+    byVar[v] = new Array(n);
+    if (emit !== null) timesByVar[v] = new Array(n);
+  }
+  for (let c: Cell | null = o.last; c !== null; c = c.prev) {
+    const i = --counts[c.variable];
+    byVar[c.variable][i] = c.event;
+    if (emit !== null) timesByVar[c.variable][i] = c.time;
   }
   const events: Record<string, unknown[]> = {};
   for (let v = 0; v < p.variables.length; v++)
     if (byVar[v] !== undefined) put(events, p.variables[v].name, byVar[v]);
-  const start = cells[0].time;
-  const end = o.stamp ?? cells[cells.length - 1].time;
+  const start = first.time;
+  const end = o.stamp ?? o.last.time;
   const record: MatchRecord =
     o.stamp === null
       ? { pattern: p.name, key: o.key, start, end, events }
