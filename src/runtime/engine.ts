@@ -1308,29 +1308,30 @@ function keyOf(o: Outcome): SortKey {
   return { o, seqs: seqs.reverse(), vars: vars.reverse() };
 }
 
-// Reused buffers for `inOrder`: an outcome's feed numbers and term indices, newest first.
+// Reused buffers for `inOrder`: an outcome's feed numbers and term indices, newest first,
+// filled by index with their lengths kept apart (setting `length` is a runtime call).
 let seqsA: number[] = [];
 let varsA: number[] = [];
 let seqsB: number[] = [];
 let varsB: number[] = [];
 
-function fillKeys(o: Outcome, seqs: number[], vars: number[]): void {
-  seqs.length = 0;
-  vars.length = 0;
+function fillKeys(o: Outcome, seqs: number[], vars: number[]): number {
+  let n = 0;
   for (let c: Cell | null = o.last; c !== null; c = c.prev) {
-    seqs.push(c.seq);
-    vars.push(c.variable);
+    seqs[n] = c.seq;
+    vars[n++] = c.variable;
   }
+  return n;
 }
 
-/** Lexicographic comparison of two lists stored newest first (a proper prefix first). */
-function compareReversed(a: readonly number[], b: readonly number[]): number {
-  const n = Math.min(a.length, b.length);
+/** Lexicographic comparison of two lists of lengths `na`, `nb` stored newest first (a proper prefix first). */
+function compareReversed(a: readonly number[], na: number, b: readonly number[], nb: number): number {
+  const n = Math.min(na, nb);
   for (let i = 1; i <= n; i++) {
-    const d = a[a.length - i] - b[b.length - i];
+    const d = a[na - i] - b[nb - i];
     if (d !== 0) return d;
   }
-  return a.length - b.length;
+  return na - nb;
 }
 
 /**
@@ -1339,19 +1340,20 @@ function compareReversed(a: readonly number[], b: readonly number[]): number {
  * allocates no sort keys and sorts nothing.
  */
 function inOrder(list: readonly Outcome[], byStamp: boolean): boolean {
-  fillKeys(list[0], seqsA, varsA);
+  let na = fillKeys(list[0], seqsA, varsA);
   for (let i = 1; i < list.length; i++) {
     const a = list[i - 1];
     const b = list[i];
-    fillKeys(b, seqsB, varsB);
+    const nb = fillKeys(b, seqsB, varsB);
     const c =
       (byStamp ? (a.stamp as number) - (b.stamp as number) : 0) ||
-      compareReversed(seqsA, seqsB) ||
-      compareReversed(varsA, varsB) ||
+      compareReversed(seqsA, na, seqsB, nb) ||
+      compareReversed(varsA, na, varsB, nb) ||
       a.pattern.order - b.pattern.order;
     if (c > 0) return false;
     [seqsA, seqsB] = [seqsB, seqsA];
     [varsA, varsB] = [varsB, varsA];
+    na = nb;
   }
   return true;
 }

@@ -209,7 +209,8 @@ export class Matcher {
     ctx.key = ks.key;
     ctx.eventType = eventType;
     const potential = this.potentialScratch;
-    potential.length = 0;
+    // Setting `length` is a runtime call: only when something is left from the last event.
+    if (potential.length !== 0) potential.length = 0;
     const info = this.fates(eventType);
     const fates = info.fates;
     const startFate = fates[this.start.state];
