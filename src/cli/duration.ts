@@ -7,7 +7,7 @@
  * parseDurationArg("0", { allowZero: true });     // 0 (--out-of-orderness)
  * ```
  */
-import { Duration } from "luxon";
+import { luxon } from "../lang/lazy.js";
 
 const UNIT_MS: Record<string, bigint> = {
   ms: 1n,
@@ -65,7 +65,7 @@ function parseIso(s: string): bigint {
   if (m === null || s === "P" || m[3] === "T") {
     throw new Error(`invalid ISO-8601 duration '${s}' (expected P[nW][nD][T[nH][nM][nS]], integers)`);
   }
-  return BigInt(Duration.fromISO(s).toMillis());
+  return BigInt(luxon().Duration.fromISO(s).toMillis());
 }
 
 function parseParts(s: string): bigint {

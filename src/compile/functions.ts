@@ -3,7 +3,9 @@
  * cannot throw: every input of a wrong type gives `null`, every result is a JSON-like
  * value or `null` (never `undefined`).
  */
-import { RE2JS } from "re2js";
+
+import type { RE2JS } from "re2js";
+import { re2 } from "../lang/lazy.js";
 import type { CompiledExpr, EvalContext } from "./eval-context.js";
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -154,7 +156,7 @@ export const SCALAR_FUNCTIONS: ReadonlyMap<string, Builder> = new Map<string, Bu
 /** Compiles an RE2 regex once; null when it is not valid RE2 (the checker reports that). */
 export function compileRegex(source: string): RE2JS | null {
   try {
-    return RE2JS.compile(source);
+    return re2().compile(source);
   } catch {
     return null;
   }

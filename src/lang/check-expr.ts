@@ -2,11 +2,12 @@
  * Semantic checks of one expression (`where`, `until`, `emit`): names, paths, calls,
  * regexes and static types (language.md §2, §3.4).
  */
-import { RE2JS } from "re2js";
+
 import type { BinaryExpr, CallExpr, EventDecl, Expr, Ident, IndexExpr, MemberExpr, NameExpr } from "./ast.js";
 import { fill, Hints, type MessageDef, Messages, semantic } from "./check-messages.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { exprToSource } from "./expr-text.js";
+import { re2 } from "./lazy.js";
 import { nearest } from "./nearest.js";
 import { FUNCTIONS, fieldStaticType, incompatible, nonNumber, type StaticType } from "./types.js";
 
@@ -359,7 +360,7 @@ class ExprChecker {
 /** Why `source` is not a valid RE2 regex, or null when it is. */
 export function regexProblem(source: string): string | null {
   try {
-    RE2JS.compile(source);
+    re2().compile(source);
     return null;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -26,7 +26,7 @@ import {
   type TokenType,
   tokenMatcher,
 } from "chevrotain";
-import { Duration as LuxonDuration } from "luxon";
+import { luxon } from "./lazy.js";
 import { Messages, type MessageTemplate, message, quote, suggest } from "./messages.js";
 
 // ---------------------------------------------------------------------------
@@ -110,7 +110,7 @@ const ISO_FIELD_MS = [604_800_000n, 86_400_000n, 3_600_000n, 60_000n, 1000n];
 export function isoDurationMs(text: string): DurationResult {
   const m = ISO_RE.exec(text);
   const fields = m ? m.slice(1) : [];
-  if (!m || fields.every((f) => f === undefined) || !LuxonDuration.fromISO(text).isValid) {
+  if (!m || fields.every((f) => f === undefined) || !luxon().Duration.fromISO(text).isValid) {
     let hint = "write weeks, days, hours, minutes and seconds as whole numbers, e.g. `PT1M30S` or `P1DT12H`";
     if (/^P(?:\d+[YM])/.test(text))
       hint = "years and months have no fixed length: use weeks (`W`) or days (`D`)";

@@ -2,7 +2,7 @@
  * Reading the role fields of an event: time, type and key paths. Own properties only,
  * so nothing user-supplied is read through a prototype.
  */
-import { DateTime } from "luxon";
+import { luxon } from "../lang/lazy.js";
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -56,7 +56,7 @@ export function parseTime(v: unknown): number | string {
   }
   if (typeof v === "string") {
     if (!ISO_WITH_ZONE.test(v)) return "invalid time";
-    const dt = DateTime.fromISO(v, { setZone: true });
+    const dt = luxon().DateTime.fromISO(v, { setZone: true });
     return dt.isValid ? dt.toMillis() : "invalid time";
   }
   return v === undefined || v === null ? "missing time" : "invalid time";
