@@ -25,6 +25,18 @@ function addRedisOptions(cmd: Command): Command {
     .option("--cluster", "the URL names Redis Cluster seed nodes");
 }
 
+/**
+ * `--redis`, `--cluster` and the job's fixed settings: taken when this command creates the
+ * job, checked against it otherwise (produce and worker both may come first).
+ */
+function addJobOptions(cmd: Command): Command {
+  return addRedisOptions(cmd)
+    .option("--partitions <n>", "partition count P (fixed when the job is created)", positiveInt)
+    .option("--partition-by <field>", "the partition field (every pattern's key by begins with it)")
+    .option("--type-field <field>", "field holding the event type (job setting)")
+    .option("--time-field <field>", "field holding the event time (job setting)");
+}
+
 interface RedisOpts {
   redis: string;
   cluster?: boolean;
@@ -91,7 +103,7 @@ async function withJob<T>(f: () => Promise<T>): Promise<T> {
 
 /** Registers produce, worker, consume and status on `program`; `setCode` receives each command's exit code. */
 export function addDistCommands(program: Command, env: CliEnv, setCode: (code: number) => void): void {
-  addRedisOptions(
+  addJobOptions(
     program
       .command("produce")
       .description("partition events into a Redis job's input streams (scale-out)")
@@ -99,10 +111,6 @@ export function addDistCommands(program: Command, env: CliEnv, setCode: (code: n
       .addOption(
         new Option("--format <format>", "input format (default: by extension)").choices(["ndjson", "csv"]),
       )
-      .option("--partitions <n>", "partition count P (fixed when the job is created)", positiveInt)
-      .option("--partition-by <field>", "the partition field (every pattern's key by begins with it)")
-      .option("--type-field <field>", "field holding the event type (job setting)")
-      .option("--time-field <field>", "field holding the event time (job setting)")
       .option(
         "--out-of-orderness <duration>",
         "how late an event may be (judged over the whole stream)",
@@ -120,16 +128,12 @@ export function addDistCommands(program: Command, env: CliEnv, setCode: (code: n
       .option("--quiet", "no summary on stderr"),
   ).action(async (opts) => setCode(await produceCommand(env, opts)));
 
-  addRedisOptions(
+  addJobOptions(
     program
       .command("worker")
       .description("run patterns on this worker's share of a Redis job's partitions (scale-out)")
       .argument("<file.pattern...>", "pattern files")
       .option("--id <name>", "stable worker id (default: host name and pid)")
-      .option("--partitions <n>", "partition count, when this worker creates the job", positiveInt)
-      .option("--partition-by <field>", "partition field, when this worker creates the job")
-      .option("--type-field <field>", "field holding the event type (job setting)")
-      .option("--time-field <field>", "field holding the event time (job setting)")
       .option("--lease <duration>", "lease and heartbeat TTL", durationOption, 3000)
       .option("--tick <duration>", "membership tick", durationOption, 300)
       .option("--batch <n>", "entries per partition per commit", positiveInt, 1000)

@@ -64,6 +64,20 @@ export async function consume(
       if (!/BUSYGROUP/.test((err as Error).message)) throw err;
     }
   }
+  /** One page of partition p's output for this consumer: "0" = its pending entries, ">" = new ones. */
+  const readGroup = async (p: number, from: "0" | ">"): Promise<Entries> =>
+    streamEntries(
+      await client.call("XREADGROUP", [
+        "GROUP",
+        group,
+        consumer,
+        "COUNT",
+        "1000",
+        "STREAMS",
+        keys(p).out,
+        from,
+      ]),
+    );
   let delivered = 0;
   const deliver = async (p: number, entries: Entries) => {
     if (entries.length === 0) return;
@@ -74,18 +88,7 @@ export async function consume(
   // First what this consumer was given and did not acknowledge, then what others left idle.
   for (let p = 0; p < P; p++) {
     for (;;) {
-      const entries = streamEntries(
-        await client.call("XREADGROUP", [
-          "GROUP",
-          group,
-          consumer,
-          "COUNT",
-          "1000",
-          "STREAMS",
-          keys(p).out,
-          "0",
-        ]),
-      );
+      const entries = await readGroup(p, "0");
       if (entries.length === 0) break;
       await deliver(p, entries);
     }
@@ -106,18 +109,7 @@ export async function consume(
   for (;;) {
     let got = 0;
     for (let p = 0; p < P; p++) {
-      const entries = streamEntries(
-        await client.call("XREADGROUP", [
-          "GROUP",
-          group,
-          consumer,
-          "COUNT",
-          "1000",
-          "STREAMS",
-          keys(p).out,
-          ">",
-        ]),
-      );
+      const entries = await readGroup(p, ">");
       got += entries.length;
       await deliver(p, entries);
     }

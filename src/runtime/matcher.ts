@@ -322,27 +322,7 @@ export class Matcher {
       c.isTrue ? true : has(c) ? false : has(c.negOf) ? true : null;
     for (const st of this.states) {
       if (st.kind === "final" || st.kind === "stop") continue;
-      const collected: Edge[] = [];
-      const seen = new Set<number>([st.id]);
-      const stack = [st.id];
-      while (stack.length > 0) {
-        for (const e of this.states[stack.pop()!].edges) {
-          const v = verdict(e.cond);
-          if (v === null) return null;
-          if (!v) continue;
-          if (e.action === "proceed") {
-            if (!seen.has(e.target)) {
-              seen.add(e.target);
-              stack.push(e.target);
-            }
-          } else collected.push(e);
-        }
-      }
-      const unchanged =
-        st.id === this.start.state
-          ? !collected.some((e) => e.action === "take")
-          : collected.length === 1 && collected[0].action === "ignore" && collected[0].target === st.id;
-      if (!unchanged) return null;
+      if (this.fateOf(st.id, verdict) !== UNCHANGED) return null;
     }
     return g;
   }
@@ -381,40 +361,42 @@ export class Matcher {
     return f;
   }
 
+  /**
+   * A state's fate for the events on which `verdict` decides each condition it can (null:
+   * it cannot): the decision graph walked with those verdicts — unchanged (only its own
+   * ignore loop; for Start, no take), dies (nothing holds), or evaluate (anything else,
+   * or an undecided condition on the way).
+   */
+  private fateOf(state: number, verdict: (c: Cond) => boolean | null): number {
+    const states = this.states;
+    const collected: Edge[] = [];
+    const seen = new Set<number>([state]);
+    const stack = [state];
+    while (stack.length > 0) {
+      for (const e of states[stack.pop()!].edges) {
+        const v = verdict(e.cond);
+        if (v === null) return EVALUATE;
+        if (!v) continue;
+        if (e.action === "proceed") {
+          if (!seen.has(e.target)) {
+            seen.add(e.target);
+            stack.push(e.target);
+          }
+        } else collected.push(e);
+      }
+    }
+    if (state === this.start.state) return collected.some((e) => e.action === "take") ? EVALUATE : UNCHANGED;
+    if (collected.length === 0) return DIES;
+    const loop = collected.length === 1 && collected[0].action === "ignore" && collected[0].target === state;
+    return loop ? UNCHANGED : EVALUATE;
+  }
+
   /** Walks each state's decision graph with conditions decided by the event type alone, where they can be. */
   private computeFates(eventType: unknown): FateInfo {
     const states = this.states;
     const out = new Uint8Array(states.length);
-    for (const st of states) {
-      const collected: Edge[] = [];
-      const seen = new Set<number>([st.id]);
-      const stack = [st.id];
-      let unknown = false;
-      walk: while (stack.length > 0) {
-        const s = stack.pop()!;
-        for (const e of states[s].edges) {
-          const v = e.cond.isTrue ? true : e.cond.verdict(eventType);
-          if (v === null) {
-            unknown = true;
-            break walk;
-          }
-          if (!v) continue;
-          if (e.action === "proceed") {
-            if (!seen.has(e.target)) {
-              seen.add(e.target);
-              stack.push(e.target);
-            }
-          } else collected.push(e);
-        }
-      }
-      if (unknown) out[st.id] = EVALUATE;
-      else if (st.id === this.start.state)
-        out[st.id] = collected.some((e) => e.action === "take") ? EVALUATE : UNCHANGED;
-      else if (collected.length === 0) out[st.id] = DIES;
-      else if (collected.length === 1 && collected[0].action === "ignore" && collected[0].target === st.id) {
-        out[st.id] = UNCHANGED;
-      } else out[st.id] = EVALUATE;
-    }
+    const verdict = (c: Cond): boolean | null => (c.isTrue ? true : c.verdict(eventType));
+    for (const st of states) out[st.id] = this.fateOf(st.id, verdict);
     let need = 0;
     for (let i = 0; i < out.length; i++) {
       // No branch ever waits in Final or Stop: they cannot make an event relevant.

@@ -246,7 +246,11 @@ describe("cep produce | worker | consume | status", () => {
         ...["--trim-input", "brute.pattern"],
       ]);
       const consumed = await cep(["consume", "--redis", own.url, "--until-end"], 15_000);
-      // --trim-input: each input stream keeps only its last committed entry (the end entry);
+      w.proc.kill("SIGTERM");
+      const ended = await w.done;
+      expect(ended.stderr).not.toMatch(/not a JSON object/);
+      // --trim-input (checked once the worker has left: it trims right after each commit):
+      // each input stream keeps only its last committed entry (the end entry);
       // status still counts every entry as processed (lag 0).
       const redisClient = connect(own.url);
       try {
@@ -258,9 +262,6 @@ describe("cep produce | worker | consume | status", () => {
         partitions: { lag: number; ended: boolean }[];
       };
       for (const p of status.partitions) expect(p).toMatchObject({ lag: 0, ended: true });
-      w.proc.kill("SIGTERM");
-      const ended = await w.done;
-      expect(ended.stderr).not.toMatch(/not a JSON object/);
       const single = await cep(["run", "brute.pattern", "--input", "logins.csv", "--quiet"]);
       const got = consumed.stdout
         .split("\n")

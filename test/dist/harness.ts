@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { expect } from "vitest";
+import { rng } from "../../bench/gen.js";
 import { type Client, keys } from "../../src/dist/functions.js";
 import { connect, ensureJob, type JobConfig } from "../../src/dist/job.js";
 import { Producer } from "../../src/dist/producer.js";
@@ -43,17 +44,8 @@ pattern Runs {
 }
 `;
 
-/** A seeded PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The benchmarks' seeded PRNG (mulberry32), for the same streams from the same seeds. */
+export { rng } from "../../bench/gen.js";
 
 /** `n` events over `keyCount` keys, types A–D, times rising ~2 ms per event with up to 30 ms of disorder. */
 export function generate(seed: number, n: number, keyCount = 200): Record<string, unknown>[] {
