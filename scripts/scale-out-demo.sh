@@ -13,6 +13,10 @@ work=$(mktemp -d)
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  # Let the workers release their leases while Redis still answers.
+  for p in "${pids[@]}"; do
+    for _ in $(seq 40); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
+  done
   [ -f "$work/redis.pid" ] && kill "$(cat "$work/redis.pid")" 2>/dev/null || true
   rm -rf "$work"
 }

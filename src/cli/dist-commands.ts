@@ -325,6 +325,10 @@ async function workerCommand(env: CliEnv, files: string[], opts: WorkerOpts): Pr
         tickMs: opts.tick,
         batch: opts.batch,
         trimInput: opts.trimInput ?? false,
+        // The loop may never return then: the process ends when nothing is left to wait for.
+        onAbandon: () => {
+          process.exitCode = 1;
+        },
         log: opts.quiet ? undefined : (m) => env.stderr.write(`cep: ${m}\n`),
       });
     } catch (err) {

@@ -43,6 +43,8 @@ export interface WorkerOptions {
    * the record of what was processed.
    */
   trimInput?: boolean;
+  /** Called when a stop request gives up on an unreachable Redis (the process may then end with `run` unsettled). */
+  onAbandon?: () => void;
 }
 
 /** Counters of a worker. */
@@ -83,6 +85,7 @@ export class Worker {
   private readonly owned = new Map<number, Owned>();
   private readonly partitionBy: readonly string[];
   private stopping = false;
+  private stopTimer: NodeJS.Timeout | undefined;
   /** Why the worker stopped on its own (it then leaves and `run` rejects with it). */
   private fatal: Error | null = null;
   private nextTick = 0;
@@ -137,12 +140,24 @@ export class Worker {
       if (!worked && !this.stopping) await sleep(Math.max(1, Math.min(20, this.nextTick - Date.now())));
     }
     await this.leave();
+    clearTimeout(this.stopTimer);
     if (this.fatal !== null) throw this.fatal;
   }
 
-  /** Asks the loop to stop after the current round (graceful: leases are released). */
+  /**
+   * Asks the loop to stop after the current round (graceful: leases are released). If
+   * Redis does not answer, the round never ends: after one lease TTL the connection is
+   * closed, its commands fail, and the loop stops anyway.
+   */
   stop(): void {
+    if (this.stopping) return;
     this.stopping = true;
+    this.stopTimer = setTimeout(() => {
+      this.log("Redis did not answer after the stop request: leaving without releasing (the leases expire)");
+      this.options.onAbandon?.();
+      this.client.disconnect();
+    }, this.leaseMs + 500);
+    this.stopTimer.unref();
   }
 
   private log(message: string): void {
@@ -399,14 +414,23 @@ export class Worker {
     this.stats.matches += out.length;
   }
 
+  /**
+   * Releases the leases and leaves the membership — best effort, bounded by one lease TTL:
+   * with Redis unreachable the commands would wait forever, and what they do (free the
+   * partitions early) happens anyway when the leases and the heartbeat expire.
+   */
   private async leave(): Promise<void> {
-    await Promise.all([...this.owned.values()].map((o) => this.releaseOne(o)));
-    try {
-      await this.client.zrem(MEMBERS, this.options.id);
-    } catch {
-      // Leaving is best effort: the heartbeat expires anyway.
-    }
-    this.log("left");
+    const releases = [...this.owned.values()].map((o) => this.releaseOne(o));
+    const done = Promise.all([...releases, this.client.zrem(MEMBERS, this.options.id).catch(() => 0)]);
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = await Promise.race([
+      done.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), this.leaseMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.log(gaveUp ? "left without releasing (Redis did not answer); the leases will expire" : "left");
   }
 }
 

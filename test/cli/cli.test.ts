@@ -2,10 +2,10 @@
  * `cep` in-process with the fake library (fake-api.ts): options, exit codes, files,
  * error output, summary. The real engine is exercised by e2e.test.ts.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeEach, describe, expect, test } from "vitest";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { cep, ndjson } from "./fake-api.js";
 
 let dir: string;
@@ -18,6 +18,10 @@ const write = (name: string, text: string) => {
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "cep-cli-"));
   write("a.pattern", "pattern P A key user\npattern Q B\n");
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe("usage and exit codes", () => {

@@ -1,8 +1,8 @@
 /** `cep test` in-process with the fake library: discovery, pass/fail lines, diffs, --update, .args. */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeEach, describe, expect, test } from "vitest";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { cep } from "./fake-api.js";
 
 let dir: string;
@@ -16,6 +16,10 @@ beforeEach(() => {
   write("ok.pattern", "pattern P A\n");
   write("ok.events.ndjson", '{"type":"A","ts":1}\n{"type":"Z","ts":2}\n{"type":"A","ts":3}\n');
   write("ok.expected.ndjson", `${rec("P", 1)}\n${rec("P", 3)}\n`);
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe("cep test", () => {
