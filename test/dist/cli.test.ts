@@ -278,6 +278,30 @@ describe("cep produce | worker | consume | status", () => {
     }
   }, 30_000);
 
+  it("worker: SIGTERM with Redis gone still ends the process (exit 1) within about a lease", async () => {
+    const own = await startRedis();
+    write("brute2.pattern", readFileSync(join(root, "patterns/login-brute-force.pattern"), "utf8"));
+    const w = start([
+      ...["worker", "--redis", own.url, "--id", "gone-w", "--lease", "1s", "--tick", "100ms"],
+      ...["--partitions", "2", "--partition-by", "user", "brute2.pattern"],
+    ]);
+    let log = "";
+    w.proc.stderr?.on("data", (d: Buffer) => {
+      log += d.toString();
+    });
+    const until = Date.now() + 10_000;
+    while (!/claimed partition 1/.test(log) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(log).toMatch(/claimed partition 1/);
+    await own.stop();
+    const t0 = Date.now();
+    w.proc.kill("SIGTERM");
+    const r = await w.done;
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/Redis did not answer after the stop request/);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  }, 20_000);
+
   it("produce: no Redis listening fails with exit 2 and `cannot connect` within ~6 s", async () => {
     const r = await cep(["produce", "--redis", "redis://127.0.0.1:1", "--input", "more.ndjson"], 15_000);
     expect(r.code, r.stderr).toBe(2);
