@@ -317,6 +317,7 @@ async function workerCommand(env: CliEnv, files: string[], opts: WorkerOpts): Pr
     if (program === null) return 1;
     const { Worker } = await import("../dist/worker.js");
     let worker: InstanceType<typeof Worker>;
+    let abandoned = false;
     try {
       // The CLI holds the library's Program structurally (api.ts); it is the real one.
       worker = new Worker(client, program as unknown as ConstructorParameters<typeof Worker>[1], job, {
@@ -327,6 +328,7 @@ async function workerCommand(env: CliEnv, files: string[], opts: WorkerOpts): Pr
         trimInput: opts.trimInput ?? false,
         // The loop may never return then: the process ends when nothing is left to wait for.
         onAbandon: () => {
+          abandoned = true;
           process.exitCode = 1;
         },
         log: opts.quiet ? undefined : (m) => env.stderr.write(`cep: ${m}\n`),
@@ -352,7 +354,7 @@ async function workerCommand(env: CliEnv, files: string[], opts: WorkerOpts): Pr
         `cep: worker stopped: ${s.entries} entries, ${s.matches} matches, ${s.commits} commits, ${s.fenced} fenced, ${s.claims} claims, ${s.releases} releases, ${s.errors} errors\n`,
       );
     }
-    return 0;
+    return abandoned ? 1 : 0;
   } finally {
     client.disconnect();
   }

@@ -430,7 +430,10 @@ export class Worker {
       }),
     ]);
     clearTimeout(timer);
-    this.log(gaveUp ? "left without releasing (Redis did not answer); the leases will expire" : "left");
+    if (gaveUp) {
+      this.log("Redis did not answer after the stop request: left without releasing (the leases expire)");
+      this.options.onAbandon?.();
+    } else this.log("left");
   }
 }
 
