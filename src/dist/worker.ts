@@ -89,7 +89,6 @@ export class Worker {
   /** Why the worker stopped on its own (it then leaves and `run` rejects with it). */
   private fatal: Error | null = null;
   private nextTick = 0;
-  private members: string[] = [];
   /** Counters so far. */
   readonly stats: WorkerStats = {
     entries: 0,
@@ -116,16 +115,6 @@ export class Worker {
     this.batchSize = options.batch ?? 1000;
     this.partitionBy = job.partitionBy.split(".");
     this.newEngine();
-  }
-
-  /** Partitions this worker owns now, ascending. */
-  ownedPartitions(): number[] {
-    return [...this.owned.keys()].sort((a, b) => a - b);
-  }
-
-  /** Live members at the last tick. */
-  liveMembers(): readonly string[] {
-    return this.members;
   }
 
   /** Joins and works until {@link stop}; then commits, releases its leases and leaves. */
@@ -195,7 +184,6 @@ export class Worker {
     }
     const live = (res?.[2]?.[1] as string[] | undefined) ?? [id];
     if (!live.includes(id)) live.push(id);
-    this.members = live;
     const table = assign(live, this.job.partitions);
     const work: Promise<void>[] = [];
     for (let p = 0; p < this.job.partitions; p++) {
