@@ -8,7 +8,7 @@
  * whatever state the test left the server in. As a last resort the module SIGKILLs any
  * server it started that is still alive when the process exits.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { connect, createServer } from "node:net";
@@ -215,7 +215,7 @@ function track(pid: number): void {
  */
 async function launchDaemon(args: string[], port: number, pidfile: string, dir: string): Promise<number> {
   await rm(pidfile, { force: true });
-  await run("redis-server", args);
+  await daemonize("redis-server", args);
   let pid = 0;
   try {
     await waitFor(
@@ -308,6 +308,30 @@ function freePort(): Promise<number> {
       const addr = srv.address();
       const port = typeof addr === "object" && addr ? addr.port : 0;
       srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a self-daemonising server and waits for its launcher to exit. Not `execFile`:
+ * that waits for the child's output pipes to close, and a daemon that inherited a
+ * descriptor of them (seen: a restart that hung a test until its timeout) never closes it.
+ */
+function daemonize(cmd: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: "ignore" });
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${cmd} ${args.join(" ")} did not return within 15 s`));
+    }, 15_000);
+    child.once("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`${cmd} ${args.join(" ")} exited with code ${code}`));
     });
   });
 }
