@@ -485,7 +485,7 @@ describe("scale-out on Redis", () => {
       } catch (err) {
         throw new Error(`${what}: ${(err as Error).message}\n${job.logs()}`);
       }
-    }, 60_000);
+    }, 20_000);
   }
 
   it("T10: Redis Cluster of 3 primaries, kill -9 of one of three workers", async () => {
