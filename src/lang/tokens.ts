@@ -680,7 +680,7 @@ export const Less = punct("Less", "<");
 export const Greater = punct("Greater", ">");
 
 /** Every token type the lexer tries, in order (first match wins, keywords yield to longer names). */
-const lexerTokens: TokenType[] = [
+export const lexerTokens: TokenType[] = [
   Whitespace,
   LineComment,
   BlockComment,
@@ -723,7 +723,10 @@ const lexerTokens: TokenType[] = [
 /** The parser's vocabulary: every token type, categories included. */
 export const allTokens: readonly TokenType[] = [AnyWord, Keyword, LexError, UnknownCharacter, ...lexerTokens];
 
-const lexer = new Lexer(lexerTokens, { positionTracking: "onlyOffset", ensureOptimizations: true });
+/** Lexer options; its validations run in the tests (test/grammar/validate.test.ts), not at start-up (~10 ms). */
+export const LEXER_OPTIONS = { positionTracking: "onlyOffset", ensureOptimizations: true } as const;
+
+const lexer = new Lexer(lexerTokens, { ...LEXER_OPTIONS, skipValidations: true });
 
 // ---------------------------------------------------------------------------
 // Lexing

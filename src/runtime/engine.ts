@@ -177,6 +177,10 @@ interface Runner {
   guarded: boolean;
   /** Marks the runner as selected for the event being fed (dispatch dedup). */
   mark: number;
+  /** Whether the pattern has `key by` paths (else every event has the key null). */
+  readonly keyed: boolean;
+  /** The key field when the key is one top-level field (`key by user`), else null. */
+  readonly keyName: string | null;
   partials: number;
   matches: number;
 }
@@ -217,6 +221,9 @@ interface KeyGroup {
 }
 
 const ANY_TYPE = Symbol("any type");
+
+/** Up to this many patterns, `feed` visits each one; above, it dispatches through the key groups. */
+const LOOP_MAX = 4;
 
 interface Buffered {
   readonly event: unknown;
@@ -749,6 +756,9 @@ export class Engine {
       group: null,
       mark: -1,
       guarded: false,
+      keyed: pattern.keyPaths.length > 0,
+      keyName:
+        pattern.keyPaths.length === 1 && pattern.keyPaths[0].length === 1 ? pattern.keyPaths[0][0] : null,
     };
     this.runners.push(runner);
     this.runnerOf.set(pattern, runner);
@@ -758,6 +768,12 @@ export class Engine {
   /** (Re)builds the dispatch index: key groups, their live keys and start candidates. */
   private buildGroups(): void {
     const groups = new Map<string, KeyGroup>();
+    if (this.runners.length <= LOOP_MAX) {
+      // Few patterns are visited in a loop (`feed`): no index to keep up per key.
+      for (const r of this.runners) r.group = null;
+      this.groups = [];
+      return;
+    }
     for (const r of this.runners) {
       const sig = JSON.stringify(r.pattern.keyPaths);
       let g = groups.get(sig);
@@ -872,10 +888,11 @@ export class Engine {
     }
     if (!this.watermarksOnly && time > this.highest) this.highest = time;
     if (this.bound === 0 && this.buffer.size === 0 && !this.watermarksOnly && time >= this.now) {
-      // Fast path: nothing buffered and nothing can arrive before it, so no buffer entry is made.
-      this.advance(time);
+      // Fast path: nothing buffered and nothing can arrive before it, so no buffer entry is
+      // made. Time goes to the event's time first; after it, the target T = max(H, D) is that
+      // same time (B = 0, the event is not late: H ≤ time and D < time), so no second advance.
+      if (time > this.now) this.advance(time);
       this.feed(event, type, time, null);
-      this.advance(this.target());
       return;
     }
     // Keys are read now so a missing key is reported with the input record that has it.
@@ -1028,17 +1045,30 @@ export class Engine {
    */
   private feed(event: unknown, type: unknown, time: number, keys: unknown[] | null): void {
     const seq = this.seq++;
-    if (this.runners.length <= 4) {
-      for (const r of this.runners) {
+    const runners = this.runners;
+    if (runners.length <= LOOP_MAX) {
+      for (let i = 0; i < runners.length; i++) {
+        const r = runners[i];
+        // An event of a type that changes nothing for this pattern needs no key lookup (but a
+        // missing key is still reported, language.md §2).
+        if (!r.matcher.isRelevant(type)) {
+          if (keys === null && r.keyed) {
+            // Only whether the key is there matters: a primitive own value is (the usual case).
+            const name = r.keyName;
+            const v = name === null ? undefined : (event as Record<string, unknown>)[name];
+            if (v === undefined || v === null || typeof v === "object" || typeof v === "function")
+              this.keyOf(r, event, true);
+          }
+          continue;
+        }
         let k = keys === null ? undefined : keys[r.id];
         if (k === undefined) k = this.keyOf(r, event, keys === null);
-        // An event of a type that changes nothing for this pattern needs no key lookup.
-        if (k !== MISSING && r.matcher.isRelevant(type)) this.feedRunner(r, k, event, type, time, seq);
+        if (k !== MISSING) this.feedRunner(r, k, event, type, time, seq);
       }
     } else {
       this.feedIndexed(event, type, time, keys, seq);
     }
-    this.emitStep();
+    if (this.matchOut.length !== 0 || this.timeoutOut.length !== 0) this.emitStep();
   }
 
   /** Dispatch through the key groups: only patterns with state for the key, or that the event can start. */

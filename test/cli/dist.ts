@@ -1,7 +1,7 @@
 /**
  * `bin/cep.js` for tests that start real processes, isolated from concurrent builds.
  *
- * `bin/cep.js` runs `dist/`, which `npm run build` rewrites file by file; a process
+ * `bin/cep.js` runs `dist/bundle/` (made from `dist/` by `npm run build`), which `npm run build` rewrites file by file; a process
  * starting while another test file (or a person) rebuilds can load half-old modules and
  * die with a SyntaxError. Tests that start many processes therefore run a private copy:
  * `dist/`, `bin/` and `package.json` copied into a temporary directory, with a symlink to
@@ -30,7 +30,7 @@ function mtime(dir: string, ext: string, newest: boolean): number {
 export function ensureBuilt(): void {
   const dist = join(root, "dist");
   const fresh =
-    existsSync(join(dist, "cli", "main.js")) &&
+    existsSync(join(dist, "bundle", "main.js")) &&
     mtime(dist, ".js", false) >= mtime(join(root, "src"), ".ts", true);
   if (fresh) return;
   try {
@@ -38,8 +38,8 @@ export function ensureBuilt(): void {
   } catch {
     // tsc emits despite type errors elsewhere in the tree; what matters is the output.
   }
-  if (!existsSync(join(dist, "cli", "main.js")))
-    throw new Error("npm run build produced no dist/cli/main.js");
+  if (!existsSync(join(dist, "bundle", "main.js")))
+    throw new Error("npm run build produced no dist/bundle/main.js");
 }
 
 /** A private copy of the built command; returns the path of its `bin/cep.js`. */

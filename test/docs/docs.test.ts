@@ -295,8 +295,8 @@ function sh(command: string, cwd: string, timeoutMs = 60_000): Promise<{ code: n
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "cep-docs-"));
   // A private build, so this file neither races with other tests building dist/ nor
-  // depends on a stale one: bin/cep.js imports ../dist/cli/main.js, main.js reads
-  // ../../package.json.
+  // depends on a stale one: bin/cep.js imports ../dist/bundle/main.js (tsc, then
+  // scripts/bundle.mjs, as `npm run build`), which reads ../../package.json.
   const build = join(work, "build");
   const tsc = spawnSync(
     join(root, "node_modules", ".bin", "tsc"),
@@ -308,6 +308,11 @@ beforeAll(() => {
   cpSync(join(root, "bin"), join(build, "bin"), { recursive: true });
   cpSync(join(root, "package.json"), join(build, "package.json"));
   symlinkSync(join(root, "node_modules"), join(build, "node_modules"));
+  const bundle = spawnSync(process.execPath, [join(root, "scripts", "bundle.mjs"), join(build, "dist")], {
+    encoding: "utf8",
+  });
+  if (!existsSync(join(build, "dist", "bundle", "main.js")))
+    throw new Error(`bundle failed:\n${bundle.stdout}${bundle.stderr}`);
   cepBin = join(build, "bin", "cep.js");
   dotAvailable = spawnSync("dot", ["-V"]).status === 0;
 }, 120_000);
