@@ -14,6 +14,7 @@ import {
   type Branch,
   type Cell,
   compareSeqs,
+  type FateInfo,
   type KeyState,
   Matcher,
   type Outcome,
@@ -1051,7 +1052,8 @@ export class Engine {
         const r = runners[i];
         // An event of a type that changes nothing for this pattern needs no key lookup (but a
         // missing key is still reported, language.md §2).
-        if (!r.matcher.isRelevant(type)) {
+        const info = r.matcher.fatesOf(type);
+        if (info.need === 0) {
           if (keys === null && r.keyed) {
             // Only whether the key is there matters: a primitive own value is (the usual case).
             const name = r.keyName;
@@ -1063,7 +1065,7 @@ export class Engine {
         }
         let k = keys === null ? undefined : keys[r.id];
         if (k === undefined) k = this.keyOf(r, event, keys === null);
-        if (k !== MISSING) this.feedRunner(r, k, event, type, time, seq);
+        if (k !== MISSING) this.feedRunner(r, k, event, type, info, time, seq);
       }
     } else {
       this.feedIndexed(event, type, time, keys, seq);
@@ -1099,7 +1101,7 @@ export class Engine {
       this.pickStarts(selected, gen, g.start.get(ANY_TYPE), event);
       // Pattern order is irrelevant to results (outcomes are sorted per step) but keeps runs reproducible.
       if (selected.length > 1) selected.sort((a, b) => a.pattern.order - b.pattern.order || a.id - b.id);
-      for (const r of selected) this.feedRunner(r, k, event, type, time, seq);
+      for (const r of selected) this.feedRunner(r, k, event, type, r.matcher.fatesOf(type), time, seq);
     }
   }
 
@@ -1110,18 +1112,26 @@ export class Engine {
   }
 
   /** Feeds one event to one pattern's key. */
-  private feedRunner(r: Runner, k: unknown, event: unknown, type: unknown, time: number, seq: number): void {
+  private feedRunner(
+    r: Runner,
+    k: unknown,
+    event: unknown,
+    type: unknown,
+    info: FateInfo,
+    time: number,
+    seq: number,
+  ): void {
     const composite = k !== null && typeof k === "object";
     const mapKey = composite ? canonicalKey(k) : k;
     let ks = composite ? r.composite.get(mapKey as string) : r.keys.get(mapKey);
     const fresh = ks === undefined;
     if (ks === undefined) {
       // A key without state only matters if this event can start a match.
-      if (!r.matcher.canStart(type)) return;
+      if (!r.matcher.canStart(info)) return;
       ks = { key: k, mapKey, partials: [], completed: [], mask: 0, scheduled: Infinity, dead: false };
     }
     const before = ks.partials.length;
-    r.matcher.process(ks, event, type, time, seq, this.matchOut);
+    r.matcher.process(ks, event, type, info, time, seq, this.matchOut);
     this.settle(r, ks, before, fresh, r.matcher.lastDeadline);
   }
 

@@ -149,9 +149,21 @@ export function stateBit(state: number): number {
 }
 
 /** Fates of every state for one event type, and the mask of states that are not simply unchanged. */
-interface FateInfo {
+export interface FateInfo {
   readonly fates: Uint8Array;
   readonly need: number;
+  /**
+   * Per state: the edges its decision graph yields for every event of this type, with their
+   * source states, when the type alone decides every condition on the way (`A followed by
+   * B`: all of them); null when some condition needs the event. `step` then skips the
+   * graph walk and the condition calls.
+   */
+  readonly edges: readonly (StaticEdges | null)[];
+}
+
+interface StaticEdges {
+  readonly edges: readonly Edge[];
+  readonly sources: readonly number[];
 }
 
 /** The matching logic of one pattern; state lives in {@link KeyState}s owned by the engine. */
@@ -202,7 +214,15 @@ export class Matcher {
    * state, computes its next states; Stop discards what that branch produced for this
    * event; completed matches go out (through the skip strategy's hold-back when one is set).
    */
-  process(ks: KeyState, event: unknown, eventType: unknown, time: number, seq: number, out: Outcome[]): void {
+  process(
+    ks: KeyState,
+    event: unknown,
+    eventType: unknown,
+    info: FateInfo,
+    time: number,
+    seq: number,
+    out: Outcome[],
+  ): void {
     const ctx = this.ctx;
     ctx.event = event;
     ctx.time = time;
@@ -211,7 +231,6 @@ export class Matcher {
     const potential = this.potentialScratch;
     // Setting `length` is a runtime call: only when something is left from the last event.
     if (potential.length !== 0) potential.length = 0;
-    const info = this.fates(eventType);
     const fates = info.fates;
     const startFate = fates[this.start.state];
     let deadline = Number.POSITIVE_INFINITY;
@@ -220,7 +239,7 @@ export class Matcher {
       if (startFate === EVALUATE) {
         const partials = ks.partials;
         const before = partials.length;
-        this.step(this.start, event, time, seq, partials, potential);
+        this.step(this.start, info, event, time, seq, partials, potential);
         for (let i = before; i < partials.length; i++) {
           ks.mask |= stateBit(partials[i].state);
           const d = this.deadlineOf(partials[i]);
@@ -234,15 +253,20 @@ export class Matcher {
         const b = old[i];
         const f = fates[b.state];
         if (f === UNCHANGED) next.push(b);
-        else if (f === EVALUATE) this.step(b, event, time, seq, next, potential);
+        else if (f === EVALUATE) this.step(b, info, event, time, seq, next, potential);
       }
       // New branches go last, which keeps `partials` ordered by start time (see `advance`).
-      if (startFate === EVALUATE) this.step(this.start, event, time, seq, next, potential);
+      if (startFate === EVALUATE) this.step(this.start, info, event, time, seq, next, potential);
       let mask = 0;
-      for (let i = 0; i < next.length; i++) {
-        mask |= stateBit(next[i].state);
-        const d = this.deadlineOf(next[i]);
-        if (d < deadline) deadline = d;
+      for (let i = 0; i < next.length; i++) mask |= stateBit(next[i].state);
+      if (!this.stateWindows) {
+        // Only the pattern window: the first branch (earliest start) expires first.
+        if (next.length > 0) deadline = this.deadlineOf(next[0]);
+      } else {
+        for (let i = 0; i < next.length; i++) {
+          const d = this.deadlineOf(next[i]);
+          if (d < deadline) deadline = d;
+        }
       }
       ks.partials = next;
       ks.mask = mask;
@@ -327,25 +351,23 @@ export class Matcher {
     return g;
   }
 
-  /** Whether an event of this type can start a match (else a key without state can ignore it). */
-  /**
-   * Whether an event of this type can change anything for this pattern: start a match, or
-   * move, fork or end a waiting branch. When not, no key needs to be looked at (language.md
-   * §3.1 allows skipping an event no term can take, where no strictness applies — a
-   * strict state makes such an event kill its branch, so it counts as relevant here).
-   */
-  isRelevant(eventType: unknown): boolean {
-    return this.fates(eventType).need !== 0;
-  }
-
-  canStart(eventType: unknown): boolean {
-    return this.fates(eventType).fates[this.start.state] === EVALUATE;
+  /** Whether an event with these fates can start a match (else a key without state can ignore it). */
+  canStart(info: FateInfo): boolean {
+    return info.fates[this.start.state] === EVALUATE;
   }
 
   private lastType: unknown = Symbol("none");
   private lastFates: FateInfo | null = null;
 
-  private fates(eventType: unknown): FateInfo {
+  /**
+   * The fates of every state for an event type (computed once per type, then cached): the
+   * engine looks them up once per event and pattern and hands them to `process`.
+   * `need === 0` means the event can change nothing for this pattern — start a match, or
+   * move, fork or end a waiting branch — so no key needs to be looked at (language.md §3.1
+   * allows skipping an event no term can take, where no strictness applies — a strict
+   * state makes such an event kill its branch, so it counts as relevant here).
+   */
+  fatesOf(eventType: unknown): FateInfo {
     // Consecutive events often share a type: skip the map lookup then.
     if (eventType === this.lastType && this.lastFates !== null) return this.lastFates;
     let f = this.fateCache.get(eventType);
@@ -397,18 +419,60 @@ export class Matcher {
     const out = new Uint8Array(states.length);
     const verdict = (c: Cond): boolean | null => (c.isTrue ? true : c.verdict(eventType));
     for (const st of states) out[st.id] = this.fateOf(st.id, verdict);
+    const edges = states.map((st) => this.staticEdges(st.id, verdict));
     let need = 0;
     for (let i = 0; i < out.length; i++) {
       // No branch ever waits in Final or Stop: they cannot make an event relevant.
       const kind = states[i].kind;
       if (out[i] !== UNCHANGED && kind !== "final" && kind !== "stop") need |= stateBit(i);
     }
-    return { fates: out, need };
+    return { fates: out, need, edges };
+  }
+
+  /**
+   * The edges `decisionGraph` would collect from `from`, in the same order, when `verdict`
+   * decides every condition it meets; else null.
+   */
+  private staticEdges(from: number, verdict: (c: Cond) => boolean | null): StaticEdges | null {
+    const edges: Edge[] = [];
+    const sources: number[] = [];
+    const visited = new Set<number>([from]);
+    const stack = [from];
+    let lastCond: Cond | null = null;
+    let lastResult = false;
+    while (stack.length > 0) {
+      const s = stack.pop() as number;
+      for (const e of this.states[s].edges) {
+        const c = e.cond;
+        let holds: boolean;
+        if (c.isTrue) holds = true;
+        else if (c.negOf !== null && c.negOf === lastCond) holds = !lastResult;
+        else {
+          const v = verdict(c);
+          if (v === null) return null;
+          holds = v;
+          lastCond = c;
+          lastResult = v;
+        }
+        if (!holds) continue;
+        if (e.action === "proceed") {
+          if (!visited.has(e.target)) {
+            visited.add(e.target);
+            stack.push(e.target);
+          }
+        } else {
+          edges.push(e);
+          sources.push(s);
+        }
+      }
+    }
+    return { edges, sources };
   }
 
   /** One computation state against the current event (Flink `computeNextStates` + `doProcess` loop body). */
   private step(
     cs: Branch,
+    info: FateInfo,
     event: unknown,
     time: number,
     seq: number,
@@ -416,9 +480,19 @@ export class Matcher {
     potential: Branch[],
   ): void {
     this.ctx.bind(cs.last);
-    const edges = this.edgesOut;
-    const sources = this.edgeSource;
-    const n = this.decisionGraph(cs.state, edges, sources);
+    const fixed = info.edges[cs.state];
+    let edges: readonly Edge[];
+    let sources: readonly number[];
+    let n: number;
+    if (fixed !== null) {
+      edges = fixed.edges;
+      sources = fixed.sources;
+      n = edges.length;
+    } else {
+      edges = this.edgesOut;
+      sources = this.edgeSource;
+      n = this.decisionGraph(cs.state, this.edgesOut, this.edgeSource);
+    }
     if (n === 0) return;
     const isStart = cs.first === null;
     const firstNew = next.length;
