@@ -13,6 +13,8 @@ import type { CompiledPattern, Program } from "../compile/model.js";
 import {
   type Branch,
   type Cell,
+  cellsFrom,
+  claimBranch,
   compareSeqs,
   type FateInfo,
   type KeyState,
@@ -23,7 +25,6 @@ import {
 import { buildRecord, type MatchRecord } from "./records.js";
 import {
   type BranchRow,
-  branchOf,
   decodeTime,
   encodeTime,
   type KeySnapshot,
@@ -664,17 +665,12 @@ export class Engine {
       for (const k of p.keys) for (const b of [...k.partials, ...k.completed]) if (b[2] + 1 > n) n = b[2] + 1;
     const base = this.seq;
     this.seq += n;
-    const cells: Cell[] = [];
-    for (const [e, time, ord, variable, prev] of snap.cells) {
-      cells.push({
-        event: snap.events[e],
-        time,
-        seq: base + ord,
-        variable,
-        prev: prev < 0 ? null : cells[prev],
-      });
-    }
-    const branch = ([state, last]: BranchRow): Branch => branchOf(state, last < 0 ? null : cells[last]);
+    const cells = cellsFrom(
+      snap.cells,
+      (e) => snap.events[e],
+      (ord) => base + ord,
+    );
+    const branch = ([state, last]: BranchRow): Branch => claimBranch(state, last < 0 ? null : cells[last]);
     for (const p of snap.patterns) {
       const r = this.runners.find((x) => x.pattern.name === p.name);
       if (r === undefined)
@@ -1327,7 +1323,7 @@ function deadline(p: CompiledPattern, partials: readonly Branch[]): number {
     const b = partials[i];
     if (w !== null && (b.first as Cell).time + w < d) d = (b.first as Cell).time + w;
     const sw = states[b.state].window;
-    if (sw !== null && (b.last as Cell).time + sw < d) d = (b.last as Cell).time + sw;
+    if (sw !== null && b.time + sw < d) d = b.time + sw;
   }
   return d;
 }

@@ -2,17 +2,34 @@
  * One pattern's keyed NFA: Flink's `NFA.process` / `NFA.advanceTime` over per-key state
  * (flink-semantics.md §1.1, §5, §6, §7, §8).
  *
- * A partial match is a {@link Branch}: the NFA state it waits in, its start, and the last
- * {@link Cell} of its events. Cells form immutable linked lists: branches that share a
- * prefix share its cells, each event is referenced once per (branch prefix, variable),
- * and memory grows with live branches, not branches × match length (style.md §13; the
- * GC reclaims what no branch references, which replaces Flink's reference counting).
+ * A partial match is a {@link Branch}: the NFA state it waits in and the events it took,
+ * as a linked list of {@link Cell}s, newest first. Cells are immutable: branches that
+ * share a prefix share its cells, each event is referenced once per (branch prefix,
+ * variable), and memory grows with live branches, not branches × match length
+ * (style.md §13; the GC reclaims what no branch references, which replaces Flink's
+ * reference counting).
+ *
+ * A branch *is* its last cell: one object holds the taken event and the state the branch
+ * waits in after it (issue 5: one 80-byte object per partial match instead of a 48-byte
+ * branch and a 64-byte cell — Node's 64-bit heap has 24-byte object headers). Moving to
+ * another state without taking an event copies the cell with the new state.
  */
 import type { CompiledPattern } from "../compile/model.js";
 import type { Cond, Edge, Guard, MatchContext, NfaState } from "../compile/nfa.js";
 
-/** One taken event in a partial match. */
+/**
+ * One taken event in a partial match, and the branch that ends with it. Reached through
+ * another cell's `prev`, only the event fields count; as a branch, `state` too.
+ */
 export interface Cell {
+  /** As a branch: the NFA state it waits in ({@link UNCLAIMED} while a snapshot is read). */
+  readonly state: number;
+  /**
+   * A cell with the chain's first event — the root of the `prev` chain, or the cell itself
+   * for a one-event chain; null only for the Start branch, which has taken nothing. Start
+   * feed number and time are read from it rather than stored (issue 5: memory).
+   */
+  readonly first: Cell | null;
   readonly event: unknown;
   readonly time: number;
   /** Feed number: the engine-wide (time, arrival) order of events. */
@@ -22,17 +39,79 @@ export interface Cell {
   readonly prev: Cell | null;
 }
 
-/** A partial (or completed) match. */
-export interface Branch {
-  readonly state: number;
-  readonly last: Cell | null;
-  /**
-   * Its first cell (null only for the Start state). Start feed number and time are read
-   * from it, and the previous event's time from `last`, rather than stored: two
-   * references instead of three numbers, two of them heap-boxed doubles (issue 5: memory
-   * per partial match).
-   */
-  readonly first: Cell | null;
+/** A partial (or completed) match: its last cell, read with its `state`. */
+export type Branch = Cell;
+
+/** The state of a cell read from a snapshot before a branch row claims it. */
+export const UNCLAIMED = -1;
+
+type MutableCell = { -readonly [K in keyof Cell]: Cell[K] };
+
+/** The branch after taking `event` from a branch whose last cell is `prev` (null: from Start). */
+export function takeCell(
+  state: number,
+  prev: Cell | null,
+  event: unknown,
+  time: number,
+  seq: number,
+  variable: number,
+): Cell {
+  const c: MutableCell = { state, first: null, event, time, seq, variable, prev };
+  c.first = prev === null ? c : prev.first;
+  return c;
+}
+
+/** The same events waiting in another state (a copy of the last cell; the Start branch has none). */
+export function withState(b: Branch, state: number): Branch {
+  const c: MutableCell = {
+    state,
+    first: null,
+    event: b.event,
+    time: b.time,
+    seq: b.seq,
+    variable: b.variable,
+    prev: b.prev,
+  };
+  c.first = b.first === null ? null : b.first === b ? c : b.first;
+  return c;
+}
+
+/** The Start branch of an NFA: no events. */
+export function startBranch(state: number): Branch {
+  return { state, first: null, event: undefined, time: 0, seq: -1, variable: -1, prev: null };
+}
+
+/** A branch's last cell: the branch itself, or null for the Start branch. */
+export function lastCell(b: Branch): Cell | null {
+  return b.first === null ? null : b;
+}
+
+/**
+ * The branch waiting in `state` after the cell `last`, as a snapshot row names it: the
+ * cell itself when no other branch has claimed it (cells are read with {@link UNCLAIMED}),
+ * else a copy (only snapshots written before branches were cells share a last cell
+ * between states).
+ */
+export function claimBranch(state: number, last: Cell | null): Branch {
+  if (last === null) return startBranch(state);
+  if (last.state === UNCLAIMED) {
+    (last as MutableCell).state = state;
+    return last;
+  }
+  return last.state === state ? last : withState(last, state);
+}
+
+/** Cells from snapshot rows (`prev` indexes an earlier row, or −1), unclaimed. */
+export function cellsFrom(
+  rows: readonly (readonly [number, number, number, number, number])[],
+  eventOf: (index: number) => unknown,
+  seqOf: (seq: number) => number,
+): Cell[] {
+  const cells: Cell[] = [];
+  for (const [e, time, seq, variable, prev] of rows) {
+    cells.push(takeCell(UNCLAIMED, prev < 0 ? null : cells[prev], eventOf(e), time, seqOf(seq), variable));
+  }
+  return cells;
 }
 
 /** Feed number of a branch's first event; -1 for the Start state. */
@@ -189,7 +268,7 @@ export class Matcher {
   constructor(readonly pattern: CompiledPattern) {
     this.states = pattern.nfa.states;
     this.window = pattern.nfa.window;
-    this.start = { state: pattern.nfa.start, last: null, first: null };
+    this.start = startBranch(pattern.nfa.start);
     this.skipStrategy = pattern.skip.strategy !== "noSkip";
     this.ctx = new Context(pattern.variables.length);
     this.visited = new Int32Array(this.states.length);
@@ -289,7 +368,7 @@ export class Matcher {
   deadlineOf(b: Branch): number {
     let d = this.window === null ? Number.POSITIVE_INFINITY : (b.first as Cell).time + this.window;
     const sw = this.states[b.state].window;
-    if (sw !== null && (b.last as Cell).time + sw < d) d = (b.last as Cell).time + sw;
+    if (sw !== null && b.time + sw < d) d = b.time + sw;
     return d;
   }
 
@@ -479,7 +558,7 @@ export class Matcher {
     next: Branch[],
     potential: Branch[],
   ): void {
-    this.ctx.bind(cs.last);
+    this.ctx.bind(lastCell(cs));
     const fixed = info.edges[cs.state];
     let edges: readonly Edge[];
     let sources: readonly number[];
@@ -503,14 +582,13 @@ export class Matcher {
       if (e.action === "ignore") {
         if (isStart) continue;
         // A branch that stays in its state is the same (immutable) object: no allocation.
-        b = e.target === cs.state ? cs : { state: e.target, last: cs.last, first: cs.first };
+        b = e.target === cs.state ? cs : withState(cs, e.target);
       } else {
-        const cell: Cell = { event, time, seq, variable: this.states[sources[i]].variable, prev: cs.last };
-        b = { state: e.target, last: cell, first: isStart ? cell : cs.first };
+        b = takeCell(e.target, isStart ? null : cs, event, time, seq, this.states[sources[i]].variable);
         // A TAKE into a state with a PROCEED path to Final completes a match at once (flink-semantics §1.1.2).
         if (this.proceedsToFinal[e.target] === 1) {
           const fin = this.finalAfterProceed(e.target);
-          if (fin >= 0) potential.push({ ...b, state: fin });
+          if (fin >= 0) potential.push(withState(b, fin));
         }
       }
       const kind = this.states[b.state].kind;
@@ -605,7 +683,7 @@ export class Matcher {
     let mask = 0;
     for (const cs of ks.partials) {
       const st = this.states[cs.state];
-      const prevTime = (cs.last as Cell).time;
+      const prevTime = cs.time;
       const startTime = (cs.first as Cell).time;
       const byPrev = st.window !== null && t - prevTime >= st.window;
       const byFirst = w !== null && t - startTime >= w;
@@ -619,7 +697,7 @@ export class Matcher {
       changed = true;
       if (st.kind === "pending") {
         potential.push(cs);
-      } else if (this.pattern.reportTimeouts && cs.last !== null) {
+      } else if (this.pattern.reportTimeouts && cs.first !== null) {
         const stamp = byPrev ? prevTime + (st.window as number) : startTime + (w as number);
         timeouts.push(this.outcome(ks, cs, stamp));
       }
@@ -705,15 +783,15 @@ export class Matcher {
         return null;
       case "skipToNext": {
         let first = -1;
-        for (let c = m.last; c !== null; c = c.prev) first = c.seq;
+        for (let c: Cell | null = m; c !== null; c = c.prev) first = c.seq;
         return { id: first, strict: false };
       }
       case "skipPastLastEvent":
-        return { id: m.last!.seq, strict: false };
+        return { id: m.seq, strict: false };
       case "skipToFirst":
       case "skipToLast": {
         let found = -1;
-        for (let c = m.last; c !== null; c = c.prev) {
+        for (let c: Cell | null = m; c !== null; c = c.prev) {
           if (c.variable !== skip.target) continue;
           found = c.seq;
           if (skip.strategy === "skipToLast") break;
@@ -724,7 +802,7 @@ export class Matcher {
   }
 
   private outcome(ks: KeyState, b: Branch, stamp: number | null): Outcome {
-    return { pattern: this.pattern, key: ks.key, last: b.last as Cell, stamp };
+    return { pattern: this.pattern, key: ks.key, last: b, stamp };
   }
 }
 
@@ -752,7 +830,7 @@ export function seqsOf(last: Cell | null): number[] {
 function sortBranches(bs: Branch[]): void {
   if (bs.length < 2) return;
   // Feed-number lists are computed once per branch, not per comparison.
-  const keyed = bs.map((b) => ({ b, seqs: seqsOf(b.last) }));
+  const keyed = bs.map((b) => ({ b, seqs: seqsOf(lastCell(b)) }));
   keyed.sort((x, y) => startSeq(x.b) - startSeq(y.b) || compareSeqs(x.seqs, y.seqs));
   for (let i = 0; i < bs.length; i++) bs[i] = keyed[i].b;
 }

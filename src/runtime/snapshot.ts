@@ -4,7 +4,7 @@
  * matches) once each, referenced by index, so the structure sharing of branches
  * survives the round trip.
  */
-import type { Branch, Cell } from "./matcher.js";
+import { type Branch, type Cell, cellsFrom, claimBranch, lastCell } from "./matcher.js";
 
 /** The snapshot format tag and version. */
 export const SNAPSHOT_FORMAT = "cepheus-snapshot";
@@ -85,35 +85,25 @@ export class SnapshotWriter {
 
   branch(b: Branch): BranchRow {
     // startSeq, startTime and prevTime are derived (first and last cell), kept in the row for the format.
-    return [b.state, this.cell(b.last), b.first?.seq ?? -1, b.first?.time ?? 0, b.last?.time ?? 0];
+    const last = lastCell(b);
+    return [b.state, this.cell(last), b.first?.seq ?? -1, b.first?.time ?? 0, last?.time ?? 0];
   }
 }
 
 /** Decodes cells and branches of a snapshot. */
 export class SnapshotReader {
-  private readonly cells: Cell[] = [];
+  private readonly cells: Cell[];
   constructor(readonly snapshot: Snapshot) {
-    for (const [e, time, seq, variable, prev] of snapshot.cells) {
-      this.cells.push({
-        event: snapshot.events[e],
-        time,
-        seq,
-        variable,
-        prev: prev < 0 ? null : this.cells[prev],
-      });
-    }
+    this.cells = cellsFrom(
+      snapshot.cells,
+      (e) => snapshot.events[e],
+      (seq) => seq,
+    );
   }
   branch(row: BranchRow): Branch {
     const [state, last] = row;
-    return branchOf(state, last < 0 ? null : this.cells[last]);
+    return claimBranch(state, last < 0 ? null : this.cells[last]);
   }
-}
-
-/** A branch waiting in `state` whose last cell is `last` (its first cell is the chain's root). */
-export function branchOf(state: number, last: Cell | null): Branch {
-  let first = last;
-  while (first !== null && first.prev !== null) first = first.prev;
-  return { state, last, first };
 }
 
 /** −∞ ↔ null for JSON. */
