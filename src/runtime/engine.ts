@@ -22,7 +22,7 @@ import {
   type Outcome,
   startSeq,
 } from "./matcher.js";
-import { buildRecord, type MatchRecord } from "./records.js";
+import { type MatchRecord, RecordBuilder } from "./records.js";
 import {
   type BranchRow,
   decodeTime,
@@ -181,6 +181,8 @@ interface Runner {
   mark: number;
   /** Whether the pattern has `key by` paths (else every event has the key null). */
   readonly keyed: boolean;
+  /** Builds its output records. */
+  readonly records: RecordBuilder;
   /** The key field when the key is one top-level field (`key by user`), else null. */
   readonly keyName: string | null;
   partials: number;
@@ -754,6 +756,7 @@ export class Engine {
       mark: -1,
       guarded: false,
       keyed: pattern.keyPaths.length > 0,
+      records: new RecordBuilder(pattern),
       keyName:
         pattern.keyPaths.length === 1 && pattern.keyPaths[0].length === 1 ? pattern.keyPaths[0][0] : null,
     };
@@ -1297,17 +1300,27 @@ export class Engine {
     matches.length = 0;
     timeouts.length = 0;
     const capture = this.capture;
+    // Outcomes of one pattern come in runs: look its runner up once per run.
+    let pattern: CompiledPattern | null = null;
+    let r: Runner | undefined;
     for (const o of ms) {
       this.counters.matches++;
-      const r = this.runnerOf.get(o.pattern);
+      if (o.pattern !== pattern) {
+        pattern = o.pattern;
+        r = this.runnerOf.get(pattern);
+      }
       if (r) r.matches++;
-      const rec = buildRecord(o);
+      const rec = r ? r.records.build(o) : new RecordBuilder(o.pattern).build(o);
       if (capture !== null) capture.records.push({ entry: this.batchEntry, record: rec });
       else for (const l of this.listeners.match) l(rec);
     }
     for (const o of ts) {
       this.counters.timeouts++;
-      const rec = buildRecord(o);
+      if (o.pattern !== pattern) {
+        pattern = o.pattern;
+        r = this.runnerOf.get(pattern);
+      }
+      const rec = r ? r.records.build(o) : new RecordBuilder(o.pattern).build(o);
       if (capture !== null) capture.records.push({ entry: this.batchEntry, record: rec });
       else for (const l of this.listeners.timeout) l(rec);
     }

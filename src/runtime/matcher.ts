@@ -588,7 +588,9 @@ export class Matcher {
         // A TAKE into a state with a PROCEED path to Final completes a match at once (flink-semantics §1.1.2).
         if (this.proceedsToFinal[e.target] === 1) {
           const fin = this.finalAfterProceed(e.target);
-          if (fin >= 0) potential.push(withState(b, fin));
+          // Without a skip strategy the match only goes out (its last cell counts, not its
+          // state): no copy. Held back, it is a completed branch in the Final state.
+          if (fin >= 0) potential.push(this.skipStrategy ? withState(b, fin) : b);
         }
       }
       const kind = this.states[b.state].kind;

@@ -4,6 +4,7 @@
  * events unchanged), `emit` (when the pattern has a projection for this kind of record).
  */
 import type { EvalContext } from "../compile/eval-context.js";
+import type { CompiledPattern } from "../compile/model.js";
 import type { Cell, Outcome } from "./matcher.js";
 import { put } from "./values.js";
 
@@ -46,41 +47,94 @@ class RecordContext implements EvalContext {
   }
 }
 
-/** Builds the output record of a match or timeout. */
-export function buildRecord(o: Outcome): MatchRecord {
-  const p = o.pattern;
-  const emit = o.stamp === null ? p.emit : p.timeoutEmit;
-  // Cells run newest first: count per variable, then fill each array from its end — no
-  // intermediate list of cells, no reverse (output-heavy patterns build millions of these).
-  const byVar: unknown[][] = [];
-  // Event times per variable only serve an `emit` clause (time(v), …).
-  const timesByVar: number[][] = [];
-  const counts: number[] = [];
-  let first: Cell = o.last;
-  for (let c: Cell | null = o.last; c !== null; c = c.prev) {
-    counts[c.variable] = (counts[c.variable] ?? 0) + 1;
-    first = c;
+/** Variables per pattern above which `events` is built property by property (mask bits). */
+const MAX_TEMPLATED = 30;
+
+/**
+ * Builds the output records of one pattern. Output-heavy patterns (`followed by any`, W1:
+ * hundreds of matches per event) spend most of their time here, so the per-record work
+ * is kept to the record's own objects: counts and the per-variable list live in reused
+ * scratch arrays, and `events` is cloned from a template object with the same keys in
+ * the same order (one clone, then stores to existing properties: no shape transitions).
+ */
+export class RecordBuilder {
+  private readonly names: readonly string[];
+  private readonly counts: Int32Array;
+  private readonly byVar: (unknown[] | undefined)[];
+  private readonly timesByVar: (number[] | undefined)[];
+  /** Templates of `events` by the mask of variables present; null: a name (`__proto__`) or too many variables. */
+  private readonly templates: Map<number, Record<string, unknown>> | null;
+
+  constructor(private readonly pattern: CompiledPattern) {
+    this.names = pattern.variables.map((v) => v.name);
+    const n = this.names.length;
+    this.counts = new Int32Array(n);
+    this.byVar = new Array(n).fill(undefined);
+    this.timesByVar = new Array(n).fill(undefined);
+    this.templates = n <= MAX_TEMPLATED && !this.names.includes("__proto__") ? new Map() : null;
   }
-  for (let v = 0; v < counts.length; v++) {
-    const n = counts[v];
-    if (n === undefined) continue;
-    byVar[v] = new Array(n);
-    if (emit !== null) timesByVar[v] = new Array(n);
+
+  /** The output record of a match or timeout of this pattern. */
+  build(o: Outcome): MatchRecord {
+    const p = this.pattern;
+    const emit = o.stamp === null ? p.emit : p.timeoutEmit;
+    const names = this.names;
+    const n = names.length;
+    const counts = this.counts;
+    const byVar = this.byVar;
+    const timesByVar = this.timesByVar;
+    counts.fill(0);
+    // Cells run newest first: count per variable, then fill each array from its end — no
+    // intermediate list of cells, no reverse.
+    let first: Cell = o.last;
+    for (let c: Cell | null = o.last; c !== null; c = c.prev) {
+      counts[c.variable]++;
+      first = c;
+    }
+    let mask = 0;
+    for (let v = 0; v < n; v++) {
+      const k = counts[v];
+      if (k === 0) {
+        byVar[v] = undefined;
+        timesByVar[v] = undefined;
+        continue;
+      }
+      mask |= 1 << v;
+      byVar[v] = new Array(k);
+      // Event times per variable only serve an `emit` clause (time(v), …).
+      timesByVar[v] = emit !== null ? new Array(k) : undefined;
+    }
+    for (let c: Cell | null = o.last; c !== null; c = c.prev) {
+      const v = c.variable;
+      const i = --counts[v];
+      (byVar[v] as unknown[])[i] = c.event;
+      if (emit !== null) (timesByVar[v] as number[])[i] = c.time;
+    }
+    let events: Record<string, unknown[]>;
+    const templates = this.templates;
+    if (templates !== null) {
+      let t = templates.get(mask);
+      if (t === undefined) {
+        t = {};
+        for (let v = 0; v < n; v++) if ((mask & (1 << v)) !== 0) t[names[v]] = null;
+        templates.set(mask, t);
+      }
+      events = { ...t } as Record<string, unknown[]>;
+      for (let v = 0; v < n; v++) if ((mask & (1 << v)) !== 0) events[names[v]] = byVar[v] as unknown[];
+    } else {
+      events = {};
+      for (let v = 0; v < n; v++) if (byVar[v] !== undefined) put(events, names[v], byVar[v]);
+    }
+    const start = first.time;
+    const end = o.stamp ?? o.last.time;
+    const record: MatchRecord =
+      o.stamp === null
+        ? { pattern: p.name, key: o.key, start, end, events }
+        : { pattern: p.name, key: o.key, start, end, timeout: true, events };
+    if (emit !== null)
+      record.emit = emit(
+        new RecordContext(end, o.key, byVar as unknown[][], timesByVar as number[][], o.last),
+      );
+    return record;
   }
-  for (let c: Cell | null = o.last; c !== null; c = c.prev) {
-    const i = --counts[c.variable];
-    byVar[c.variable][i] = c.event;
-    if (emit !== null) timesByVar[c.variable][i] = c.time;
-  }
-  const events: Record<string, unknown[]> = {};
-  for (let v = 0; v < p.variables.length; v++)
-    if (byVar[v] !== undefined) put(events, p.variables[v].name, byVar[v]);
-  const start = first.time;
-  const end = o.stamp ?? o.last.time;
-  const record: MatchRecord =
-    o.stamp === null
-      ? { pattern: p.name, key: o.key, start, end, events }
-      : { pattern: p.name, key: o.key, start, end, timeout: true, events };
-  if (emit !== null) record.emit = emit(new RecordContext(end, o.key, byVar, timesByVar, o.last));
-  return record;
 }
