@@ -161,25 +161,21 @@ export async function scanLines(
     const last = chunk.lastIndexOf(NL);
     if (last >= pos) {
       const text = chunk.toString("utf8", pos, last);
-      let start = 0;
       // For pauses: the k-th line of `text` ends at the k-th `\n` byte from `pos` (a UTF-8
       // decoder never merges an ASCII byte into a replacement character), found lazily.
-      let emitted = 0;
       let cursor = pos;
       let cursorLines = 0;
-      for (;;) {
-        const nl = text.indexOf("\n", start);
-        const pause = emit(nl === -1 ? (start === 0 ? text : text.slice(start)) : text.slice(start, nl));
-        emitted++;
-        if (pause && onPause) {
-          while (cursorLines < emitted) {
+      // One native split (as a bare `JSON.parse` loop does) rather than an indexOf and a
+      // slice per line: `cep run` over 1M short lines spent ~9% of its time on the latter.
+      const lines = text.split("\n");
+      for (let i = 0; i < lines.length; i++) {
+        if (emit(lines[i]) && onPause) {
+          while (cursorLines <= i) {
             cursor = chunk.indexOf(NL, cursor) + 1;
             cursorLines++;
           }
           await onPause({ offset: chunkStart + cursor, line: lineNo });
         }
-        if (nl === -1) break;
-        start = nl + 1;
       }
       pos = last + 1;
     }
