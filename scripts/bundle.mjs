@@ -10,17 +10,17 @@
  * `node scripts/bundle.mjs [DIST]`: DIST is the tsc output folder (default: ./dist); the
  * bundle goes to DIST/bundle/ (tests that make a private build pass theirs).
  */
-import { rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const dist = resolve(process.argv[2] ?? fileURLToPath(new URL("../dist", import.meta.url)));
 const outdir = join(dist, "bundle");
-rmSync(outdir, { recursive: true, force: true });
-await build({
+const result = await build({
   entryPoints: [join(dist, "cli", "main.js")],
   outdir,
+  write: false,
   bundle: true,
   splitting: true,
   format: "esm",
@@ -33,3 +33,23 @@ await build({
     js: "import { createRequire as __cepRequire } from 'node:module'; const require = __cepRequire(import.meta.url);",
   },
 });
+
+// Processes may start (tests run many) while this runs: each file is written aside and
+// renamed into place (atomic), chunks before main.js, and chunks of earlier builds stay a
+// while, so a process never reads a half-written file or misses a chunk its main.js names.
+mkdirSync(outdir, { recursive: true });
+const fresh = new Set();
+const files = [...result.outputFiles].sort(
+  (a, b) => Number(basename(a.path) === "main.js") - Number(basename(b.path) === "main.js"),
+);
+for (const f of files) {
+  const tmp = `${f.path}.${process.pid}.tmp`;
+  writeFileSync(tmp, f.contents);
+  renameSync(tmp, f.path);
+  fresh.add(basename(f.path));
+}
+const stale = Date.now() - 10 * 60_000;
+for (const name of readdirSync(outdir)) {
+  const path = join(outdir, name);
+  if (!fresh.has(name) && statSync(path).mtimeMs < stale) rmSync(path, { force: true });
+}

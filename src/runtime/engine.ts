@@ -1165,7 +1165,7 @@ export class Engine {
         r.holding.add(ks);
         this.holdingRunners.add(r);
       }
-    } else r.holding.delete(ks);
+    } else if (r.holding.size > 0) r.holding.delete(ks);
     if (d < ks.scheduled) {
       ks.scheduled = d;
       this.expiry.push({ d, r, ks });
@@ -1179,7 +1179,7 @@ export class Engine {
     if (composite) r.composite.delete(ks.mapKey as string);
     else r.keys.delete(ks.mapKey);
     if (r.group && !r.guarded) removeLive(composite ? r.group.liveComposite : r.group.live, ks.mapKey, r);
-    r.holding.delete(ks);
+    if (r.holding.size > 0) r.holding.delete(ks);
     ks.dead = true;
   }
 

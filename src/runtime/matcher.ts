@@ -748,16 +748,19 @@ export class Matcher {
     this.lastDeadline =
       w !== null && k < partials.length ? (partials[k].first as Cell).time + w : Number.POSITIVE_INFINITY;
     if (k === 0 && ks.completed.length === 0) return;
-    const potential: Branch[] = [];
+    let potential: Branch[] | null = null;
     for (let i = 0; i < k; i++) {
       const cs = partials[i];
-      if (this.states[cs.state].kind === "pending") potential.push(cs);
+      if (this.states[cs.state].kind === "pending") (potential ??= []).push(cs);
       else if (this.pattern.reportTimeouts)
         timeouts.push(this.outcome(ks, cs, (cs.first as Cell).time + (w as number)));
     }
     // The occupied-state mask may now over-approximate; that only costs a full pass later.
-    if (k > 0) partials.splice(0, k);
-    this.releaseCompleted(ks, potential, out);
+    // `splice` is a memmove (copyWithin is ~200× slower on 5,000 branches).
+    if (k === partials.length) partials.length = 0;
+    else if (k > 0) partials.splice(0, k);
+    if (potential !== null || ks.completed.length > 0)
+      this.releaseCompleted(ks, potential ?? NO_BRANCHES, out);
   }
 
   /**
