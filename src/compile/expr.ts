@@ -209,10 +209,35 @@ const ARITH: Record<ArithOp, (a: number, b: number) => number> = {
   "%": (a, b) => a % b,
 };
 
+/**
+ * Compiled subexpressions by structure (source form without spans, mode, variable
+ * table): closures are pure functions of these, so patterns that repeat a subexpression
+ * share one closure. With many similar patterns (W7: 1,000 patterns differing in one
+ * literal) the shared part of every condition is one set of functions and contexts that
+ * stays in the CPU cache instead of a thousand copies. Bounded: cleared when full.
+ */
+const shared = new Map<string, CompiledExpr>();
+const SHARED_LIMIT = 20_000;
+const noSpans = (k: string, v: unknown) => (k === "span" ? undefined : v);
+
 class ExprCompiler {
-  constructor(private readonly scope: ExprScope) {}
+  private readonly scopeKey: string;
+  constructor(private readonly scope: ExprScope) {
+    this.scopeKey = `${scope.mode}\u0000${JSON.stringify([...scope.variables])}\u0000`;
+  }
 
   compile(e: Expr): CompiledExpr {
+    const key = this.scopeKey + JSON.stringify(e, noSpans);
+    let f = shared.get(key);
+    if (f === undefined) {
+      f = this.build(e);
+      if (shared.size >= SHARED_LIMIT) shared.clear();
+      shared.set(key, f);
+    }
+    return f;
+  }
+
+  private build(e: Expr): CompiledExpr {
     switch (e.kind) {
       case "Literal":
         return constant(e.value);
