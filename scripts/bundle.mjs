@@ -28,6 +28,8 @@ const result = await build({
   target: "node20",
   external: ["ioredis", "luxon", "re2js"],
   logLevel: "warning",
+  minifyWhitespace: true,
+  minifySyntax: true,
   // Bundled CommonJS dependencies (commander) call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __cepRequire } from 'node:module'; const require = __cepRequire(import.meta.url);",
