@@ -1,9 +1,9 @@
 /**
  * `bin/cep.js` for tests that start real processes, isolated from concurrent builds.
  *
- * `bin/cep.js` runs `dist/bundle/` (made from `dist/` by `npm run build`), which `npm run build` rewrites file by file; a process
- * starting while another test file (or a person) rebuilds can load half-old modules and
- * die with a SyntaxError. Tests that start many processes therefore run a private copy:
+ * `bin/cep.js` runs `dist/bundle/cep.cjs`, made from `dist/` by `npm run build`, which
+ * rewrites `dist/` file by file; a process starting while another test file (or a
+ * person) rebuilds can load half-old modules and die with a SyntaxError. Tests that start many processes therefore run a private copy:
  * `dist/`, `bin/` and `package.json` copied into a temporary directory, with a symlink to
  * the repository's `node_modules`. The copy is the same code `bin/cep.js` runs.
  */
@@ -30,7 +30,7 @@ function mtime(dir: string, ext: string, newest: boolean): number {
 export function ensureBuilt(): void {
   const dist = join(root, "dist");
   const fresh =
-    existsSync(join(dist, "bundle", "main.js")) &&
+    existsSync(join(dist, "bundle", "cep.cjs")) &&
     mtime(dist, ".js", false) >= mtime(join(root, "src"), ".ts", true);
   if (fresh) return;
   try {
@@ -38,8 +38,8 @@ export function ensureBuilt(): void {
   } catch {
     // tsc emits despite type errors elsewhere in the tree; what matters is the output.
   }
-  if (!existsSync(join(dist, "bundle", "main.js")))
-    throw new Error("npm run build produced no dist/bundle/main.js");
+  if (!existsSync(join(dist, "bundle", "cep.cjs")))
+    throw new Error("npm run build produced no dist/bundle/cep.cjs");
 }
 
 /** A private copy of the built command; returns the path of its `bin/cep.js`. */

@@ -295,7 +295,7 @@ function sh(command: string, cwd: string, timeoutMs = 60_000): Promise<{ code: n
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "cep-docs-"));
   // A private build, so this file neither races with other tests building dist/ nor
-  // depends on a stale one: bin/cep.js imports ../dist/bundle/main.js (tsc, then
+  // depends on a stale one: bin/cep.js imports ../dist/bundle/cep.cjs (tsc, then
   // scripts/bundle.mjs, as `npm run build`), which reads ../../package.json.
   const build = join(work, "build");
   const tsc = spawnSync(
@@ -311,7 +311,7 @@ beforeAll(() => {
   const bundle = spawnSync(process.execPath, [join(root, "scripts", "bundle.mjs"), join(build, "dist")], {
     encoding: "utf8",
   });
-  if (!existsSync(join(build, "dist", "bundle", "main.js")))
+  if (!existsSync(join(build, "dist", "bundle", "cep.cjs")))
     throw new Error(`bundle failed:\n${bundle.stdout}${bundle.stderr}`);
   cepBin = join(build, "bin", "cep.js");
   dotAvailable = spawnSync("dot", ["-V"]).status === 0;
