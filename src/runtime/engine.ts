@@ -1091,13 +1091,18 @@ export class Engine {
         continue;
       }
       const selected = this.selected;
-      selected.length = 0;
-      const composite = k !== null && typeof k === "object";
-      pick(selected, gen, composite ? g.liveComposite.get(canonicalKey(k)) : g.live.get(k));
+      // Setting `length` is a runtime call; empty indexes are not looked up (W7: every
+      // pattern is reached through its guard, none through live keys or start types).
+      if (selected.length !== 0) selected.length = 0;
+      if (k !== null && typeof k === "object") {
+        if (g.liveComposite.size > 0) pick(selected, gen, g.liveComposite.get(canonicalKey(k)));
+      } else if (g.live.size > 0) pick(selected, gen, g.live.get(k));
       if (g.guarded.size > 0)
         for (const gi of g.guarded.values()) pick(selected, gen, gi.values.get(path(event, gi.path)));
-      this.pickStarts(selected, gen, g.start.get(type), event);
-      this.pickStarts(selected, gen, g.start.get(ANY_TYPE), event);
+      if (g.start.size > 0) {
+        this.pickStarts(selected, gen, g.start.get(type), event);
+        this.pickStarts(selected, gen, g.start.get(ANY_TYPE), event);
+      }
       // Pattern order is irrelevant to results (outcomes are sorted per step) but keeps runs reproducible.
       if (selected.length > 1) selected.sort((a, b) => a.pattern.order - b.pattern.order || a.id - b.id);
       for (const r of selected) this.feedRunner(r, k, event, type, r.matcher.fatesOf(type), time, seq);
