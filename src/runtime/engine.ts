@@ -19,6 +19,7 @@ import {
   type FateInfo,
   type KeyState,
   Matcher,
+  NO_BRANCHES,
   type Outcome,
   startSeq,
 } from "./matcher.js";
@@ -1132,7 +1133,15 @@ export class Engine {
     if (ks === undefined) {
       // A key without state only matters if this event can start a match.
       if (!r.matcher.canStart(info)) return;
-      ks = { key: k, mapKey, partials: [], completed: [], mask: 0, scheduled: Infinity, dead: false };
+      ks = {
+        key: k,
+        mapKey,
+        partials: [],
+        completed: NO_BRANCHES,
+        mask: 0,
+        scheduled: Infinity,
+        dead: false,
+      };
     }
     const before = ks.partials.length;
     r.matcher.process(ks, event, type, info, time, seq, this.matchOut);

@@ -213,7 +213,8 @@ export class Context implements MatchContext {
   }
 }
 
-const NO_BRANCHES: Branch[] = [];
+/** The shared empty list: `completed` lists are replaced, never changed in place, so keys start with this one. */
+export const NO_BRANCHES: Branch[] = [];
 
 /** Per (state, event type): evaluate the branch, or it is unchanged (only a self-IGNORE can fire), or it dies. */
 const EVALUATE = 0;
@@ -333,9 +334,19 @@ export class Matcher {
     if ((ks.mask & info.need) === 0) {
       // Every live branch stays as it is: only the Start state can add branches, appended in place.
       if (startFate === EVALUATE) {
-        const partials = ks.partials;
+        let partials = ks.partials;
         const before = partials.length;
-        this.step(this.start, info, event, time, seq, partials, potential);
+        if (before === 0) {
+          // A key's first branches: built in a scratch array and copied at their exact size
+          // (a push onto an empty array reserves 17 slots: ~130 bytes per key for nothing).
+          const fresh = this.freshScratch;
+          this.step(this.start, info, event, time, seq, fresh, potential);
+          if (fresh.length > 0) {
+            partials = fresh.slice();
+            ks.partials = partials;
+            fresh.length = 0;
+          }
+        } else this.step(this.start, info, event, time, seq, partials, potential);
         for (let i = before; i < partials.length; i++) {
           ks.mask |= stateBit(partials[i].state);
           const d = this.deadlineOf(partials[i]);
@@ -380,6 +391,8 @@ export class Matcher {
 
   /** Matches completed by the event `process` handles: reused (releaseCompleted copies what it keeps). */
   private readonly potentialScratch: Branch[] = [];
+  /** A fresh key's first branches, before they are copied out at their exact size. */
+  private readonly freshScratch: Branch[] = [];
 
   /** When a branch expires: its pattern window, or its state's term-level window. */
   deadlineOf(b: Branch): number {
