@@ -11,13 +11,19 @@ import type { CompiledExpr, EvalContext } from "./eval-context.js";
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
- * Own field `name` of a plain object; `null` for anything else. Never walks the
- * prototype chain, so `constructor` or `__proto__` read data or `null`, never a function.
+ * Field `name` of an object (not an array); `null` for anything else. An object or
+ * function value counts only as an own property, so `constructor`, `__proto__` or
+ * `toString` read data or `null`, never a function or a prototype. A primitive value is
+ * taken as read — the same rule as the engine's type, time and key fields (`ownField`):
+ * one property lookup for the common case instead of two (W7: `readField` was ~16% of
+ * the time), and a class instance's getter fields read as their values.
  */
 export function readField(obj: unknown, name: string): unknown {
-  if (typeof obj !== "object" || obj === null || Array.isArray(obj) || !hasOwn.call(obj, name)) return null;
+  if (typeof obj !== "object" || obj === null) return null;
   const v = (obj as Record<string, unknown>)[name];
-  return v === undefined ? null : v;
+  if (v === undefined || v === null || Array.isArray(obj)) return null;
+  if ((typeof v === "object" || typeof v === "function") && !hasOwn.call(obj, name)) return null;
+  return v;
 }
 
 /** `arr[i]`: 0-based; negative, fractional, out of range or not an array → `null`. */
