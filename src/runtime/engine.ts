@@ -23,6 +23,17 @@ import {
   type Outcome,
   startSeq,
 } from "./matcher.js";
+import {
+  CELL_BYTES,
+  DEFAULT_LIMITS,
+  estimateEventBytes,
+  KEY_BYTES,
+  LimitError,
+  LOW_WATER,
+  measureKey,
+  OldestFirst,
+  type StateLimits,
+} from "./limits.js";
 import { type MatchRecord, RecordBuilder } from "./records.js";
 import {
   type BranchRow,
@@ -38,6 +49,8 @@ import {
   validateSnapshot,
 } from "./snapshot.js";
 import { canonicalKey, field, ownField, parseTime, path, put } from "./values.js";
+
+export { DEFAULT_LIMITS, LimitError, type StateLimits } from "./limits.js";
 
 // Only the heap, not mnemonist's whole index: its CommonJS modules are a large part of
 // the CLI's start-up (the package exports subpaths to `require` only).
@@ -89,39 +102,6 @@ export interface DirtyKeys {
   readonly del: string[];
 }
 
-/**
- * Bounds on state, so a key explosion or a hot key cannot exhaust memory. When a limit is
- * exceeded the oldest partial matches are dropped and counted in `stats().dropped` (with
- * one `warning` per limit), or, with `onLimit: "fail"`, the engine throws a
- * {@link LimitError}.
- */
-export interface StateLimits {
-  /** Live partial matches of one pattern and key (default 10,000): the oldest by start are dropped. */
-  partialMatchesPerKey: number;
-  /** Live partial matches in total (default 5,000,000): keys are evicted whole, oldest state first. */
-  partialMatches: number;
-  /** Keys holding state, per pattern (default 5,000,000): the oldest are evicted. */
-  keys: number;
-  /** `drop` (default) or `fail`. */
-  onLimit: "drop" | "fail";
-}
-
-/** The default {@link StateLimits}. */
-export const DEFAULT_LIMITS: Readonly<StateLimits> = Object.freeze({
-  partialMatchesPerKey: 10_000,
-  partialMatches: 5_000_000,
-  keys: 5_000_000,
-  onLimit: "drop",
-});
-
-/** Thrown when a state limit is exceeded and the limits say `onLimit: "fail"`. */
-export class LimitError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "LimitError";
-  }
-}
-
 /** A pushed event that could not be used. */
 export interface EngineError {
   readonly reason: string;
@@ -141,6 +121,8 @@ export interface EngineStats {
   keys: number;
   /** Partial matches dropped by state limits. */
   dropped: number;
+  /** Estimated bytes of state, as the `memory` limit counts them (limits.ts). */
+  memory: number;
   /** Matches per pattern name. */
   matchesByPattern: Record<string, number>;
   /** Live partial matches per pattern name. */
@@ -188,6 +170,9 @@ interface Runner {
   readonly keyName: string | null;
   partials: number;
   matches: number;
+  /** Eviction order of `keys` and `composite`: oldest state first. */
+  readonly oldest: OldestFirst;
+  readonly oldestComposite: OldestFirst;
 }
 
 /** A missing or null key path: the event is not fed to that pattern. */
@@ -239,6 +224,8 @@ interface Buffered {
   readonly keys: unknown[];
   /** Partition mode: the canonical partition key (undefined otherwise, or when the event has none). */
   readonly part?: string;
+  /** The event's size as `push` was given it (−1: estimate it if a key takes it). */
+  readonly bytes: number;
 }
 
 /** A partition key's state in partition mode: its keys' states (with runner) and buffered events. */
@@ -275,6 +262,10 @@ function removeLive<K>(map: Map<K, Runner[]>, key: K, r: Runner): void {
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
+
+/** A size given to `push`, or −1 (estimate it) when absent or not a finite number ≥ 0. */
+const sizeOf = (bytes: number | undefined): number =>
+  typeof bytes === "number" && bytes >= 0 && bytes < Number.POSITIVE_INFINITY ? bytes : -1;
 const compareEntries = (a: HeapEntry, b: HeapEntry) => a.d - b.d;
 const compareBuffered = (a: Buffered, b: Buffered) => a.time - b.time || a.arrival - b.arrival;
 
@@ -322,6 +313,10 @@ export class Engine {
   private readonly limits: StateLimits;
   private readonly warned = new Set<string>();
   private totalPartials = 0;
+  /** Estimated bytes of state over all patterns: the sum of the keys' `bytes` (limits.ts). */
+  private memory = 0;
+  /** Size of the event being fed, from `push`; −1 until estimated (only if a key takes it). */
+  private eventBytes = -1;
   private dropped = 0;
   private readonly counters = { events: 0, matches: 0, timeouts: 0, late: 0, bad: 0 };
   /** Partition mode: the partition field path, partition keys' states, keys changed since the last drain. */
@@ -432,8 +427,10 @@ export class Engine {
           mask: 0,
           scheduled: Infinity,
           dead: false,
+          bytes: 0,
         };
         r.matcher.remask(ks);
+        this.charge(ks, measureKey(ks));
         this.settle(r, ks, 0, true, deadline(r.pattern, ks.partials));
       }
     }
@@ -441,7 +438,7 @@ export class Engine {
       const event = snap.events[e];
       const keys: unknown[] = [];
       for (const r of this.runners) keys[r.id] = this.keyOf(r, event, false);
-      this.buffer.push(this.buffered(event, time, field(event, this.typeField), keys, arrival));
+      this.buffer.push(this.buffered(event, time, field(event, this.typeField), keys, -1, arrival));
     }
   }
 
@@ -583,13 +580,14 @@ export class Engine {
     time: number,
     type: unknown,
     keys: unknown[],
+    bytes: number,
     arrival = this.arrival++,
   ): Buffered {
-    if (this.partitionBy === null) return { event, time, arrival, type, keys };
+    if (this.partitionBy === null) return { event, time, arrival, type, keys, bytes };
     const v = path(event, this.partitionBy);
-    if (v === undefined || v === null) return { event, time, arrival, type, keys };
+    if (v === undefined || v === null) return { event, time, arrival, type, keys, bytes };
     const name = canonicalKey(v);
-    const b: Buffered = { event, time, arrival, type, keys, part: name };
+    const b: Buffered = { event, time, arrival, type, keys, part: name, bytes };
     this.partOf(name, v).buffered.add(b);
     this.dirty.add(name);
     return b;
@@ -692,8 +690,10 @@ export class Engine {
           mask: 0,
           scheduled: Infinity,
           dead: false,
+          bytes: 0,
         };
         r.matcher.remask(ks);
+        this.charge(ks, measureKey(ks));
         this.settle(r, ks, 0, true, deadline(r.pattern, ks.partials));
       }
     }
@@ -701,7 +701,7 @@ export class Engine {
       const event = snap.events[e];
       const keys: unknown[] = [];
       for (const r of this.runners) keys[r.id] = this.keyOf(r, event, false);
-      this.buffer.push(this.buffered(event, time, field(event, this.typeField), keys));
+      this.buffer.push(this.buffered(event, time, field(event, this.typeField), keys, -1));
     }
   }
 
@@ -731,11 +731,33 @@ export class Engine {
 
   /** Removes a pattern and drops its state. Returns whether it was running. */
   removePattern(name: string): boolean {
-    const before = this.runners.length;
+    const gone = this.runners.filter((r) => r.pattern.name === name);
+    if (gone.length === 0) return false;
+    for (const r of gone) this.dropState(r);
     this.runners = this.runners.filter((r) => r.pattern.name !== name);
     for (const [p, r] of this.runnerOf) if (r.pattern.name === name) this.runnerOf.delete(p);
     this.buildGroups();
-    return this.runners.length !== before;
+    return true;
+  }
+
+  /**
+   * A removed pattern's state leaves every engine-wide account: totals, memory, partition
+   * parts (their keys turn dirty), the holding set and the expiry heap.
+   */
+  private dropState(r: Runner): void {
+    for (const map of [r.keys, r.composite] as Map<unknown, KeyState>[]) {
+      for (const ks of map.values()) {
+        this.forget(r, ks);
+        this.totalPartials -= ks.partials.length;
+        ks.partials = [];
+        ks.completed = [];
+      }
+    }
+    r.partials = 0;
+    this.holdingRunners.delete(r);
+    const keep = this.expiry.toArray().filter((e) => e.r !== r);
+    this.expiry.clear();
+    for (const e of keep) this.expiry.push(e);
   }
 
   /** Names of the running patterns, in order. */
@@ -744,15 +766,19 @@ export class Engine {
   }
 
   private addCompiled(pattern: CompiledPattern): void {
+    const keys = new Map<unknown, KeyState>();
+    const composite = new Map<string, KeyState>();
     const runner: Runner = {
       id: this.nextRunnerId++,
       pattern,
       matcher: new Matcher(pattern),
-      keys: new Map(),
-      composite: new Map(),
+      keys,
+      composite,
       holding: new Set(),
       partials: 0,
       matches: 0,
+      oldest: new OldestFirst(keys),
+      oldestComposite: new OldestFirst(composite),
       group: null,
       mark: -1,
       guarded: false,
@@ -828,8 +854,13 @@ export class Engine {
     this.groups = [...groups.values()];
   }
 
-  /** Feeds one event (or a `{"$watermark": T}` record). Never throws on bad input. */
-  push(event: unknown): void {
+  /**
+   * Feeds one event (or a `{"$watermark": T}` record). Never throws on bad input.
+   * `bytes`, when known (`cep run` gives the input line's length), is the event's size for
+   * the `memory` limit; without it, a bounded estimate of the object is taken, and only
+   * if a key takes the event.
+   */
+  push(event: unknown, bytes?: number): void {
     if (this.ended) throw new Error("push after end()");
     if (event === null || typeof event !== "object" || Array.isArray(event)) {
       this.fail("not a JSON object", event);
@@ -884,7 +915,7 @@ export class Engine {
       type = undefined;
     if (this.processingTime) {
       this.advance(time);
-      this.feed(event, type, time, null);
+      this.feed(event, type, time, null, sizeOf(bytes));
       return;
     }
     if (!this.watermarksOnly && time > this.highest) this.highest = time;
@@ -893,13 +924,13 @@ export class Engine {
       // made. Time goes to the event's time first; after it, the target T = max(H, D) is that
       // same time (B = 0, the event is not late: H ≤ time and D < time), so no second advance.
       if (time > this.now) this.advance(time);
-      this.feed(event, type, time, null);
+      this.feed(event, type, time, null, sizeOf(bytes));
       return;
     }
     // Keys are read now so a missing key is reported with the input record that has it.
     const keys: unknown[] = [];
     for (const r of this.runners) keys[r.id] = this.keyOf(r, event, true);
-    this.buffer.push(this.buffered(event, time, type, keys));
+    this.buffer.push(this.buffered(event, time, type, keys, sizeOf(bytes)));
     this.flush(this.target());
   }
 
@@ -933,6 +964,7 @@ export class Engine {
       r.partials = 0;
     }
     this.totalPartials = 0;
+    this.memory = 0;
     this.expiry.clear();
     this.holdingRunners.clear();
     for (const k of this.parts.keys()) this.dirty.add(k);
@@ -958,6 +990,7 @@ export class Engine {
       partialMatches,
       keys,
       dropped: this.dropped,
+      memory: this.memory,
       matchesByPattern,
       partialMatchesByPattern,
     };
@@ -1035,17 +1068,19 @@ export class Engine {
       if (b.part !== undefined) this.unbuffer(b);
       if (this.watermarksOnly) this.advanceOwnKeys(b);
       else this.advance(b.time);
-      this.feed(b.event, b.type, b.time, b.keys);
+      this.feed(b.event, b.type, b.time, b.keys, b.bytes);
     }
     this.advance(t);
   }
 
   /**
    * One step: feed one event to every pattern. `keys` holds key values read at push time
-   * (buffered events); null means read them now and report missing ones.
+   * (buffered events); null means read them now and report missing ones. `bytes`: the
+   * event's size from `push`, or −1.
    */
-  private feed(event: unknown, type: unknown, time: number, keys: unknown[] | null): void {
+  private feed(event: unknown, type: unknown, time: number, keys: unknown[] | null, bytes: number): void {
     const seq = this.seq++;
+    this.eventBytes = bytes;
     const runners = this.runners;
     if (runners.length <= LOOP_MAX) {
       for (let i = 0; i < runners.length; i++) {
@@ -1141,11 +1176,25 @@ export class Engine {
         mask: 0,
         scheduled: Infinity,
         dead: false,
+        bytes: 0,
       };
     }
     const before = ks.partials.length;
-    r.matcher.process(ks, event, type, info, time, seq, this.matchOut);
-    this.settle(r, ks, before, fresh, r.matcher.lastDeadline);
+    const m = r.matcher;
+    m.process(ks, event, type, info, time, seq, this.matchOut);
+    if (m.cells !== 0) {
+      // Memory estimate at intake: new cells, the event once per key that takes it, a new key.
+      let size = this.eventBytes;
+      if (size < 0) size = this.eventBytes = estimateEventBytes(event);
+      this.charge(ks, (fresh ? KEY_BYTES : 0) + size + m.cells * CELL_BYTES);
+    }
+    this.settle(r, ks, before, fresh, m.lastDeadline);
+  }
+
+  /** Adds estimated bytes to a key and to the engine's total. */
+  private charge(ks: KeyState, bytes: number): void {
+    ks.bytes += bytes;
+    this.memory += bytes;
   }
 
   /** Bookkeeping after a key changed: counts, expiry schedule, removal of empty keys. */
@@ -1160,6 +1209,7 @@ export class Engine {
     this.totalPartials += ks.partials.length - before;
     if (ks.partials.length === 0 && ks.completed.length === 0) {
       if (!fresh) this.forget(r, ks);
+      else this.memory -= ks.bytes;
       return;
     }
     if (this.partitionBy !== null) this.track(r, ks, fresh);
@@ -1174,6 +1224,7 @@ export class Engine {
       if (r.keys.size + r.composite.size > this.limits.keys) this.evictKeys(r, "keys");
     }
     if (this.totalPartials > this.limits.partialMatches) this.evictKeys(r, "partialMatches");
+    if (this.memory > this.limits.memory) this.overBudget(r);
     if (ks.completed.length > 0) {
       if (!r.holding.has(ks)) {
         r.holding.add(ks);
@@ -1194,6 +1245,8 @@ export class Engine {
     else r.keys.delete(ks.mapKey);
     if (r.group && !r.guarded) removeLive(composite ? r.group.liveComposite : r.group.live, ks.mapKey, r);
     if (r.holding.size > 0) r.holding.delete(ks);
+    this.memory -= ks.bytes;
+    ks.bytes = 0;
     ks.dead = true;
   }
 
@@ -1225,19 +1278,50 @@ export class Engine {
 
   /** Total-partials or key-count limit: evict whole keys, those that got state first. */
   private evictKeys(r: Runner, kind: "keys" | "partialMatches"): void {
-    const over = () =>
-      kind === "keys"
-        ? r.keys.size + r.composite.size > this.limits.keys
-        : this.totalPartials > this.limits.partialMatches;
     this.limitHit(
       kind,
       kind === "keys"
         ? `pattern ${r.pattern.name}: more than ${this.limits.keys} keys hold state`
         : `more than ${this.limits.partialMatches} partial matches in total`,
     );
-    for (const map of [r.keys, r.composite] as Map<unknown, KeyState>[]) {
-      for (const ks of [...map.values()]) {
-        if (!over()) return;
+    const over =
+      kind === "keys"
+        ? () => r.keys.size + r.composite.size > this.limits.keys
+        : () => this.totalPartials > this.limits.partialMatches;
+    this.evictOldest(r, over);
+  }
+
+  /**
+   * Memory limit: the estimate counts cells that died since a key was last measured, so
+   * every key is measured first; only if state is still over {@link LOW_WATER} of the
+   * budget are keys evicted, oldest first — this pattern's, then the others' — down to it.
+   * Stopping below the budget spaces full measures a tenth of the budget of new state apart.
+   */
+  private overBudget(r: Runner): void {
+    let total = 0;
+    for (const x of this.runners) {
+      for (const map of [x.keys, x.composite] as Map<unknown, KeyState>[]) {
+        for (const ks of map.values()) {
+          ks.bytes = measureKey(ks);
+          total += ks.bytes;
+        }
+      }
+    }
+    this.memory = total;
+    const low = this.limits.memory * LOW_WATER;
+    if (total <= low) return;
+    this.limitHit("memory", `state takes more than ${this.limits.memory} bytes (estimated; limits.memory)`);
+    const over = () => this.memory > low;
+    this.evictOldest(r, over);
+    for (const x of this.runners) if (x !== r && over()) this.evictOldest(x, over);
+  }
+
+  /** Evicts whole keys of `r`, oldest first, while `over()`. */
+  private evictOldest(r: Runner, over: () => boolean): void {
+    for (const order of [r.oldest, r.oldestComposite]) {
+      while (over()) {
+        const ks = order.next();
+        if (ks === undefined) break;
         this.forget(r, ks);
         r.partials -= ks.partials.length;
         this.totalPartials -= ks.partials.length;

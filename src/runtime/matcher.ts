@@ -137,6 +137,8 @@ export interface KeyState {
   scheduled: number;
   /** Set when the key's state was removed (stale heap entries are then ignored). */
   dead: boolean;
+  /** Estimated bytes of its state, as counted in the engine's memory total (limits.ts). */
+  bytes: number;
 }
 
 /** A finished match or timeout, before it becomes an output record. */
@@ -271,6 +273,8 @@ export class Matcher {
   private readonly fateCache = new Map<unknown, FateInfo>();
   /** The earliest expiry among the branches the last `process`/`advance` call created or kept (see those). */
   lastDeadline = Number.POSITIVE_INFINITY;
+  /** Cells the last `process` call created (the engine's memory estimate). */
+  cells = 0;
 
   constructor(readonly pattern: CompiledPattern) {
     this.states = pattern.nfa.states;
@@ -321,6 +325,7 @@ export class Matcher {
     out: Outcome[],
   ): void {
     const ctx = this.ctx;
+    this.cells = 0;
     ctx.event = event;
     ctx.time = time;
     ctx.key = ks.key;
@@ -618,15 +623,25 @@ export class Matcher {
       if (e.action === "ignore") {
         if (isStart) continue;
         // A branch that stays in its state is the same (immutable) object: no allocation.
-        b = e.target === cs.state ? cs : withState(cs, e.target);
+        if (e.target === cs.state) b = cs;
+        else {
+          b = withState(cs, e.target);
+          this.cells++;
+        }
       } else {
         b = takeCell(e.target, isStart ? null : cs, event, time, seq, this.states[sources[i]].variable);
+        this.cells++;
         // A TAKE into a state with a PROCEED path to Final completes a match at once (flink-semantics §1.1.2).
         if (this.proceedsToFinal[e.target] === 1) {
           const fin = this.finalAfterProceed(e.target);
           // Without a skip strategy the match only goes out (its last cell counts, not its
           // state): no copy. Held back, it is a completed branch in the Final state.
-          if (fin >= 0) potential.push(this.skipStrategy ? withState(b, fin) : b);
+          if (fin >= 0) {
+            if (this.skipStrategy) {
+              potential.push(withState(b, fin));
+              this.cells++;
+            } else potential.push(b);
+          }
         }
       }
       const kind = this.states[b.state].kind;
