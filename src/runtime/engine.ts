@@ -317,6 +317,10 @@ export class Engine {
   private memory = 0;
   /** Size of the event being fed, from `push`; −1 until estimated (only if a key takes it). */
   private eventBytes = -1;
+  /** Whether `eventBytes` came from `push` (recorded in `sizes` when a key takes the event). */
+  private eventSized = false;
+  /** Sizes `push` was given, of events a key took: measuring a key again uses them. */
+  private readonly sizes = new WeakMap<object, number>();
   private dropped = 0;
   private readonly counters = { events: 0, matches: 0, timeouts: 0, late: 0, bad: 0 };
   /** Partition mode: the partition field path, partition keys' states, keys changed since the last drain. */
@@ -430,7 +434,7 @@ export class Engine {
           bytes: 0,
         };
         r.matcher.remask(ks);
-        this.charge(ks, measureKey(ks));
+        this.charge(ks, measureKey(ks, this.sizes));
         this.settle(r, ks, 0, true, deadline(r.pattern, ks.partials));
       }
     }
@@ -693,7 +697,7 @@ export class Engine {
           bytes: 0,
         };
         r.matcher.remask(ks);
-        this.charge(ks, measureKey(ks));
+        this.charge(ks, measureKey(ks, this.sizes));
         this.settle(r, ks, 0, true, deadline(r.pattern, ks.partials));
       }
     }
@@ -1081,6 +1085,7 @@ export class Engine {
   private feed(event: unknown, type: unknown, time: number, keys: unknown[] | null, bytes: number): void {
     const seq = this.seq++;
     this.eventBytes = bytes;
+    this.eventSized = bytes >= 0;
     const runners = this.runners;
     if (runners.length <= LOOP_MAX) {
       for (let i = 0; i < runners.length; i++) {
@@ -1186,6 +1191,10 @@ export class Engine {
       // Memory estimate at intake: new cells, the event once per key that takes it, a new key.
       let size = this.eventBytes;
       if (size < 0) size = this.eventBytes = estimateEventBytes(event);
+      else if (this.eventSized) {
+        this.sizes.set(event as object, size);
+        this.eventSized = false;
+      }
       this.charge(ks, (fresh ? KEY_BYTES : 0) + size + m.cells * CELL_BYTES);
     }
     this.settle(r, ks, before, fresh, m.lastDeadline);
@@ -1302,7 +1311,7 @@ export class Engine {
     for (const x of this.runners) {
       for (const map of [x.keys, x.composite] as Map<unknown, KeyState>[]) {
         for (const ks of map.values()) {
-          ks.bytes = measureKey(ks);
+          ks.bytes = measureKey(ks, this.sizes);
           total += ks.bytes;
         }
       }

@@ -4,8 +4,9 @@
  *
  * The memory budget counts estimated bytes, not objects: a key costs {@link KEY_BYTES},
  * each cell a partial match creates {@link CELL_BYTES}, and each event a key takes its
- * size once — the input line's length when the caller gives it (`cep run` does), else a
- * bounded estimate of the object ({@link estimateEventBytes}). The running estimate only
+ * size once — the input line's length when the caller gives it (`cep run` does; kept in
+ * a WeakMap for measuring again), else a bounded estimate of the object
+ * ({@link estimateEventBytes}). The running estimate only
  * grows while a key lives (cells that died are still counted); when the total passes the
  * budget, every key is measured again from its live branches ({@link measureKey}) and
  * only then are keys evicted, down to {@link LOW_WATER} of the budget, so the next full
@@ -117,9 +118,10 @@ const seenEvents = new Set<unknown>();
 
 /**
  * A key's state measured from what it holds now: {@link KEY_BYTES}, each distinct cell
- * reachable from its partial and held-back matches, and each distinct event once.
+ * reachable from its partial and held-back matches, and each distinct event once, at the
+ * size `push` was given (`sizes`) or else estimated.
  */
-export function measureKey(ks: KeyState): number {
+export function measureKey(ks: KeyState, sizes: WeakMap<object, number>): number {
   let bytes = KEY_BYTES;
   for (const list of [ks.partials, ks.completed]) {
     for (let i = 0; i < list.length; i++) {
@@ -131,7 +133,7 @@ export function measureKey(ks: KeyState): number {
         bytes += CELL_BYTES;
         if (!seenEvents.has(c.event)) {
           seenEvents.add(c.event);
-          bytes += estimateEventBytes(c.event);
+          bytes += sizes.get(c.event as object) ?? estimateEventBytes(c.event);
         }
       }
     }
