@@ -53,6 +53,8 @@ export interface EngineOptions {
   watermarksOnly: boolean;
   /** Run only these patterns. */
   patterns?: string[];
+  /** State limits (`--memory-limit`). */
+  limits?: { memory?: number };
 }
 
 /** A match or timeout record (language.md §5); written as it comes. */
@@ -75,7 +77,8 @@ export interface RunEngine {
   on(event: "late", listener: (event: unknown, reason: string) => void): unknown;
   on(event: "error", listener: (error: { reason: string; event: unknown }) => void): unknown;
   on(event: "warning", listener: (message: string) => void): unknown;
-  push(event: unknown): void;
+  /** `bytes`: the event's size as read (its line's length), for the memory limit. */
+  push(event: unknown, bytes?: number): void;
   end(): void;
   stats(): EngineStats;
 }

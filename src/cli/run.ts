@@ -42,6 +42,8 @@ export interface RunSettings {
   watermarksOnly: boolean;
   /** `--pattern` names; empty = all. */
   patterns: string[];
+  /** `--memory-limit`: the engine's `limits.memory` in bytes; null = its default. */
+  memoryLimit: number | null;
 }
 
 /** Where events come from and records go. */
@@ -171,6 +173,7 @@ export function prepareRun(
   };
   if (settings.processingTime) options.clock = settings.clock === null ? clock.wallClock : () => clockNow;
   if (settings.patterns.length > 0) options.patterns = settings.patterns;
+  if (settings.memoryLimit !== null) options.limits = { memory: settings.memoryLimit };
   let engine: RunEngine;
   if (resume === null) {
     engine = new api.Engine(program, options);
@@ -263,7 +266,8 @@ export function prepareRun(
         curEvent = value;
         clockNow = (settings.clock ?? 0) + pushed;
         pushed++;
-        engine.push(value);
+        // The line's length is the event's size for the memory limit (no estimate needed).
+        engine.push(value, text.length);
         return pushed >= due;
       },
       bad(line: number, reason: string, text: string) {

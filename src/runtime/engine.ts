@@ -11,6 +11,17 @@
 import { createRequire } from "node:module";
 import type { CompiledPattern, Program } from "../compile/model.js";
 import {
+  CELL_BYTES,
+  DEFAULT_LIMITS,
+  estimateEventBytes,
+  KEY_BYTES,
+  LimitError,
+  LOW_WATER,
+  measureKey,
+  OldestFirst,
+  type StateLimits,
+} from "./limits.js";
+import {
   type Branch,
   type Cell,
   cellsFrom,
@@ -23,17 +34,6 @@ import {
   type Outcome,
   startSeq,
 } from "./matcher.js";
-import {
-  CELL_BYTES,
-  DEFAULT_LIMITS,
-  estimateEventBytes,
-  KEY_BYTES,
-  LimitError,
-  LOW_WATER,
-  measureKey,
-  OldestFirst,
-  type StateLimits,
-} from "./limits.js";
 import { type MatchRecord, RecordBuilder } from "./records.js";
 import {
   type BranchRow,

@@ -84,7 +84,11 @@ const STRING_BYTES = 24;
 
 /** A value's bytes without looking inside objects. */
 function flatBytes(v: unknown): number {
-  return typeof v === "string" ? STRING_BYTES + v.length : v !== null && typeof v === "object" ? OBJECT_BYTES : 8;
+  return typeof v === "string"
+    ? STRING_BYTES + v.length
+    : v !== null && typeof v === "object"
+      ? OBJECT_BYTES
+      : 8;
 }
 
 /**

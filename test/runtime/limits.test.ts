@@ -117,7 +117,13 @@ describe("key eviction", () => {
     engine.push({ type: "A", k: "k4", ts: 6 }); // four keys: k2 goes
     engine.push({ type: "A", k: "k5", ts: 7 }); // then k3
     expect(engine.stats()).toMatchObject({ keys: 3, dropped: 2 });
-    for (const [k, ts] of [["k2", 10], ["k3", 11], ["k1", 12], ["k4", 13], ["k5", 14]] as const)
+    for (const [k, ts] of [
+      ["k2", 10],
+      ["k3", 11],
+      ["k1", 12],
+      ["k4", 13],
+      ["k5", 14],
+    ] as const)
       engine.push({ type: "B", k, ts });
     expect(matched).toEqual(["k1", "k1", "k4", "k5"]);
   });
@@ -211,9 +217,12 @@ describe("memory limit", () => {
 
   it("bounds one hot key whose combinations grow under the per-key cap", () => {
     const budget = 1_000_000;
-    const engine = new Engine(compile("pattern C { key by k  match a: A followed by any b: B+ combinations }"), {
-      limits: { memory: budget },
-    });
+    const engine = new Engine(
+      compile("pattern C { key by k  match a: A followed by any b: B+ combinations }"),
+      {
+        limits: { memory: budget },
+      },
+    );
     const warnings: string[] = [];
     engine.on("warning", (w) => warnings.push(w));
     let most = 0;
