@@ -1304,7 +1304,7 @@ export class Engine {
    * Memory limit: the estimate counts cells that died since a key was last measured, so
    * every key is measured first; only if state is still over {@link LOW_WATER} of the
    * budget are keys evicted, oldest first — this pattern's, then the others' — down to it.
-   * Stopping below the budget spaces full measures a tenth of the budget of new state apart.
+   * Stopping below the budget spaces full measures a fifth of the budget of new state apart.
    */
   private overBudget(r: Runner): void {
     let total = 0;

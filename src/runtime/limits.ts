@@ -10,7 +10,7 @@
  * grows while a key lives (cells that died are still counted); when the total passes the
  * budget, every key is measured again from its live branches ({@link measureKey}) and
  * only then are keys evicted, down to {@link LOW_WATER} of the budget, so the next full
- * measure is at least a tenth of the budget of new state away (amortised O(1) per cell).
+ * measure is at least a fifth of the budget of new state away (amortised O(1) per cell).
  */
 import { getHeapStatistics } from "node:v8";
 import type { Cell, KeyState } from "./matcher.js";
@@ -74,7 +74,7 @@ export const KEY_BYTES = 256;
 /** Estimated bytes of one cell (an 80-byte object on Node's 64-bit heap) and its array slot. */
 export const CELL_BYTES = 96;
 /** After a full measure, eviction brings the estimate down to this share of the budget. */
-export const LOW_WATER = 0.9;
+export const LOW_WATER = 0.8;
 
 /** At most this many properties of an event are looked at by {@link estimateEventBytes}. */
 const ESTIMATE_PROPERTIES = 64;
@@ -127,6 +127,13 @@ const seenEvents = new Set<unknown>();
  */
 export function measureKey(ks: KeyState, sizes: WeakMap<object, number>): number {
   let bytes = KEY_BYTES;
+  if (ks.partials.length + ks.completed.length === 1) {
+    // One chain (the common case): its cells and events are distinct, no sets needed.
+    const b = ks.partials.length === 1 ? ks.partials[0] : ks.completed[0];
+    for (let c: Cell | null = b.first === null ? null : b; c !== null; c = c.prev)
+      bytes += CELL_BYTES + (sizes.get(c.event as object) ?? estimateEventBytes(c.event));
+    return bytes;
+  }
   for (const list of [ks.partials, ks.completed]) {
     for (let i = 0; i < list.length; i++) {
       // A branch is its last cell; the Start branch (first null) has taken nothing.
