@@ -38,11 +38,20 @@ function once(events: KeyedEvent[], keys: number, limits: { keys?: number; memor
   const past = performance.now() - t;
   const s = engine.stats();
   engine.end();
-  return { under: (keys / under) * 1000, past: ((events.length - keys) / past) * 1000, held, dropped: s.dropped };
+  return {
+    under: (keys / under) * 1000,
+    past: ((events.length - keys) / past) * 1000,
+    held,
+    dropped: s.dropped,
+  };
 }
 
 /** Measures both limits with `keys` keys held, `rounds` rounds each (alternating). */
-export function measureEviction(keys: number, rounds: number, log: (line: string) => void): EvictionFigures[] {
+export function measureEviction(
+  keys: number,
+  rounds: number,
+  log: (line: string) => void,
+): EvictionFigures[] {
   const events: KeyedEvent[] = [];
   for (let i = 0; i < 3 * keys; i++) events.push({ type: "A", k: i, ts: 0 });
   // A budget that holds about `keys` keys: measure what one key costs first.
