@@ -67,6 +67,8 @@ export interface EngineStats {
   readonly partialMatches?: number;
   /** Partial matches dropped by the state limits. */
   readonly dropped?: number;
+  /** Events skipped silently for a missing key of a pattern that never mentions their type. */
+  readonly unkeyed?: number;
 }
 
 /** The engine, as the CLI drives it. */

@@ -168,6 +168,7 @@ function resultOf(saved: CheckpointState): RunResult {
     late: c.late,
     bad: c.bad,
     missingKeys: c.missingKeys,
+    unkeyed: 0,
     dropped: 0,
     outputError: null,
   };

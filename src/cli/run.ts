@@ -77,6 +77,8 @@ export interface RunResult {
   bad: number;
   /** Events reported for a missing key (not bad lines). */
   missingKeys: number;
+  /** Events skipped silently by a pattern keyed on a field they lack, being of a type it never mentions (the engine's count). */
+  unkeyed: number;
   /** Partial matches dropped by the engine's state limits. */
   dropped: number;
   /** Set when the run stopped early because the output failed (EPIPE, ENOSPC…). */
@@ -327,6 +329,7 @@ export function prepareRun(
       late,
       bad,
       missingKeys,
+      unkeyed: engine.stats().unkeyed ?? 0,
       dropped: engine.stats().dropped ?? 0,
       outputError,
     };

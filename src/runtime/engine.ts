@@ -141,6 +141,11 @@ export interface EngineStats {
   keys: number;
   /** Partial matches dropped by state limits. */
   dropped: number;
+  /**
+   * Events skipped silently by at least one pattern for a missing key because their type
+   * is one that pattern never mentions (language.md §3; not reported, not bad).
+   */
+  unkeyed: number;
   /** Matches per pattern name. */
   matchesByPattern: Record<string, number>;
   /** Live partial matches per pattern name. */
@@ -323,7 +328,9 @@ export class Engine {
   private readonly warned = new Set<string>();
   private totalPartials = 0;
   private dropped = 0;
-  private readonly counters = { events: 0, matches: 0, timeouts: 0, late: 0, bad: 0 };
+  private readonly counters = { events: 0, matches: 0, timeouts: 0, late: 0, bad: 0, unkeyed: 0 };
+  /** The `counters.events` value of the last event counted as unkeyed (counted once per event). */
+  private unkeyedAt = -1;
   /** Partition mode: the partition field path, partition keys' states, keys changed since the last drain. */
   private readonly partitionBy: readonly string[] | null;
   private readonly parts = new Map<string, Part>();
@@ -747,7 +754,7 @@ export class Engine {
     const runner: Runner = {
       id: this.nextRunnerId++,
       pattern,
-      matcher: new Matcher(pattern),
+      matcher: new Matcher(pattern, this.typeField),
       keys: new Map(),
       composite: new Map(),
       holding: new Set(),
@@ -898,7 +905,7 @@ export class Engine {
     }
     // Keys are read now so a missing key is reported with the input record that has it.
     const keys: unknown[] = [];
-    for (const r of this.runners) keys[r.id] = this.keyOf(r, event, true);
+    for (const r of this.runners) keys[r.id] = this.keyOf(r, event, true, type);
     this.buffer.push(this.buffered(event, time, type, keys));
     this.flush(this.target());
   }
@@ -995,8 +1002,11 @@ export class Engine {
     return this.watermarksOnly ? this.watermark : Math.max(this.highest - this.bound, this.watermark);
   }
 
-  /** The key value of an event for a pattern (an array for several paths), or MISSING. */
-  private keyOf(r: Runner, event: unknown, report: boolean): unknown {
+  /**
+   * The key value of an event for a pattern (an array for several paths), or MISSING.
+   * With `report`, a missing key is reported, or counted as unkeyed (see {@link missingKey}).
+   */
+  private keyOf(r: Runner, event: unknown, report: boolean, type?: unknown): unknown {
     const paths = r.pattern.keyPaths;
     if (paths.length === 0) return null;
     if (paths.length === 1) {
@@ -1004,7 +1014,7 @@ export class Engine {
       // Events reaching here are non-array objects (push checked), so a one-segment path is one own read.
       const v = p0.length === 1 ? ownField(event as Record<string, unknown>, p0[0]) : path(event, p0);
       if (v === undefined || v === null) {
-        if (report) this.missingKey(r, 0, event);
+        if (report) this.missingKey(r, 0, event, type);
         return MISSING;
       }
       return v;
@@ -1013,7 +1023,7 @@ export class Engine {
     for (let i = 0; i < paths.length; i++) {
       const v = path(event, paths[i]);
       if (v === undefined || v === null) {
-        if (report) this.missingKey(r, i, event);
+        if (report) this.missingKey(r, i, event, type);
         return MISSING;
       }
       values.push(v);
@@ -1021,7 +1031,19 @@ export class Engine {
     return values;
   }
 
-  private missingKey(r: Runner, i: number, event: unknown): void {
+  /**
+   * Reports a missing key when the event's type is one some condition of the pattern can
+   * hold for; otherwise the event is skipped for it silently and counted as unkeyed, once
+   * per event (language.md §3 v1.3: a mixed stream keyed on other fields makes no noise).
+   */
+  private missingKey(r: Runner, i: number, event: unknown, type: unknown): void {
+    if (!r.matcher.fatesOf(type).relevant) {
+      if (this.unkeyedAt !== this.counters.events) {
+        this.unkeyedAt = this.counters.events;
+        this.counters.unkeyed++;
+      }
+      return;
+    }
     const reason = `missing key: ${r.pattern.name} (${r.pattern.keyPathText[i]})`;
     if (this.capture !== null) this.capture.errors.push({ entry: this.batchEntry, reason });
     else for (const l of this.listeners.error) l({ reason, event });
@@ -1051,7 +1073,7 @@ export class Engine {
       for (let i = 0; i < runners.length; i++) {
         const r = runners[i];
         // An event of a type that changes nothing for this pattern needs no key lookup (but a
-        // missing key is still reported, language.md §2).
+        // missing key is still reported or counted as unkeyed, language.md §3).
         const info = r.matcher.fatesOf(type);
         if (info.need === 0) {
           if (keys === null && r.keyed) {
@@ -1059,12 +1081,12 @@ export class Engine {
             const name = r.keyName;
             const v = name === null ? undefined : (event as Record<string, unknown>)[name];
             if (v === undefined || v === null || typeof v === "object" || typeof v === "function")
-              this.keyOf(r, event, true);
+              this.keyOf(r, event, true, type);
           }
           continue;
         }
         let k = keys === null ? undefined : keys[r.id];
-        if (k === undefined) k = this.keyOf(r, event, keys === null);
+        if (k === undefined) k = this.keyOf(r, event, keys === null, type);
         if (k !== MISSING) this.feedRunner(r, k, event, type, info, time, seq);
       }
     } else {
@@ -1088,7 +1110,7 @@ export class Engine {
       if (k === undefined) k = this.keyOf(first, event, false);
       if (k === MISSING) {
         // Reported for every pattern of the group, as the plain loop would.
-        if (keys === null) for (const r of g.runners) this.keyOf(r, event, true);
+        if (keys === null) for (const r of g.runners) this.keyOf(r, event, true, type);
         continue;
       }
       const selected = this.selected;

@@ -38,6 +38,8 @@ export interface Snapshot {
     late: number;
     bad: number;
     dropped?: number;
+    /** Absent in snapshots taken before v1.3's unkeyed count. */
+    unkeyed?: number;
   };
   events: unknown[];
   cells: CellRow[];
