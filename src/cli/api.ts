@@ -53,6 +53,8 @@ export interface EngineOptions {
   watermarksOnly: boolean;
   /** Run only these patterns. */
   patterns?: string[];
+  /** `false`: do not check events against declared schemas. */
+  schemaCheck?: boolean;
 }
 
 /** A match or timeout record (language.md §5); written as it comes. */
@@ -69,6 +71,8 @@ export interface EngineStats {
   readonly dropped?: number;
   /** Events skipped silently for a missing key of a pattern that never mentions their type. */
   readonly unkeyed?: number;
+  /** Events that did not fit their type's declaration. */
+  readonly schemaErrors?: number;
 }
 
 /** The engine, as the CLI drives it. */

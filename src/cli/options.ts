@@ -43,6 +43,7 @@ interface RawRunOptions {
   checkpoint?: string;
   checkpointEvery?: number;
   quiet?: boolean;
+  schemaCheck: boolean;
 }
 
 /** Commander parser for a duration option (language.md §3.5; `0` allowed). */
@@ -114,7 +115,8 @@ export function addRunOptions(cmd: Command): Command {
       `events between checkpoints (default: ${DEFAULT_CHECKPOINT_EVERY}; and one at the end)`,
       countOption,
     )
-    .option("--quiet", "no progress and no summary on stderr");
+    .option("--quiet", "no progress and no summary on stderr")
+    .option("--no-schema-check", "do not check events against the `event` declarations");
 }
 
 /** Validates commander's values; throws {@link UsageError} (exit 2). */
@@ -156,6 +158,7 @@ export function resolveRunOptions(opts: Record<string, unknown>): RunOptions {
     processingTime: raw.processingTime ?? false,
     clock: raw.clock ?? null,
     watermarksOnly: raw.watermarksOnly ?? false,
+    schemaCheck: raw.schemaCheck !== false,
   };
   // Writing over the input would truncate it before it is read.
   if (options.input !== "-") {

@@ -169,6 +169,7 @@ function resultOf(saved: CheckpointState): RunResult {
     bad: c.bad,
     missingKeys: c.missingKeys,
     unkeyed: 0,
+    schemaErrors: 0,
     dropped: 0,
     outputError: null,
   };

@@ -42,6 +42,8 @@ export interface RunSettings {
   watermarksOnly: boolean;
   /** `--pattern` names; empty = all. */
   patterns: string[];
+  /** Events checked against declared schemas (off with `--no-schema-check`). */
+  schemaCheck: boolean;
 }
 
 /** Where events come from and records go. */
@@ -79,6 +81,8 @@ export interface RunResult {
   missingKeys: number;
   /** Events skipped silently by a pattern keyed on a field they lack, being of a type it never mentions (the engine's count). */
   unkeyed: number;
+  /** Events that did not fit their type's declaration (reported, withheld from the patterns using the type; the engine's count). */
+  schemaErrors: number;
   /** Partial matches dropped by the engine's state limits. */
   dropped: number;
   /** Set when the run stopped early because the output failed (EPIPE, ENOSPC…). */
@@ -171,6 +175,8 @@ export function prepareRun(
     processingTime: settings.processingTime,
     watermarksOnly: settings.watermarksOnly,
   };
+  // Only when off: an engine without the option checks by default.
+  if (!settings.schemaCheck) options.schemaCheck = false;
   if (settings.processingTime) options.clock = settings.clock === null ? clock.wallClock : () => clockNow;
   if (settings.patterns.length > 0) options.patterns = settings.patterns;
   let engine: RunEngine;
@@ -252,7 +258,7 @@ export function prepareRun(
     engine.on("warning", (message: string) => streams.onWarning?.(message));
     engine.on("error", ({ reason, event }: { reason: string; event: unknown }) => {
       if (reason.startsWith("missing key")) missingKeys++;
-      else bad++;
+      else if (!reason.startsWith("schema: ")) bad++; // schema misfits: the engine counts them
       errors.write(errorRecord(file, lineOf(event), reason, textOf(event)));
     });
 
@@ -330,6 +336,7 @@ export function prepareRun(
       bad,
       missingKeys,
       unkeyed: engine.stats().unkeyed ?? 0,
+      schemaErrors: engine.stats().schemaErrors ?? 0,
       dropped: engine.stats().dropped ?? 0,
       outputError,
     };

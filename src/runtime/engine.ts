@@ -9,7 +9,7 @@
  * emitted.
  */
 import { createRequire } from "node:module";
-import type { CompiledPattern, Program } from "../compile/model.js";
+import type { CompiledPattern, Program, SchemaModel } from "../compile/model.js";
 import {
   type Branch,
   type Cell,
@@ -24,6 +24,7 @@ import {
   startSeq,
 } from "./matcher.js";
 import { type MatchRecord, RecordBuilder } from "./records.js";
+import { compileSchema, type SchemaCheck } from "./schema.js";
 import {
   type BranchRow,
   decodeTime,
@@ -63,6 +64,12 @@ export interface EngineOptions {
   restore?: unknown;
   /** State limits; see {@link StateLimits}. */
   limits?: Partial<StateLimits>;
+  /**
+   * Check events against the `event` declarations of the types the patterns use (default
+   * true): an event that does not fit is reported on `error` (`schema: T.f: expected …`)
+   * and not fed to the patterns that use its type. `false` feeds every event unchecked.
+   */
+  schemaCheck?: boolean;
   /**
    * Partition mode (scale-out.md §2.12): every pattern's `key by` must begin with this
    * field path. Enables per-key snapshots ({@link Engine.snapshotKey}), the dirty-key set
@@ -146,6 +153,8 @@ export interface EngineStats {
    * is one that pattern never mentions (language.md §3; not reported, not bad).
    */
   unkeyed: number;
+  /** Events that did not fit the declaration of their type (reported once each, withheld from the patterns using it). */
+  schemaErrors: number;
   /** Matches per pattern name. */
   matchesByPattern: Record<string, number>;
   /** Live partial matches per pattern name. */
@@ -191,6 +200,8 @@ interface Runner {
   readonly records: RecordBuilder;
   /** The key field when the key is one top-level field (`key by user`), else null. */
   readonly keyName: string | null;
+  /** The declared types its terms name: an event of one that does not fit is withheld from it. */
+  readonly schemaTypes: ReadonlySet<string>;
   partials: number;
   matches: number;
 }
@@ -242,6 +253,8 @@ interface Buffered {
   readonly type: unknown;
   /** Key values per runner id; undefined = not computed (runner added later). */
   readonly keys: unknown[];
+  /** It did not fit its type's declaration: withheld from the patterns using the type. */
+  readonly invalid: boolean;
   /** Partition mode: the canonical partition key (undefined otherwise, or when the event has none). */
   readonly part?: string;
 }
@@ -328,9 +341,26 @@ export class Engine {
   private readonly warned = new Set<string>();
   private totalPartials = 0;
   private dropped = 0;
-  private readonly counters = { events: 0, matches: 0, timeouts: 0, late: 0, bad: 0, unkeyed: 0 };
+  private readonly counters = {
+    events: 0,
+    matches: 0,
+    timeouts: 0,
+    late: 0,
+    bad: 0,
+    unkeyed: 0,
+    schemaErrors: 0,
+  };
   /** The `counters.events` value of the last event counted as unkeyed (counted once per event). */
   private unkeyedAt = -1;
+  /** Whether events are checked against declarations (option `schemaCheck`). */
+  private readonly schemaCheck: boolean;
+  /** Declared type → its check, for the types running patterns use; null when there are none (one test per event). */
+  private schemaChecks: Map<string, SchemaCheck> | null = null;
+  /** Checks compiled once per declaration, kept across pattern changes. */
+  private readonly compiledChecks = new WeakMap<SchemaModel, SchemaCheck>();
+  /** The last type looked up in `schemaChecks` and its check: consecutive events often share a type. */
+  private lastCheckType: unknown = MISSING;
+  private lastCheck: SchemaCheck | undefined = undefined;
   /** Partition mode: the partition field path, partition keys' states, keys changed since the last drain. */
   private readonly partitionBy: readonly string[] | null;
   private readonly parts = new Map<string, Part>();
@@ -347,9 +377,11 @@ export class Engine {
     this.watermarksOnly = options.watermarksOnly ?? false;
     this.clock = options.clock ?? Date.now;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.schemaCheck = options.schemaCheck ?? true;
     const only = options.patterns ? new Set(options.patterns) : null;
     for (const p of program.patterns) if (only === null || only.has(p.name)) this.addCompiled(p);
     this.buildGroups();
+    this.buildSchemaChecks();
     this.partitionBy = options.partitionBy ?? null;
     if (this.partitionBy !== null) this.checkPartitionable(this.partitionBy);
     if (options.restore !== undefined) this.restore(validateSnapshot(options.restore));
@@ -446,9 +478,10 @@ export class Engine {
     }
     for (const [e, time, arrival] of snap.buffer) {
       const event = snap.events[e];
+      const type = field(event, this.typeField);
       const keys: unknown[] = [];
       for (const r of this.runners) keys[r.id] = this.keyOf(r, event, false);
-      this.buffer.push(this.buffered(event, time, field(event, this.typeField), keys, arrival));
+      this.buffer.push(this.buffered(event, time, type, keys, this.misfitsSilently(type, event), arrival));
     }
   }
 
@@ -590,16 +623,23 @@ export class Engine {
     time: number,
     type: unknown,
     keys: unknown[],
+    invalid: boolean,
     arrival = this.arrival++,
   ): Buffered {
-    if (this.partitionBy === null) return { event, time, arrival, type, keys };
+    if (this.partitionBy === null) return { event, time, arrival, type, keys, invalid };
     const v = path(event, this.partitionBy);
-    if (v === undefined || v === null) return { event, time, arrival, type, keys };
+    if (v === undefined || v === null) return { event, time, arrival, type, keys, invalid };
     const name = canonicalKey(v);
-    const b: Buffered = { event, time, arrival, type, keys, part: name };
+    const b: Buffered = { event, time, arrival, type, keys, invalid, part: name };
     this.partOf(name, v).buffered.add(b);
     this.dirty.add(name);
     return b;
+  }
+
+  /** A restored buffered event's fit (it was reported when first pushed). */
+  private misfitsSilently(type: unknown, event: unknown): boolean {
+    const check = typeof type === "string" ? this.schemaChecks?.get(type) : undefined;
+    return check !== undefined && check(event as Record<string, unknown>) !== null;
   }
 
   private unbuffer(b: Buffered): void {
@@ -706,9 +746,10 @@ export class Engine {
     }
     for (const [e, time] of snap.buffer) {
       const event = snap.events[e];
+      const type = field(event, this.typeField);
       const keys: unknown[] = [];
       for (const r of this.runners) keys[r.id] = this.keyOf(r, event, false);
-      this.buffer.push(this.buffered(event, time, field(event, this.typeField), keys));
+      this.buffer.push(this.buffered(event, time, type, keys, this.misfitsSilently(type, event)));
     }
   }
 
@@ -734,6 +775,7 @@ export class Engine {
     }
     for (const p of program.patterns) this.addCompiled(p);
     this.buildGroups();
+    this.buildSchemaChecks();
   }
 
   /** Removes a pattern and drops its state. Returns whether it was running. */
@@ -742,6 +784,7 @@ export class Engine {
     this.runners = this.runners.filter((r) => r.pattern.name !== name);
     for (const [p, r] of this.runnerOf) if (r.pattern.name === name) this.runnerOf.delete(p);
     this.buildGroups();
+    this.buildSchemaChecks();
     return this.runners.length !== before;
   }
 
@@ -767,10 +810,62 @@ export class Engine {
       records: new RecordBuilder(pattern),
       keyName:
         pattern.keyPaths.length === 1 && pattern.keyPaths[0].length === 1 ? pattern.keyPaths[0][0] : null,
+      // Older compiled models (built by hand) may lack `schemas`.
+      schemaTypes: new Set((pattern.schemas ?? []).map((m) => m.type)),
     };
     this.runners.push(runner);
     this.runnerOf.set(pattern, runner);
     this.runners.sort((a, b) => a.pattern.order - b.pattern.order || a.id - b.id);
+  }
+
+  /**
+   * (Re)builds the checks of the declared types the running patterns use, each compiled
+   * once per declaration. When two patterns declare a type differently (a REPL session
+   * that redefined it), the first pattern's declaration is the one checked.
+   */
+  private buildSchemaChecks(): void {
+    this.lastCheckType = MISSING;
+    this.lastCheck = undefined;
+    const checks = new Map<string, SchemaCheck>();
+    if (this.schemaCheck) {
+      for (const r of this.runners) {
+        for (const m of r.pattern.schemas ?? []) {
+          if (checks.has(m.type)) continue;
+          let c = this.compiledChecks.get(m);
+          if (c === undefined) {
+            c = compileSchema(m);
+            this.compiledChecks.set(m, c);
+          }
+          checks.set(m.type, c);
+        }
+      }
+    }
+    this.schemaChecks = checks.size === 0 ? null : checks;
+  }
+
+  /**
+   * Whether an event of a declared type does not fit its declaration; if so it is reported
+   * (once, whatever the number of patterns using the type) and counted.
+   */
+  private misfits(type: string, event: Record<string, unknown>): boolean {
+    let check = this.lastCheck;
+    if (type !== this.lastCheckType) {
+      check = (this.schemaChecks as Map<string, SchemaCheck>).get(type);
+      this.lastCheckType = type;
+      this.lastCheck = check;
+    }
+    if (check === undefined) return false;
+    const why = check(event);
+    if (why === null) return false;
+    this.counters.schemaErrors++;
+    if (this.capture !== null) this.capture.errors.push({ entry: this.batchEntry, reason: why });
+    else for (const l of this.listeners.error) l({ reason: why, event });
+    return true;
+  }
+
+  /** Whether a pattern does not get this event: it failed the declaration of a type the pattern uses. */
+  private static withholds(r: Runner, invalid: boolean, type: unknown): boolean {
+    return invalid && r.schemaTypes.has(type as string);
   }
 
   /** (Re)builds the dispatch index: key groups, their live keys and start candidates. */
@@ -889,9 +984,12 @@ export class Engine {
       !hasOwn.call(obj, this.typeField)
     )
       type = undefined;
+    // Declared schemas (language.md §2): an event that does not fit is reported once and
+    // withheld from the patterns using its type. With no declarations running: one test.
+    const invalid = this.schemaChecks !== null && typeof type === "string" && this.misfits(type, obj);
     if (this.processingTime) {
       this.advance(time);
-      this.feed(event, type, time, null);
+      this.feed(event, type, time, null, invalid);
       return;
     }
     if (!this.watermarksOnly && time > this.highest) this.highest = time;
@@ -900,13 +998,14 @@ export class Engine {
       // made. Time goes to the event's time first; after it, the target T = max(H, D) is that
       // same time (B = 0, the event is not late: H ≤ time and D < time), so no second advance.
       if (time > this.now) this.advance(time);
-      this.feed(event, type, time, null);
+      this.feed(event, type, time, null, invalid);
       return;
     }
     // Keys are read now so a missing key is reported with the input record that has it.
     const keys: unknown[] = [];
-    for (const r of this.runners) keys[r.id] = this.keyOf(r, event, true, type);
-    this.buffer.push(this.buffered(event, time, type, keys));
+    for (const r of this.runners)
+      keys[r.id] = this.keyOf(r, event, !Engine.withholds(r, invalid, type), type);
+    this.buffer.push(this.buffered(event, time, type, keys, invalid));
     this.flush(this.target());
   }
 
@@ -1057,21 +1156,23 @@ export class Engine {
       if (b.part !== undefined) this.unbuffer(b);
       if (this.watermarksOnly) this.advanceOwnKeys(b);
       else this.advance(b.time);
-      this.feed(b.event, b.type, b.time, b.keys);
+      this.feed(b.event, b.type, b.time, b.keys, b.invalid);
     }
     this.advance(t);
   }
 
   /**
    * One step: feed one event to every pattern. `keys` holds key values read at push time
-   * (buffered events); null means read them now and report missing ones.
+   * (buffered events); null means read them now and report missing ones. `invalid`: the
+   * event did not fit its type's declaration (withheld from the patterns using the type).
    */
-  private feed(event: unknown, type: unknown, time: number, keys: unknown[] | null): void {
+  private feed(event: unknown, type: unknown, time: number, keys: unknown[] | null, invalid: boolean): void {
     const seq = this.seq++;
     const runners = this.runners;
     if (runners.length <= LOOP_MAX) {
       for (let i = 0; i < runners.length; i++) {
         const r = runners[i];
+        if (invalid && Engine.withholds(r, invalid, type)) continue;
         // An event of a type that changes nothing for this pattern needs no key lookup (but a
         // missing key is still reported or counted as unkeyed, language.md §3).
         const info = r.matcher.fatesOf(type);
@@ -1090,7 +1191,7 @@ export class Engine {
         if (k !== MISSING) this.feedRunner(r, k, event, type, info, time, seq);
       }
     } else {
-      this.feedIndexed(event, type, time, keys, seq);
+      this.feedIndexed(event, type, time, keys, seq, invalid);
     }
     if (this.matchOut.length !== 0 || this.timeoutOut.length !== 0) this.emitStep();
   }
@@ -1102,6 +1203,7 @@ export class Engine {
     time: number,
     keys: unknown[] | null,
     seq: number,
+    invalid: boolean,
   ): void {
     const gen = ++this.selectGen;
     for (const g of this.groups) {
@@ -1110,7 +1212,9 @@ export class Engine {
       if (k === undefined) k = this.keyOf(first, event, false);
       if (k === MISSING) {
         // Reported for every pattern of the group, as the plain loop would.
-        if (keys === null) for (const r of g.runners) this.keyOf(r, event, true, type);
+        if (keys === null)
+          for (const r of g.runners)
+            if (!Engine.withholds(r, invalid, type)) this.keyOf(r, event, true, type);
         continue;
       }
       const selected = this.selected;
@@ -1128,7 +1232,9 @@ export class Engine {
       }
       // Pattern order is irrelevant to results (outcomes are sorted per step) but keeps runs reproducible.
       if (selected.length > 1) selected.sort((a, b) => a.pattern.order - b.pattern.order || a.id - b.id);
-      for (const r of selected) this.feedRunner(r, k, event, type, r.matcher.fatesOf(type), time, seq);
+      for (const r of selected)
+        if (!Engine.withholds(r, invalid, type))
+          this.feedRunner(r, k, event, type, r.matcher.fatesOf(type), time, seq);
     }
   }
 

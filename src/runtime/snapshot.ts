@@ -40,6 +40,8 @@ export interface Snapshot {
     dropped?: number;
     /** Absent in snapshots taken before v1.3's unkeyed count. */
     unkeyed?: number;
+    /** Absent in snapshots taken before events were checked against declarations. */
+    schemaErrors?: number;
   };
   events: unknown[];
   cells: CellRow[];

@@ -92,3 +92,85 @@ describe("missing keys (language.md §3 v1.3)", () => {
     expect(r.summary).toMatch(/ 1 missing key, 1 unkeyed, /);
   });
 });
+
+const SHOP = `
+event Checkout { user: string, amount: number, at: time? }
+pattern Big  { key by user  match c: Checkout where amount > 100 }
+pattern Seen { key by user  match x: * }
+`;
+
+const SHOP_EVENTS = [
+  '{"type":"Checkout","user":"u","amount":"150","ts":1}',
+  '{"type":"Checkout","user":"u","ts":2}',
+  '{"type":"Checkout","user":"u","amount":150,"at":"soon","ts":3}',
+  '{"type":"Checkout","user":"u","amount":150,"extra":[1],"ts":4}',
+];
+
+describe("events checked against declared schemas", () => {
+  test("a misfit is reported once as bad input for the patterns using its type, and counted", () => {
+    const p = write("shop.pattern", SHOP);
+    const r = cep(["run", p], `${SHOP_EVENTS.join("\n")}\n`);
+    expect(r.code).toBe(0);
+    expect(r.errorLines).toEqual([
+      {
+        file: "-",
+        line: 1,
+        reason: "schema: Checkout.amount: expected number, got string",
+        text: SHOP_EVENTS[0],
+      },
+      {
+        file: "-",
+        line: 2,
+        reason: "schema: Checkout.amount: missing, expected number",
+        text: SHOP_EVENTS[1],
+      },
+      {
+        file: "-",
+        line: 3,
+        reason: "schema: Checkout.at: expected time, got a string that is not ISO-8601 with Z or ±hh:mm",
+        text: SHOP_EVENTS[2],
+      },
+    ]);
+    const records = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { pattern: string; start: number });
+    // Big gets only the event that fits; Seen (a `*` term, not naming Checkout) gets all four.
+    expect(records.filter((x) => x.pattern === "Big").map((x) => x.start)).toEqual([4]);
+    expect(records.filter((x) => x.pattern === "Seen").map((x) => x.start)).toEqual([1, 2, 3, 4]);
+    expect(r.summary).toMatch(
+      /^cep: 4 events, 5 matches \(Big 1, Seen 4\), .*, 0 bad lines, 3 schema errors, /,
+    );
+  });
+
+  test("--no-schema-check turns it off", () => {
+    const p = write("shop.pattern", SHOP);
+    const r = cep(["run", p, "--no-schema-check"], `${SHOP_EVENTS.join("\n")}\n`);
+    expect(r.errorLines).toEqual([]);
+    expect(r.summary).not.toContain("schema");
+    const big = r.stdout
+      .trim()
+      .split("\n")
+      .filter((l) => l.startsWith('{"pattern":"Big"'));
+    expect(big).toHaveLength(2); // events 3 and 4: "150" is not > 100, event 2 has no amount
+  });
+
+  test("the REPL reports a misfit like cep run, and --no-schema-check turns it off", () => {
+    const repl = (args: string[]) =>
+      spawnSync(process.execPath, [bin, "repl", ...args], {
+        cwd: dir,
+        input: `${SHOP.trim()}\n${SHOP_EVENTS.slice(0, 1).join("\n")}\n`,
+        encoding: "utf8",
+        env: { ...process.env, NO_COLOR: "", CEP_HISTORY: join(dir, "history") },
+      });
+    const on = repl([]);
+    expect(on.status).toBe(0);
+    expect(on.stderr).toContain(
+      "error: schema: Checkout.amount: expected number, got string: the event is not fed to the patterns that use its type",
+    );
+    expect(on.stdout).toContain('"pattern":"Seen"');
+    expect(on.stdout).not.toContain('"pattern":"Big"');
+    const off = repl(["--no-schema-check"]);
+    expect(off.stderr).not.toContain("schema");
+  });
+});
