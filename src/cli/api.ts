@@ -55,6 +55,8 @@ export interface EngineOptions {
   patterns?: string[];
   /** State limits (`--memory-limit`). */
   limits?: { memory?: number };
+  /** `false`: do not check events against declared schemas. */
+  schemaCheck?: boolean;
 }
 
 /** A match or timeout record (language.md §5); written as it comes. */
@@ -69,6 +71,10 @@ export interface EngineStats {
   readonly partialMatches?: number;
   /** Partial matches dropped by the state limits. */
   readonly dropped?: number;
+  /** Events skipped silently for a missing key of a pattern that never mentions their type. */
+  readonly unkeyed?: number;
+  /** Events that did not fit their type's declaration. */
+  readonly schemaErrors?: number;
 }
 
 /** The engine, as the CLI drives it. */

@@ -45,6 +45,7 @@ interface RawRunOptions {
   checkpointEvery?: number;
   memoryLimit?: number;
   quiet?: boolean;
+  schemaCheck: boolean;
 }
 
 /** Commander parser for a duration option (language.md §3.5; `0` allowed). */
@@ -130,7 +131,8 @@ export function addRunOptions(cmd: Command): Command {
       "estimated bytes of state to keep before evicting the oldest keys (default: half the heap limit)",
       sizeOption,
     )
-    .option("--quiet", "no progress and no summary on stderr");
+    .option("--quiet", "no progress and no summary on stderr")
+    .option("--no-schema-check", "do not check events against the `event` declarations");
 }
 
 /** Validates commander's values; throws {@link UsageError} (exit 2). */
@@ -173,6 +175,7 @@ export function resolveRunOptions(opts: Record<string, unknown>): RunOptions {
     clock: raw.clock ?? null,
     watermarksOnly: raw.watermarksOnly ?? false,
     memoryLimit: raw.memoryLimit ?? null,
+    schemaCheck: raw.schemaCheck !== false,
   };
   // Writing over the input would truncate it before it is read.
   if (options.input !== "-") {

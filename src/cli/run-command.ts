@@ -168,6 +168,8 @@ function resultOf(saved: CheckpointState): RunResult {
     late: c.late,
     bad: c.bad,
     missingKeys: c.missingKeys,
+    unkeyed: 0,
+    schemaErrors: 0,
     dropped: 0,
     outputError: null,
   };

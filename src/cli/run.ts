@@ -44,6 +44,8 @@ export interface RunSettings {
   patterns: string[];
   /** `--memory-limit`: the engine's `limits.memory` in bytes; null = its default. */
   memoryLimit: number | null;
+  /** Events checked against declared schemas (off with `--no-schema-check`). */
+  schemaCheck: boolean;
 }
 
 /** Where events come from and records go. */
@@ -79,6 +81,10 @@ export interface RunResult {
   bad: number;
   /** Events reported for a missing key (not bad lines). */
   missingKeys: number;
+  /** Events skipped silently by a pattern keyed on a field they lack, being of a type it never mentions (the engine's count). */
+  unkeyed: number;
+  /** Events that did not fit their type's declaration (reported, withheld from the patterns using the type; the engine's count). */
+  schemaErrors: number;
   /** Partial matches dropped by the engine's state limits. */
   dropped: number;
   /** Set when the run stopped early because the output failed (EPIPE, ENOSPC…). */
@@ -171,6 +177,8 @@ export function prepareRun(
     processingTime: settings.processingTime,
     watermarksOnly: settings.watermarksOnly,
   };
+  // Only when off: an engine without the option checks by default.
+  if (!settings.schemaCheck) options.schemaCheck = false;
   if (settings.processingTime) options.clock = settings.clock === null ? clock.wallClock : () => clockNow;
   if (settings.patterns.length > 0) options.patterns = settings.patterns;
   if (settings.memoryLimit !== null) options.limits = { memory: settings.memoryLimit };
@@ -253,7 +261,7 @@ export function prepareRun(
     engine.on("warning", (message: string) => streams.onWarning?.(message));
     engine.on("error", ({ reason, event }: { reason: string; event: unknown }) => {
       if (reason.startsWith("missing key")) missingKeys++;
-      else bad++;
+      else if (!reason.startsWith("schema: ")) bad++; // schema misfits: the engine counts them
       errors.write(errorRecord(file, lineOf(event), reason, textOf(event)));
     });
 
@@ -331,6 +339,8 @@ export function prepareRun(
       late,
       bad,
       missingKeys,
+      unkeyed: engine.stats().unkeyed ?? 0,
+      schemaErrors: engine.stats().schemaErrors ?? 0,
       dropped: engine.stats().dropped ?? 0,
       outputError,
     };

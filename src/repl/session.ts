@@ -404,6 +404,7 @@ export class Session {
       timeField: o.timeField,
       outOfOrderness: o.outOfOrderness,
       processingTime: o.processingTime,
+      schemaCheck: o.schemaCheck !== false,
       clock: clock === null ? (this.config.wallClock ?? Date.now) : () => clock + this.pushed - 1,
     });
     engine.on("match", (r) => this.record(r));
@@ -415,6 +416,8 @@ export class Session {
     });
     engine.on("error", ({ reason }) => {
       if (reason.startsWith("missing key")) this.info(`${reason}: the event is not fed to that pattern`);
+      else if (reason.startsWith("schema: "))
+        this.error(`${reason}: the event is not fed to the patterns that use its type`);
       else this.error(`bad event: ${reason}`);
     });
     return engine;

@@ -9,7 +9,7 @@
  * emitted.
  */
 import { createRequire } from "node:module";
-import type { CompiledPattern, Program } from "../compile/model.js";
+import type { CompiledPattern, Program, SchemaModel } from "../compile/model.js";
 import {
   CELL_BYTES,
   DEFAULT_LIMITS,
@@ -35,6 +35,7 @@ import {
   startSeq,
 } from "./matcher.js";
 import { type MatchRecord, RecordBuilder } from "./records.js";
+import { compileSchema, type SchemaCheck } from "./schema.js";
 import {
   type BranchRow,
   decodeTime,
@@ -76,6 +77,12 @@ export interface EngineOptions {
   restore?: unknown;
   /** State limits; see {@link StateLimits}. */
   limits?: Partial<StateLimits>;
+  /**
+   * Check events against the `event` declarations of the types the patterns use (default
+   * true): an event that does not fit is reported on `error` (`schema: T.f: expected …`)
+   * and not fed to the patterns that use its type. `false` feeds every event unchecked.
+   */
+  schemaCheck?: boolean;
   /**
    * Partition mode (scale-out.md §2.12): every pattern's `key by` must begin with this
    * field path. Enables per-key snapshots ({@link Engine.snapshotKey}), the dirty-key set
@@ -123,6 +130,13 @@ export interface EngineStats {
   dropped: number;
   /** Estimated bytes of state, as the `memory` limit counts them (limits.ts). */
   memory: number;
+  /**
+   * Events skipped silently by at least one pattern for a missing key because their type
+   * is one that pattern never mentions (language.md §3; not reported, not bad).
+   */
+  unkeyed: number;
+  /** Events that did not fit the declaration of their type (reported once each, withheld from the patterns using it). */
+  schemaErrors: number;
   /** Matches per pattern name. */
   matchesByPattern: Record<string, number>;
   /** Live partial matches per pattern name. */
@@ -168,6 +182,8 @@ interface Runner {
   readonly records: RecordBuilder;
   /** The key field when the key is one top-level field (`key by user`), else null. */
   readonly keyName: string | null;
+  /** The declared types its terms name: an event of one that does not fit is withheld from it. */
+  readonly schemaTypes: ReadonlySet<string>;
   partials: number;
   matches: number;
   /** Eviction order of `keys` and `composite`: oldest state first. */
@@ -222,6 +238,8 @@ interface Buffered {
   readonly type: unknown;
   /** Key values per runner id; undefined = not computed (runner added later). */
   readonly keys: unknown[];
+  /** It did not fit its type's declaration: withheld from the patterns using the type. */
+  readonly invalid: boolean;
   /** Partition mode: the canonical partition key (undefined otherwise, or when the event has none). */
   readonly part?: string;
   /** The event's size as `push` was given it (−1: estimate it if a key takes it). */
@@ -322,7 +340,26 @@ export class Engine {
   /** Sizes `push` was given, of events a key took: measuring a key again uses them. */
   private readonly sizes = new WeakMap<object, number>();
   private dropped = 0;
-  private readonly counters = { events: 0, matches: 0, timeouts: 0, late: 0, bad: 0 };
+  private readonly counters = {
+    events: 0,
+    matches: 0,
+    timeouts: 0,
+    late: 0,
+    bad: 0,
+    unkeyed: 0,
+    schemaErrors: 0,
+  };
+  /** The `counters.events` value of the last event counted as unkeyed (counted once per event). */
+  private unkeyedAt = -1;
+  /** Whether events are checked against declarations (option `schemaCheck`). */
+  private readonly schemaCheck: boolean;
+  /** Declared type → its check, for the types running patterns use; null when there are none (one test per event). */
+  private schemaChecks: Map<string, SchemaCheck> | null = null;
+  /** Checks compiled once per declaration, kept across pattern changes. */
+  private readonly compiledChecks = new WeakMap<SchemaModel, SchemaCheck>();
+  /** The last type looked up in `schemaChecks` and its check: consecutive events often share a type. */
+  private lastCheckType: unknown = MISSING;
+  private lastCheck: SchemaCheck | undefined = undefined;
   /** Partition mode: the partition field path, partition keys' states, keys changed since the last drain. */
   private readonly partitionBy: readonly string[] | null;
   private readonly parts = new Map<string, Part>();
@@ -339,9 +376,11 @@ export class Engine {
     this.watermarksOnly = options.watermarksOnly ?? false;
     this.clock = options.clock ?? Date.now;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.schemaCheck = options.schemaCheck ?? true;
     const only = options.patterns ? new Set(options.patterns) : null;
     for (const p of program.patterns) if (only === null || only.has(p.name)) this.addCompiled(p);
     this.buildGroups();
+    this.buildSchemaChecks();
     this.partitionBy = options.partitionBy ?? null;
     if (this.partitionBy !== null) this.checkPartitionable(this.partitionBy);
     if (options.restore !== undefined) this.restore(validateSnapshot(options.restore));
@@ -440,9 +479,10 @@ export class Engine {
     }
     for (const [e, time, arrival] of snap.buffer) {
       const event = snap.events[e];
+      const type = field(event, this.typeField);
       const keys: unknown[] = [];
       for (const r of this.runners) keys[r.id] = this.keyOf(r, event, false);
-      this.buffer.push(this.buffered(event, time, field(event, this.typeField), keys, -1, arrival));
+      this.buffer.push(this.buffered(event, time, type, keys, this.misfitsSilently(type, event), -1, arrival));
     }
   }
 
@@ -584,17 +624,24 @@ export class Engine {
     time: number,
     type: unknown,
     keys: unknown[],
+    invalid: boolean,
     bytes: number,
     arrival = this.arrival++,
   ): Buffered {
-    if (this.partitionBy === null) return { event, time, arrival, type, keys, bytes };
+    if (this.partitionBy === null) return { event, time, arrival, type, keys, invalid, bytes };
     const v = path(event, this.partitionBy);
-    if (v === undefined || v === null) return { event, time, arrival, type, keys, bytes };
+    if (v === undefined || v === null) return { event, time, arrival, type, keys, invalid, bytes };
     const name = canonicalKey(v);
-    const b: Buffered = { event, time, arrival, type, keys, part: name, bytes };
+    const b: Buffered = { event, time, arrival, type, keys, invalid, part: name, bytes };
     this.partOf(name, v).buffered.add(b);
     this.dirty.add(name);
     return b;
+  }
+
+  /** A restored buffered event's fit (it was reported when first pushed). */
+  private misfitsSilently(type: unknown, event: unknown): boolean {
+    const check = typeof type === "string" ? this.schemaChecks?.get(type) : undefined;
+    return check !== undefined && check(event as Record<string, unknown>) !== null;
   }
 
   private unbuffer(b: Buffered): void {
@@ -703,9 +750,10 @@ export class Engine {
     }
     for (const [e, time] of snap.buffer) {
       const event = snap.events[e];
+      const type = field(event, this.typeField);
       const keys: unknown[] = [];
       for (const r of this.runners) keys[r.id] = this.keyOf(r, event, false);
-      this.buffer.push(this.buffered(event, time, field(event, this.typeField), keys, -1));
+      this.buffer.push(this.buffered(event, time, type, keys, this.misfitsSilently(type, event), -1));
     }
   }
 
@@ -731,6 +779,7 @@ export class Engine {
     }
     for (const p of program.patterns) this.addCompiled(p);
     this.buildGroups();
+    this.buildSchemaChecks();
   }
 
   /** Removes a pattern and drops its state. Returns whether it was running. */
@@ -741,6 +790,7 @@ export class Engine {
     this.runners = this.runners.filter((r) => r.pattern.name !== name);
     for (const [p, r] of this.runnerOf) if (r.pattern.name === name) this.runnerOf.delete(p);
     this.buildGroups();
+    this.buildSchemaChecks();
     return true;
   }
 
@@ -775,7 +825,7 @@ export class Engine {
     const runner: Runner = {
       id: this.nextRunnerId++,
       pattern,
-      matcher: new Matcher(pattern),
+      matcher: new Matcher(pattern, this.typeField),
       keys,
       composite,
       holding: new Set(),
@@ -790,10 +840,62 @@ export class Engine {
       records: new RecordBuilder(pattern),
       keyName:
         pattern.keyPaths.length === 1 && pattern.keyPaths[0].length === 1 ? pattern.keyPaths[0][0] : null,
+      // Older compiled models (built by hand) may lack `schemas`.
+      schemaTypes: new Set((pattern.schemas ?? []).map((m) => m.type)),
     };
     this.runners.push(runner);
     this.runnerOf.set(pattern, runner);
     this.runners.sort((a, b) => a.pattern.order - b.pattern.order || a.id - b.id);
+  }
+
+  /**
+   * (Re)builds the checks of the declared types the running patterns use, each compiled
+   * once per declaration. When two patterns declare a type differently (a REPL session
+   * that redefined it), the first pattern's declaration is the one checked.
+   */
+  private buildSchemaChecks(): void {
+    this.lastCheckType = MISSING;
+    this.lastCheck = undefined;
+    const checks = new Map<string, SchemaCheck>();
+    if (this.schemaCheck) {
+      for (const r of this.runners) {
+        for (const m of r.pattern.schemas ?? []) {
+          if (checks.has(m.type)) continue;
+          let c = this.compiledChecks.get(m);
+          if (c === undefined) {
+            c = compileSchema(m);
+            this.compiledChecks.set(m, c);
+          }
+          checks.set(m.type, c);
+        }
+      }
+    }
+    this.schemaChecks = checks.size === 0 ? null : checks;
+  }
+
+  /**
+   * Whether an event of a declared type does not fit its declaration; if so it is reported
+   * (once, whatever the number of patterns using the type) and counted.
+   */
+  private misfits(type: string, event: Record<string, unknown>): boolean {
+    let check = this.lastCheck;
+    if (type !== this.lastCheckType) {
+      check = (this.schemaChecks as Map<string, SchemaCheck>).get(type);
+      this.lastCheckType = type;
+      this.lastCheck = check;
+    }
+    if (check === undefined) return false;
+    const why = check(event);
+    if (why === null) return false;
+    this.counters.schemaErrors++;
+    if (this.capture !== null) this.capture.errors.push({ entry: this.batchEntry, reason: why });
+    else for (const l of this.listeners.error) l({ reason: why, event });
+    return true;
+  }
+
+  /** Whether a pattern does not get this event: it failed the declaration of a type the pattern uses. */
+  private static withholds(r: Runner, invalid: boolean, type: unknown): boolean {
+    return invalid && r.schemaTypes.has(type as string);
   }
 
   /** (Re)builds the dispatch index: key groups, their live keys and start candidates. */
@@ -917,9 +1019,12 @@ export class Engine {
       !hasOwn.call(obj, this.typeField)
     )
       type = undefined;
+    // Declared schemas (language.md §2): an event that does not fit is reported once and
+    // withheld from the patterns using its type. With no declarations running: one test.
+    const invalid = this.schemaChecks !== null && typeof type === "string" && this.misfits(type, obj);
     if (this.processingTime) {
       this.advance(time);
-      this.feed(event, type, time, null, sizeOf(bytes));
+      this.feed(event, type, time, null, invalid, sizeOf(bytes));
       return;
     }
     if (!this.watermarksOnly && time > this.highest) this.highest = time;
@@ -928,13 +1033,14 @@ export class Engine {
       // made. Time goes to the event's time first; after it, the target T = max(H, D) is that
       // same time (B = 0, the event is not late: H ≤ time and D < time), so no second advance.
       if (time > this.now) this.advance(time);
-      this.feed(event, type, time, null, sizeOf(bytes));
+      this.feed(event, type, time, null, invalid, sizeOf(bytes));
       return;
     }
     // Keys are read now so a missing key is reported with the input record that has it.
     const keys: unknown[] = [];
-    for (const r of this.runners) keys[r.id] = this.keyOf(r, event, true);
-    this.buffer.push(this.buffered(event, time, type, keys, sizeOf(bytes)));
+    for (const r of this.runners)
+      keys[r.id] = this.keyOf(r, event, !Engine.withholds(r, invalid, type), type);
+    this.buffer.push(this.buffered(event, time, type, keys, invalid, sizeOf(bytes)));
     this.flush(this.target());
   }
 
@@ -1032,8 +1138,11 @@ export class Engine {
     return this.watermarksOnly ? this.watermark : Math.max(this.highest - this.bound, this.watermark);
   }
 
-  /** The key value of an event for a pattern (an array for several paths), or MISSING. */
-  private keyOf(r: Runner, event: unknown, report: boolean): unknown {
+  /**
+   * The key value of an event for a pattern (an array for several paths), or MISSING.
+   * With `report`, a missing key is reported, or counted as unkeyed (see {@link missingKey}).
+   */
+  private keyOf(r: Runner, event: unknown, report: boolean, type?: unknown): unknown {
     const paths = r.pattern.keyPaths;
     if (paths.length === 0) return null;
     if (paths.length === 1) {
@@ -1041,7 +1150,7 @@ export class Engine {
       // Events reaching here are non-array objects (push checked), so a one-segment path is one own read.
       const v = p0.length === 1 ? ownField(event as Record<string, unknown>, p0[0]) : path(event, p0);
       if (v === undefined || v === null) {
-        if (report) this.missingKey(r, 0, event);
+        if (report) this.missingKey(r, 0, event, type);
         return MISSING;
       }
       return v;
@@ -1050,7 +1159,7 @@ export class Engine {
     for (let i = 0; i < paths.length; i++) {
       const v = path(event, paths[i]);
       if (v === undefined || v === null) {
-        if (report) this.missingKey(r, i, event);
+        if (report) this.missingKey(r, i, event, type);
         return MISSING;
       }
       values.push(v);
@@ -1058,7 +1167,19 @@ export class Engine {
     return values;
   }
 
-  private missingKey(r: Runner, i: number, event: unknown): void {
+  /**
+   * Reports a missing key when the event's type is one some condition of the pattern can
+   * hold for; otherwise the event is skipped for it silently and counted as unkeyed, once
+   * per event (language.md §3 v1.3: a mixed stream keyed on other fields makes no noise).
+   */
+  private missingKey(r: Runner, i: number, event: unknown, type: unknown): void {
+    if (!r.matcher.fatesOf(type).relevant) {
+      if (this.unkeyedAt !== this.counters.events) {
+        this.unkeyedAt = this.counters.events;
+        this.counters.unkeyed++;
+      }
+      return;
+    }
     const reason = `missing key: ${r.pattern.name} (${r.pattern.keyPathText[i]})`;
     if (this.capture !== null) this.capture.errors.push({ entry: this.batchEntry, reason });
     else for (const l of this.listeners.error) l({ reason, event });
@@ -1072,17 +1193,25 @@ export class Engine {
       if (b.part !== undefined) this.unbuffer(b);
       if (this.watermarksOnly) this.advanceOwnKeys(b);
       else this.advance(b.time);
-      this.feed(b.event, b.type, b.time, b.keys, b.bytes);
+      this.feed(b.event, b.type, b.time, b.keys, b.invalid, b.bytes);
     }
     this.advance(t);
   }
 
   /**
    * One step: feed one event to every pattern. `keys` holds key values read at push time
-   * (buffered events); null means read them now and report missing ones. `bytes`: the
-   * event's size from `push`, or −1.
+   * (buffered events); null means read them now and report missing ones. `invalid`: the
+   * event did not fit its type's declaration (withheld from the patterns using the type).
+   * `bytes`: the event's size from `push`, or −1.
    */
-  private feed(event: unknown, type: unknown, time: number, keys: unknown[] | null, bytes: number): void {
+  private feed(
+    event: unknown,
+    type: unknown,
+    time: number,
+    keys: unknown[] | null,
+    invalid: boolean,
+    bytes: number,
+  ): void {
     const seq = this.seq++;
     this.eventBytes = bytes;
     this.eventSized = bytes >= 0;
@@ -1090,8 +1219,9 @@ export class Engine {
     if (runners.length <= LOOP_MAX) {
       for (let i = 0; i < runners.length; i++) {
         const r = runners[i];
+        if (invalid && Engine.withholds(r, invalid, type)) continue;
         // An event of a type that changes nothing for this pattern needs no key lookup (but a
-        // missing key is still reported, language.md §2).
+        // missing key is still reported or counted as unkeyed, language.md §3).
         const info = r.matcher.fatesOf(type);
         if (info.need === 0) {
           if (keys === null && r.keyed) {
@@ -1099,16 +1229,16 @@ export class Engine {
             const name = r.keyName;
             const v = name === null ? undefined : (event as Record<string, unknown>)[name];
             if (v === undefined || v === null || typeof v === "object" || typeof v === "function")
-              this.keyOf(r, event, true);
+              this.keyOf(r, event, true, type);
           }
           continue;
         }
         let k = keys === null ? undefined : keys[r.id];
-        if (k === undefined) k = this.keyOf(r, event, keys === null);
+        if (k === undefined) k = this.keyOf(r, event, keys === null, type);
         if (k !== MISSING) this.feedRunner(r, k, event, type, info, time, seq);
       }
     } else {
-      this.feedIndexed(event, type, time, keys, seq);
+      this.feedIndexed(event, type, time, keys, seq, invalid);
     }
     if (this.matchOut.length !== 0 || this.timeoutOut.length !== 0) this.emitStep();
   }
@@ -1120,6 +1250,7 @@ export class Engine {
     time: number,
     keys: unknown[] | null,
     seq: number,
+    invalid: boolean,
   ): void {
     const gen = ++this.selectGen;
     for (const g of this.groups) {
@@ -1128,7 +1259,9 @@ export class Engine {
       if (k === undefined) k = this.keyOf(first, event, false);
       if (k === MISSING) {
         // Reported for every pattern of the group, as the plain loop would.
-        if (keys === null) for (const r of g.runners) this.keyOf(r, event, true);
+        if (keys === null)
+          for (const r of g.runners)
+            if (!Engine.withholds(r, invalid, type)) this.keyOf(r, event, true, type);
         continue;
       }
       const selected = this.selected;
@@ -1146,7 +1279,9 @@ export class Engine {
       }
       // Pattern order is irrelevant to results (outcomes are sorted per step) but keeps runs reproducible.
       if (selected.length > 1) selected.sort((a, b) => a.pattern.order - b.pattern.order || a.id - b.id);
-      for (const r of selected) this.feedRunner(r, k, event, type, r.matcher.fatesOf(type), time, seq);
+      for (const r of selected)
+        if (!Engine.withholds(r, invalid, type))
+          this.feedRunner(r, k, event, type, r.matcher.fatesOf(type), time, seq);
     }
   }
 

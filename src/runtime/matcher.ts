@@ -241,6 +241,13 @@ export interface FateInfo {
    * graph walk and the condition calls.
    */
   readonly edges: readonly (StaticEdges | null)[];
+  /**
+   * Whether some term condition (a TAKE edge's, negated terms included) can hold for an
+   * event of this type: a `*` term whose condition does not pin the type holds for every
+   * type. An event without its key is reported for the pattern only when this is true
+   * (language.md §3); otherwise it is skipped silently and counted as unkeyed.
+   */
+  readonly relevant: boolean;
 }
 
 interface StaticEdges {
@@ -276,7 +283,14 @@ export class Matcher {
   /** Cells the last `process` call created (the engine's memory estimate). */
   cells = 0;
 
-  constructor(readonly pattern: CompiledPattern) {
+  /** The conditions of every TAKE edge (term conditions, negated terms' included), for {@link FateInfo.relevant}. */
+  private readonly takeConds: readonly Cond[];
+
+  /** `typeField` names the type role field, so a `where type == "X"` guard pins the type too. */
+  constructor(
+    readonly pattern: CompiledPattern,
+    private readonly typeField = "type",
+  ) {
     this.states = pattern.nfa.states;
     this.window = pattern.nfa.window;
     this.start = startBranch(pattern.nfa.start);
@@ -295,6 +309,9 @@ export class Matcher {
         stay.cond.negOf === take.cond;
       return shape ? { take, stay } : null;
     });
+    this.takeConds = [
+      ...new Set(this.states.flatMap((st) => st.edges.filter((e) => e.action === "take").map((e) => e.cond))),
+    ];
     this.proceedsToFinal = new Uint8Array(this.states.length);
     for (const st of this.states) {
       const seen = new Set<number>([st.id]);
@@ -540,7 +557,15 @@ export class Matcher {
       const kind = states[i].kind;
       if (out[i] !== UNCHANGED && kind !== "final" && kind !== "stop") need |= stateBit(i);
     }
-    return { fates: out, need, edges };
+    return { fates: out, need, edges, relevant: this.takeConds.some((c) => this.canHold(c, eventType)) };
+  }
+
+  /** Whether `c` can hold for an event of this type: its type verdict, and a guard on the type field. */
+  private canHold(c: Cond, eventType: unknown): boolean {
+    if (c.isTrue) return true;
+    if (c.verdict(eventType) === false) return false;
+    const tf = this.typeField;
+    return !c.guards.some((g) => g.path.length === 1 && g.path[0] === tf && g.value !== eventType);
   }
 
   /**
