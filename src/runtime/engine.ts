@@ -482,7 +482,9 @@ export class Engine {
       const type = field(event, this.typeField);
       const keys: unknown[] = [];
       for (const r of this.runners) keys[r.id] = this.keyOf(r, event, false);
-      this.buffer.push(this.buffered(event, time, type, keys, this.misfitsSilently(type, event), -1, arrival));
+      this.buffer.push(
+        this.buffered(event, time, type, keys, this.misfitsSilently(type, event), -1, arrival),
+      );
     }
   }
 
