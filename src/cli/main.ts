@@ -10,6 +10,7 @@
 import { compile } from "../compile/program.js";
 import { CompileError } from "../lang/diagnostics.js";
 import { renderDiagnostic } from "../lang/format.js";
+import { isatty } from "node:tty";
 import type { ReplTerminal } from "../repl/command.js";
 import { Engine } from "../runtime/engine.js";
 import type { CliEnv } from "./api.js";
@@ -26,6 +27,8 @@ export async function main(argv: string[]): Promise<number> {
     stdout: process.stdout,
     stderr: process.stderr,
     stderrIsTTY: process.stderr.isTTY === true,
+    // isatty(0), not process.stdin.isTTY: that would open the stdin handle.
+    stdinIsTTY: isatty(0),
     env: process.env,
     wallClock: Date.now,
     monotonic: () => performance.now(),

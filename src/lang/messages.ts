@@ -59,11 +59,18 @@ export function message(template: MessageTemplate, ...args: string[]): string {
   return template.text.replace(/\{(\d+)\}/g, (_, i: string) => args[Number(i)] ?? "");
 }
 
-/** Quotes source text for a message: `` `x` ``, or ``` `` `x` `` ``` when it holds a backtick. */
+/**
+ * Quotes source text for a message: `` `x` ``; a backticked name is shown as written
+ * (`` `user-id` ``, not doubled); other text holding a backtick as ``` `` a`b `` ```.
+ */
 export function quote(text: string): string {
   const shown = text.length > 40 ? `${text.slice(0, 37)}…` : text;
+  if (BACKTICKED.test(shown)) return shown;
   return shown.includes("`") ? `\`\` ${shown} \`\`` : `\`${shown}\``;
 }
+
+/** A whole backticked name (a backtick inside is written twice). */
+const BACKTICKED = /^`(?:[^`]|``)+`$/;
 
 /** Joins phrases as `a`, `a or b`, `a, b or c`. */
 export function orList(items: readonly string[]): string {
