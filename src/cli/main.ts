@@ -6,11 +6,11 @@
  * cep run login.pattern --input events.ndjson --out-of-orderness 5s
  * ```
  */
+import { isatty } from "node:tty";
 // Not ../index.js: that also exports the scale-out API, whose Redis client would load at every start.
 import { compile } from "../compile/program.js";
 import { CompileError } from "../lang/diagnostics.js";
 import { renderDiagnostic } from "../lang/format.js";
-import { isatty } from "node:tty";
 import type { ReplTerminal } from "../repl/command.js";
 import { Engine } from "../runtime/engine.js";
 import type { CliEnv } from "./api.js";

@@ -5,7 +5,7 @@
  * and `cep explain` pictures without internal names.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -62,7 +62,11 @@ describe("cep run: hints", () => {
     // `script` runs the command on a pseudo-terminal; its empty stdin ends the input.
     const r = spawnSync(
       "script",
-      ["-qec", `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} run ${JSON.stringify(LOGIN)}`, "/dev/null"],
+      [
+        "-qec",
+        `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} run ${JSON.stringify(LOGIN)}`,
+        "/dev/null",
+      ],
       { cwd: dir, input: "", encoding: "utf8" },
     );
     expect(r.status).toBe(0);
@@ -78,5 +82,35 @@ describe("cep run: hints", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("= hint: write it in backticks to use it as a name: `key`\n");
     expect(r.stderr).not.toContain("``");
+  });
+});
+
+describe("cep test: hand-written expectations", () => {
+  const scenario = (expected: string) => {
+    write("brute.pattern", readFileSync(LOGIN, "utf8"));
+    write("brute.events.ndjson", readFileSync(LOGIN_EVENTS, "utf8"));
+    write("brute.expected.ndjson", expected);
+    return cep(["test", "brute.pattern"]);
+  };
+
+  test("an expected record gives only the fields it cares about", () => {
+    const r = scenario('{"pattern":"BruteForce","key":"alice","emit":{"attempts":4,"to":"192.168.7.7"}}\n');
+    expect(r.stdout).toBe("PASS brute (1 record)\n1 passed, 0 failed\n");
+    expect(r.code).toBe(0);
+  });
+
+  test("a record that differs shows the fields in which the nearest output record differs", () => {
+    const r = scenario('{"pattern":"BruteForce","key":"alice","end":1700000040000,"emit":{"attempts":3}}\n');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      [
+        "FAIL brute: 1 missing, 1 unexpected (expected 1, got 1)",
+        '    missing    #1 {"pattern":"BruteForce","key":"alice","end":1700000040000,"emit":{"attempts":3}}',
+        "      nearest output record #1 differs in:",
+        "        end: expected 1700000040000, got 1700000042000",
+        "        emit.attempts: expected 3, got 4",
+        '    unexpected #1 {"pattern":"BruteForce","key":"alice","start":1700000000000,',
+      ].join("\n"),
+    );
   });
 });
