@@ -2,14 +2,19 @@
  * What a new user trips over in the first hour (issue #12), through the real `cep`
  * (`node bin/cep.js` of a private copy of the build, see dist.ts): hints for events given
  * without `--input` and for a terminal stdin, `cep test` with hand-written expectations,
- * and `cep explain` pictures without internal names.
+ * and `cep explain` pictures without internal names or overlapping labels (every example
+ * is explained in-process with the real library, then laid out by Graphviz when it is
+ * installed).
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
+import { runCli } from "../../src/cli/cli.js";
+import { CompileError, compile, Engine, renderDiagnostic } from "../../src/index.js";
 import { privateBin, root } from "./dist.js";
+import { Capture } from "./fake-api.js";
 
 let bin: string;
 let dir: string;
@@ -114,3 +119,167 @@ describe("cep test: hand-written expectations", () => {
     );
   });
 });
+
+describe("cep explain: pictures a person can read", () => {
+  const examples = readdirSync(join(root, "patterns"))
+    .filter((f) => f.endsWith(".pattern"))
+    .sort();
+  /** `cep explain` in-process with the real library (39 process starts would take ~30 s here). */
+  const explain = async (file: string, format: string) => {
+    const stdout = new Capture();
+    const stderr = new Capture();
+    const code = await runCli(["explain", join(root, "patterns", file), "--format", format], {
+      api: { compile, Engine, CompileError, renderDiagnostic },
+      stdin: (async function* () {})(),
+      stdout,
+      stderr,
+      stderrIsTTY: false,
+      env: {},
+      wallClock: Date.now,
+      monotonic: () => performance.now(),
+    });
+    expect(code, `${file} --format ${format}: ${stderr.text}`).toBe(0);
+    return stdout.text;
+  };
+
+  test("the real binary: the brute-force example's final state is `match` in every format", () => {
+    for (const format of ["text", "dot", "mermaid"]) {
+      const r = cep(["explain", LOGIN, "--format", format]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("match");
+      expect(r.stdout).not.toContain("$endState$");
+    }
+  });
+
+  test("no rendering shows an internal name such as $endState$; the final state is `match`", async () => {
+    let drawn = 0;
+    for (const file of examples) {
+      // Every final state, wherever one is drawn (a trailing `not followed by` has none).
+      const finals = {
+        text: [/^ {2}state (\S+) +\[final\]$/gm],
+        dot: [/ \[shape=doublecircle, label="([^"]*)"\]/g],
+        mermaid: [/\(\(\("([^"]*)"\)\)\)/g],
+      };
+      for (const [format, [final]] of Object.entries(finals)) {
+        const out = await explain(file, format);
+        expect(out, `${file} --format ${format}`).not.toMatch(/\$\w*\$/);
+        const names = [...out.matchAll(final)].map((m) => m[1]);
+        expect(
+          names.every((n) => n === "match"),
+          `${file} --format ${format}: ${names}`,
+        ).toBe(true);
+        drawn += names.length;
+      }
+    }
+    expect(drawn).toBeGreaterThan(30);
+  });
+
+  const hasDot = spawnSync("dot", ["-V"]).status === 0;
+  test.runIf(hasDot)(
+    "Graphviz lays out every example with no label over another label or a state",
+    async () => {
+      for (const file of examples) {
+        const dot = await explain(file, "dot");
+        const r = spawnSync("dot", ["-Tjson"], { input: dot, encoding: "utf8" });
+        expect(r.status, `${file}: ${r.stderr}`).toBe(0);
+        const problems = overlaps(JSON.parse(r.stdout));
+        expect(problems, file).toEqual([]);
+      }
+    },
+  );
+});
+
+/** A box in Graphviz points (y up). */
+interface Box {
+  what: string;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+interface DrawOp {
+  op: string;
+  size?: number;
+  pt?: [number, number];
+  align?: "l" | "c" | "r";
+  width?: number;
+  text?: string;
+  rect?: [number, number, number, number];
+  points?: [number, number][];
+}
+
+interface DotJson {
+  _ldraw_?: DrawOp[];
+  objects?: ({ name: string; _ldraw_?: DrawOp[]; _draw_?: DrawOp[] } & Record<string, unknown>)[];
+  edges?: { tail: number; head: number; _ldraw_?: DrawOp[] }[];
+}
+
+/** The box around all the text of one label (`_ldraw_`: font ops, then one text op per line). */
+function labelBox(what: string, ops: DrawOp[] | undefined): Box | null {
+  let size = 14;
+  let box: Box | null = null;
+  for (const d of ops ?? []) {
+    if (d.op === "F") size = d.size ?? size;
+    if (d.op !== "T" || d.pt === undefined || d.width === undefined) continue;
+    const [x, y] = d.pt;
+    const x0 = d.align === "l" ? x : d.align === "r" ? x - d.width : x - d.width / 2;
+    const line = { what, x0, y0: y - 0.25 * size, x1: x0 + d.width, y1: y + 0.8 * size };
+    box =
+      box === null
+        ? line
+        : {
+            what,
+            x0: Math.min(box.x0, line.x0),
+            y0: Math.min(box.y0, line.y0),
+            x1: Math.max(box.x1, line.x1),
+            y1: Math.max(box.y1, line.y1),
+          };
+  }
+  return box;
+}
+
+/** A state's outline (ellipse or polygon). */
+function shapeBox(what: string, ops: DrawOp[] | undefined): Box | null {
+  for (const d of ops ?? []) {
+    if ((d.op === "e" || d.op === "E") && d.rect) {
+      const [cx, cy, rx, ry] = d.rect;
+      return { what, x0: cx - rx, y0: cy - ry, x1: cx + rx, y1: cy + ry };
+    }
+    if ((d.op === "p" || d.op === "P") && d.points) {
+      const xs = d.points.map((p) => p[0]);
+      const ys = d.points.map((p) => p[1]);
+      return { what, x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
+    }
+  }
+  return null;
+}
+
+/** Pairs of labels (or an edge label and a state) closer than a point to each other. */
+function overlaps(graph: DotJson): string[] {
+  const objects = (graph.objects ?? []).filter((o) => !o.name.startsWith("cluster"));
+  const names = graph.objects?.map((o) => o.name) ?? [];
+  const labels: Box[] = [];
+  const caption = labelBox("caption", graph._ldraw_);
+  if (caption) labels.push(caption);
+  for (const o of graph.objects ?? []) {
+    const b = labelBox(`label of ${o.name}`, o._ldraw_);
+    if (b) labels.push(b);
+  }
+  for (const e of graph.edges ?? []) {
+    const b = labelBox(`label of ${names[e.tail]} -> ${names[e.head]}`, e._ldraw_);
+    if (b) labels.push(b);
+  }
+  const shapes = objects.map((o) => shapeBox(`state ${o.name}`, o._draw_)).filter((b) => b !== null);
+  const GAP = 1;
+  const apart = (a: Box, b: Box) =>
+    a.x1 + GAP <= b.x0 || b.x1 + GAP <= a.x0 || a.y1 + GAP <= b.y0 || b.y1 + GAP <= a.y0;
+  const out: string[] = [];
+  labels.forEach((a, i) => {
+    for (const b of labels.slice(i + 1)) if (!apart(a, b)) out.push(`${a.what} / ${b.what}`);
+    if (a.what.includes(" -> ") || a.what === "caption") {
+      for (const s of shapes) if (!apart(a, s)) out.push(`${a.what} / ${s.what}`);
+    }
+  });
+  return out;
+}
