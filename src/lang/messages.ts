@@ -59,18 +59,20 @@ export function message(template: MessageTemplate, ...args: string[]): string {
   return template.text.replace(/\{(\d+)\}/g, (_, i: string) => args[Number(i)] ?? "");
 }
 
-/**
- * Quotes source text for a message: `` `x` ``; a backticked name is shown as written
- * (`` `user-id` ``, not doubled); other text holding a backtick as ``` `` a`b `` ```.
- */
+/** Quotes source text for a message, as {@link code} does, cut to 40 characters. */
 export function quote(text: string): string {
-  const shown = text.length > 40 ? `${text.slice(0, 37)}…` : text;
-  if (BACKTICKED.test(shown)) return shown;
-  return shown.includes("`") ? `\`\` ${shown} \`\`` : `\`${shown}\``;
+  return code(text.length > 40 ? `${text.slice(0, 37)}…` : text);
 }
 
-/** A whole backticked name (a backtick inside is written twice). */
-const BACKTICKED = /^`(?:[^`]|``)+`$/;
+/**
+ * Source text in a message: `` `x` ``. Text holding a backtick (a backticked name such
+ * as `` `user-id` ``, or a path through one) is shown as written: wrapped again it would
+ * read ``` `` `user-id` `` ```. Only backticks alone keep the wrapping.
+ */
+export function code(text: string): string {
+  if (!text.includes("`")) return `\`${text}\``;
+  return /^`+$/.test(text) ? `\`\` ${text} \`\`` : text;
+}
 
 /** Joins phrases as `a`, `a or b`, `a, b or c`. */
 export function orList(items: readonly string[]): string {
