@@ -7,6 +7,11 @@
  * (Mermaid), pending dashed. Edges: take solid, ignore dashed, proceed dotted (dot) /
  * thick (Mermaid), each labelled with its action and condition in source form.
  *
+ * Graphviz draws top to bottom: there `dot` reserves room beside a state for its
+ * self-loops' labels (left to right it reserves it across the rank, and the labels of
+ * neighbouring loops printed over each other). Long conditions are wrapped, so labels
+ * stay narrow and apart.
+ *
  * ```ts
  * renderDot([{ name: "BruteForce", nfa }]);      // digraph "BruteForce" { … }
  * renderMermaid([{ name: "BruteForce", nfa }]);  // flowchart LR …
