@@ -114,6 +114,8 @@ export interface CliEnv {
   readonly stderr: Writable;
   /** stderr is a terminal: progress and colours are allowed there. */
   readonly stderrIsTTY: boolean;
+  /** stdin is a terminal: `cep run` without `--input` says it is waiting for events there. */
+  readonly stdinIsTTY?: boolean;
   /** Environment variables (NO_COLOR). */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Wall clock in ms (processing time without `--clock`). */

@@ -6,6 +6,7 @@
  * cep run login.pattern --input events.ndjson --out-of-orderness 5s
  * ```
  */
+import { isatty } from "node:tty";
 // Not ../index.js: that also exports the scale-out API, whose Redis client would load at every start.
 import { compile } from "../compile/program.js";
 import { CompileError } from "../lang/diagnostics.js";
@@ -26,6 +27,8 @@ export async function main(argv: string[]): Promise<number> {
     stdout: process.stdout,
     stderr: process.stderr,
     stderrIsTTY: process.stderr.isTTY === true,
+    // isatty(0), not process.stdin.isTTY: that would open the stdin handle.
+    stdinIsTTY: isatty(0),
     env: process.env,
     wallClock: Date.now,
     monotonic: () => performance.now(),

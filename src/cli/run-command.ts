@@ -13,9 +13,10 @@
  */
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
+import { quote } from "shell-quote";
 import { type FileSink, type LineSink, openFileSink, StreamSink } from "../io/sinks.js";
 import { type InputSource, openInput } from "../io/source.js";
-import { type CliEnv, UsageError } from "./api.js";
+import { type CliEnv, type SourceFile, UsageError } from "./api.js";
 import {
   Checkpointer,
   type CheckpointState,
@@ -35,6 +36,7 @@ export async function runCommand(env: CliEnv, files: string[], options: RunOptio
   const started = env.monotonic();
   // 1. Patterns.
   const sources = await readSources(files);
+  rejectEventFiles(sources);
   const program = compileSources(env, sources, {
     typeField: options.typeField,
     timeField: options.timeField,
@@ -90,6 +92,9 @@ export async function runCommand(env: CliEnv, files: string[], options: RunOptio
     input = await openInput(options.input, env.stdin, resume?.position.offset ?? 0);
   } catch (err) {
     throw new UsageError(`cannot read ${options.input}: ${ioReason(err)}`);
+  }
+  if (options.input === "-" && env.stdinIsTTY === true) {
+    env.stderr.write("cep: reading events from stdin (end with Ctrl-D; use --input FILE to read a file)\n");
   }
   if (ck !== null) {
     try {
@@ -153,6 +158,24 @@ export async function runCommand(env: CliEnv, files: string[], options: RunOptio
   }
   if (!options.quiet) env.stderr.write(`${summaryLine(result, env.monotonic() - runStarted)}\n`);
   return 0;
+}
+
+/** Extensions of event files, which `cep run` reads with `--input`. */
+const EVENT_FILE = /\.(ndjson|jsonl|json|csv)$/i;
+
+/**
+ * `cep run p.pattern events.ndjson` (no `--input`) would parse the events as a pattern
+ * and print a syntax error about `{`: a file named like events, or starting with `{` (no
+ * pattern file can), is refused with the option it needs instead.
+ */
+function rejectEventFiles(sources: readonly SourceFile[]): void {
+  for (const { file, source } of sources) {
+    if (EVENT_FILE.test(file) || source.trimStart().startsWith("{")) {
+      throw new UsageError(
+        `${file} looks like an events file, not a pattern file: did you mean --input ${quote([file])}?`,
+      );
+    }
+  }
 }
 
 /** The summary of a finished run, from its checkpoint. */

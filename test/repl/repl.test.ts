@@ -275,7 +275,8 @@ describe("cep repl (piped stdin)", () => {
   test(".explain prints the NFA; an unknown name gets a suggestion", () => {
     const r = repl(input(BRUTE, ".explain BruteForce", ".explain Brute"));
     expect(r.stdout).toContain("pattern BruteForce\n  key: user\n");
-    expect(r.stdout).toContain('take    -> fail:1      if type == "LoginFailed"');
+    expect(r.stdout).toContain('take    -> fail:1  if type == "LoginFailed"');
+    expect(r.stdout).toContain("  state match   [final]\n");
     expect(r.stderr).toContain("error: no pattern Brute (did you mean BruteForce?)");
   });
 
