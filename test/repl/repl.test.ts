@@ -179,7 +179,10 @@ describe("cep repl (piped stdin)", () => {
 
   test("a line holding only `}` gets the diagnostic `cep check` gives for a stray `}`", () => {
     writeFileSync(at("stray.pattern"), "}\n");
-    const check = spawnSync(process.execPath, [bin, "check", "stray.pattern"], { cwd: dir, encoding: "utf8" });
+    const check = spawnSync(process.execPath, [bin, "check", "stray.pattern"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
     expect(check.status).toBe(1);
     const message = /stray\.pattern:1:1: (E\d+ .*)/.exec(check.stderr)?.[1];
     expect(message).toBeDefined();
@@ -204,11 +207,15 @@ describe("cep repl (piped stdin)", () => {
     const lines = [line(limit), line(limit + 1)];
     writeFileSync(at("long.pattern"), "pattern P { match a: A }\n");
     writeFileSync(at("long.ndjson"), input(...lines));
-    const run = spawnSync(process.execPath, [bin, "run", "long.pattern", "--input", "long.ndjson", "--quiet"], {
-      cwd: dir,
-      encoding: "utf8",
-      maxBuffer: 64 << 20,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [bin, "run", "long.pattern", "--input", "long.ndjson", "--quiet"],
+      {
+        cwd: dir,
+        encoding: "utf8",
+        maxBuffer: 64 << 20,
+      },
+    );
     expect(run.status).toBe(0);
     expect(records(run.stdout)).toHaveLength(1);
     const bad = JSON.parse(run.stderr.trim().split("\n")[0]);
