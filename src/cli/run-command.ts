@@ -26,12 +26,28 @@ import {
   runIdentity,
 } from "./checkpoint.js";
 import { checkPatternNames, compileSources, ioReason, readSources } from "./load.js";
+import { CheckpointLock } from "./lock.js";
 import type { RunOptions } from "./options.js";
 import { createProgress, summaryLine } from "./progress.js";
 import { prepareRun, type RunResult, type RunResume } from "./run.js";
 
-/** Runs `cep run`; returns the exit code. Throws {@link UsageError} for exit 2. */
+/**
+ * Runs `cep run`; returns the exit code. Throws {@link UsageError} for exit 2. With
+ * `--checkpoint`, the whole command holds the checkpoint's lock (lock.ts): a second run
+ * of the same checkpoint is refused before it reads or writes anything.
+ */
 export async function runCommand(env: CliEnv, files: string[], options: RunOptions): Promise<number> {
+  const ck = options.checkpoint;
+  const lock =
+    ck === null ? null : await CheckpointLock.acquire(ck, (note) => env.stderr.write(`cep: ${note}\n`));
+  try {
+    return await runUnlocked(env, files, options);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): Promise<number> {
   const started = env.monotonic();
   // 1. Patterns.
   const sources = await readSources(files);
