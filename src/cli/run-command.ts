@@ -30,6 +30,7 @@ import { CheckpointLock } from "./lock.js";
 import type { RunOptions } from "./options.js";
 import { createProgress, summaryLine } from "./progress.js";
 import { prepareRun, type RunResult, type RunResume } from "./run.js";
+import { readerLeft, writeFailure } from "./write-error.js";
 
 /**
  * Runs `cep run`; returns the exit code. Throws {@link UsageError} for exit 2. With
@@ -163,9 +164,9 @@ async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): P
 
   // 5. Report. A failed write is exit 2 (the run stopped; a checkpoint never claims what
   // was not written), except EPIPE on stdout or stderr: the reader went away (`| head`).
-  const failures = outputs.failures().filter((f) => !(f.standard && errorCode(f.error) === "EPIPE"));
+  const failures = outputs.failures().filter((f) => !readerLeft(f.standard, f.error));
   if (failures.length > 0) {
-    for (const f of failures) env.stderr.write(`cep: cannot write to ${f.name}: ${writeReason(f.error)}\n`);
+    for (const f of failures) env.stderr.write(`cep: ${writeFailure(f.name, f.error)}\n`);
     return 2;
   }
   if (!options.quiet) env.stderr.write(`${summaryLine(result, env.monotonic() - runStarted)}\n`);
@@ -236,19 +237,6 @@ async function checkInput(path: string, input: InputSource, saved: CheckpointSta
   }
   if (tail !== mark.tail)
     throw new UsageError(`cannot resume: ${changed} (its bytes before the checkpoint differ)`);
-}
-
-function errorCode(err: Error): unknown {
-  return (err as { code?: unknown }).code;
-}
-
-/** A write error as `ENOSPC: no space left on device` (Node adds `, write`: the call, not the cause). */
-function writeReason(err: Error): string {
-  const syscall = (err as { syscall?: unknown }).syscall;
-  const message = ioReason(err);
-  return typeof syscall === "string" && message.endsWith(`, ${syscall}`)
-    ? message.slice(0, -syscall.length - 2)
-    : message;
 }
 
 /** An output that failed: what the user called it (`--output x.ndjson`), and the first error. */
