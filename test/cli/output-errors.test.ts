@@ -101,6 +101,54 @@ describe("a failed write ends the run with exit 2, naming the output", () => {
   });
 });
 
+describe("stdout and stderr of every command", () => {
+  /** `node bin/cep.js args…` with stdout or stderr on /dev/full. */
+  function onFull(args: string[], stream: "stdout" | "stderr") {
+    const fd = openSync("/dev/full", "w");
+    try {
+      const stdio: ["pipe", "pipe" | number, "pipe" | number] =
+        stream === "stdout" ? ["pipe", fd, "pipe"] : ["pipe", "pipe", fd];
+      // An event for the REPL to match (and print).
+      const input = '{"type":"A","ts":1}\n';
+      const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: "utf8", stdio, input });
+      return { code: r.status, stderr: r.stderr ?? "" };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  test.each([
+    ["explain", ["explain", "a.pattern"]],
+    ["check", ["check", "a.pattern"]],
+    ["repl", ["repl", "a.pattern"]],
+  ])("cep %s with stdout on a full device: exit 2 and a message, no stack trace", (_name, args) => {
+    const r = onFull(args, "stdout");
+    expect(r.stderr).toContain("cep: cannot write to stdout: ENOSPC: no space left on device");
+    expect(r.stderr).not.toContain("Unhandled 'error' event");
+    expect(r.code).toBe(2);
+  });
+
+  test("cep run with only stderr on a full device (the summary is lost): exit 2, no crash", () => {
+    const r = onFull(
+      [
+        "run",
+        "a.pattern",
+        "--input",
+        "few.ndjson",
+        "--output",
+        "s.out",
+        "--errors",
+        "s.err",
+        "--late",
+        "s.late",
+      ],
+      "stderr",
+    );
+    expect(r.code).toBe(2);
+    expect(readFileSync(at("s.out"), "utf8").split("\n")).toHaveLength(3);
+  });
+});
+
 describe("--checkpoint with a failing output", () => {
   test("the checkpoint never claims lost records; a rerun with a working output writes them all", () => {
     const ref = run(["--input", "big.ndjson", "--output", "ref.out"]);
