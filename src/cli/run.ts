@@ -301,10 +301,10 @@ export function prepareRun(
         ? undefined
         : async (position: ReadPosition): Promise<void> => {
             due = pushed + checkpoints.every;
-            const failed = sinks.find((s) => s.error !== null);
-            if (failed) throw new OutputFailed(failed.error?.message);
             const snapshot = snapshotOf(engine);
             const now = counters();
+            // A checkpoint claims what the sinks were given: all of it must have been written.
+            await drained(sinks);
             await saving(() => checkpoints.save(position, snapshot, now));
           };
     const saving = async (save: () => Promise<void>): Promise<void> => {
@@ -324,6 +324,8 @@ export function prepareRun(
       curEvent = null;
       curLine = 0;
       engine.end();
+      // The last batches are written here: a failure must be known before the run is called finished.
+      await drained(sinks);
       if (checkpoints !== null) await saving(() => checkpoints.finish(counters()));
     } catch (err) {
       if (!(err instanceof OutputFailed)) throw err;
@@ -359,6 +361,13 @@ function total(counts: Record<string, number>): number {
   let n = 0;
   for (const k in counts) n += counts[k];
   return n;
+}
+
+/** Waits until every sink has written what it was given; throws {@link OutputFailed} when one failed. */
+async function drained(sinks: LineSink[]): Promise<void> {
+  for (const s of sinks) await s.drain();
+  const failed = sinks.find((s) => s.error !== null);
+  if (failed) throw new OutputFailed(failed.error?.message);
 }
 
 /** Undefined when every sink can take more now (the usual case: no promise per chunk). */

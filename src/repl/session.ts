@@ -29,6 +29,7 @@ import type { CompiledPattern, Program } from "../compile/model.js";
 // Not ../index.js: that also exports the scale-out API, whose Redis client would load at every start.
 import { compile } from "../compile/program.js";
 import { parseEvent } from "../io/json.js";
+import { isLineTooLong, LINE_TOO_LONG } from "../io/line-limit.js";
 import type { Diagnostic } from "../lang/diagnostics.js";
 import { CompileError } from "../lang/diagnostics.js";
 import { renderDiagnostic } from "../lang/format.js";
@@ -143,7 +144,9 @@ export class Session {
     const t = text.trimStart();
     if (t === "") return undefined;
     if (t[0] === "{") {
-      this.event(t.trimEnd());
+      // The limit of `cep run`, on the whole line as there.
+      if (isLineTooLong(text)) this.error(`bad event: ${LINE_TOO_LONG}`);
+      else this.event(t.trimEnd());
       return undefined;
     }
     if (t[0] === ".") return this.command(t.trimEnd());
