@@ -119,7 +119,7 @@ describe("cep with the real engine", () => {
       "[1,2,3]", // 6
       "", // 7
       "{not json", // 8
-      '{"type":"LoginFailed","ts":2500}', // 9: no key
+      '{"type":"LoginFailed","ts":2500}', // 9: no key, which LoginFailed declares: a schema error
       '{"type":"LoginFailed","user":"x\u0001","ts":2600}', // 10: raw control character
       JSON.stringify(F("alice", 3000)), // 11
       JSON.stringify(OK("alice", 500)), // 12: late
@@ -137,12 +137,12 @@ describe("cep with the real engine", () => {
       [5, "invalid time"],
       [6, "not a JSON object"],
       [8, "invalid JSON"],
-      [9, "missing key: BruteForce (user)"],
+      [9, "schema: LoginFailed.user: missing, expected string"],
       [10, "invalid JSON"],
       [12, "late"],
     ]);
     for (const e of errors) expect(Object.keys(e)).toEqual(["file", "line", "reason", "text"]);
-    expect(r.stderr).toMatch(/1 late, 6 bad lines, 1 missing key/);
+    expect(r.stderr).toMatch(/1 late, 6 bad lines, 1 schema error/);
   });
 
   test("compile errors: all printed with carets, nothing read, exit 1", () => {
