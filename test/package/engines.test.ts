@@ -37,7 +37,9 @@ test("every installed dependency accepts every Node version package.json claims"
     const wanted = Array.isArray(entry.engines) ? undefined : (entry.engines as { node?: string })?.node;
     if (wanted === undefined) continue;
     if (!semver.subset(claimed, wanted))
-      refused.push(`${path}@${entry.version}: engines.node ${wanted} (min of ours: ${semver.minVersion(claimed)})`);
+      refused.push(
+        `${path}@${entry.version}: engines.node ${wanted} (min of ours: ${semver.minVersion(claimed)})`,
+      );
   }
   expect(checked, "installed packages found in package-lock.json").toBeGreaterThan(50);
   expect(refused, `dependencies that refuse part of engines.node ${claimed}`).toEqual([]);

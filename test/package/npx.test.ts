@@ -58,7 +58,12 @@ describe("npx cep from the clone's root", () => {
 });
 
 test("no document advises `npx cep -- …` (it fails: cep receives the `--`)", () => {
-  const docs = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+  const docs = [
+    "README.md",
+    ...readdirSync(join(root, "docs"))
+      .filter((f) => f.endsWith(".md"))
+      .map((f) => `docs/${f}`),
+  ];
   const bad = docs.flatMap((doc) =>
     readFileSync(join(root, doc), "utf8")
       .split("\n")
