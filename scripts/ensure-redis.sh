@@ -30,5 +30,5 @@ install() {
 install
 have_redis && exit 0
 
-echo "npm test: the scale-out tests need Redis 7+ (redis-server and redis-cli on the PATH), which could not be installed here: run \`sudo apt-get install redis-server\` (Debian, Ubuntu) or \`brew install redis\` (macOS), then \`npm test\` again" >&2
+echo "npm test: the scale-out tests need Redis 7+ (redis-server and redis-cli on the PATH): none is there and none could be installed: run \`sudo apt-get install redis-server\` (Debian, Ubuntu) or \`brew install redis\` (macOS), then \`npm test\` again" >&2
 exit 1
