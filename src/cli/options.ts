@@ -3,6 +3,7 @@
  * `cep test` from a scenario's `.args` file, with the same commander definitions.
  */
 import { resolve } from "node:path";
+import bytes from "bytes";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "./api.js";
 import { parseDurationArg } from "./duration.js";
@@ -42,7 +43,9 @@ interface RawRunOptions {
   errors?: string;
   checkpoint?: string;
   checkpointEvery?: number;
+  memoryLimit?: number;
   quiet?: boolean;
+  schemaCheck: boolean;
 }
 
 /** Commander parser for a duration option (language.md §3.5; `0` allowed). */
@@ -67,6 +70,15 @@ function countOption(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
     throw new InvalidArgumentError("expected a whole number of events, at least 1");
+  }
+  return n;
+}
+
+/** Commander parser for `--memory-limit`: bytes, or a number with a unit (`512MB`, `1.5GB`; 1 KB = 1024 B). */
+export function sizeOption(value: string): number {
+  const n = /^\s*\d+(\.\d+)?\s*([kmgtp]?b)?\s*$/i.test(value) ? bytes.parse(value) : null;
+  if (n === null || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError("expected a size in bytes, or with a unit: 512MB, 2GB");
   }
   return n;
 }
@@ -114,7 +126,13 @@ export function addRunOptions(cmd: Command): Command {
       `events between checkpoints (default: ${DEFAULT_CHECKPOINT_EVERY}; and one at the end)`,
       countOption,
     )
-    .option("--quiet", "no progress and no summary on stderr");
+    .option(
+      "--memory-limit <size>",
+      "estimated bytes of state to keep before evicting the oldest keys (default: half the heap limit)",
+      sizeOption,
+    )
+    .option("--quiet", "no progress and no summary on stderr")
+    .option("--no-schema-check", "do not check events against the `event` declarations");
 }
 
 /** Validates commander's values; throws {@link UsageError} (exit 2). */
@@ -156,6 +174,8 @@ export function resolveRunOptions(opts: Record<string, unknown>): RunOptions {
     processingTime: raw.processingTime ?? false,
     clock: raw.clock ?? null,
     watermarksOnly: raw.watermarksOnly ?? false,
+    memoryLimit: raw.memoryLimit ?? null,
+    schemaCheck: raw.schemaCheck !== false,
   };
   // Writing over the input would truncate it before it is read.
   if (options.input !== "-") {

@@ -16,6 +16,8 @@ export interface ReplOptions {
   processingTime: boolean;
   /** `--clock`: processing time starts there, +1 ms per event; null = wall clock. */
   clock: number | null;
+  /** `false` (`--no-schema-check`): events are not checked against declared schemas (default: checked). */
+  schemaCheck?: boolean;
 }
 
 function nonEmpty(value: string): string {
@@ -35,7 +37,8 @@ export function addReplOptions(cmd: Command): Command {
       0,
     )
     .option("--processing-time", "arrival order and wall-clock time")
-    .option("--clock <ms>", "with --processing-time: start the clock there, +1 ms per event", clockOption);
+    .option("--clock <ms>", "with --processing-time: start the clock there, +1 ms per event", clockOption)
+    .option("--no-schema-check", "do not check events against the `event` declarations");
 }
 
 /** Validates commander's values; throws {@link UsageError} (exit 2). */
@@ -46,6 +49,7 @@ export function resolveReplOptions(opts: Record<string, unknown>): ReplOptions {
     outOfOrderness: number;
     processingTime?: boolean;
     clock?: number;
+    schemaCheck?: boolean;
   };
   if (raw.clock !== undefined && !raw.processingTime) throw new UsageError("--clock needs --processing-time");
   return {
@@ -54,5 +58,6 @@ export function resolveReplOptions(opts: Record<string, unknown>): ReplOptions {
     outOfOrderness: raw.outOfOrderness,
     processingTime: raw.processingTime ?? false,
     clock: raw.clock ?? null,
+    schemaCheck: raw.schemaCheck !== false,
   };
 }
