@@ -11,7 +11,13 @@
  *   does and running `cep run` over an empty input, so the functions start-up needs are in
  *   it. V8 rejects a cache from another Node version or other flags: bin/cep.js then just
  *   compiles (correct, slower).
- * - The library (`dist/index.js`) is not bundled.
+ * - The library gets one implementation for both module systems (no dual-package hazard:
+ *   `require("cepheus").Engine === (await import("cepheus")).Engine`): dist/index.cjs, a
+ *   CommonJS bundle of dist/index.js, is what `require` loads (Node 20 cannot `require`
+ *   ESM), and dist/index.mjs, what `import` loads, re-exports its names. Chevrotain is
+ *   ESM-only, so it is bundled in; the other dependencies load CommonJS and stay external.
+ *   Types: tsc's .d.ts files for `import`, and copies as .d.cts for `require` (TypeScript
+ *   reads a .d.ts of this `"type": "module"` package as ESM, which CommonJS cannot load).
  *
  * `node scripts/bundle.mjs [DIST]`: DIST is the tsc output folder (default: ./dist); the
  * bundle goes to DIST/bundle/ (tests that make a private build pass theirs).
@@ -20,7 +26,16 @@
  * renamed into place (atomic), the cache first, so a process never reads a half-written
  * file (a cache that does not match its bundle is rejected by V8, not misused).
  */
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -73,3 +88,46 @@ const put = (path, data) => {
 };
 put(`${outfile}.cache`, cache);
 put(outfile, code);
+
+// The library for `require` and `import` (see the header).
+const pkg = JSON.parse(readFileSync(join(dist, "..", "package.json"), "utf8"));
+const external = Object.keys(pkg.dependencies)
+  .filter((name) => name !== "chevrotain")
+  .flatMap((name) => [name, `${name}/*`]);
+const library = await build({
+  entryPoints: [join(dist, "index.js")],
+  outfile: join(dist, "index.cjs"),
+  write: false,
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  external,
+  logLevel: "warning",
+  define: { "import.meta.url": "__cepUrl" },
+  banner: { js: 'var __cepUrl = require("node:url").pathToFileURL(__filename).href;' },
+});
+put(join(dist, "index.cjs"), library.outputFiles[0].text);
+const names = Object.keys(createRequire(import.meta.url)(join(dist, "index.cjs"))).sort();
+put(
+  join(dist, "index.mjs"),
+  `// The ES module entry: the CommonJS build's exports (one implementation; scripts/bundle.mjs).\n` +
+    `import cepheus from "./index.cjs";\n\nexport const {\n${names.map((n) => `  ${n},\n`).join("")}} = cepheus;\n`,
+);
+for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true })) {
+  if (!entry.isFile() || !entry.name.endsWith(".d.ts")) continue;
+  const file = join(entry.parentPath, entry.name);
+  // Our files' .js become .cjs; Chevrotain's types (ESM-only) are read as ESM.
+  const cts = readFileSync(file, "utf8")
+    .replace(/((?:from|import\()\s*)(["'])(\.{1,2}\/[^"']*)\.js\2/g, "$1$2$3.cjs$2")
+    .replace(/^import \{([^}]*)\} from (["'])chevrotain\2;/gm, (line, names) =>
+      /^(\s*type\s+\w+\s*,?)+$/.test(names)
+        ? `import type {${names.replace(/\btype\s+/g, "")}} from "chevrotain" with { "resolution-mode": "import" };`
+        : line,
+    )
+    .replace(
+      /import\((["'])chevrotain\1\)/g,
+      'import("chevrotain", { with: { "resolution-mode": "import" } })',
+    );
+  put(`${file.slice(0, -".d.ts".length)}.d.cts`, cts);
+}

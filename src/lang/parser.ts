@@ -560,24 +560,6 @@ let recovering: PatternParser | undefined;
 let strict: PatternParser | undefined;
 
 /**
- * Chevrotain 13 validates grammars with `Object.groupBy` (Node ≥ 21); Node 20 lacks it.
- * A faithful stand-in, installed only where it is missing.
- */
-function ensureObjectGroupBy(): void {
-  const O = Object as unknown as { groupBy?: unknown };
-  if (typeof O.groupBy === "function") return;
-  O.groupBy = <V>(items: Iterable<V>, key: (v: V, i: number) => PropertyKey) => {
-    const out: Record<PropertyKey, V[]> = Object.create(null);
-    let i = 0;
-    for (const v of items) {
-      const k = key(v, i++);
-      (out[k] ??= []).push(v);
-    }
-    return out;
-  };
-}
-
-/**
  * The shared parser with error recovery enabled (built on first call): after an error
  * it resynchronises and goes on, so tools (an editor, the REPL) get a CST for broken
  * input. Also the entry point for railroad diagrams:
@@ -589,7 +571,6 @@ function ensureObjectGroupBy(): void {
  */
 export function getParser(): PatternParser {
   if (!recovering) {
-    ensureObjectGroupBy();
     recovering = new PatternParser({ recovery: true });
   }
   return recovering;
@@ -603,7 +584,6 @@ export function getParser(): PatternParser {
  */
 export function getStrictParser(): PatternParser {
   if (!strict) {
-    ensureObjectGroupBy();
     strict = new PatternParser({ recovery: false });
   }
   return strict;

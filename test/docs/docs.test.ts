@@ -25,7 +25,10 @@
  *   scratch directory that looks like the repository's root (`patterns/` and `bin/` are
  *   there; HOME is a fresh directory, NO_COLOR is set, stdin is empty), so a block may use
  *   a file an earlier one wrote — as a reader following the page would. Documents run in
- *   parallel.
+ *   parallel. `/tmp/` in a command is the scratch directory's own `tmp/` (and shows as
+ *   `/tmp/` in the output), so documents and concurrent test runs do not share files.
+ *   After README.md's blocks, the scratch directory must hold no file they wrote: the
+ *   tour leaves nothing in a reader's clone (its files go to /tmp).
  * - any block right after an HTML comment `<!-- output of: cep … -->` (or `cat …`) must
  *   be exactly that command's output: how the Mermaid pictures and the pattern files
  *   quoted in docs/patterns.md stay true (scripts/render-docs.ts refreshes them).
@@ -259,8 +262,12 @@ function scratch(name: string): string {
   symlinkSync(dirname(cepBin), join(dir, "bin"));
   symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
   mkdirSync(join(dir, "home"));
+  mkdirSync(join(dir, "tmp"));
   return dir;
 }
+
+/** What {@link scratch} puts in a scratch directory. */
+const SCRATCH = ["bin", "home", "node_modules", "patterns", "tmp"];
 
 const PRELUDE = `set +e
 cep() { node "$CEP_BIN" "$@"; }
@@ -270,8 +277,9 @@ exec 2>&1
 
 /** Runs a shell command in `cwd`; stdout and stderr merged, in order. */
 function sh(command: string, cwd: string, timeoutMs = 60_000): Promise<{ code: number | null; out: string }> {
+  const tmp = join(cwd, "tmp/");
   return new Promise((done, fail) => {
-    const child = spawn("bash", ["-c", `${PRELUDE}${command}`], {
+    const child = spawn("bash", ["-c", `${PRELUDE}${command.replaceAll("/tmp/", tmp)}`], {
       cwd,
       stdio: ["ignore", "pipe", "inherit"],
       env: {
@@ -288,7 +296,7 @@ function sh(command: string, cwd: string, timeoutMs = 60_000): Promise<{ code: n
       out += s;
     });
     child.on("error", fail);
-    child.on("close", (code) => done({ code, out }));
+    child.on("close", (code) => done({ code, out: out.replaceAll(tmp, "/tmp/") }));
   });
 }
 
@@ -492,6 +500,13 @@ describe("runnable blocks, document by document", () => {
           if (needsDot && !dotAvailable) ctx.skip(); // Graphviz is optional
           await (isShell(b) ? runShell(b, dir) : runTs(b, dir));
         }, 180_000);
+      }
+      if (doc === "README.md") {
+        test.sequential(`${doc}: following it leaves no files in the clone`, () => {
+          if (dir === "") return;
+          const ours = new Set([...SCRATCH, ...mine.filter((b) => !isShell(b)).map(tsFile)]);
+          expect(readdirSync(dir).filter((f) => !ours.has(f))).toEqual([]);
+        });
       }
     });
   }
