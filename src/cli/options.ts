@@ -4,6 +4,7 @@
  */
 import { resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { MAX_RECORD_LINES } from "../io/csv.js";
 import { UsageError } from "./api.js";
 import { parseDurationArg } from "./duration.js";
 import type { RunSettings } from "./run.js";
@@ -42,6 +43,7 @@ interface RawRunOptions {
   errors?: string;
   checkpoint?: string;
   checkpointEvery?: number;
+  csvMaxRecordLines?: number;
   quiet?: boolean;
 }
 
@@ -67,6 +69,14 @@ function countOption(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
     throw new InvalidArgumentError("expected a whole number of events, at least 1");
+  }
+  return n;
+}
+
+function lineCountOption(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError("expected a whole number of lines, at least 1");
   }
   return n;
 }
@@ -114,6 +124,11 @@ export function addRunOptions(cmd: Command): Command {
       `events between checkpoints (default: ${DEFAULT_CHECKPOINT_EVERY}; and one at the end)`,
       countOption,
     )
+    .option(
+      "--csv-max-record-lines <n>",
+      `CSV: most lines one record may span, inside quotes (default: ${MAX_RECORD_LINES})`,
+      lineCountOption,
+    )
     .option("--quiet", "no progress and no summary on stderr");
 }
 
@@ -157,6 +172,7 @@ export function resolveRunOptions(opts: Record<string, unknown>): RunOptions {
     clock: raw.clock ?? null,
     watermarksOnly: raw.watermarksOnly ?? false,
   };
+  if (raw.csvMaxRecordLines !== undefined) options.csvMaxRecordLines = raw.csvMaxRecordLines;
   // Writing over the input would truncate it before it is read.
   if (options.input !== "-") {
     const input = resolve(options.input);

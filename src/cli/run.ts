@@ -42,6 +42,8 @@ export interface RunSettings {
   watermarksOnly: boolean;
   /** `--pattern` names; empty = all. */
   patterns: string[];
+  /** `--csv-max-record-lines`; default: the reader's. */
+  csvMaxRecordLines?: number;
 }
 
 /** Where events come from and records go. */
@@ -307,7 +309,12 @@ export function prepareRun(
     const reader = streams.format === "csv" ? readCsv : readNdjson;
     let outputError: Error | null = null;
     try {
-      await reader(streams.input.chunks, handler, { afterChunk, onPause, start: resume?.position });
+      await reader(streams.input.chunks, handler, {
+        afterChunk,
+        onPause,
+        start: resume?.position,
+        maxRecordLines: settings.csvMaxRecordLines,
+      });
       // 5. End of input: windows close, timeouts fire, held-back matches are released.
       curEvent = null;
       curLine = 0;

@@ -42,6 +42,9 @@ async function scan(bytes: Buffer, cuts: number[], pauseAt: Set<number>, start?:
       tooLong: (n) => {
         lines.push([n, "<too long>"]);
       },
+      invalidUtf8: (n) => {
+        lines.push([n, "<invalid UTF-8>"]);
+      },
     },
     { start, onPause: (p) => void pauses.push(p), maxLineBytes: max },
   );
