@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { MAX_RECORD_LINES } from "../io/csv.js";
+import { parseTime, TIME_FORMS } from "../runtime/values.js";
 import { UsageError } from "./api.js";
 import { parseDurationArg } from "./duration.js";
 import type { RunSettings } from "./run.js";
@@ -56,13 +57,12 @@ export function durationOption(value: string): number {
   }
 }
 
-/** Commander parser for `--clock <ms>`. */
+/** Commander parser for `--clock <time>`: a time as everywhere else (`parseTime`), digits as epoch ms. */
 export function clockOption(value: string): number {
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
-    throw new InvalidArgumentError("expected an integer number of epoch milliseconds");
-  }
-  return n;
+  const text = value.trim();
+  const t = parseTime(/^-?\d+$/.test(text) ? Number(text) : text);
+  if (typeof t === "string") throw new InvalidArgumentError(`expected ${TIME_FORMS}`);
+  return t;
 }
 
 function countOption(value: string): number {

@@ -37,7 +37,7 @@ import {
   validateKeySnapshot,
   validateSnapshot,
 } from "./snapshot.js";
-import { canonicalKey, field, ownField, parseTime, path, put } from "./values.js";
+import { canonicalKey, field, invalidTime, MAX_TIME, ownField, parseTime, path, put } from "./values.js";
 
 // Only the heap, not mnemonist's whole index: its CommonJS modules are a large part of
 // the CLI's start-up (the package exports subpaths to `require` only).
@@ -844,7 +844,7 @@ export class Engine {
       if (!this.processingTime) {
         const t = parseTime(wm);
         if (typeof t === "number") this.advanceTo(t);
-        else this.fail(`invalid watermark`, event);
+        else this.fail(invalidTime("invalid watermark", wm), event);
       }
       return;
     }
@@ -861,9 +861,13 @@ export class Engine {
       )
         raw = undefined;
       // Integer epoch ms is the common case: no call, no allocation.
-      const t = typeof raw === "number" && Number.isInteger(raw) ? raw : parseTime(raw);
+      const t =
+        typeof raw === "number" && Number.isInteger(raw) && raw <= MAX_TIME && raw >= -MAX_TIME
+          ? raw
+          : parseTime(raw);
       if (typeof t === "string") {
-        this.fail(`${t} (${this.timeField})`, event);
+        const what = `${t} (${this.timeField})`;
+        this.fail(t === "missing time" ? what : invalidTime(what, raw), event);
         return;
       }
       time = t;

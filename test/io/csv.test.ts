@@ -86,7 +86,6 @@ describe("readCsv", () => {
     ]);
   });
 
-
   test("a stray quote costs one record: past the line bound it is reported where it opened and the lines after are read again", async () => {
     const rows = Array.from({ length: 300 }, (_, i) => `A,${i}`);
     rows[9] = 'A,"stray'; // line 11
