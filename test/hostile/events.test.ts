@@ -97,10 +97,7 @@ const LINES: [string | Buffer, string | null][] = [
   [`{"type":"Proto","user":"p","ts":5000,${HOSTILE_FIELDS},"toString":"t"}`, null], // 30
   ['{"type":"Proto","user":"p","ts":5100}', null], // 31
   [OK("alice", 10), "late"], // 32
-  [
-    `${"😀".repeat(150)}x`,
-    JSON_ERR(`Unexpected token '\ud83d', "😀😀😀😀😀"... is not valid JSON`),
-  ], // 33: the text is cut without splitting a pair
+  [`${"😀".repeat(150)}x`, JSON_ERR(`Unexpected token '\ud83d', "😀😀😀😀😀"... is not valid JSON`)], // 33: the text is cut without splitting a pair
   [
     Buffer.concat([
       Buffer.from('{"type":"Noise","user":"n","ts":6000,"s":"'),

@@ -4,9 +4,9 @@
  * `±hh:mm` (hh ≤ 23, mm ≤ 59) within the same range.
  */
 import { describe, expect, test } from "vitest";
+import { compile } from "../../src/index.js";
 import { Engine } from "../../src/runtime/engine.js";
 import { invalidTime, MAX_TIME, parseTime } from "../../src/runtime/values.js";
-import { compile } from "../../src/index.js";
 
 describe("parseTime", () => {
   test("integers within ±8.64e15 ms; nothing beyond, nothing fractional or non-finite", () => {
