@@ -4,8 +4,9 @@
  * caller owns all of that (see `run-command.ts`, `test-command.ts`).
  *
  * The per-line path is: scanner slices the line → `JSON.parse` → `engine.push`. Records
- * are `JSON.stringify`d (the engine builds them in language.md §5 key order) into a
- * batched sink. The only per-line work besides is setting the "current line", which is
+ * are written in language.md §5 key order (the engine builds them so) into a batched
+ * sink, each NDJSON event as its input text (`io/event-text.ts`: events are written
+ * exactly as read, and are not stringified again). The only per-line work besides is setting the "current line", which is
  * how a synchronous `late`/`error` callback learns where its event came from.
  *
  * Checkpoints (`--checkpoint`, see checkpoint.ts): every `every` input records the reader
@@ -15,6 +16,7 @@
  * from the snapshot and the counters, and reads from the position on.
  */
 import { readCsv } from "../io/csv.js";
+import { eventJson, keepText, recordLine } from "../io/event-text.js";
 import type { EventHandler, ReadPosition } from "../io/events.js";
 import type { JsonObject } from "../io/json.js";
 import { readNdjson } from "../io/ndjson.js";
@@ -233,16 +235,16 @@ export function prepareRun(
     // event itself (keys are computed on arrival, even when the event is buffered), so the
     // current line is the event's line. Anything else (not expected) gets line null.
     const lineOf = (event: unknown): number | null => (event === curEvent ? curLine : null);
-    const textOf = (event: unknown): string => (event === curEvent ? curText : (JSON.stringify(event) ?? ""));
+    const textOf = (event: unknown): string => (event === curEvent ? curText : eventJson(event));
 
     // 3. Engine outputs.
     engine.on("match", (record: OutputRecord) => {
       matches[record.pattern] = (matches[record.pattern] ?? 0) + 1;
-      output.write(JSON.stringify(record));
+      output.write(recordLine(record));
     });
     engine.on("timeout", (record: OutputRecord) => {
       timeouts++;
-      output.write(JSON.stringify(record));
+      output.write(recordLine(record));
     });
     engine.on("late", (event: unknown, reason: string) => {
       late++;
@@ -258,8 +260,11 @@ export function prepareRun(
 
     // 4. The input loop: one synchronous callback per line, one await per chunk (and per checkpoint).
     let due = checkpoints === null ? Number.POSITIVE_INFINITY : pushed + checkpoints.every;
+    // NDJSON events are written as read; CSV rows are converted, so written as converted.
+    const keep = streams.format === "ndjson";
     const handler: EventHandler = {
       event(line: number, value: JsonObject, text: string) {
+        if (keep) keepText(value, text);
         curLine = line;
         curText = text;
         curEvent = value;
