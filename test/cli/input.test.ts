@@ -3,7 +3,7 @@
  * quotes, times out of range or with impossible offsets, events written exactly as read.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -133,5 +133,37 @@ describe("times", () => {
     const far = cep(["run", "any.pattern", "--processing-time", "--clock", "9999999999999999999999"], "");
     expect(far.code).toBe(2);
     expect(far.stderr).toContain(FORMS);
+  });
+});
+
+describe("events written exactly as read", () => {
+  test("records and --late lines carry each NDJSON event's text byte for byte; conditions see the parsed values", () => {
+    const lines = [
+      '{"type":"LoginFailed","user":"a","ts":1000,"n":1e400}',
+      '{ "type" : "LoginFailed" , "user":"z", "user":"a", "ts":2000, "neg":-0 }',
+      '{"type":"LoginFailed","user":"a","ts":3000,"big":9007199254740993,"s":"\\u00e9\\/"}',
+      '{"type":"LoginOk","user":"a","ts":500,"x":1.50}', // late
+      '{"type":"LoginOk","user":"a","ts":4000,"x":1.50}',
+    ];
+    writeFileSync(at("odd.ndjson"), `${lines.join("\r\n")}\r\n`);
+    const r = cep(["run", "brute.pattern", "--input", "odd.ndjson", "--late", "late.ndjson"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      `{"pattern":"BruteForce","key":"a","start":1000,"end":4000,"events":{"fail":[${lines[0]},${lines[1]},${lines[2]}],"ok":[${lines[4]}]},"emit":{"user":"a","attempts":3}}\n`,
+    );
+    expect(readFileSync(at("late.ndjson"), "utf8")).toBe(
+      `{"file":"odd.ndjson","line":4,"reason":"late","event":${lines[3]}}\n`,
+    );
+  });
+
+  test("CSV rows are written as converted", () => {
+    writeFileSync(
+      at("odd.csv"),
+      "type,user,ts\nLoginFailed,a,1000\nLoginFailed,a,2000\nLoginFailed,a,3e3\nLoginOk,a,4000.0\n",
+    );
+    const r = cep(["run", "brute.pattern", "--input", "odd.csv"]);
+    expect(r.stdout).toContain(
+      '"fail":[{"type":"LoginFailed","user":"a","ts":1000},{"type":"LoginFailed","user":"a","ts":2000},{"type":"LoginFailed","user":"a","ts":3000}],"ok":[{"type":"LoginOk","user":"a","ts":4000}]',
+    );
   });
 });
