@@ -42,7 +42,7 @@ describe("recordLine", () => {
       start: 1,
       end: 2,
       events: { a: events, b: [plain] },
-      emit: { n: 1e400 },
+      emit: { n: Number.POSITIVE_INFINITY },
     };
     expect(recordLine(record)).toBe(
       `{"pattern":"P","key":"y","start":1,"end":2,"events":{"a":[${texts[0]},${texts[1]}],"b":[{"type":"B","n":1}]},"emit":{"n":null}}`,
