@@ -95,6 +95,8 @@ export interface RunIdentity {
   processingTime: boolean;
   clock: number | null;
   watermarksOnly: boolean;
+  /** `--csv-max-record-lines`, when given (absent in checkpoints of runs without it). */
+  csvMaxRecordLines?: number;
   /** `--pattern` names, sorted; empty = all. */
   select: string[];
   /** The patterns run, in program order, with their fingerprints (null when the library gives none). */
@@ -148,6 +150,7 @@ export function runIdentity(
     processingTime: options.processingTime,
     clock: options.clock,
     watermarksOnly: options.watermarksOnly,
+    ...(options.csvMaxRecordLines === undefined ? {} : { csvMaxRecordLines: options.csvMaxRecordLines }),
     select: [...new Set(options.patterns)].sort(),
     patterns: selected.map((p) => {
       const fp = (p as { fingerprint?: unknown }).fingerprint;
@@ -159,7 +162,8 @@ export function runIdentity(
 /** The differences between the run a checkpoint was written by and this one, readably; empty when none. */
 export function runDifferences(saved: RunIdentity, now: RunIdentity): string[] {
   const out: string[] = [];
-  const show = (v: unknown): string => (v === null ? "none" : typeof v === "string" ? v : JSON.stringify(v));
+  const show = (v: unknown): string =>
+    v === null || v === undefined ? "none" : typeof v === "string" ? v : JSON.stringify(v);
   const fields: [keyof RunIdentity, string][] = [
     ["input", "--input"],
     ["format", "--format"],
@@ -172,6 +176,7 @@ export function runDifferences(saved: RunIdentity, now: RunIdentity): string[] {
     ["processingTime", "--processing-time"],
     ["clock", "--clock"],
     ["watermarksOnly", "--watermarks-only"],
+    ["csvMaxRecordLines", "--csv-max-record-lines"],
     ["select", "--pattern"],
   ];
   for (const [field, flag] of fields) {

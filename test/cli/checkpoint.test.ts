@@ -430,6 +430,7 @@ describe("what a resume refuses (exit 2) and a finished run", () => {
       [[...args, "--type-field", "kind"], "--type-field: type then, kind now"],
       [[...args, "--pattern", "Funnel"], '--pattern: [] then, ["Funnel"] now'],
       [[...args, "--watermarks-only"], "--watermarks-only: false then, true now"],
+      [[...args, "--csv-max-record-lines", "5"], "--csv-max-record-lines: none then, 5 now"],
       [args.map((a) => (a === at("opt.out") ? at("other.out") : a)), "--output"],
       [args.map((a) => (a === at("opt.late") ? at("other.late") : a)), "--late"],
     ];
