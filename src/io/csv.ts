@@ -112,6 +112,8 @@ class CsvRecords implements LineHandler {
   /** Reads one physical line; `bad` (invalid UTF-8) makes its record bad. */
   private record(lineNo: number, text: string, bad: string | null = null): void {
     if (this.open) {
+      // The first line is measured only when a record spans lines (rare), then each line once.
+      if (this.more.length === 0) this.bytes = Buffer.byteLength(this.text);
       this.more.push(text);
       if (bad !== null) {
         this.invalidLines.push(lineNo);
@@ -146,7 +148,6 @@ class CsvRecords implements LineHandler {
       return;
     }
     this.fields = [];
-    this.bytes = Buffer.byteLength(text);
     this.parse(text, 0);
   }
 
