@@ -176,6 +176,37 @@ describe("readers pause and resume", () => {
     expect(JSON.stringify(rest[0][1])).toBe('{"type":"C","ts":3,"__proto__":"z"}');
     expect(Object.getPrototypeOf(rest[0][1])).toBe(Object.prototype);
   });
+
+  test("CSV: an abandoned record's lines read again never pause inside a record; every pause resumes exactly", async () => {
+    // Line 3 opens a quote that is never closed: at line 6 (past 3 lines) it is abandoned
+    // and lines 4–6 are read again, line 6 opening another quote that line 8 closes.
+    const csv = Buffer.from('a,b\n1,2\n3,"stray\n4,5\n6,7\n8,"x\n9,9\ny"\n10,11\n');
+    const all: string[] = [];
+    const pauses: ReadPosition[] = [];
+    const log = (out: string[]) => ({
+      event: (n: number, v: Record<string, unknown>) => out.push(`${n}:${JSON.stringify(v)}`) > 0,
+      bad: (n: number, reason: string) => void out.push(`${n}:${reason}`),
+    });
+    await readCsv(chunked(csv, [7, 19]), log(all), {
+      maxRecordLines: 3,
+      onPause: (p) => void pauses.push(p),
+    });
+    expect(all).toEqual([
+      '2:{"a":1,"b":2}',
+      "3:quoted field not closed within 3 lines",
+      '4:{"a":4,"b":5}',
+      '5:{"a":6,"b":7}',
+      '6:{"a":8,"b":"x\\n9,9\\ny"}',
+      '9:{"a":10,"b":11}',
+    ]);
+    // No pause after line 6: the records of lines 4 and 5 completed while line 6's was open.
+    expect(pauses.map((p) => p.line)).toEqual([2, 8, 9]);
+    for (const p of pauses) {
+      const rest: string[] = [];
+      await readCsv(chunked(csv.subarray(p.offset), []), log(rest), { maxRecordLines: 3, start: p });
+      expect(rest).toEqual(all.filter((l) => Number(l.split(":")[0]) > p.line));
+    }
+  });
 });
 
 describe("file sinks for checkpoints", () => {
