@@ -111,7 +111,11 @@ export function addRunOptions(cmd: Command): Command {
       0,
     )
     .option("--processing-time", "arrival order and wall-clock time")
-    .option("--clock <ms>", "with --processing-time: start the clock there, +1 ms per record", clockOption)
+    .option(
+      "--clock <time>",
+      "with --processing-time: start the clock there (epoch ms or ISO-8601), +1 ms per record",
+      clockOption,
+    )
     .option("--watermarks-only", "time advances only through $watermark records")
     .option("--late <file>", "late events (default: the error output; - for stderr)")
     .option("--errors <file>", "bad input lines (default: - for stderr)")

@@ -35,7 +35,11 @@ export function addReplOptions(cmd: Command): Command {
       0,
     )
     .option("--processing-time", "arrival order and wall-clock time")
-    .option("--clock <ms>", "with --processing-time: start the clock there, +1 ms per event", clockOption);
+    .option(
+      "--clock <time>",
+      "with --processing-time: start the clock there (epoch ms or ISO-8601), +1 ms per event",
+      clockOption,
+    );
 }
 
 /** Validates commander's values; throws {@link UsageError} (exit 2). */
