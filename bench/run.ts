@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- FILTER…] [--seconds=S] [--rounds=R] [--quick] [--profile]`: runs the benchmark
- * suite (W1, W3, W4, W7, CLI), prints a table and the issue's targets with PASS/FAIL, and
+ * suite (W1, W3, W4, W7, EVICT, CLI), prints a table and the issue's targets with PASS/FAIL, and
  * writes bench/results.md (bench/results-partial.md when filtered).
  *
  * A FILTER is a workload (`W4`, `CLI`) or part of a case name (`"hot key"`). Exits
@@ -20,6 +20,7 @@ import { releaseCached } from "./gen.js";
 import { type BenchCase, type CaseResult, measureCase, profileCase } from "./harness.js";
 import { type CliResult, measureCli } from "./workloads/cli.js";
 import { type DistResult, distSection, measureDistributed } from "./workloads/distributed.js";
+import { type EvictionFigures, measureEviction } from "./workloads/evict.js";
 import { w1Cases } from "./workloads/w1.js";
 import { w3Cases } from "./workloads/w3.js";
 import { HOT_STEP_MS, type KeyMemory, keyMemory, W4_RATE, w4Cases } from "./workloads/w4.js";
@@ -67,6 +68,11 @@ let keyMem: KeyMemory | null = null;
 if (wanted("W4", "W4 memory per key")) {
   log("W4 memory per key …");
   keyMem = keyMemory(200_000);
+}
+let evict: EvictionFigures[] | null = null;
+if (wanted("EVICT", "EVICT new keys past a limit")) {
+  log("EVICT new keys past a limit …");
+  evict = measureEviction(100_000, rounds, log);
 }
 let cli: CliResult | null = null;
 if (wanted("CLI", "CLI cep run")) {
@@ -260,6 +266,15 @@ const hot = byId("W4 hot key");
     });
   }
 }
+for (const kind of ["keys", "memory"] as const) {
+  const t = `EVICT: new keys/s past the ${kind} limit ≥ 1/3 of under it`;
+  const e = evict?.find((f) => f.limit === kind);
+  if (e === undefined) na(t);
+  else {
+    const q = e.pastPerSecond / e.underPerSecond;
+    targets.push({ target: t, figure: x(q), status: q >= 1 / 3 ? "PASS" : "FAIL" });
+  }
+}
 {
   const t = "CLI ≥ 0.7× the bare JSON.parse loop";
   if (cli === null) na(t);
@@ -344,6 +359,25 @@ if (keyMem !== null) {
           "0",
         ],
       ],
+    ),
+    "",
+  );
+}
+
+if (evict !== null) {
+  memory.push(
+    "Eviction (W4 pattern, one A per key, every key new; baseline: the same engine filling up to the limit, same round): new keys/s under the limit and past it, where each new key evicts the oldest (medians).",
+    "",
+    table(
+      ["limit", "keys held", "new keys/s under", "new keys/s past", "past / under", "dropped"],
+      evict.map((e) => [
+        e.limit === "keys" ? "`keys: 100000`" : "`memory` (a budget for ~100k keys)",
+        count(e.held),
+        rate(e.underPerSecond, 1000),
+        rate(e.pastPerSecond, 1000),
+        x(e.pastPerSecond / e.underPerSecond),
+        count(e.dropped),
+      ]),
     ),
     "",
   );

@@ -53,6 +53,10 @@ export interface EngineOptions {
   watermarksOnly: boolean;
   /** Run only these patterns. */
   patterns?: string[];
+  /** State limits (`--memory-limit`). */
+  limits?: { memory?: number };
+  /** `false`: do not check events against declared schemas. */
+  schemaCheck?: boolean;
 }
 
 /** A match or timeout record (language.md §5); written as it comes. */
@@ -67,6 +71,10 @@ export interface EngineStats {
   readonly partialMatches?: number;
   /** Partial matches dropped by the state limits. */
   readonly dropped?: number;
+  /** Events skipped silently for a missing key of a pattern that never mentions their type. */
+  readonly unkeyed?: number;
+  /** Events that did not fit their type's declaration. */
+  readonly schemaErrors?: number;
 }
 
 /** The engine, as the CLI drives it. */
@@ -75,7 +83,8 @@ export interface RunEngine {
   on(event: "late", listener: (event: unknown, reason: string) => void): unknown;
   on(event: "error", listener: (error: { reason: string; event: unknown }) => void): unknown;
   on(event: "warning", listener: (message: string) => void): unknown;
-  push(event: unknown): void;
+  /** `bytes`: the event's size as read (its line's length), for the memory limit. */
+  push(event: unknown, bytes?: number): void;
   end(): void;
   stats(): EngineStats;
 }
@@ -105,6 +114,8 @@ export interface CliEnv {
   readonly stderr: Writable;
   /** stderr is a terminal: progress and colours are allowed there. */
   readonly stderrIsTTY: boolean;
+  /** stdin is a terminal: `cep run` without `--input` says it is waiting for events there. */
+  readonly stdinIsTTY?: boolean;
   /** Environment variables (NO_COLOR). */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Wall clock in ms (processing time without `--clock`). */

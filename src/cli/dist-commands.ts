@@ -12,6 +12,7 @@ import { type CliEnv, UsageError } from "./api.js";
 import { compileSources, ioReason, readSources } from "./load.js";
 import { durationOption } from "./options.js";
 import { newBar } from "./progress.js";
+import { readerLeft, writeFailure } from "./write-error.js";
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -76,18 +77,51 @@ async function openRedis(opts: RedisOpts, name: string) {
   return client;
 }
 
+/** An output of a command, with what the user called it (for a failed write's message). */
+interface OpenedSink {
+  sink: LineSink;
+  name: string;
+  /** stdout or stderr. */
+  standard: boolean;
+}
+
+/** Opens `file` (stdout/stderr for `-` or none) and adds it to `opened` as `flag`. */
 async function openSink(
   env: CliEnv,
   file: string | undefined,
   fallback: "stdout" | "stderr",
+  flag: string,
+  opened: OpenedSink[],
 ): Promise<LineSink> {
-  if (file === undefined || file === "-")
-    return new StreamSink(fallback === "stdout" ? env.stdout : env.stderr, false);
-  try {
-    return await openFileSink(file);
-  } catch (err) {
-    throw new UsageError(`cannot write ${file}: ${ioReason(err)}`);
+  let sink: LineSink;
+  if (file === undefined || file === "-") {
+    sink = new StreamSink(fallback === "stdout" ? env.stdout : env.stderr, false);
+  } else {
+    try {
+      sink = await openFileSink(file);
+    } catch (err) {
+      throw new UsageError(`cannot write ${file}: ${ioReason(err)}`);
+    }
   }
+  const standard = file === undefined || file === "-";
+  opened.push({ sink, name: `${flag} ${standard ? `- (${fallback})` : file}`, standard });
+  return sink;
+}
+
+/**
+ * After a command: one message per output whose writes failed (EPIPE on stdout or stderr
+ * aside: the reader went away). Returns whether there was any; null when no output failed at all.
+ */
+function reportFailedWrites(env: CliEnv, opened: readonly OpenedSink[]): boolean | null {
+  let any: boolean | null = null;
+  for (const { sink, name, standard } of opened) {
+    if (sink.error === null) continue;
+    any ??= false;
+    if (readerLeft(standard, sink.error)) continue;
+    env.stderr.write(`cep: ${writeFailure(name, sink.error)}\n`);
+    any = true;
+  }
+  return any;
 }
 
 /** Maps a job error to a usage error (exit 2). */
@@ -176,7 +210,14 @@ interface ProduceOpts extends RedisOpts {
   quiet?: boolean;
 }
 
+/** `cep produce`; a failed write to `--errors`, `--late` or `--log` is exit 2 (after the summary). */
 async function produceCommand(env: CliEnv, opts: ProduceOpts): Promise<number> {
+  const opened: OpenedSink[] = [];
+  const code = await produceTo(env, opts, opened);
+  return reportFailedWrites(env, opened) ? 2 : code;
+}
+
+async function produceTo(env: CliEnv, opts: ProduceOpts, opened: OpenedSink[]): Promise<number> {
   const started = env.monotonic();
   let input: Awaited<ReturnType<typeof openInput>>;
   try {
@@ -184,9 +225,9 @@ async function produceCommand(env: CliEnv, opts: ProduceOpts): Promise<number> {
   } catch (err) {
     throw new UsageError(`cannot read ${opts.input}: ${ioReason(err)}`);
   }
-  const errors = await openSink(env, opts.errors, "stderr");
-  const late = opts.late === undefined ? null : await openSink(env, opts.late, "stderr");
-  const log = opts.log === undefined ? null : await openSink(env, opts.log, "stdout");
+  const errors = await openSink(env, opts.errors, "stderr", "--errors", opened);
+  const late = opts.late === undefined ? null : await openSink(env, opts.late, "stderr", "--late", opened);
+  const log = opts.log === undefined ? null : await openSink(env, opts.log, "stdout", "--log", opened);
   const client = await openRedis(opts, "cep-produce");
   try {
     const { ensureJob } = await import("../dist/job.js");
@@ -368,8 +409,24 @@ interface ConsumeOpts extends RedisOpts {
   untilEnd?: boolean;
 }
 
+/**
+ * `cep consume`. Matches are acknowledged only once written: a failed write stops it with
+ * exit 2 (EPIPE on stdout: quietly, 0), the batch left pending for the next consume.
+ */
 async function consumeCommand(env: CliEnv, opts: ConsumeOpts): Promise<number> {
-  const out = await openSink(env, opts.output, "stdout");
+  const opened: OpenedSink[] = [];
+  try {
+    await consumeTo(env, opts, opened);
+  } catch (err) {
+    const failed = reportFailedWrites(env, opened);
+    if (failed === null) throw err;
+    return failed ? 2 : 0;
+  }
+  return reportFailedWrites(env, opened) ? 2 : 0;
+}
+
+async function consumeTo(env: CliEnv, opts: ConsumeOpts, opened: OpenedSink[]): Promise<void> {
+  const out = await openSink(env, opts.output, "stdout", "--output", opened);
   const client = await openRedis(opts, "cep-consume");
   const abort = new AbortController();
   const stop = () => abort.abort();
@@ -386,8 +443,11 @@ async function consumeCommand(env: CliEnv, opts: ConsumeOpts): Promise<number> {
       follow: opts.follow,
       untilEnd: opts.untilEnd,
       signal: abort.signal,
+      flush: async () => {
+        await out.drain();
+        if (out.error !== null) throw out.error;
+      },
     });
-    return 0;
   } finally {
     process.off("SIGTERM", stop);
     process.off("SIGINT", stop);

@@ -7,6 +7,11 @@
  * (Mermaid), pending dashed. Edges: take solid, ignore dashed, proceed dotted (dot) /
  * thick (Mermaid), each labelled with its action and condition in source form.
  *
+ * Graphviz draws top to bottom: there `dot` reserves room beside a state for its
+ * self-loops' labels (left to right it reserves it across the rank, and the labels of
+ * neighbouring loops printed over each other). Long conditions are wrapped, so labels
+ * stay narrow and apart.
+ *
  * ```ts
  * renderDot([{ name: "BruteForce", nfa }]);      // digraph "BruteForce" { … }
  * renderMermaid([{ name: "BruteForce", nfa }]);  // flowchart LR …
@@ -126,10 +131,61 @@ function edgeLabel(e: NfaEdge): string {
   return e.condition ? `${e.action}: ${e.condition}` : e.action;
 }
 
+/** Characters per line of a Graphviz edge label. */
+const LABEL_WIDTH = 36;
+/**
+ * Characters per line of a self-loop's label: it sits beside its state, where an edge
+ * coming back to the state enters just below it; one line keeps out of that edge's way.
+ */
+const LOOP_WIDTH = 60;
+/** Characters at the end of a label that never go on a line of their own. */
+const TAIL = 10;
+
+/**
+ * A long edge label as lines of at most {@link LABEL_WIDTH} characters where it can be,
+ * broken at spaces outside string literals (`"a b"` stays whole), continuation lines
+ * indented: a narrow label keeps the picture narrow and its labels apart.
+ */
+export function wrapLabel(text: string, width = LABEL_WIDTH): string[] {
+  const words: string[] = [];
+  let word = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === " " && !quoted) {
+      words.push(word);
+      word = "";
+      continue;
+    }
+    word += c;
+    if (c === "\\" && quoted && i + 1 < text.length) word += text[++i];
+    else if (c === '"') quoted = !quoted;
+  }
+  words.push(word);
+  const lines: string[] = [];
+  let line = "";
+  let rest = text.length;
+  for (const w of words) {
+    // A short tail (`< 5`) stays on its line rather than dangling on one of its own.
+    if (line !== "" && line.length + 1 + w.length > width && rest > TAIL) {
+      lines.push(line);
+      line = `  ${w}`;
+    } else line = line === "" ? w : `${line} ${w}`;
+    rest -= w.length + 1;
+  }
+  lines.push(line);
+  return lines;
+}
+
 // ---- Graphviz ----------------------------------------------------------------
 
 function dotString(s: string): string {
   return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\r?\n/g, "\\n")}"`;
+}
+
+/** A DOT string of left-justified lines (`\\l` ends each line). */
+function dotLines(lines: readonly string[]): string {
+  return `"${lines.map((l) => `${dotString(l).slice(1, -1)}\\l`).join("")}"`;
 }
 
 const DOT_NODE: Record<StateKind, string> = {
@@ -151,7 +207,7 @@ export function renderDot(patterns: readonly NamedNfa[]): string {
   if (patterns.length === 1) return dotGraph(patterns[0]);
   // Several patterns: one graph (so `| dot -Tsvg` gives one valid SVG), a cluster each,
   // node names prefixed by the pattern's position.
-  const out = ["digraph patterns {", `  graph [rankdir=LR, fontname="Helvetica"];`];
+  const out = ["digraph patterns {", `  graph [rankdir=TB, fontname="Helvetica"];`];
   patterns.forEach((p, i) => {
     out.push(`  subgraph ${dotString(`cluster_${i}`)} {`);
     out.push(...dotBody(p, `${i}:`, "    "));
@@ -169,7 +225,7 @@ function dotGraph(p: NamedNfa): string {
 function dotBody(p: NamedNfa, prefix: string, indent: string): string[] {
   const out: string[] = [];
   const id = (name: string) => dotString(prefix + name);
-  out.push(`${indent}graph [rankdir=LR, labelloc=t, fontname="Helvetica", label=${dotString(caption(p))}];`);
+  out.push(`${indent}graph [rankdir=TB, labelloc=t, fontname="Helvetica", label=${dotString(caption(p))}];`);
   out.push(`${indent}node [fontname="Helvetica", fontsize=11];`);
   out.push(`${indent}edge [fontname="Helvetica", fontsize=9];`);
   const start = p.nfa.states.find((s) => s.kind === "start");
@@ -185,7 +241,7 @@ function dotBody(p: NamedNfa, prefix: string, indent: string): string[] {
   for (const s of p.nfa.states) {
     for (const e of s.edges) {
       out.push(
-        `${indent}${id(s.name)} -> ${id(e.target)} [${DOT_EDGE[e.action] ?? DOT_EDGE.take}, label=${dotString(edgeLabel(e))}];`,
+        `${indent}${id(s.name)} -> ${id(e.target)} [${DOT_EDGE[e.action] ?? DOT_EDGE.take}, label=${dotLines(wrapLabel(edgeLabel(e), e.target === s.name ? LOOP_WIDTH : LABEL_WIDTH))}];`,
       );
     }
   }

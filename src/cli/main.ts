@@ -6,6 +6,7 @@
  * cep run login.pattern --input events.ndjson --out-of-orderness 5s
  * ```
  */
+import { isatty } from "node:tty";
 // Not ../index.js: that also exports the scale-out API, whose Redis client would load at every start.
 import { compile } from "../compile/program.js";
 import { CompileError } from "../lang/diagnostics.js";
@@ -14,6 +15,7 @@ import type { ReplTerminal } from "../repl/command.js";
 import { Engine } from "../runtime/engine.js";
 import type { CliEnv } from "./api.js";
 import { runCli } from "./cli.js";
+import { readerLeft, writeFailure } from "./write-error.js";
 
 /** Runs `cep` with `argv` (without `node` and the script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -26,9 +28,28 @@ export async function main(argv: string[]): Promise<number> {
     stdout: process.stdout,
     stderr: process.stderr,
     stderrIsTTY: process.stderr.isTTY === true,
+    // isatty(0), not process.stdin.isTTY: that would open the stdin handle.
+    stdinIsTTY: isatty(0),
     env: process.env,
     wallClock: Date.now,
     monotonic: () => performance.now(),
   };
-  return runCli(argv, env);
+  // A failed write to stdout or stderr is an "error" event: without a listener Node dies
+  // with a stack trace. Every command's output is then incomplete: exit 2, saying why
+  // when stderr still works. EPIPE (the reader went away: `| head`) is not a failure.
+  const failed: { stdout: Error | null; stderr: Error | null } = { stdout: null, stderr: null };
+  process.stdout.on("error", (err: Error) => {
+    failed.stdout ??= err;
+  });
+  process.stderr.on("error", (err: Error) => {
+    failed.stderr ??= err;
+  });
+  let code = await runCli(argv, env);
+  await new Promise((resolve) => setImmediate(resolve)); // the events of the last writes
+  if (code === 0 && failed.stdout !== null && !readerLeft(true, failed.stdout)) {
+    process.stderr.write(`cep: ${writeFailure("stdout", failed.stdout)}\n`);
+    code = 2;
+  }
+  if (code === 0 && failed.stderr !== null && !readerLeft(true, failed.stderr)) code = 2;
+  return code;
 }

@@ -3,6 +3,7 @@
  * `cep test` from a scenario's `.args` file, with the same commander definitions.
  */
 import { resolve } from "node:path";
+import bytes from "bytes";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { MAX_RECORD_LINES } from "../io/csv.js";
 import { parseTime, TIME_FORMS } from "../runtime/values.js";
@@ -45,7 +46,9 @@ interface RawRunOptions {
   checkpoint?: string;
   checkpointEvery?: number;
   csvMaxRecordLines?: number;
+  memoryLimit?: number;
   quiet?: boolean;
+  schemaCheck: boolean;
 }
 
 /** Commander parser for a duration option (language.md §3.5; `0` allowed). */
@@ -77,6 +80,15 @@ function lineCountOption(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
     throw new InvalidArgumentError("expected a whole number of lines, at least 1");
+  }
+  return n;
+}
+
+/** Commander parser for `--memory-limit`: bytes, or a number with a unit (`512MB`, `1.5GB`; 1 KB = 1024 B). */
+export function sizeOption(value: string): number {
+  const n = /^\s*\d+(\.\d+)?\s*([kmgtp]?b)?\s*$/i.test(value) ? bytes.parse(value) : null;
+  if (n === null || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError("expected a size in bytes, or with a unit: 512MB, 2GB");
   }
   return n;
 }
@@ -133,7 +145,13 @@ export function addRunOptions(cmd: Command): Command {
       `CSV: most lines one record may span, inside quotes (default: ${MAX_RECORD_LINES})`,
       lineCountOption,
     )
-    .option("--quiet", "no progress and no summary on stderr");
+    .option(
+      "--memory-limit <size>",
+      "estimated bytes of state to keep before evicting the oldest keys (default: half the heap limit)",
+      sizeOption,
+    )
+    .option("--quiet", "no progress and no summary on stderr")
+    .option("--no-schema-check", "do not check events against the `event` declarations");
 }
 
 /** Validates commander's values; throws {@link UsageError} (exit 2). */
@@ -175,6 +193,8 @@ export function resolveRunOptions(opts: Record<string, unknown>): RunOptions {
     processingTime: raw.processingTime ?? false,
     clock: raw.clock ?? null,
     watermarksOnly: raw.watermarksOnly ?? false,
+    memoryLimit: raw.memoryLimit ?? null,
+    schemaCheck: raw.schemaCheck !== false,
   };
   if (raw.csvMaxRecordLines !== undefined) options.csvMaxRecordLines = raw.csvMaxRecordLines;
   // Writing over the input would truncate it before it is read.

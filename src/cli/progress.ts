@@ -90,6 +90,8 @@ export function summaryLine(result: RunResult, elapsedMs: number): string {
     plural(result.bad, "bad line"),
   ];
   if (result.missingKeys > 0) parts.push(plural(result.missingKeys, "missing key"));
+  if (result.unkeyed > 0) parts.push(`${result.unkeyed} unkeyed`);
+  if (result.schemaErrors > 0) parts.push(plural(result.schemaErrors, "schema error"));
   if (result.dropped > 0)
     parts.push(`${plural(result.dropped, "partial match", "partial matches")} dropped (state limits)`);
   parts.push(`${(elapsedMs / 1000).toFixed(2)}s`);

@@ -13,9 +13,10 @@
  */
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
+import { quote } from "shell-quote";
 import { type FileSink, type LineSink, openFileSink, StreamSink } from "../io/sinks.js";
 import { type InputSource, openInput } from "../io/source.js";
-import { type CliEnv, UsageError } from "./api.js";
+import { type CliEnv, type SourceFile, UsageError } from "./api.js";
 import {
   Checkpointer,
   type CheckpointState,
@@ -26,15 +27,33 @@ import {
   runIdentity,
 } from "./checkpoint.js";
 import { checkPatternNames, compileSources, ioReason, readSources } from "./load.js";
+import { CheckpointLock } from "./lock.js";
 import type { RunOptions } from "./options.js";
 import { createProgress, summaryLine } from "./progress.js";
 import { prepareRun, type RunResult, type RunResume } from "./run.js";
+import { readerLeft, writeFailure } from "./write-error.js";
 
-/** Runs `cep run`; returns the exit code. Throws {@link UsageError} for exit 2. */
+/**
+ * Runs `cep run`; returns the exit code. Throws {@link UsageError} for exit 2. With
+ * `--checkpoint`, the whole command holds the checkpoint's lock (lock.ts): a second run
+ * of the same checkpoint is refused before it reads or writes anything.
+ */
 export async function runCommand(env: CliEnv, files: string[], options: RunOptions): Promise<number> {
+  const ck = options.checkpoint;
+  const lock =
+    ck === null ? null : await CheckpointLock.acquire(ck, (note) => env.stderr.write(`cep: ${note}\n`));
+  try {
+    return await runUnlocked(env, files, options);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): Promise<number> {
   const started = env.monotonic();
   // 1. Patterns.
   const sources = await readSources(files);
+  rejectEventFiles(sources);
   const program = compileSources(env, sources, {
     typeField: options.typeField,
     timeField: options.timeField,
@@ -91,6 +110,9 @@ export async function runCommand(env: CliEnv, files: string[], options: RunOptio
   } catch (err) {
     throw new UsageError(`cannot read ${options.input}: ${ioReason(err)}`);
   }
+  if (options.input === "-" && env.stdinIsTTY === true) {
+    env.stderr.write("cep: reading events from stdin (end with Ctrl-D; use --input FILE to read a file)\n");
+  }
   if (ck !== null) {
     try {
       await checkInput(options.input, input, saved);
@@ -104,9 +126,9 @@ export async function runCommand(env: CliEnv, files: string[], options: RunOptio
   let errors: LineSink;
   let late: LineSink | null;
   try {
-    output = await outputs.open(options.output, "stdout");
-    errors = await outputs.open(options.errors ?? "-", "stderr");
-    late = options.late === null ? null : await outputs.open(options.late, "stderr");
+    output = await outputs.open(options.output, "stdout", "--output");
+    errors = await outputs.open(options.errors ?? "-", "stderr", options.errors === null ? null : "--errors");
+    late = options.late === null ? null : await outputs.open(options.late, "stderr", "--late");
   } catch (err) {
     input.close();
     await outputs.closeAll();
@@ -145,14 +167,33 @@ export async function runCommand(env: CliEnv, files: string[], options: RunOptio
     await outputs.closeAll();
   }
 
-  // 5. Report.
-  const failed = result.outputError;
-  if (failed !== null && (failed as { code?: string }).code !== "EPIPE") {
-    env.stderr.write(`cep: cannot write output: ${ioReason(failed)}\n`);
+  // 5. Report. A failed write is exit 2 (the run stopped; a checkpoint never claims what
+  // was not written), except EPIPE on stdout or stderr: the reader went away (`| head`).
+  const failures = outputs.failures().filter((f) => !readerLeft(f.standard, f.error));
+  if (failures.length > 0) {
+    for (const f of failures) env.stderr.write(`cep: ${writeFailure(f.name, f.error)}\n`);
     return 2;
   }
   if (!options.quiet) env.stderr.write(`${summaryLine(result, env.monotonic() - runStarted)}\n`);
   return 0;
+}
+
+/** Extensions of event files, which `cep run` reads with `--input`. */
+const EVENT_FILE = /\.(ndjson|jsonl|json|csv)$/i;
+
+/**
+ * `cep run p.pattern events.ndjson` (no `--input`) would parse the events as a pattern
+ * and print a syntax error about `{`: a file named like events, or starting with `{` (no
+ * pattern file can), is refused with the option it needs instead.
+ */
+function rejectEventFiles(sources: readonly SourceFile[]): void {
+  for (const { file, source } of sources) {
+    if (EVENT_FILE.test(file) || source.trimStart().startsWith("{")) {
+      throw new UsageError(
+        `${file} looks like an events file, not a pattern file: did you mean --input ${quote([file])}?`,
+      );
+    }
+  }
 }
 
 /** The summary of a finished run, from its checkpoint. */
@@ -168,6 +209,8 @@ function resultOf(saved: CheckpointState): RunResult {
     late: c.late,
     bad: c.bad,
     missingKeys: c.missingKeys,
+    unkeyed: 0,
+    schemaErrors: 0,
     dropped: 0,
     outputError: null,
   };
@@ -221,9 +264,19 @@ async function checkInput(path: string, input: InputSource, saved: CheckpointSta
     throw new UsageError(`cannot resume: ${changed} (its bytes before the checkpoint differ)`);
 }
 
+/** An output that failed: what the user called it (`--output x.ndjson`), and the first error. */
+interface OutputFailure {
+  name: string;
+  /** stdout or stderr. */
+  standard: boolean;
+  error: Error;
+}
+
 /** The output files of a run, each opened once even when named twice (`--late x --errors x`). */
 class Outputs {
   private readonly sinks = new Map<string, LineSink>();
+  /** Every sink opened, with the flags that named it; kept after {@link closeAll} for {@link failures}. */
+  private readonly named = new Map<string, { sink: LineSink; flags: string[]; path: string }>();
   /** The file sinks by absolute path (what checkpoints sync and measure). */
   readonly files = new Map<string, FileSink>();
 
@@ -233,10 +286,12 @@ class Outputs {
     private readonly saved: CheckpointState | null,
   ) {}
 
-  /** `-` is the given standard stream. */
-  async open(path: string, dash: "stdout" | "stderr"): Promise<LineSink> {
+  /** `-` is the given standard stream; `flag` names the output in messages (null: the default error output). */
+  async open(path: string, dash: "stdout" | "stderr", flag: string | null): Promise<LineSink> {
     const key = path === "-" ? `-${dash}` : resolve(path);
     const existing = this.sinks.get(key);
+    const named = this.named.get(key);
+    if (named && flag !== null) named.flags.push(flag);
     if (existing) return existing;
     let sink: LineSink;
     if (path === "-") {
@@ -256,7 +311,24 @@ class Outputs {
       sink = file;
     }
     this.sinks.set(key, sink);
+    this.named.set(key, { sink, flags: flag === null ? [] : [flag], path });
     return sink;
+  }
+
+  /** The outputs whose writes failed (after {@link closeAll}: including a failure to close). */
+  failures(): OutputFailure[] {
+    const out: OutputFailure[] = [];
+    for (const [key, { sink, flags, path }] of this.named) {
+      if (sink.error === null) continue;
+      const standard = key.startsWith("-");
+      const stream = key === "-stdout" ? "stdout" : "stderr";
+      const name =
+        flags.length === 0
+          ? `the error output (${stream})`
+          : `${flags.join(" and ")} ${path}${standard ? ` (${stream})` : ""}`;
+      out.push({ name, standard, error: sink.error });
+    }
+    return out;
   }
 
   async closeAll(): Promise<void> {

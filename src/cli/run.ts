@@ -46,6 +46,10 @@ export interface RunSettings {
   patterns: string[];
   /** `--csv-max-record-lines`; default: the reader's. */
   csvMaxRecordLines?: number;
+  /** `--memory-limit`: the engine's `limits.memory` in bytes; null = its default. */
+  memoryLimit: number | null;
+  /** Events checked against declared schemas (off with `--no-schema-check`). */
+  schemaCheck: boolean;
 }
 
 /** Where events come from and records go. */
@@ -81,6 +85,10 @@ export interface RunResult {
   bad: number;
   /** Events reported for a missing key (not bad lines). */
   missingKeys: number;
+  /** Events skipped silently by a pattern keyed on a field they lack, being of a type it never mentions (the engine's count). */
+  unkeyed: number;
+  /** Events that did not fit their type's declaration (reported, withheld from the patterns using the type; the engine's count). */
+  schemaErrors: number;
   /** Partial matches dropped by the engine's state limits. */
   dropped: number;
   /** Set when the run stopped early because the output failed (EPIPE, ENOSPC…). */
@@ -173,8 +181,11 @@ export function prepareRun(
     processingTime: settings.processingTime,
     watermarksOnly: settings.watermarksOnly,
   };
+  // Only when off: an engine without the option checks by default.
+  if (!settings.schemaCheck) options.schemaCheck = false;
   if (settings.processingTime) options.clock = settings.clock === null ? clock.wallClock : () => clockNow;
   if (settings.patterns.length > 0) options.patterns = settings.patterns;
+  if (settings.memoryLimit !== null) options.limits = { memory: settings.memoryLimit };
   let engine: RunEngine;
   if (resume === null) {
     engine = new api.Engine(program, options);
@@ -254,7 +265,7 @@ export function prepareRun(
     engine.on("warning", (message: string) => streams.onWarning?.(message));
     engine.on("error", ({ reason, event }: { reason: string; event: unknown }) => {
       if (reason.startsWith("missing key")) missingKeys++;
-      else bad++;
+      else if (!reason.startsWith("schema: ")) bad++; // schema misfits: the engine counts them
       errors.write(errorRecord(file, lineOf(event), reason, textOf(event)));
     });
 
@@ -270,7 +281,8 @@ export function prepareRun(
         curEvent = value;
         clockNow = (settings.clock ?? 0) + pushed;
         pushed++;
-        engine.push(value);
+        // The line's length is the event's size for the memory limit (no estimate needed).
+        engine.push(value, text.length);
         return pushed >= due;
       },
       bad(line: number, reason: string, text: string) {
@@ -296,10 +308,10 @@ export function prepareRun(
         ? undefined
         : async (position: ReadPosition): Promise<void> => {
             due = pushed + checkpoints.every;
-            const failed = sinks.find((s) => s.error !== null);
-            if (failed) throw new OutputFailed(failed.error?.message);
             const snapshot = snapshotOf(engine);
             const now = counters();
+            // A checkpoint claims what the sinks were given: all of it must have been written.
+            await drained(sinks);
             await saving(() => checkpoints.save(position, snapshot, now));
           };
     const saving = async (save: () => Promise<void>): Promise<void> => {
@@ -324,6 +336,8 @@ export function prepareRun(
       curEvent = null;
       curLine = 0;
       engine.end();
+      // The last batches are written here: a failure must be known before the run is called finished.
+      await drained(sinks);
       if (checkpoints !== null) await saving(() => checkpoints.finish(counters()));
     } catch (err) {
       if (!(err instanceof OutputFailed)) throw err;
@@ -339,6 +353,8 @@ export function prepareRun(
       late,
       bad,
       missingKeys,
+      unkeyed: engine.stats().unkeyed ?? 0,
+      schemaErrors: engine.stats().schemaErrors ?? 0,
       dropped: engine.stats().dropped ?? 0,
       outputError,
     };
@@ -357,6 +373,13 @@ function total(counts: Record<string, number>): number {
   let n = 0;
   for (const k in counts) n += counts[k];
   return n;
+}
+
+/** Waits until every sink has written what it was given; throws {@link OutputFailed} when one failed. */
+async function drained(sinks: LineSink[]): Promise<void> {
+  for (const s of sinks) await s.drain();
+  const failed = sinks.find((s) => s.error !== null);
+  if (failed) throw new OutputFailed(failed.error?.message);
 }
 
 /** Undefined when every sink can take more now (the usual case: no promise per chunk). */

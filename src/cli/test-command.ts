@@ -5,14 +5,16 @@
  * `name.expected.ndjson` beside it, and optionally `name.args` (extra `cep run` options,
  * split like a shell splits words, line by line; `#` comments to the end of a line;
  * `$VAR` stays literal). Each runs in-process through {@link runEvents}, exactly as
- * `cep run` would, and its records are compared in order as JSON values. `.args` may not set `--input`, `--output` or
+ * `cep run` would, and its records are compared in order: an expected record gives the
+ * fields it cares about (record-match.ts), a full record is compared as a JSON value. `.args` may not set `--input`, `--output` or
  * `--checkpoint*` (the scenario decides them); `--errors`/`--late` paths are relative to
  * the scenario's directory, and without them error lines are discarded. Directories are
  * searched recursively (skipping dot-directories and node_modules) for `.pattern` files
  * that have an events file.
  *
  * Output, on stdout: `PASS name (N records)`, or `FAIL name: …` followed by the
- * missing/unexpected records, and finally `N passed, N failed`. Exit 0 or 1; 2 when an
+ * missing/unexpected records (each missing one with the fields in which the nearest
+ * unexpected one differs), and finally `N passed, N failed`. Exit 0 or 1; 2 when an
  * argument is missing or names no scenario.
  */
 import { access, readdir, readFile, stat, writeFile } from "node:fs/promises";

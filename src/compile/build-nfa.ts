@@ -4,14 +4,19 @@
  * each construct has a small builder. Keeping Flink's structure (including its copies
  * for transitive NOTs and greedy `until`) is what makes the matching rules identical.
  *
- *   a followed by b+ followed by c       Start(a) -take-> b -take-> b:0 (loop) -proceed-> c -take-> $endState$
+ *   a followed by b+ followed by c       Start(a) -take-> b -take-> b:0 (loop) -proceed-> c -take-> match
  *                                                         b:0 -ignore-> b:1 (ignore state, no proceed)
  */
 import { and, not, TRUE } from "./conditions.js";
 import type { CompiledNfa, Cond, EdgeAction, NfaState, StateKind } from "./nfa.js";
 import type { Stage, Strategy } from "./stages.js";
 
-const END = "$endState$";
+/**
+ * The Final state's name. Flink calls it `$endState$`; `cep explain` shows it to people,
+ * so it is named for what reaching it means (a variable written `` `match` `` gets
+ * `match:0`, as every name here is unique).
+ */
+const END = "match";
 
 interface BEdge {
   action: EdgeAction;

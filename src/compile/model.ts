@@ -22,6 +22,24 @@ export interface SkipModel {
   readonly targetName: string | null;
 }
 
+/** A field type of an `event` declaration (language.md §2). */
+export type SchemaFieldType = "string" | "number" | "boolean" | "time" | "any";
+
+/**
+ * An `event` declaration as plain data: the runtime compiles it once into a check of the
+ * events of that type (`runtime/schema.ts`).
+ */
+export interface SchemaModel {
+  /** The declared event type. */
+  readonly type: string;
+  /** Declared fields in source order; `optional` for `T?`. */
+  readonly fields: readonly {
+    readonly name: string;
+    readonly type: SchemaFieldType;
+    readonly optional: boolean;
+  }[];
+}
+
 /** An `emit { … }` projection compiled to a function of the finished record. */
 export type EmitFn = (ctx: EvalContext) => Record<string, unknown>;
 
@@ -45,6 +63,11 @@ export interface CompiledPattern {
   readonly reportTimeouts: boolean;
   /** The `on timeout emit { … }` projection, or null. */
   readonly timeoutEmit: EmitFn | null;
+  /**
+   * The declarations of the event types its terms name (negated terms included), one per
+   * declared type: events of those types that do not fit are not fed to this pattern.
+   */
+  readonly schemas: readonly SchemaModel[];
   /** Term-level windows, for summaries: variable name → ms. */
   readonly termWindows: readonly { readonly variable: string; readonly ms: number }[];
   /**

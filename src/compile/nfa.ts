@@ -64,7 +64,7 @@ export interface Edge {
 export interface NfaState {
   /** Index in `CompiledNfa.states`. */
   readonly id: number;
-  /** Flink-style internal name: `b`, `b:0`, `$endState$`. */
+  /** Flink-style name: `b`, `b:0`; the Final state is `match` (Flink's `$endState$`). */
   readonly name: string;
   readonly kind: StateKind;
   /** The variable whose events this state's TAKE edges store (index in the variable table), or -1. */

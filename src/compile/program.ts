@@ -3,14 +3,15 @@
  * strategy, projections). Errors of every file are collected and thrown at once.
  */
 import { createHash } from "node:crypto";
-import { check } from "../lang/check.js";
+import type { EventDecl } from "../lang/ast.js";
+import { check, type VariableInfo } from "../lang/check.js";
 import { describePattern, type PatternSummary } from "../lang/describe.js";
 import { CompileError, type Diagnostic } from "../lang/diagnostics.js";
 import { parse } from "../lang/parse.js";
 import { buildNfa } from "./build-nfa.js";
 import { describeNfa, dumpNfa, type NfaDescription } from "./dump.js";
 import { compileEmit } from "./expr.js";
-import type { CompiledPattern, Program, SkipModel } from "./model.js";
+import type { CompiledPattern, Program, SchemaModel, SkipModel } from "./model.js";
 import { buildStages } from "./stages.js";
 
 /** One source file given to {@link compile}. */
@@ -59,6 +60,7 @@ export function compile(input: string | readonly SourceFile[], options: CompileO
   if (diagnostics.some((d) => d.severity === "error")) throw new CompileError(diagnostics);
 
   const sourceOf = new Map(files.map((f) => [f.file, f.source]));
+  const schemaOf = new Map<EventDecl, SchemaModel>();
   const patterns: ExplainablePattern[] = checked.patterns.map((info, order) => {
     const decl = info.decl;
     const variables = info.varIndex;
@@ -83,6 +85,7 @@ export function compile(input: string | readonly SourceFile[], options: CompileO
       emit: decl.emit ? compileEmit(decl.emit, scope) : null,
       reportTimeouts: decl.onTimeout !== null,
       timeoutEmit: decl.onTimeout?.emit ? compileEmit(decl.onTimeout.emit, scope) : null,
+      schemas: schemasOf(info.variables, schemaOf),
       termWindows: info.windows.terms.map((t) => ({ variable: t.variable, ms: t.ms })),
       description: describeNfa(nfa, skip),
       summary: describePattern(info),
@@ -94,4 +97,25 @@ export function compile(input: string | readonly SourceFile[], options: CompileO
     };
   });
   return { patterns, warnings: diagnostics.filter((d) => d.severity === "warning"), sources: sourceOf };
+}
+
+/** The declarations of the types a pattern's terms name, each made plain data once per compile. */
+function schemasOf(variables: readonly VariableInfo[], made: Map<EventDecl, SchemaModel>): SchemaModel[] {
+  const out: SchemaModel[] = [];
+  for (const v of variables) {
+    const decl = v.schema;
+    if (decl === null) continue;
+    let model = made.get(decl);
+    if (model === undefined) {
+      model = Object.freeze({
+        type: decl.name.name,
+        fields: Object.freeze(
+          decl.fields.map((f) => Object.freeze({ name: f.name.name, type: f.type, optional: f.optional })),
+        ),
+      });
+      made.set(decl, model);
+    }
+    if (!out.includes(model)) out.push(model);
+  }
+  return out;
 }

@@ -23,6 +23,12 @@ export interface ConsumeOptions {
   minIdleMs?: number;
   /** Stops a following consumer. */
   signal?: AbortSignal;
+  /**
+   * Awaited after a batch's lines went to `write` and before they are acknowledged: a
+   * sink makes sure they were written. When it throws, the batch stays pending (it is
+   * delivered again) and `consume` rejects.
+   */
+  flush?: () => Promise<void>;
 }
 
 type Entries = [string, string[]][];
@@ -82,6 +88,7 @@ export async function consume(
   const deliver = async (p: number, entries: Entries) => {
     if (entries.length === 0) return;
     for (const [, fields] of entries) await write(outputLine(p, fields));
+    await options.flush?.();
     await client.xack(keys(p).out, group, ...entries.map(([id]) => id));
     delivered += entries.length;
   };

@@ -10,6 +10,11 @@
  * Files are written through their handle ({@link FileSink}), which can also fsync and
  * report the length written (checkpoints).
  *
+ * A sink never throws on a failed write: it keeps the first error (`error`), drops what
+ * comes after, and the caller decides (`cep run` stops and exits 2). {@link LineSink.drain}
+ * waits until everything written so far has reached the destination or failed, so a
+ * caller can know that a line was really written before it claims so (checkpoints).
+ *
  * ```ts
  * const out = await openFileSink("matches.ndjson");
  * out.write(JSON.stringify(record));
@@ -28,6 +33,11 @@ export interface LineSink {
   write(line: string): void;
   /** A promise while the sink is over its buffer limit; `undefined` when it can take more now. */
   ready(): Promise<void> | undefined;
+  /**
+   * Hands every line written so far to the destination and waits until it took them or
+   * failed; `error` is set afterwards when it failed. Does not fsync.
+   */
+  drain(): Promise<void>;
   /** Flushes everything; closes the file for file sinks. */
   close(): Promise<void>;
   /** The first write error (EPIPE when the reader went away, ENOSPC, …), else null. */
@@ -82,17 +92,31 @@ export class StreamSink implements LineSink {
     }
   }
 
+  async drain(): Promise<void> {
+    await this.settle(false);
+  }
+
   async close(): Promise<void> {
+    await this.settle(this.endOnClose);
+  }
+
+  /** Flushes, then waits for the stream to take everything (ending it when `end`). */
+  private async settle(end: boolean): Promise<void> {
     this.flush();
     const stream = this.stream;
     if (this.error !== null || stream.destroyed) return;
     await new Promise<void>((resolve) => {
-      const done = (): void => {
+      const done = (err?: Error | null): void => {
         stream.off("error", done);
-        resolve();
+        // The stream's own "error" event, which names the real cause, comes a tick later
+        // than a callback's error (which may just say the stream was destroyed).
+        setImmediate(() => {
+          if (err) this.error ??= err;
+          resolve();
+        });
       };
       stream.once("error", done);
-      if (this.endOnClose) stream.end(done);
+      if (end) stream.end(done);
       else stream.write("", done);
     });
   }
@@ -115,6 +139,7 @@ export class MemorySink implements LineSink {
   ready(): undefined {
     return undefined;
   }
+  async drain(): Promise<void> {}
   async close(): Promise<void> {}
 }
 
@@ -175,13 +200,17 @@ export class FileSink implements LineSink {
     });
   }
 
+  async drain(): Promise<void> {
+    this.flush();
+    await this.chain;
+  }
+
   /**
    * Writes out everything written so far, fsyncs the file and returns its length in
    * bytes. Rejects with the sink's error when a write failed.
    */
   async sync(): Promise<number> {
-    this.flush();
-    await this.chain;
+    await this.drain();
     if (this.error !== null) throw this.error;
     await this.handle.sync();
     return this.position;

@@ -8,6 +8,7 @@ import { fill, Hints, type MessageDef, Messages, semantic } from "./check-messag
 import type { Diagnostic } from "./diagnostics.js";
 import { exprToSource } from "./expr-text.js";
 import { re2 } from "./lazy.js";
+import { code } from "./messages.js";
 import { nearest } from "./nearest.js";
 import { FUNCTIONS, fieldStaticType, incompatible, nonNumber, type StaticType } from "./types.js";
 
@@ -218,7 +219,7 @@ class ExprChecker {
       else if (!nested && this.usableVariables().length > 0) {
         hints.push(fill(Hints.VariablesAre, [quoteList(this.usableVariables())]));
       }
-      if (nested) hints.push(fill(Hints.NestedField, [`event.${exprToSource(path)}`]));
+      if (nested) hints.push(fill(Hints.NestedField, [code(`event.${exprToSource(path)}`)]));
       this.error(Messages.UnknownVariable, id, [id.name], hints.length > 0 ? hints.join("; ") : undefined);
       return undefined;
     }

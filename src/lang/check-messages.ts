@@ -95,7 +95,7 @@ export const Messages = {
 /** Every hint text. */
 export const Hints = {
   DidYouMean: "did you mean `{0}`?",
-  NestedField: "to read a nested field of the current event, write `{0}`",
+  NestedField: "to read a nested field of the current event, write {0}",
   VariablesAre: "variables of this pattern: {0}",
   FieldsAre: "`{0}` declares: {1}",
   BareVariable:

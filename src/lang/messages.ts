@@ -59,10 +59,19 @@ export function message(template: MessageTemplate, ...args: string[]): string {
   return template.text.replace(/\{(\d+)\}/g, (_, i: string) => args[Number(i)] ?? "");
 }
 
-/** Quotes source text for a message: `` `x` ``, or ``` `` `x` `` ``` when it holds a backtick. */
+/** Quotes source text for a message, as {@link code} does, cut to 40 characters. */
 export function quote(text: string): string {
-  const shown = text.length > 40 ? `${text.slice(0, 37)}…` : text;
-  return shown.includes("`") ? `\`\` ${shown} \`\`` : `\`${shown}\``;
+  return code(text.length > 40 ? `${text.slice(0, 37)}…` : text);
+}
+
+/**
+ * Source text in a message: `` `x` ``. Text holding a backtick (a backticked name such
+ * as `` `user-id` ``, or a path through one) is shown as written: wrapped again it would
+ * read ``` `` `user-id` `` ```. Only backticks alone keep the wrapping.
+ */
+export function code(text: string): string {
+  if (!text.includes("`")) return `\`${text}\``;
+  return /^`+$/.test(text) ? `\`\` ${text} \`\`` : text;
 }
 
 /** Joins phrases as `a`, `a or b`, `a, b or c`. */

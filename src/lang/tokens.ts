@@ -764,7 +764,7 @@ function unknownToken(source: string, offset: number): IToken {
   const text = String.fromCodePoint(source.codePointAt(offset) ?? 0);
   let hint = CHAR_HINTS[text];
   if (hint === undefined && /\p{L}/u.test(text))
-    hint = "names are ASCII; write other names in backticks: `` `café` ``";
+    hint = "names are ASCII; write other names in backticks: `café`";
   else if (hint === undefined && /\s/u.test(text)) hint = "only spaces, tabs and line breaks separate tokens";
   const tok = createTokenInstance(
     UnknownCharacter,

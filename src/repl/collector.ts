@@ -88,7 +88,9 @@ export function scanLine(line: string, state: ScanState): void {
       state.depth++;
       state.sawBrace = true;
     } else if (c === "}") {
+      // Code like any other: a stray `}` goes to the compiler, which says what is wrong.
       state.depth--;
+      code(c);
     } else {
       code(c);
     }

@@ -16,6 +16,8 @@ export interface ReplOptions {
   processingTime: boolean;
   /** `--clock`: processing time starts there, +1 ms per event; null = wall clock. */
   clock: number | null;
+  /** `false` (`--no-schema-check`): events are not checked against declared schemas (default: checked). */
+  schemaCheck?: boolean;
 }
 
 function nonEmpty(value: string): string {
@@ -39,7 +41,8 @@ export function addReplOptions(cmd: Command): Command {
       "--clock <time>",
       "with --processing-time: start the clock there (epoch ms or ISO-8601), +1 ms per event",
       clockOption,
-    );
+    )
+    .option("--no-schema-check", "do not check events against the `event` declarations");
 }
 
 /** Validates commander's values; throws {@link UsageError} (exit 2). */
@@ -50,6 +53,7 @@ export function resolveReplOptions(opts: Record<string, unknown>): ReplOptions {
     outOfOrderness: number;
     processingTime?: boolean;
     clock?: number;
+    schemaCheck?: boolean;
   };
   if (raw.clock !== undefined && !raw.processingTime) throw new UsageError("--clock needs --processing-time");
   return {
@@ -58,5 +62,6 @@ export function resolveReplOptions(opts: Record<string, unknown>): ReplOptions {
     outOfOrderness: raw.outOfOrderness,
     processingTime: raw.processingTime ?? false,
     clock: raw.clock ?? null,
+    schemaCheck: raw.schemaCheck !== false,
   };
 }

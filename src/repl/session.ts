@@ -29,6 +29,7 @@ import type { CompiledPattern, Program } from "../compile/model.js";
 // Not ../index.js: that also exports the scale-out API, whose Redis client would load at every start.
 import { compile } from "../compile/program.js";
 import { parseEvent } from "../io/json.js";
+import { isLineTooLong, LINE_TOO_LONG } from "../io/line-limit.js";
 import type { Diagnostic } from "../lang/diagnostics.js";
 import { CompileError } from "../lang/diagnostics.js";
 import { renderDiagnostic } from "../lang/format.js";
@@ -143,7 +144,9 @@ export class Session {
     const t = text.trimStart();
     if (t === "") return undefined;
     if (t[0] === "{") {
-      this.event(t.trimEnd());
+      // The limit of `cep run`, on the whole line as there.
+      if (isLineTooLong(text)) this.error(`bad event: ${LINE_TOO_LONG}`);
+      else this.event(t.trimEnd());
       return undefined;
     }
     if (t[0] === ".") return this.command(t.trimEnd());
@@ -396,6 +399,7 @@ export class Session {
       timeField: o.timeField,
       outOfOrderness: o.outOfOrderness,
       processingTime: o.processingTime,
+      schemaCheck: o.schemaCheck !== false,
       clock: clock === null ? (this.config.wallClock ?? Date.now) : () => clock + this.pushed - 1,
     });
     engine.on("match", (r) => this.record(r));
@@ -407,6 +411,8 @@ export class Session {
     });
     engine.on("error", ({ reason }) => {
       if (reason.startsWith("missing key")) this.info(`${reason}: the event is not fed to that pattern`);
+      else if (reason.startsWith("schema: "))
+        this.error(`${reason}: the event is not fed to the patterns that use its type`);
       else this.error(`bad event: ${reason}`);
     });
     return engine;

@@ -9,7 +9,18 @@
  * emitted.
  */
 import { createRequire } from "node:module";
-import type { CompiledPattern, Program } from "../compile/model.js";
+import type { CompiledPattern, Program, SchemaModel } from "../compile/model.js";
+import {
+  CELL_BYTES,
+  DEFAULT_LIMITS,
+  estimateEventBytes,
+  KEY_BYTES,
+  LimitError,
+  LOW_WATER,
+  measureKey,
+  OldestFirst,
+  type StateLimits,
+} from "./limits.js";
 import {
   type Branch,
   type Cell,
@@ -24,6 +35,7 @@ import {
   startSeq,
 } from "./matcher.js";
 import { type MatchRecord, RecordBuilder } from "./records.js";
+import { compileSchema, type SchemaCheck } from "./schema.js";
 import {
   type BranchRow,
   decodeTime,
@@ -38,6 +50,8 @@ import {
   validateSnapshot,
 } from "./snapshot.js";
 import { canonicalKey, field, invalidTime, MAX_TIME, ownField, parseTime, path, put } from "./values.js";
+
+export { DEFAULT_LIMITS, LimitError, type StateLimits } from "./limits.js";
 
 // Only the heap, not mnemonist's whole index: its CommonJS modules are a large part of
 // the CLI's start-up (the package exports subpaths to `require` only).
@@ -64,6 +78,12 @@ export interface EngineOptions {
   /** State limits; see {@link StateLimits}. */
   limits?: Partial<StateLimits>;
   /**
+   * Check events against the `event` declarations of the types the patterns use (default
+   * true): an event that does not fit is reported on `error` (`schema: T.f: expected …`)
+   * and not fed to the patterns that use its type. `false` feeds every event unchecked.
+   */
+  schemaCheck?: boolean;
+  /**
    * Partition mode (scale-out.md §2.12): every pattern's `key by` must begin with this
    * field path. Enables per-key snapshots ({@link Engine.snapshotKey}), the dirty-key set
    * ({@link Engine.drainDirty}) and partition snapshots.
@@ -89,39 +109,6 @@ export interface DirtyKeys {
   readonly del: string[];
 }
 
-/**
- * Bounds on state, so a key explosion or a hot key cannot exhaust memory. When a limit is
- * exceeded the oldest partial matches are dropped and counted in `stats().dropped` (with
- * one `warning` per limit), or, with `onLimit: "fail"`, the engine throws a
- * {@link LimitError}.
- */
-export interface StateLimits {
-  /** Live partial matches of one pattern and key (default 10,000): the oldest by start are dropped. */
-  partialMatchesPerKey: number;
-  /** Live partial matches in total (default 5,000,000): keys are evicted whole, oldest state first. */
-  partialMatches: number;
-  /** Keys holding state, per pattern (default 5,000,000): the oldest are evicted. */
-  keys: number;
-  /** `drop` (default) or `fail`. */
-  onLimit: "drop" | "fail";
-}
-
-/** The default {@link StateLimits}. */
-export const DEFAULT_LIMITS: Readonly<StateLimits> = Object.freeze({
-  partialMatchesPerKey: 10_000,
-  partialMatches: 5_000_000,
-  keys: 5_000_000,
-  onLimit: "drop",
-});
-
-/** Thrown when a state limit is exceeded and the limits say `onLimit: "fail"`. */
-export class LimitError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "LimitError";
-  }
-}
-
 /** A pushed event that could not be used. */
 export interface EngineError {
   readonly reason: string;
@@ -141,6 +128,15 @@ export interface EngineStats {
   keys: number;
   /** Partial matches dropped by state limits. */
   dropped: number;
+  /** Estimated bytes of state, as the `memory` limit counts them (limits.ts). */
+  memory: number;
+  /**
+   * Events skipped silently by at least one pattern for a missing key because their type
+   * is one that pattern never mentions (language.md §3; not reported, not bad).
+   */
+  unkeyed: number;
+  /** Events that did not fit the declaration of their type (reported once each, withheld from the patterns using it). */
+  schemaErrors: number;
   /** Matches per pattern name. */
   matchesByPattern: Record<string, number>;
   /** Live partial matches per pattern name. */
@@ -186,8 +182,13 @@ interface Runner {
   readonly records: RecordBuilder;
   /** The key field when the key is one top-level field (`key by user`), else null. */
   readonly keyName: string | null;
+  /** The declared types its terms name: an event of one that does not fit is withheld from it. */
+  readonly schemaTypes: ReadonlySet<string>;
   partials: number;
   matches: number;
+  /** Eviction order of `keys` and `composite`: oldest state first. */
+  readonly oldest: OldestFirst;
+  readonly oldestComposite: OldestFirst;
 }
 
 /** A missing or null key path: the event is not fed to that pattern. */
@@ -237,8 +238,12 @@ interface Buffered {
   readonly type: unknown;
   /** Key values per runner id; undefined = not computed (runner added later). */
   readonly keys: unknown[];
+  /** It did not fit its type's declaration: withheld from the patterns using the type. */
+  readonly invalid: boolean;
   /** Partition mode: the canonical partition key (undefined otherwise, or when the event has none). */
   readonly part?: string;
+  /** The event's size as `push` was given it (−1: estimate it if a key takes it). */
+  readonly bytes: number;
 }
 
 /** A partition key's state in partition mode: its keys' states (with runner) and buffered events. */
@@ -275,6 +280,10 @@ function removeLive<K>(map: Map<K, Runner[]>, key: K, r: Runner): void {
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
+
+/** A size given to `push`, or −1 (estimate it) when absent or not a finite number ≥ 0. */
+const sizeOf = (bytes: number | undefined): number =>
+  typeof bytes === "number" && bytes >= 0 && bytes < Number.POSITIVE_INFINITY ? bytes : -1;
 const compareEntries = (a: HeapEntry, b: HeapEntry) => a.d - b.d;
 const compareBuffered = (a: Buffered, b: Buffered) => a.time - b.time || a.arrival - b.arrival;
 
@@ -322,8 +331,35 @@ export class Engine {
   private readonly limits: StateLimits;
   private readonly warned = new Set<string>();
   private totalPartials = 0;
+  /** Estimated bytes of state over all patterns: the sum of the keys' `bytes` (limits.ts). */
+  private memory = 0;
+  /** Size of the event being fed, from `push`; −1 until estimated (only if a key takes it). */
+  private eventBytes = -1;
+  /** Whether `eventBytes` came from `push` (recorded in `sizes` when a key takes the event). */
+  private eventSized = false;
+  /** Sizes `push` was given, of events a key took: measuring a key again uses them. */
+  private readonly sizes = new WeakMap<object, number>();
   private dropped = 0;
-  private readonly counters = { events: 0, matches: 0, timeouts: 0, late: 0, bad: 0 };
+  private readonly counters = {
+    events: 0,
+    matches: 0,
+    timeouts: 0,
+    late: 0,
+    bad: 0,
+    unkeyed: 0,
+    schemaErrors: 0,
+  };
+  /** The `counters.events` value of the last event counted as unkeyed (counted once per event). */
+  private unkeyedAt = -1;
+  /** Whether events are checked against declarations (option `schemaCheck`). */
+  private readonly schemaCheck: boolean;
+  /** Declared type → its check, for the types running patterns use; null when there are none (one test per event). */
+  private schemaChecks: Map<string, SchemaCheck> | null = null;
+  /** Checks compiled once per declaration, kept across pattern changes. */
+  private readonly compiledChecks = new WeakMap<SchemaModel, SchemaCheck>();
+  /** The last type looked up in `schemaChecks` and its check: consecutive events often share a type. */
+  private lastCheckType: unknown = MISSING;
+  private lastCheck: SchemaCheck | undefined = undefined;
   /** Partition mode: the partition field path, partition keys' states, keys changed since the last drain. */
   private readonly partitionBy: readonly string[] | null;
   private readonly parts = new Map<string, Part>();
@@ -340,9 +376,11 @@ export class Engine {
     this.watermarksOnly = options.watermarksOnly ?? false;
     this.clock = options.clock ?? Date.now;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.schemaCheck = options.schemaCheck ?? true;
     const only = options.patterns ? new Set(options.patterns) : null;
     for (const p of program.patterns) if (only === null || only.has(p.name)) this.addCompiled(p);
     this.buildGroups();
+    this.buildSchemaChecks();
     this.partitionBy = options.partitionBy ?? null;
     if (this.partitionBy !== null) this.checkPartitionable(this.partitionBy);
     if (options.restore !== undefined) this.restore(validateSnapshot(options.restore));
@@ -432,16 +470,21 @@ export class Engine {
           mask: 0,
           scheduled: Infinity,
           dead: false,
+          bytes: 0,
         };
         r.matcher.remask(ks);
+        this.charge(ks, measureKey(ks, this.sizes));
         this.settle(r, ks, 0, true, deadline(r.pattern, ks.partials));
       }
     }
     for (const [e, time, arrival] of snap.buffer) {
       const event = snap.events[e];
+      const type = field(event, this.typeField);
       const keys: unknown[] = [];
       for (const r of this.runners) keys[r.id] = this.keyOf(r, event, false);
-      this.buffer.push(this.buffered(event, time, field(event, this.typeField), keys, arrival));
+      this.buffer.push(
+        this.buffered(event, time, type, keys, this.misfitsSilently(type, event), -1, arrival),
+      );
     }
   }
 
@@ -583,16 +626,24 @@ export class Engine {
     time: number,
     type: unknown,
     keys: unknown[],
+    invalid: boolean,
+    bytes: number,
     arrival = this.arrival++,
   ): Buffered {
-    if (this.partitionBy === null) return { event, time, arrival, type, keys };
+    if (this.partitionBy === null) return { event, time, arrival, type, keys, invalid, bytes };
     const v = path(event, this.partitionBy);
-    if (v === undefined || v === null) return { event, time, arrival, type, keys };
+    if (v === undefined || v === null) return { event, time, arrival, type, keys, invalid, bytes };
     const name = canonicalKey(v);
-    const b: Buffered = { event, time, arrival, type, keys, part: name };
+    const b: Buffered = { event, time, arrival, type, keys, invalid, part: name, bytes };
     this.partOf(name, v).buffered.add(b);
     this.dirty.add(name);
     return b;
+  }
+
+  /** A restored buffered event's fit (it was reported when first pushed). */
+  private misfitsSilently(type: unknown, event: unknown): boolean {
+    const check = typeof type === "string" ? this.schemaChecks?.get(type) : undefined;
+    return check !== undefined && check(event as Record<string, unknown>) !== null;
   }
 
   private unbuffer(b: Buffered): void {
@@ -692,16 +743,19 @@ export class Engine {
           mask: 0,
           scheduled: Infinity,
           dead: false,
+          bytes: 0,
         };
         r.matcher.remask(ks);
+        this.charge(ks, measureKey(ks, this.sizes));
         this.settle(r, ks, 0, true, deadline(r.pattern, ks.partials));
       }
     }
     for (const [e, time] of snap.buffer) {
       const event = snap.events[e];
+      const type = field(event, this.typeField);
       const keys: unknown[] = [];
       for (const r of this.runners) keys[r.id] = this.keyOf(r, event, false);
-      this.buffer.push(this.buffered(event, time, field(event, this.typeField), keys));
+      this.buffer.push(this.buffered(event, time, type, keys, this.misfitsSilently(type, event), -1));
     }
   }
 
@@ -727,15 +781,39 @@ export class Engine {
     }
     for (const p of program.patterns) this.addCompiled(p);
     this.buildGroups();
+    this.buildSchemaChecks();
   }
 
   /** Removes a pattern and drops its state. Returns whether it was running. */
   removePattern(name: string): boolean {
-    const before = this.runners.length;
+    const gone = this.runners.filter((r) => r.pattern.name === name);
+    if (gone.length === 0) return false;
+    for (const r of gone) this.dropState(r);
     this.runners = this.runners.filter((r) => r.pattern.name !== name);
     for (const [p, r] of this.runnerOf) if (r.pattern.name === name) this.runnerOf.delete(p);
     this.buildGroups();
-    return this.runners.length !== before;
+    this.buildSchemaChecks();
+    return true;
+  }
+
+  /**
+   * A removed pattern's state leaves every engine-wide account: totals, memory, partition
+   * parts (their keys turn dirty), the holding set and the expiry heap.
+   */
+  private dropState(r: Runner): void {
+    for (const map of [r.keys, r.composite] as Map<unknown, KeyState>[]) {
+      for (const ks of map.values()) {
+        this.forget(r, ks);
+        this.totalPartials -= ks.partials.length;
+        ks.partials = [];
+        ks.completed = [];
+      }
+    }
+    r.partials = 0;
+    this.holdingRunners.delete(r);
+    const keep = this.expiry.toArray().filter((e) => e.r !== r);
+    this.expiry.clear();
+    for (const e of keep) this.expiry.push(e);
   }
 
   /** Names of the running patterns, in order. */
@@ -744,15 +822,19 @@ export class Engine {
   }
 
   private addCompiled(pattern: CompiledPattern): void {
+    const keys = new Map<unknown, KeyState>();
+    const composite = new Map<string, KeyState>();
     const runner: Runner = {
       id: this.nextRunnerId++,
       pattern,
-      matcher: new Matcher(pattern),
-      keys: new Map(),
-      composite: new Map(),
+      matcher: new Matcher(pattern, this.typeField),
+      keys,
+      composite,
       holding: new Set(),
       partials: 0,
       matches: 0,
+      oldest: new OldestFirst(keys),
+      oldestComposite: new OldestFirst(composite),
       group: null,
       mark: -1,
       guarded: false,
@@ -760,10 +842,62 @@ export class Engine {
       records: new RecordBuilder(pattern),
       keyName:
         pattern.keyPaths.length === 1 && pattern.keyPaths[0].length === 1 ? pattern.keyPaths[0][0] : null,
+      // Older compiled models (built by hand) may lack `schemas`.
+      schemaTypes: new Set((pattern.schemas ?? []).map((m) => m.type)),
     };
     this.runners.push(runner);
     this.runnerOf.set(pattern, runner);
     this.runners.sort((a, b) => a.pattern.order - b.pattern.order || a.id - b.id);
+  }
+
+  /**
+   * (Re)builds the checks of the declared types the running patterns use, each compiled
+   * once per declaration. When two patterns declare a type differently (a REPL session
+   * that redefined it), the first pattern's declaration is the one checked.
+   */
+  private buildSchemaChecks(): void {
+    this.lastCheckType = MISSING;
+    this.lastCheck = undefined;
+    const checks = new Map<string, SchemaCheck>();
+    if (this.schemaCheck) {
+      for (const r of this.runners) {
+        for (const m of r.pattern.schemas ?? []) {
+          if (checks.has(m.type)) continue;
+          let c = this.compiledChecks.get(m);
+          if (c === undefined) {
+            c = compileSchema(m);
+            this.compiledChecks.set(m, c);
+          }
+          checks.set(m.type, c);
+        }
+      }
+    }
+    this.schemaChecks = checks.size === 0 ? null : checks;
+  }
+
+  /**
+   * Whether an event of a declared type does not fit its declaration; if so it is reported
+   * (once, whatever the number of patterns using the type) and counted.
+   */
+  private misfits(type: string, event: Record<string, unknown>): boolean {
+    let check = this.lastCheck;
+    if (type !== this.lastCheckType) {
+      check = (this.schemaChecks as Map<string, SchemaCheck>).get(type);
+      this.lastCheckType = type;
+      this.lastCheck = check;
+    }
+    if (check === undefined) return false;
+    const why = check(event);
+    if (why === null) return false;
+    this.counters.schemaErrors++;
+    if (this.capture !== null) this.capture.errors.push({ entry: this.batchEntry, reason: why });
+    else for (const l of this.listeners.error) l({ reason: why, event });
+    return true;
+  }
+
+  /** Whether a pattern does not get this event: it failed the declaration of a type the pattern uses. */
+  private static withholds(r: Runner, invalid: boolean, type: unknown): boolean {
+    return invalid && r.schemaTypes.has(type as string);
   }
 
   /** (Re)builds the dispatch index: key groups, their live keys and start candidates. */
@@ -828,8 +962,13 @@ export class Engine {
     this.groups = [...groups.values()];
   }
 
-  /** Feeds one event (or a `{"$watermark": T}` record). Never throws on bad input. */
-  push(event: unknown): void {
+  /**
+   * Feeds one event (or a `{"$watermark": T}` record). Never throws on bad input.
+   * `bytes`, when known (`cep run` gives the input line's length), is the event's size for
+   * the `memory` limit; without it, a bounded estimate of the object is taken, and only
+   * if a key takes the event.
+   */
+  push(event: unknown, bytes?: number): void {
     if (this.ended) throw new Error("push after end()");
     if (event === null || typeof event !== "object" || Array.isArray(event)) {
       this.fail("not a JSON object", event);
@@ -886,9 +1025,12 @@ export class Engine {
       !hasOwn.call(obj, this.typeField)
     )
       type = undefined;
+    // Declared schemas (language.md §2): an event that does not fit is reported once and
+    // withheld from the patterns using its type. With no declarations running: one test.
+    const invalid = this.schemaChecks !== null && typeof type === "string" && this.misfits(type, obj);
     if (this.processingTime) {
       this.advance(time);
-      this.feed(event, type, time, null);
+      this.feed(event, type, time, null, invalid, sizeOf(bytes));
       return;
     }
     if (!this.watermarksOnly && time > this.highest) this.highest = time;
@@ -897,13 +1039,14 @@ export class Engine {
       // made. Time goes to the event's time first; after it, the target T = max(H, D) is that
       // same time (B = 0, the event is not late: H ≤ time and D < time), so no second advance.
       if (time > this.now) this.advance(time);
-      this.feed(event, type, time, null);
+      this.feed(event, type, time, null, invalid, sizeOf(bytes));
       return;
     }
     // Keys are read now so a missing key is reported with the input record that has it.
     const keys: unknown[] = [];
-    for (const r of this.runners) keys[r.id] = this.keyOf(r, event, true);
-    this.buffer.push(this.buffered(event, time, type, keys));
+    for (const r of this.runners)
+      keys[r.id] = this.keyOf(r, event, !Engine.withholds(r, invalid, type), type);
+    this.buffer.push(this.buffered(event, time, type, keys, invalid, sizeOf(bytes)));
     this.flush(this.target());
   }
 
@@ -937,6 +1080,7 @@ export class Engine {
       r.partials = 0;
     }
     this.totalPartials = 0;
+    this.memory = 0;
     this.expiry.clear();
     this.holdingRunners.clear();
     for (const k of this.parts.keys()) this.dirty.add(k);
@@ -962,6 +1106,7 @@ export class Engine {
       partialMatches,
       keys,
       dropped: this.dropped,
+      memory: this.memory,
       matchesByPattern,
       partialMatchesByPattern,
     };
@@ -999,8 +1144,11 @@ export class Engine {
     return this.watermarksOnly ? this.watermark : Math.max(this.highest - this.bound, this.watermark);
   }
 
-  /** The key value of an event for a pattern (an array for several paths), or MISSING. */
-  private keyOf(r: Runner, event: unknown, report: boolean): unknown {
+  /**
+   * The key value of an event for a pattern (an array for several paths), or MISSING.
+   * With `report`, a missing key is reported, or counted as unkeyed (see {@link missingKey}).
+   */
+  private keyOf(r: Runner, event: unknown, report: boolean, type?: unknown): unknown {
     const paths = r.pattern.keyPaths;
     if (paths.length === 0) return null;
     if (paths.length === 1) {
@@ -1008,7 +1156,7 @@ export class Engine {
       // Events reaching here are non-array objects (push checked), so a one-segment path is one own read.
       const v = p0.length === 1 ? ownField(event as Record<string, unknown>, p0[0]) : path(event, p0);
       if (v === undefined || v === null) {
-        if (report) this.missingKey(r, 0, event);
+        if (report) this.missingKey(r, 0, event, type);
         return MISSING;
       }
       return v;
@@ -1017,7 +1165,7 @@ export class Engine {
     for (let i = 0; i < paths.length; i++) {
       const v = path(event, paths[i]);
       if (v === undefined || v === null) {
-        if (report) this.missingKey(r, i, event);
+        if (report) this.missingKey(r, i, event, type);
         return MISSING;
       }
       values.push(v);
@@ -1025,7 +1173,19 @@ export class Engine {
     return values;
   }
 
-  private missingKey(r: Runner, i: number, event: unknown): void {
+  /**
+   * Reports a missing key when the event's type is one some condition of the pattern can
+   * hold for; otherwise the event is skipped for it silently and counted as unkeyed, once
+   * per event (language.md §3 v1.3: a mixed stream keyed on other fields makes no noise).
+   */
+  private missingKey(r: Runner, i: number, event: unknown, type: unknown): void {
+    if (!r.matcher.fatesOf(type).relevant) {
+      if (this.unkeyedAt !== this.counters.events) {
+        this.unkeyedAt = this.counters.events;
+        this.counters.unkeyed++;
+      }
+      return;
+    }
     const reason = `missing key: ${r.pattern.name} (${r.pattern.keyPathText[i]})`;
     if (this.capture !== null) this.capture.errors.push({ entry: this.batchEntry, reason });
     else for (const l of this.listeners.error) l({ reason, event });
@@ -1039,23 +1199,35 @@ export class Engine {
       if (b.part !== undefined) this.unbuffer(b);
       if (this.watermarksOnly) this.advanceOwnKeys(b);
       else this.advance(b.time);
-      this.feed(b.event, b.type, b.time, b.keys);
+      this.feed(b.event, b.type, b.time, b.keys, b.invalid, b.bytes);
     }
     this.advance(t);
   }
 
   /**
    * One step: feed one event to every pattern. `keys` holds key values read at push time
-   * (buffered events); null means read them now and report missing ones.
+   * (buffered events); null means read them now and report missing ones. `invalid`: the
+   * event did not fit its type's declaration (withheld from the patterns using the type).
+   * `bytes`: the event's size from `push`, or −1.
    */
-  private feed(event: unknown, type: unknown, time: number, keys: unknown[] | null): void {
+  private feed(
+    event: unknown,
+    type: unknown,
+    time: number,
+    keys: unknown[] | null,
+    invalid: boolean,
+    bytes: number,
+  ): void {
     const seq = this.seq++;
+    this.eventBytes = bytes;
+    this.eventSized = bytes >= 0;
     const runners = this.runners;
     if (runners.length <= LOOP_MAX) {
       for (let i = 0; i < runners.length; i++) {
         const r = runners[i];
+        if (invalid && Engine.withholds(r, invalid, type)) continue;
         // An event of a type that changes nothing for this pattern needs no key lookup (but a
-        // missing key is still reported, language.md §2).
+        // missing key is still reported or counted as unkeyed, language.md §3).
         const info = r.matcher.fatesOf(type);
         if (info.need === 0) {
           if (keys === null && r.keyed) {
@@ -1063,16 +1235,16 @@ export class Engine {
             const name = r.keyName;
             const v = name === null ? undefined : (event as Record<string, unknown>)[name];
             if (v === undefined || v === null || typeof v === "object" || typeof v === "function")
-              this.keyOf(r, event, true);
+              this.keyOf(r, event, true, type);
           }
           continue;
         }
         let k = keys === null ? undefined : keys[r.id];
-        if (k === undefined) k = this.keyOf(r, event, keys === null);
+        if (k === undefined) k = this.keyOf(r, event, keys === null, type);
         if (k !== MISSING) this.feedRunner(r, k, event, type, info, time, seq);
       }
     } else {
-      this.feedIndexed(event, type, time, keys, seq);
+      this.feedIndexed(event, type, time, keys, seq, invalid);
     }
     if (this.matchOut.length !== 0 || this.timeoutOut.length !== 0) this.emitStep();
   }
@@ -1084,6 +1256,7 @@ export class Engine {
     time: number,
     keys: unknown[] | null,
     seq: number,
+    invalid: boolean,
   ): void {
     const gen = ++this.selectGen;
     for (const g of this.groups) {
@@ -1092,7 +1265,9 @@ export class Engine {
       if (k === undefined) k = this.keyOf(first, event, false);
       if (k === MISSING) {
         // Reported for every pattern of the group, as the plain loop would.
-        if (keys === null) for (const r of g.runners) this.keyOf(r, event, true);
+        if (keys === null)
+          for (const r of g.runners)
+            if (!Engine.withholds(r, invalid, type)) this.keyOf(r, event, true, type);
         continue;
       }
       const selected = this.selected;
@@ -1110,7 +1285,9 @@ export class Engine {
       }
       // Pattern order is irrelevant to results (outcomes are sorted per step) but keeps runs reproducible.
       if (selected.length > 1) selected.sort((a, b) => a.pattern.order - b.pattern.order || a.id - b.id);
-      for (const r of selected) this.feedRunner(r, k, event, type, r.matcher.fatesOf(type), time, seq);
+      for (const r of selected)
+        if (!Engine.withholds(r, invalid, type))
+          this.feedRunner(r, k, event, type, r.matcher.fatesOf(type), time, seq);
     }
   }
 
@@ -1145,11 +1322,29 @@ export class Engine {
         mask: 0,
         scheduled: Infinity,
         dead: false,
+        bytes: 0,
       };
     }
     const before = ks.partials.length;
-    r.matcher.process(ks, event, type, info, time, seq, this.matchOut);
-    this.settle(r, ks, before, fresh, r.matcher.lastDeadline);
+    const m = r.matcher;
+    m.process(ks, event, type, info, time, seq, this.matchOut);
+    if (m.cells !== 0) {
+      // Memory estimate at intake: new cells, the event once per key that takes it, a new key.
+      let size = this.eventBytes;
+      if (size < 0) size = this.eventBytes = estimateEventBytes(event);
+      else if (this.eventSized) {
+        this.sizes.set(event as object, size);
+        this.eventSized = false;
+      }
+      this.charge(ks, (fresh ? KEY_BYTES : 0) + size + m.cells * CELL_BYTES);
+    }
+    this.settle(r, ks, before, fresh, m.lastDeadline);
+  }
+
+  /** Adds estimated bytes to a key and to the engine's total. */
+  private charge(ks: KeyState, bytes: number): void {
+    ks.bytes += bytes;
+    this.memory += bytes;
   }
 
   /** Bookkeeping after a key changed: counts, expiry schedule, removal of empty keys. */
@@ -1164,6 +1359,7 @@ export class Engine {
     this.totalPartials += ks.partials.length - before;
     if (ks.partials.length === 0 && ks.completed.length === 0) {
       if (!fresh) this.forget(r, ks);
+      else this.memory -= ks.bytes;
       return;
     }
     if (this.partitionBy !== null) this.track(r, ks, fresh);
@@ -1178,6 +1374,7 @@ export class Engine {
       if (r.keys.size + r.composite.size > this.limits.keys) this.evictKeys(r, "keys");
     }
     if (this.totalPartials > this.limits.partialMatches) this.evictKeys(r, "partialMatches");
+    if (this.memory > this.limits.memory) this.overBudget(r);
     if (ks.completed.length > 0) {
       if (!r.holding.has(ks)) {
         r.holding.add(ks);
@@ -1198,6 +1395,8 @@ export class Engine {
     else r.keys.delete(ks.mapKey);
     if (r.group && !r.guarded) removeLive(composite ? r.group.liveComposite : r.group.live, ks.mapKey, r);
     if (r.holding.size > 0) r.holding.delete(ks);
+    this.memory -= ks.bytes;
+    ks.bytes = 0;
     ks.dead = true;
   }
 
@@ -1229,19 +1428,50 @@ export class Engine {
 
   /** Total-partials or key-count limit: evict whole keys, those that got state first. */
   private evictKeys(r: Runner, kind: "keys" | "partialMatches"): void {
-    const over = () =>
-      kind === "keys"
-        ? r.keys.size + r.composite.size > this.limits.keys
-        : this.totalPartials > this.limits.partialMatches;
     this.limitHit(
       kind,
       kind === "keys"
         ? `pattern ${r.pattern.name}: more than ${this.limits.keys} keys hold state`
         : `more than ${this.limits.partialMatches} partial matches in total`,
     );
-    for (const map of [r.keys, r.composite] as Map<unknown, KeyState>[]) {
-      for (const ks of [...map.values()]) {
-        if (!over()) return;
+    const over =
+      kind === "keys"
+        ? () => r.keys.size + r.composite.size > this.limits.keys
+        : () => this.totalPartials > this.limits.partialMatches;
+    this.evictOldest(r, over);
+  }
+
+  /**
+   * Memory limit: the estimate counts cells that died since a key was last measured, so
+   * every key is measured first; only if state is still over {@link LOW_WATER} of the
+   * budget are keys evicted, oldest first — this pattern's, then the others' — down to it.
+   * Stopping below the budget spaces full measures a fifth of the budget of new state apart.
+   */
+  private overBudget(r: Runner): void {
+    let total = 0;
+    for (const x of this.runners) {
+      for (const map of [x.keys, x.composite] as Map<unknown, KeyState>[]) {
+        for (const ks of map.values()) {
+          ks.bytes = measureKey(ks, this.sizes);
+          total += ks.bytes;
+        }
+      }
+    }
+    this.memory = total;
+    const low = this.limits.memory * LOW_WATER;
+    if (total <= low) return;
+    this.limitHit("memory", `state takes more than ${this.limits.memory} bytes (estimated; limits.memory)`);
+    const over = () => this.memory > low;
+    this.evictOldest(r, over);
+    for (const x of this.runners) if (x !== r && over()) this.evictOldest(x, over);
+  }
+
+  /** Evicts whole keys of `r`, oldest first, while `over()`. */
+  private evictOldest(r: Runner, over: () => boolean): void {
+    for (const order of [r.oldest, r.oldestComposite]) {
+      while (over()) {
+        const ks = order.next();
+        if (ks === undefined) break;
         this.forget(r, ks);
         r.partials -= ks.partials.length;
         this.totalPartials -= ks.partials.length;

@@ -137,6 +137,8 @@ export interface KeyState {
   scheduled: number;
   /** Set when the key's state was removed (stale heap entries are then ignored). */
   dead: boolean;
+  /** Estimated bytes of its state, as counted in the engine's memory total (limits.ts). */
+  bytes: number;
 }
 
 /** A finished match or timeout, before it becomes an output record. */
@@ -239,6 +241,13 @@ export interface FateInfo {
    * graph walk and the condition calls.
    */
   readonly edges: readonly (StaticEdges | null)[];
+  /**
+   * Whether some term condition (a TAKE edge's, negated terms included) can hold for an
+   * event of this type: a `*` term whose condition does not pin the type holds for every
+   * type. An event without its key is reported for the pattern only when this is true
+   * (language.md §3); otherwise it is skipped silently and counted as unkeyed.
+   */
+  readonly relevant: boolean;
 }
 
 interface StaticEdges {
@@ -271,8 +280,17 @@ export class Matcher {
   private readonly fateCache = new Map<unknown, FateInfo>();
   /** The earliest expiry among the branches the last `process`/`advance` call created or kept (see those). */
   lastDeadline = Number.POSITIVE_INFINITY;
+  /** Cells the last `process` call created (the engine's memory estimate). */
+  cells = 0;
 
-  constructor(readonly pattern: CompiledPattern) {
+  /** The conditions of every TAKE edge (term conditions, negated terms' included), for {@link FateInfo.relevant}. */
+  private readonly takeConds: readonly Cond[];
+
+  /** `typeField` names the type role field, so a `where type == "X"` guard pins the type too. */
+  constructor(
+    readonly pattern: CompiledPattern,
+    private readonly typeField = "type",
+  ) {
     this.states = pattern.nfa.states;
     this.window = pattern.nfa.window;
     this.start = startBranch(pattern.nfa.start);
@@ -291,6 +309,9 @@ export class Matcher {
         stay.cond.negOf === take.cond;
       return shape ? { take, stay } : null;
     });
+    this.takeConds = [
+      ...new Set(this.states.flatMap((st) => st.edges.filter((e) => e.action === "take").map((e) => e.cond))),
+    ];
     this.proceedsToFinal = new Uint8Array(this.states.length);
     for (const st of this.states) {
       const seen = new Set<number>([st.id]);
@@ -321,6 +342,7 @@ export class Matcher {
     out: Outcome[],
   ): void {
     const ctx = this.ctx;
+    this.cells = 0;
     ctx.event = event;
     ctx.time = time;
     ctx.key = ks.key;
@@ -535,7 +557,15 @@ export class Matcher {
       const kind = states[i].kind;
       if (out[i] !== UNCHANGED && kind !== "final" && kind !== "stop") need |= stateBit(i);
     }
-    return { fates: out, need, edges };
+    return { fates: out, need, edges, relevant: this.takeConds.some((c) => this.canHold(c, eventType)) };
+  }
+
+  /** Whether `c` can hold for an event of this type: its type verdict, and a guard on the type field. */
+  private canHold(c: Cond, eventType: unknown): boolean {
+    if (c.isTrue) return true;
+    if (c.verdict(eventType) === false) return false;
+    const tf = this.typeField;
+    return !c.guards.some((g) => g.path.length === 1 && g.path[0] === tf && g.value !== eventType);
   }
 
   /**
@@ -618,15 +648,25 @@ export class Matcher {
       if (e.action === "ignore") {
         if (isStart) continue;
         // A branch that stays in its state is the same (immutable) object: no allocation.
-        b = e.target === cs.state ? cs : withState(cs, e.target);
+        if (e.target === cs.state) b = cs;
+        else {
+          b = withState(cs, e.target);
+          this.cells++;
+        }
       } else {
         b = takeCell(e.target, isStart ? null : cs, event, time, seq, this.states[sources[i]].variable);
+        this.cells++;
         // A TAKE into a state with a PROCEED path to Final completes a match at once (flink-semantics §1.1.2).
         if (this.proceedsToFinal[e.target] === 1) {
           const fin = this.finalAfterProceed(e.target);
           // Without a skip strategy the match only goes out (its last cell counts, not its
           // state): no copy. Held back, it is a completed branch in the Final state.
-          if (fin >= 0) potential.push(this.skipStrategy ? withState(b, fin) : b);
+          if (fin >= 0) {
+            if (this.skipStrategy) {
+              potential.push(withState(b, fin));
+              this.cells++;
+            } else potential.push(b);
+          }
         }
       }
       const kind = this.states[b.state].kind;

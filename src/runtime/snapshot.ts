@@ -38,6 +38,10 @@ export interface Snapshot {
     late: number;
     bad: number;
     dropped?: number;
+    /** Absent in snapshots taken before v1.3's unkeyed count. */
+    unkeyed?: number;
+    /** Absent in snapshots taken before events were checked against declarations. */
+    schemaErrors?: number;
   };
   events: unknown[];
   cells: CellRow[];

@@ -419,7 +419,7 @@ describe("cep check and explain", () => {
   test("explain: text dump, dot and mermaid; --pattern selects", async () => {
     const text = await cep(["explain", at("a.pattern"), "--pattern", "Q"]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toBe('pattern Q\n  state a [start]\n    take    -> $endState$  if type == "B"\n');
+    expect(text.stdout).toBe('pattern Q\n  state a [start]\n    take    -> match  if type == "B"\n');
     const dot = await cep(["explain", at("a.pattern"), "--format", "dot"]);
     // Several patterns: one graph (so `| dot -Tsvg` gives one SVG), one cluster each.
     expect(dot.stdout.match(/^digraph /gm)).toHaveLength(1);

@@ -56,15 +56,15 @@ function compile(sources: SourceFile[]): CompiledProgram {
                 name: "a",
                 kind: "start",
                 window: null,
-                edges: [{ action: "take", target: "$endState$", condition: `type == "${words[2]}"` }],
+                edges: [{ action: "take", target: "match", condition: `type == "${words[2]}"` }],
               },
-              { name: "$endState$", kind: "final", window: null, edges: [] },
+              { name: "match", kind: "final", window: null, edges: [] },
             ],
             window: 300_000,
             skip: "no skip",
           },
           explain: () =>
-            `pattern ${words[1]}\n  state a [start]\n    take    -> $endState$  if type == "${words[2]}"\n`,
+            `pattern ${words[1]}\n  state a [start]\n    take    -> match  if type == "${words[2]}"\n`,
         });
       } else if (words[0] === "error" || words[0] === "warn") {
         diagnostics.push({

@@ -54,6 +54,8 @@ describe("summaryLine", () => {
       late: 0,
       bad: 2,
       missingKeys: 0,
+      unkeyed: 0,
+      schemaErrors: 0,
       dropped: 0,
       outputError: null,
     };
@@ -63,6 +65,12 @@ describe("summaryLine", () => {
     expect(
       summaryLine({ ...base, events: 1, matches: { A: 1 }, timeouts: 0, bad: 1, missingKeys: 3 }, 1234),
     ).toBe("cep: 1 event, 1 match (A 1), 0 timeouts, 0 late, 1 bad line, 3 missing keys, 1.23s");
+    expect(summaryLine({ ...base, missingKeys: 1, unkeyed: 28 }, 310)).toBe(
+      "cep: 1200 events, 7 matches (A 5, B 2), 1 timeout, 0 late, 2 bad lines, 1 missing key, 28 unkeyed, 0.31s",
+    );
+    expect(summaryLine({ ...base, schemaErrors: 2 }, 310)).toBe(
+      "cep: 1200 events, 7 matches (A 5, B 2), 1 timeout, 0 late, 2 bad lines, 2 schema errors, 0.31s",
+    );
     expect(summaryLine({ ...base, dropped: 5 }, 310)).toBe(
       "cep: 1200 events, 7 matches (A 5, B 2), 1 timeout, 0 late, 2 bad lines, 5 partial matches dropped (state limits), 0.31s",
     );

@@ -45,6 +45,10 @@ describe("cep test", () => {
       [
         `FAIL ${at("ok")}: 1 missing, 1 unexpected (expected 2, got 2)`,
         `    missing    #2 ${rec("P", 2)}`,
+        "      nearest output record #2 differs in:",
+        "        start: expected 2, got 3",
+        "        end: expected 2, got 3",
+        "        events.a[0].ts: expected 2, got 3",
         `    unexpected #2 ${rec("P", 3)}`,
         "0 passed, 1 failed",
         "",

@@ -175,6 +175,26 @@ describe("cep produce | worker | consume | status", () => {
     expect(got.sort()).toEqual(want.sort());
   }, 20_000);
 
+  it("consume to a failing output: exit 2 naming it, nothing acknowledged; the next consume gets every match", async () => {
+    const full = await cep(
+      ["consume", "--redis", redis.url, "--group", "lost", "--until-end", "--output", "/dev/full"],
+      15_000,
+    );
+    expect(full.stderr).toContain("cep: cannot write to --output /dev/full: ENOSPC: no space left on device");
+    expect(full.code).toBe(2);
+    const again = await cep(["consume", "--redis", redis.url, "--group", "lost", "--until-end"], 15_000);
+    expect(again.code, again.stderr).toBe(0);
+    const all = await cep(["consume", "--redis", redis.url, "--group", "all", "--until-end"], 15_000);
+    expect(all.code, all.stderr).toBe(0);
+    const lines = (text: string) =>
+      text
+        .split("\n")
+        .filter((l) => l !== "")
+        .sort();
+    expect(lines(all.stdout).length).toBeGreaterThan(100);
+    expect(lines(again.stdout)).toEqual(lines(all.stdout));
+  }, 50_000);
+
   it("status: the partition table (owners, epochs, lag 0 at the end), and --json", async () => {
     const text = await cep(["status", "--redis", redis.url]);
     expect(text.code, text.stderr).toBe(0);
@@ -300,6 +320,16 @@ describe("cep produce | worker | consume | status", () => {
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/Redis did not answer after the stop request/);
     expect(Date.now() - t0).toBeLessThan(5000);
+  }, 20_000);
+
+  it("produce: a failed write to --errors is exit 2, naming it", async () => {
+    write("bad-only.ndjson", `${JSON.stringify({ type: "A", v: 1, ts: 1_700_000_000_000 })}\n`);
+    const r = await cep(
+      ["produce", "--redis", redis.url, "--input", "bad-only.ndjson", "--errors", "/dev/full"],
+      15_000,
+    );
+    expect(r.stderr).toContain("cep: cannot write to --errors /dev/full: ENOSPC: no space left on device");
+    expect(r.code).toBe(2);
   }, 20_000);
 
   it("produce: no Redis listening fails with exit 2 and `cannot connect` within ~6 s", async () => {

@@ -67,6 +67,38 @@ describe("StreamSink", () => {
     await sink.close();
   });
 
+  test("drain() hands small batches over and waits: a failure is known when it resolves", async () => {
+    const w = new Writable({
+      write(_c, _e, done) {
+        setTimeout(
+          () => done(Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" })),
+          5,
+        );
+      },
+    });
+    const sink = new StreamSink(w, false);
+    sink.write("one short line");
+    expect(sink.error).toBeNull();
+    await sink.drain();
+    expect((sink.error as { code?: string } | null)?.code).toBe("ENOSPC");
+    await sink.close();
+  });
+
+  test("a file sink's drain() writes what it was given; a failed write is its error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cep-sink-"));
+    const ok = await openFileSink(join(dir, "ok.ndjson"));
+    ok.write("a");
+    await ok.drain();
+    expect(readFileSync(join(dir, "ok.ndjson"), "utf8")).toBe("a\n");
+    expect(ok.error).toBeNull();
+    await ok.close();
+    const full = await openFileSink("/dev/full");
+    full.write("a");
+    await full.drain();
+    expect((full.error as { code?: string } | null)?.code).toBe("ENOSPC");
+    await full.close();
+  });
+
   test("file sinks create and truncate, and close flushes", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cep-sink-"));
     const path = join(dir, "out.ndjson");

@@ -90,6 +90,10 @@ describe("variables", () => {
       "E2011 zz | to read a nested field of the current event, write `event.zz.price`",
     ]);
     expect(diags("pattern P { match a: A where event.zz.price > 1 and price > 2 }")).toEqual([]);
+    // A backticked name is shown as written, not wrapped in more backticks.
+    expect(diags("pattern P { match a: A where `z-z`.price > 1 }", true)).toEqual([
+      "E2011 `z-z` | to read a nested field of the current event, write event.`z-z`.price",
+    ]);
   });
 
   it("unknown variable in aggregates, first/last/time and emit (E2011)", () => {

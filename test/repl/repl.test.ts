@@ -42,6 +42,7 @@ function repl(input: string, args: string[] = []) {
     cwd: dir,
     input,
     encoding: "utf8",
+    maxBuffer: 64 << 20,
     env: { ...process.env, NO_COLOR: "", CEP_HISTORY: join(dir, "history") },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -180,6 +181,57 @@ describe("cep repl (piped stdin)", () => {
     expect(records(r.stdout)).toHaveLength(1);
   });
 
+  test("a line holding only `}` gets the diagnostic `cep check` gives for a stray `}`", () => {
+    writeFileSync(at("stray.pattern"), "}\n");
+    const check = spawnSync(process.execPath, [bin, "check", "stray.pattern"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    expect(check.status).toBe(1);
+    const message = /stray\.pattern:1:1: (E\d+ .*)/.exec(check.stderr)?.[1];
+    expect(message).toBeDefined();
+    const r = repl(input("pattern P { match a: A }", "}", "  }  ", ev({ type: "A", ts: 1 })));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`<stdin:2>:1:1: ${message}`);
+    expect(r.stderr).toContain(`<stdin:3>:1:3: ${message}`);
+    // The session goes on: the pattern still runs.
+    expect(records(r.stdout).map((x) => x.pattern)).toEqual(["P"]);
+  });
+
+  test("event lines over 1 MiB are refused as `cep run` refuses them: one limit, one reason", () => {
+    // UTF-8 bytes count, not characters: pad with "é" (2 bytes) to exactly 1 MiB, then one byte more.
+    const line = (bytes: number) => {
+      const base = ev({ type: "A", ts: 1, pad: "" });
+      const room = bytes - Buffer.byteLength(base);
+      const text = ev({ type: "A", ts: 1, pad: "é".repeat(Math.floor(room / 2)) + "x".repeat(room % 2) });
+      expect(Buffer.byteLength(text)).toBe(bytes);
+      return text;
+    };
+    const limit = 1024 * 1024;
+    const lines = [line(limit), line(limit + 1)];
+    writeFileSync(at("long.pattern"), "pattern P { match a: A }\n");
+    writeFileSync(at("long.ndjson"), input(...lines));
+    const run = spawnSync(
+      process.execPath,
+      [bin, "run", "long.pattern", "--input", "long.ndjson", "--quiet"],
+      {
+        cwd: dir,
+        encoding: "utf8",
+        maxBuffer: 64 << 20,
+      },
+    );
+    expect(run.status).toBe(0);
+    expect(records(run.stdout)).toHaveLength(1);
+    const bad = JSON.parse(run.stderr.trim().split("\n")[0]);
+    expect(bad).toMatchObject({ line: 2, reason: "line too long" });
+
+    const r = repl(input("pattern P { match a: A }", ...lines));
+    expect(r.code).toBe(0);
+    expect(records(r.stdout)).toHaveLength(1);
+    expect(r.stderr).toContain(`line 3: error: bad event: ${bad.reason}`);
+    expect(r.stderr).not.toContain("line 2: error");
+  });
+
   test(".watermark fires a timeout (epoch ms or ISO-8601)", () => {
     const pattern = input(
       "pattern Unpaid {",
@@ -294,7 +346,8 @@ describe("cep repl (piped stdin)", () => {
   test(".explain prints the NFA; an unknown name gets a suggestion", () => {
     const r = repl(input(BRUTE, ".explain BruteForce", ".explain Brute"));
     expect(r.stdout).toContain("pattern BruteForce\n  key: user\n");
-    expect(r.stdout).toContain('take    -> fail:1      if type == "LoginFailed"');
+    expect(r.stdout).toContain('take    -> fail:1  if type == "LoginFailed"');
+    expect(r.stdout).toContain("  state match   [final]\n");
     expect(r.stderr).toContain("error: no pattern Brute (did you mean BruteForce?)");
   });
 

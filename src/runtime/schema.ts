@@ -1,0 +1,89 @@
+/**
+ * Checking events against `event` declarations (language.md §2). Each declaration is
+ * compiled once into a closure per field; checking an event calls them in declaration
+ * order and stops at the first field that does not fit. Nothing reads the declaration
+ * per event.
+ */
+import type { SchemaFieldType, SchemaModel } from "../compile/model.js";
+import { parseTime } from "./values.js";
+
+/**
+ * Checks one event (a non-array object) of the declared type: null when it fits, else the
+ * reason, `schema: Checkout.amount: expected number, got string`.
+ */
+export type SchemaCheck = (event: Record<string, unknown>) => string | null;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** The JSON type of a present value, as messages name it. */
+function jsonType(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  return typeof v;
+}
+
+/** Why a present, non-null value is not of the declared type, or null when it is. */
+type ValueCheck = (v: unknown) => string | null;
+
+const VALUE_CHECKS: Record<Exclude<SchemaFieldType, "any">, ValueCheck> = {
+  string: (v) => (typeof v === "string" ? null : `got ${jsonType(v)}`),
+  number: (v) => (typeof v === "number" ? null : `got ${jsonType(v)}`),
+  boolean: (v) => (typeof v === "boolean" ? null : `got ${jsonType(v)}`),
+  time: (v) => {
+    if (typeof v === "number") return Number.isInteger(v) ? null : "got a number that is not whole epoch ms";
+    if (typeof v === "string")
+      return typeof parseTime(v) === "number" ? null : "got a string that is not ISO-8601 with Z or ±hh:mm";
+    return `got ${jsonType(v)}`;
+  },
+};
+
+/** One field's check: its value read as an own property (objects never through a prototype). */
+function fieldCheck(type: string, field: SchemaModel["fields"][number]): SchemaCheck | null {
+  const { name, optional } = field;
+  const where = `schema: ${type}.${name}: `;
+  if (field.type === "any") {
+    // `any` takes every value, null included; only a required field's absence fails.
+    if (optional) return null;
+    return (event) => (hasOwn.call(event, name) ? null : `${where}missing, expected any`);
+  }
+  const check = VALUE_CHECKS[field.type];
+  const expected = `expected ${field.type}`;
+  return (event) => {
+    let v = event[name];
+    if ((typeof v === "object" || typeof v === "function") && v !== null && !hasOwn.call(event, name))
+      v = undefined;
+    if (v === undefined || v === null) {
+      if (optional) return null;
+      return v === null ? `${where}${expected}, got null` : `${where}missing, ${expected}`;
+    }
+    const why = check(v);
+    return why === null ? null : `${where}${expected}, ${why}`;
+  };
+}
+
+/**
+ * Compiles a declaration into its check. Undeclared fields are not looked at; the role
+ * fields (type, time) are checked only when declared explicitly.
+ *
+ * ```ts
+ * const check = compileSchema({ type: "Checkout", fields: [{ name: "amount", type: "number", optional: false }] });
+ * check({ type: "Checkout", amount: "150" }); // "schema: Checkout.amount: expected number, got string"
+ * ```
+ */
+export function compileSchema(model: SchemaModel): SchemaCheck {
+  const checks: SchemaCheck[] = [];
+  for (const f of model.fields) {
+    const c = fieldCheck(model.type, f);
+    if (c !== null) checks.push(c);
+  }
+  const n = checks.length;
+  if (n === 0) return () => null;
+  if (n === 1) return checks[0];
+  return (event) => {
+    for (let i = 0; i < n; i++) {
+      const why = checks[i](event);
+      if (why !== null) return why;
+    }
+    return null;
+  };
+}
