@@ -37,6 +37,7 @@
  *   "outputs": [{ "path", "bytes" }],                                 // each output file once
  *   "counters": { "records", "events", "matches": {P: n}, "timeouts", "late", "bad", "missingKeys" },
  *   "numbers": [[["events", 3, "x"], "Infinity"]],                    // see below
+ *   "texts": ["{\"type\":\"A\", \"n\":1e400}", null, …],                  // see below; absent when none
  *   "snapshot": { …engine.snapshot()… }                               // null when done
  * }}
  * ```
@@ -50,6 +51,9 @@
  * - `numbers`: JSON has no `Infinity`, `-Infinity`, `NaN` or `-0`, and an event may hold
  *   them (`1e400` parses to `Infinity`); their paths inside the snapshot are listed and
  *   put back on resume, so a restored event is the event as parsed.
+ * - `texts`: the input text of each event of `snapshot.events` (null for an event
+ *   without one, e.g. a CSV row), put back on the restored events: events are written
+ *   exactly as read (io/event-text.ts), before and after a resume alike.
  * - `sha256` covers the state's text: a damaged file is reported as corrupt (exit 2)
  *   instead of resuming from garbage.
  *
@@ -60,6 +64,7 @@
 import { createHash } from "node:crypto";
 import { type FileHandle, open, readFile, rename, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
+import { keepText, keptText } from "../io/event-text.js";
 import type { ReadPosition } from "../io/events.js";
 import type { FileSink } from "../io/sinks.js";
 import { type CompiledProgram, UsageError } from "./api.js";
@@ -90,6 +95,8 @@ export interface RunIdentity {
   processingTime: boolean;
   clock: number | null;
   watermarksOnly: boolean;
+  /** `--csv-max-record-lines`, when given (absent in checkpoints of runs without it). */
+  csvMaxRecordLines?: number;
   /** `--pattern` names, sorted; empty = all. */
   select: string[];
   /** The patterns run, in program order, with their fingerprints (null when the library gives none). */
@@ -117,6 +124,8 @@ export interface CheckpointState {
   outputs: { path: string; bytes: number }[];
   counters: RunCounters;
   numbers: SpecialNumber[];
+  /** The input texts of `snapshot.events`, in order; absent when no event has one. */
+  texts?: (string | null)[];
   snapshot: unknown;
 }
 
@@ -141,6 +150,7 @@ export function runIdentity(
     processingTime: options.processingTime,
     clock: options.clock,
     watermarksOnly: options.watermarksOnly,
+    ...(options.csvMaxRecordLines === undefined ? {} : { csvMaxRecordLines: options.csvMaxRecordLines }),
     select: [...new Set(options.patterns)].sort(),
     patterns: selected.map((p) => {
       const fp = (p as { fingerprint?: unknown }).fingerprint;
@@ -152,7 +162,8 @@ export function runIdentity(
 /** The differences between the run a checkpoint was written by and this one, readably; empty when none. */
 export function runDifferences(saved: RunIdentity, now: RunIdentity): string[] {
   const out: string[] = [];
-  const show = (v: unknown): string => (v === null ? "none" : typeof v === "string" ? v : JSON.stringify(v));
+  const show = (v: unknown): string =>
+    v === null || v === undefined ? "none" : typeof v === "string" ? v : JSON.stringify(v);
   const fields: [keyof RunIdentity, string][] = [
     ["input", "--input"],
     ["format", "--format"],
@@ -165,6 +176,7 @@ export function runDifferences(saved: RunIdentity, now: RunIdentity): string[] {
     ["processingTime", "--processing-time"],
     ["clock", "--clock"],
     ["watermarksOnly", "--watermarks-only"],
+    ["csvMaxRecordLines", "--csv-max-record-lines"],
     ["select", "--pattern"],
   ];
   for (const [field, flag] of fields) {
@@ -244,6 +256,7 @@ export function parseCheckpoint(path: string, text: string): CheckpointState {
   if (problem !== null) throw corrupt(problem);
   const s = state as CheckpointState;
   if (s.snapshot !== null && !restoreNumbers(s.snapshot, s.numbers)) throw corrupt("numbers");
+  if (s.texts !== undefined && !restoreTexts(s.snapshot, s.texts)) throw corrupt("texts");
   return s;
 }
 
@@ -328,6 +341,7 @@ export class Checkpointer implements RunCheckpoints {
   async save(position: ReadPosition, snapshot: unknown, counters: RunCounters): Promise<void> {
     const outputs = await this.syncOutputs();
     const numbers = findSpecialNumbers(snapshot);
+    const texts = eventTexts(snapshot);
     await this.write(async () => ({
       done: false,
       run: this.run,
@@ -340,6 +354,7 @@ export class Checkpointer implements RunCheckpoints {
       outputs,
       counters,
       numbers,
+      ...(texts === null ? {} : { texts }),
       snapshot,
     }));
   }
@@ -445,6 +460,34 @@ export function restoreNumbers(root: unknown, numbers: readonly SpecialNumber[])
   return true;
 }
 
+/** The kept input texts of a snapshot's events (null for one without), or null when none has one. */
+export function eventTexts(snapshot: unknown): (string | null)[] | null {
+  const events = (snapshot as { events?: unknown } | null)?.events;
+  if (!Array.isArray(events)) return null;
+  let any = false;
+  const texts = events.map((e) => {
+    const t = keptText(e);
+    if (t === undefined) return null;
+    any = true;
+    return t;
+  });
+  return any ? texts : null;
+}
+
+/** Puts the texts of {@link eventTexts} back on the snapshot's events; false when they do not fit. */
+export function restoreTexts(snapshot: unknown, texts: readonly (string | null)[]): boolean {
+  const events = (snapshot as { events?: unknown } | null)?.events;
+  if (!Array.isArray(events) || texts.length !== events.length) return false;
+  for (let i = 0; i < texts.length; i++) {
+    const t = texts[i];
+    const e = events[i];
+    if (t === null) continue;
+    if (e === null || typeof e !== "object") return false;
+    keepText(e, t);
+  }
+  return true;
+}
+
 function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
@@ -501,6 +544,11 @@ function validateState(s: unknown): string | null {
     return "input.header";
   }
   if (!Array.isArray(s.numbers)) return "numbers";
+  if (
+    s.texts !== undefined &&
+    (!Array.isArray(s.texts) || !s.texts.every((t) => t === null || typeof t === "string"))
+  )
+    return "texts";
   if (!isObj(s.snapshot)) return "snapshot";
   return null;
 }

@@ -5,6 +5,8 @@
 import { resolve } from "node:path";
 import bytes from "bytes";
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { MAX_RECORD_LINES } from "../io/csv.js";
+import { parseTime, TIME_FORMS } from "../runtime/values.js";
 import { UsageError } from "./api.js";
 import { parseDurationArg } from "./duration.js";
 import type { RunSettings } from "./run.js";
@@ -43,6 +45,7 @@ interface RawRunOptions {
   errors?: string;
   checkpoint?: string;
   checkpointEvery?: number;
+  csvMaxRecordLines?: number;
   memoryLimit?: number;
   quiet?: boolean;
   schemaCheck: boolean;
@@ -57,19 +60,26 @@ export function durationOption(value: string): number {
   }
 }
 
-/** Commander parser for `--clock <ms>`. */
+/** Commander parser for `--clock <time>`: a time as everywhere else (`parseTime`), digits as epoch ms. */
 export function clockOption(value: string): number {
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
-    throw new InvalidArgumentError("expected an integer number of epoch milliseconds");
-  }
-  return n;
+  const text = value.trim();
+  const t = parseTime(/^-?\d+$/.test(text) ? Number(text) : text);
+  if (typeof t === "string") throw new InvalidArgumentError(`expected ${TIME_FORMS}`);
+  return t;
 }
 
 function countOption(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
     throw new InvalidArgumentError("expected a whole number of events, at least 1");
+  }
+  return n;
+}
+
+function lineCountOption(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError("expected a whole number of lines, at least 1");
   }
   return n;
 }
@@ -113,7 +123,11 @@ export function addRunOptions(cmd: Command): Command {
       0,
     )
     .option("--processing-time", "arrival order and wall-clock time")
-    .option("--clock <ms>", "with --processing-time: start the clock there, +1 ms per record", clockOption)
+    .option(
+      "--clock <time>",
+      "with --processing-time: start the clock there (epoch ms or ISO-8601), +1 ms per record",
+      clockOption,
+    )
     .option("--watermarks-only", "time advances only through $watermark records")
     .option("--late <file>", "late events (default: the error output; - for stderr)")
     .option("--errors <file>", "bad input lines (default: - for stderr)")
@@ -125,6 +139,11 @@ export function addRunOptions(cmd: Command): Command {
       "--checkpoint-every <n>",
       `events between checkpoints (default: ${DEFAULT_CHECKPOINT_EVERY}; and one at the end)`,
       countOption,
+    )
+    .option(
+      "--csv-max-record-lines <n>",
+      `CSV: most lines one record may span, inside quotes (default: ${MAX_RECORD_LINES})`,
+      lineCountOption,
     )
     .option(
       "--memory-limit <size>",
@@ -177,6 +196,7 @@ export function resolveRunOptions(opts: Record<string, unknown>): RunOptions {
     memoryLimit: raw.memoryLimit ?? null,
     schemaCheck: raw.schemaCheck !== false,
   };
+  if (raw.csvMaxRecordLines !== undefined) options.csvMaxRecordLines = raw.csvMaxRecordLines;
   // Writing over the input would truncate it before it is read.
   if (options.input !== "-") {
     const input = resolve(options.input);

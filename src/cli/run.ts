@@ -4,8 +4,9 @@
  * caller owns all of that (see `run-command.ts`, `test-command.ts`).
  *
  * The per-line path is: scanner slices the line → `JSON.parse` → `engine.push`. Records
- * are `JSON.stringify`d (the engine builds them in language.md §5 key order) into a
- * batched sink. The only per-line work besides is setting the "current line", which is
+ * are written in language.md §5 key order (the engine builds them so) into a batched
+ * sink, each NDJSON event as its input text (`io/event-text.ts`: events are written
+ * exactly as read, and are not stringified again). The only per-line work besides is setting the "current line", which is
  * how a synchronous `late`/`error` callback learns where its event came from.
  *
  * Checkpoints (`--checkpoint`, see checkpoint.ts): every `every` input records the reader
@@ -15,6 +16,7 @@
  * from the snapshot and the counters, and reads from the position on.
  */
 import { readCsv } from "../io/csv.js";
+import { eventJson, keepText, recordLine } from "../io/event-text.js";
 import type { EventHandler, ReadPosition } from "../io/events.js";
 import type { JsonObject } from "../io/json.js";
 import { readNdjson } from "../io/ndjson.js";
@@ -42,6 +44,8 @@ export interface RunSettings {
   watermarksOnly: boolean;
   /** `--pattern` names; empty = all. */
   patterns: string[];
+  /** `--csv-max-record-lines`; default: the reader's. */
+  csvMaxRecordLines?: number;
   /** `--memory-limit`: the engine's `limits.memory` in bytes; null = its default. */
   memoryLimit: number | null;
   /** Events checked against declared schemas (off with `--no-schema-check`). */
@@ -242,16 +246,16 @@ export function prepareRun(
     // event itself (keys are computed on arrival, even when the event is buffered), so the
     // current line is the event's line. Anything else (not expected) gets line null.
     const lineOf = (event: unknown): number | null => (event === curEvent ? curLine : null);
-    const textOf = (event: unknown): string => (event === curEvent ? curText : (JSON.stringify(event) ?? ""));
+    const textOf = (event: unknown): string => (event === curEvent ? curText : eventJson(event));
 
     // 3. Engine outputs.
     engine.on("match", (record: OutputRecord) => {
       matches[record.pattern] = (matches[record.pattern] ?? 0) + 1;
-      output.write(JSON.stringify(record));
+      output.write(recordLine(record));
     });
     engine.on("timeout", (record: OutputRecord) => {
       timeouts++;
-      output.write(JSON.stringify(record));
+      output.write(recordLine(record));
     });
     engine.on("late", (event: unknown, reason: string) => {
       late++;
@@ -267,8 +271,11 @@ export function prepareRun(
 
     // 4. The input loop: one synchronous callback per line, one await per chunk (and per checkpoint).
     let due = checkpoints === null ? Number.POSITIVE_INFINITY : pushed + checkpoints.every;
+    // NDJSON events are written as read; CSV rows are converted, so written as converted.
+    const keep = streams.format === "ndjson";
     const handler: EventHandler = {
       event(line: number, value: JsonObject, text: string) {
+        if (keep) keepText(value, text);
         curLine = line;
         curText = text;
         curEvent = value;
@@ -319,7 +326,12 @@ export function prepareRun(
     const reader = streams.format === "csv" ? readCsv : readNdjson;
     let outputError: Error | null = null;
     try {
-      await reader(streams.input.chunks, handler, { afterChunk, onPause, start: resume?.position });
+      await reader(streams.input.chunks, handler, {
+        afterChunk,
+        onPause,
+        start: resume?.position,
+        maxRecordLines: settings.csvMaxRecordLines,
+      });
       // 5. End of input: windows close, timeouts fire, held-back matches are released.
       curEvent = null;
       curLine = 0;

@@ -8,7 +8,7 @@
  * top item" instead of duplicating the input; that refusal counts as written. This makes
  * retries safe for one producer at a time per job.
  */
-import { parseTime, path } from "../runtime/values.js";
+import { invalidTime, parseTime, path } from "../runtime/values.js";
 import { type Client, keys } from "./functions.js";
 import { partitionOf } from "./hash.js";
 import type { JobConfig } from "./job.js";
@@ -106,10 +106,12 @@ export class Producer {
       this.stats.bad++;
       return { kind: "bad", reason: `missing partition field ${this.job.partitionBy}` };
     }
-    const time = parseTime(event[this.job.timeField]);
+    const raw = event[this.job.timeField];
+    const time = parseTime(raw);
     if (typeof time === "string") {
       this.stats.bad++;
-      return { kind: "bad", reason: `${time} (${this.job.timeField})` };
+      const what = `${time} (${this.job.timeField})`;
+      return { kind: "bad", reason: time === "missing time" ? what : invalidTime(what, raw) };
     }
     if (time < this.highest - this.bound || time <= this.lastTick) {
       this.stats.late++;

@@ -10,8 +10,14 @@
  * Line numbers are physical and 1-based, the header being line 1 when it is the first
  * line; a record whose quoted cell spans lines has the number of its first line. Blank
  * lines between records are skipped. Bad records (wrong field count, text after a
- * closing quote, an unterminated quote, over 1 MiB) go to `handler.bad` and reading
- * goes on.
+ * closing quote, invalid UTF-8, over 1 MiB) go to `handler.bad` and reading goes on.
+ *
+ * A quoted cell may span lines, but a record may span at most `maxRecordLines` physical
+ * lines ({@link MAX_RECORD_LINES} by default) and 1 MiB. A quote still open past either
+ * bound (or at the end of the input) makes the record bad, reported at the line where it
+ * began, and the lines after that one are read again as records: a stray quote costs one
+ * record, not every record up to the next quote. Each line is measured once as it comes,
+ * so reading stays linear.
  *
  * Why not csv-parse: its `info.lines` counts a `\r\n` inside a quoted cell as two lines,
  * its `raw` text is not reset after a skipped record (so an error's `text` would be
@@ -28,7 +34,11 @@ import { isBlank, type LineHandler, MAX_LINE_BYTES, type ScanPosition, scanLines
  * position; a read started there (`options.start`) uses that header instead of reading one.
  */
 export const readCsv: EventReader = async (input, handler, options = {}) => {
-  const records = new CsvRecords(handler, options.start?.header ?? null);
+  const records = new CsvRecords(
+    handler,
+    options.start?.header ?? null,
+    options.maxRecordLines ?? MAX_RECORD_LINES,
+  );
   const onPause = options.onPause;
   const start =
     options.start === undefined ? undefined : { offset: options.start.offset, line: options.start.line };
@@ -45,6 +55,9 @@ export const readCsv: EventReader = async (input, handler, options = {}) => {
 };
 
 const QUOTE = 34;
+const INVALID_UTF8 = "invalid UTF-8";
+/** Default most physical lines one record may span (a quoted cell holding line breaks). */
+export const MAX_RECORD_LINES = 100;
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /** A cell as an event value: JSON-number text → number, empty → null, else the string. */
@@ -67,12 +80,19 @@ class CsvRecords implements LineHandler {
   private startLine = 0;
   private text = "";
   private failed: string | null = null;
+  /** The lines after the first of an open record, kept to re-read them if it is abandoned. */
+  private more: string[] = [];
+  /** Bytes of the open record so far (its lines and `\n`s), added line by line. */
+  private bytes = 0;
+  /** Lines of the open record that are not valid UTF-8 (rare): re-read, they stay bad. */
+  private invalidLines: number[] = [];
   /** The handler asked for a pause after the record completed by the current line. */
   private pause = false;
 
   constructor(
     private readonly handler: EventHandler,
     header: readonly string[] | null,
+    private readonly maxLines: number,
   ) {
     if (header !== null) this.setHeader([...header]);
   }
@@ -85,17 +105,30 @@ class CsvRecords implements LineHandler {
   line(lineNo: number, text: string): boolean {
     this.pause = false;
     this.record(lineNo, text);
-    return this.pause;
+    // Never pause inside an open record: a read resumed there would lose its first lines.
+    return this.pause && !this.open;
   }
 
-  private record(lineNo: number, text: string): void {
+  /** Reads one physical line; `bad` (invalid UTF-8) makes its record bad. */
+  private record(lineNo: number, text: string, bad: string | null = null): void {
     if (this.open) {
-      this.text += `\n${text}`;
-      if (this.text.length > MAX_LINE_BYTES / 3 && Buffer.byteLength(this.text) > MAX_LINE_BYTES) {
-        this.open = false;
-        this.handler.bad(this.startLine, "line too long", this.text);
+      // The first line is measured only when a record spans lines (rare), then each line once.
+      if (this.more.length === 0) this.bytes = Buffer.byteLength(this.text);
+      this.more.push(text);
+      if (bad !== null) {
+        this.invalidLines.push(lineNo);
+        this.failed ??= bad;
+      }
+      this.bytes += Buffer.byteLength(text) + 1;
+      if (this.more.length >= this.maxLines) {
+        this.abandon(`quoted field not closed within ${this.maxLines} lines`);
         return;
       }
+      if (this.bytes > MAX_LINE_BYTES) {
+        this.abandon("quoted field not closed within 1 MiB");
+        return;
+      }
+      this.text += `\n${text}`;
       this.cell += "\n";
       this.parse(text, 0);
       return;
@@ -103,7 +136,9 @@ class CsvRecords implements LineHandler {
     if (isBlank(text)) return;
     this.startLine = lineNo;
     this.text = text;
-    this.failed = null;
+    this.failed = bad;
+    if (this.more.length !== 0) this.more = [];
+    if (this.invalidLines.length !== 0) this.invalidLines = [];
     if (this.keys !== null && text.indexOf('"') === -1) {
       // Fast path: no quotes, so every comma separates cells.
       const cells = text.split(",");
@@ -116,21 +151,40 @@ class CsvRecords implements LineHandler {
     this.parse(text, 0);
   }
 
-  tooLong(lineNo: number, prefix: string): void {
-    if (this.open) {
-      this.open = false;
-      this.handler.bad(this.startLine, "line too long", this.text);
-    } else {
-      this.handler.bad(lineNo, "line too long", prefix);
+  /**
+   * The open record ran past a bound (or the input ended): it is bad, at the line its
+   * quote opened, and its later lines are read again as records of their own: one stray
+   * quote costs one record, not every record up to the next quote.
+   */
+  private abandon(reason: string): void {
+    const first = this.startLine;
+    const lines = this.more;
+    const invalid = this.invalidLines;
+    this.open = false;
+    this.more = [];
+    this.invalidLines = [];
+    this.fields = [];
+    this.cell = "";
+    this.handler.bad(first, reason, this.text);
+    for (let i = 0; i < lines.length; i++) {
+      const lineNo = first + 1 + i;
+      this.record(lineNo, lines[i], invalid.length !== 0 && invalid.includes(lineNo) ? INVALID_UTF8 : null);
     }
+  }
+
+  tooLong(lineNo: number, prefix: string): void {
+    if (this.open) this.abandon("quoted field not closed within 1 MiB");
+    this.handler.bad(lineNo, "line too long", prefix);
+  }
+
+  /** A line that is not valid UTF-8 is read as usual (it may close a quote), but its record is bad. */
+  invalidUtf8(lineNo: number, text: string): void {
+    this.record(lineNo, text, INVALID_UTF8);
   }
 
   /** End of input: a record still inside quotes is bad. */
   finish(): void {
-    if (this.open) {
-      this.open = false;
-      this.handler.bad(this.startLine, "unterminated quoted field", this.text);
-    }
+    while (this.open) this.abandon("unterminated quoted field");
   }
 
   /** Parses cells of `line` from `i` (continuing an open quoted cell first). */

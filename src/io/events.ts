@@ -36,6 +36,8 @@ export interface ReadOptions extends Pick<ScanOptions, "afterChunk"> {
   start?: ReadPosition;
   /** Awaited after an `event` that returned `true`, with the position after that record. */
   onPause?: (position: ReadPosition) => undefined | Promise<void>;
+  /** CSV: most physical lines one record may span (a quoted cell with line breaks); default 100. */
+  maxRecordLines?: number;
 }
 
 /** Reads every event of `input` into `handler`; resolves at the end of the input. */

@@ -19,15 +19,15 @@
 /** Deepest accepted nesting of arrays and objects (the event object itself is level 1). */
 export const MAX_DEPTH = 1000;
 
-/** Why a line is not an event. */
-export type JsonFailure = "invalid JSON" | "not a JSON object" | "nesting too deep";
+/** Why a line is not an event; `invalid JSON` carries the parser's message. */
+export type JsonFailure = `invalid JSON: ${string}` | "not a JSON object" | "nesting too deep";
 
 /** A parsed event: a plain JSON object. */
 export type JsonObject = Record<string, unknown>;
 
 /**
- * Parses `text` as one event; returns the object, or the reason it is not one.
- * Never throws.
+ * Parses `text` as one event; returns the object, or the reason it is not one (e.g.
+ * `invalid JSON: Unexpected end of JSON input`). Never throws.
  *
  * ```ts
  * const r = parseEvent('{"type":"A","ts":1}');
@@ -38,8 +38,9 @@ export function parseEvent(text: string): JsonObject | JsonFailure {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch {
-    return "invalid JSON";
+  } catch (err) {
+    // V8's message is short: it quotes at most a few characters around the error.
+    return `invalid JSON: ${(err as Error).message}`;
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) return "not a JSON object";
   if (text.length > 2 * MAX_DEPTH && nestingExceeds(text, MAX_DEPTH)) return "nesting too deep";

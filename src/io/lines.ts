@@ -6,7 +6,12 @@
  * A line is what lies between two `\n`; a `\r` just before the `\n` is dropped, a lone
  * `\r` is content. Lines are numbered from 1, blank ones included. A line longer than
  * {@link MAX_LINE_BYTES} is reported through `tooLong` with its first bytes only: the
- * rest is skipped as it streams by, never held whole.
+ * rest is skipped as it streams by, never held whole. A line whose bytes are not valid
+ * UTF-8 is reported through `invalidUtf8` (decoding would turn each bad byte into U+FFFD and
+ * make different lines equal). Checking costs nothing on clean input: a chunk's lines are
+ * decoded at once and only a decoded text holding U+FFFD has its lines' bytes checked (a
+ * real U+FFFD, `EF BF BD`, is valid and stays). A character split by a chunk boundary is
+ * decoded whole (the unfinished line's bytes are carried over, never decoded in halves).
  *
  * Checkpoints (`cep run --checkpoint`): a `line` callback may return `true` to ask for a
  * pause right after that line; the scanner then awaits `onPause` with the exact
@@ -19,9 +24,11 @@
  * await scanLines(fs.createReadStream("events.ndjson"), {
  *   line: (n, text) => console.log(n, text),
  *   tooLong: (n, prefix) => console.error(n, "line too long"),
+ *   invalidUtf8: (n, text) => console.error(n, "invalid UTF-8"),
  * });
  * ```
  */
+import { isUtf8 } from "node:buffer";
 
 /** Longest accepted line, in bytes (1 MiB, language.md §6). */
 export const MAX_LINE_BYTES = 1 << 20;
@@ -38,6 +45,8 @@ export interface LineHandler {
   line(lineNo: number, text: string): unknown;
   /** A line over the limit; `prefix` is its beginning (at least 200 characters when it has them). */
   tooLong(lineNo: number, prefix: string): void;
+  /** A line whose bytes are not valid UTF-8; `text` is its decoding (bad bytes as U+FFFD). */
+  invalidUtf8(lineNo: number, text: string): void;
 }
 
 export interface ScanOptions {
@@ -73,6 +82,8 @@ export interface ScanPosition {
 
 const NL = 10;
 const CR = 13;
+/** What a UTF-8 decoder puts for a byte sequence it cannot read. */
+const REPLACEMENT = "\uFFFD";
 
 /** Feeds every line of `input` to `handler`; resolves at the end of the input. */
 export async function scanLines(
@@ -96,8 +107,11 @@ export async function scanLines(
   let skipPrefix = "";
   let bytesRead = base; // from the beginning of the file
 
-  /** Hands one line over; true when the handler asked for a pause after it. */
-  const emit = (text: string): boolean => {
+  /**
+   * Hands one line over; true when the handler asked for a pause after it. `invalid`: its
+   * bytes are not valid UTF-8.
+   */
+  const emit = (text: string, invalid: boolean): boolean => {
     lineNo++;
     const n = text.length;
     if (n !== 0 && text.charCodeAt(n - 1) === CR) text = text.slice(0, n - 1);
@@ -108,7 +122,17 @@ export async function scanLines(
       handler.tooLong(lineNo, text.slice(0, 200));
       return false;
     }
+    if (invalid) {
+      handler.invalidUtf8(lineNo, text);
+      return false;
+    }
     return handler.line(lineNo, text) === true;
+  };
+
+  /** {@link emit} for one line's bytes (a line that spanned chunks, or the last one). */
+  const emitBytes = (bytes: Buffer): boolean => {
+    const text = bytes.toString("utf8");
+    return emit(text, text.indexOf(REPLACEMENT) !== -1 && !isUtf8(bytes));
   };
 
   const startSkipping = (): void => {
@@ -150,7 +174,7 @@ export async function scanLines(
         if (whole.length > max) {
           lineNo++;
           handler.tooLong(lineNo, whole.toString("utf8", 0, PREFIX_BYTES).slice(0, 200));
-        } else if (emit(whole.toString("utf8")) && onPause) {
+        } else if (emitBytes(whole) && onPause) {
           await onPause({ offset: chunkStart + nl + 1, line: lineNo });
         }
       }
@@ -168,13 +192,24 @@ export async function scanLines(
       // One native split (as a bare `JSON.parse` loop does) rather than an indexOf and a
       // slice per line: `cep run` over 1M short lines spent ~9% of its time on the latter.
       const lines = text.split("\n");
-      for (let i = 0; i < lines.length; i++) {
-        if (emit(lines[i]) && onPause) {
-          while (cursorLines <= i) {
-            cursor = chunk.indexOf(NL, cursor) + 1;
-            cursorLines++;
+      if (text.indexOf(REPLACEMENT) === -1) {
+        for (let i = 0; i < lines.length; i++) {
+          if (emit(lines[i], false) && onPause) {
+            while (cursorLines <= i) {
+              cursor = chunk.indexOf(NL, cursor) + 1;
+              cursorLines++;
+            }
+            await onPause({ offset: chunkStart + cursor, line: lineNo });
           }
-          await onPause({ offset: chunkStart + cursor, line: lineNo });
+        }
+      } else {
+        // Some line may hold invalid UTF-8: follow each line's bytes, check those with U+FFFD.
+        for (let i = 0; i < lines.length; i++) {
+          const end = chunk.indexOf(NL, cursor);
+          const line = lines[i];
+          const invalid = line.indexOf(REPLACEMENT) !== -1 && !isUtf8(chunk.subarray(cursor, end));
+          cursor = end + 1;
+          if (emit(line, invalid) && onPause) await onPause({ offset: chunkStart + cursor, line: lineNo });
         }
       }
       pos = last + 1;
@@ -198,7 +233,7 @@ export async function scanLines(
     if (whole.length > max) {
       lineNo++;
       handler.tooLong(lineNo, whole.toString("utf8", 0, PREFIX_BYTES).slice(0, 200));
-    } else if (emit(whole.toString("utf8")) && onPause) {
+    } else if (emitBytes(whole) && onPause) {
       await onPause({ offset: bytesRead, line: lineNo });
     }
   }
@@ -221,6 +256,8 @@ export interface SourceLine {
   text: string;
   /** Set when the line is over the limit (its text is then only a prefix). */
   tooLong?: true;
+  /** Set when the line's bytes are not valid UTF-8 (its text is their decoding, with U+FFFD). */
+  invalidUtf8?: true;
 }
 
 /**
@@ -245,6 +282,9 @@ export async function* readLines(
     },
     tooLong: (line, text) => {
       batch.push({ line, text, tooLong: true });
+    },
+    invalidUtf8: (line, text) => {
+      batch.push({ line, text, invalidUtf8: true });
     },
   };
   async function* guarded(): AsyncGenerator<Buffer | string> {

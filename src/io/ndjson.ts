@@ -1,5 +1,6 @@
 /**
- * NDJSON events: one JSON object per line, blank lines skipped, `\r\n` accepted.
+ * NDJSON events: one JSON object per line, blank lines skipped, `\r\n` accepted, a line
+ * that is not valid UTF-8 reported as bad ("invalid UTF-8").
  *
  * ```ts
  * await readNdjson(fs.createReadStream("events.ndjson"), {
@@ -25,6 +26,9 @@ export const readNdjson: EventReader = (input, handler: EventHandler, options: R
     },
     tooLong(lineNo, prefix) {
       handler.bad(lineNo, "line too long", prefix);
+    },
+    invalidUtf8(lineNo, text) {
+      handler.bad(lineNo, "invalid UTF-8", text);
     },
   };
   const start =

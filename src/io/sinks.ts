@@ -24,6 +24,7 @@
  */
 import { type FileHandle, open } from "node:fs/promises";
 import type { Writable } from "node:stream";
+import { eventJson } from "./event-text.js";
 import { snippet } from "./events.js";
 
 /** Where lines go. */
@@ -279,7 +280,10 @@ export function errorRecord(file: string, line: number | null, reason: string, t
   return JSON.stringify({ file, line, reason, text: snippet(text) });
 }
 
-/** A late-event line for `--late`: `{"file","line","reason","event"}` (cli.md). */
+/**
+ * A late-event line for `--late`: `{"file","line","reason","event"}` (cli.md), the event
+ * written as read when its input text is kept (event-text.ts).
+ */
 export function lateRecord(file: string, line: number | null, reason: string, event: unknown): string {
-  return JSON.stringify({ file, line, reason, event });
+  return `${JSON.stringify({ file, line, reason }).slice(0, -1)},"event":${eventJson(event)}}`;
 }

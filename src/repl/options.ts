@@ -37,7 +37,11 @@ export function addReplOptions(cmd: Command): Command {
       0,
     )
     .option("--processing-time", "arrival order and wall-clock time")
-    .option("--clock <ms>", "with --processing-time: start the clock there, +1 ms per event", clockOption)
+    .option(
+      "--clock <time>",
+      "with --processing-time: start the clock there (epoch ms or ISO-8601), +1 ms per event",
+      clockOption,
+    )
     .option("--no-schema-check", "do not check events against the `event` declarations");
 }
 

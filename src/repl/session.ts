@@ -36,7 +36,7 @@ import { renderDiagnostic } from "../lang/format.js";
 import { parse } from "../lang/parse.js";
 import { Engine } from "../runtime/engine.js";
 import type { MatchRecord } from "../runtime/records.js";
-import { parseTime } from "../runtime/values.js";
+import { invalidTime, parseTime, TIME_FORMS } from "../runtime/values.js";
 import { PatternCollector } from "./collector.js";
 import type { ReplOptions } from "./options.js";
 import { formatTime, type Paint, painter, renderRecord } from "./render.js";
@@ -222,15 +222,7 @@ export class Session {
   private event(text: string): void {
     const value = parseEvent(text);
     if (typeof value === "string") {
-      let detail = "";
-      if (value === "invalid JSON") {
-        try {
-          JSON.parse(text);
-        } catch (err) {
-          detail = ` (${(err as Error).message})`;
-        }
-      }
-      this.error(`bad event: ${value}${detail}`);
+      this.error(`bad event: ${value}`);
       return;
     }
     if (this.running.size === 0 && !this.warnedNoPatterns) {
@@ -473,12 +465,14 @@ export class Session {
       return;
     }
     if (arg === "") {
-      this.error("usage: .watermark <time> (epoch ms or ISO-8601 with Z or ±hh:mm)");
+      this.error(`usage: .watermark <time> (${TIME_FORMS})`);
       return;
     }
-    const t = parseTime(/^-?\d+$/.test(arg) ? Number(arg) : arg);
+    const value = /^-?\d+$/.test(arg) ? Number(arg) : arg;
+    const t = parseTime(value);
     if (typeof t === "string") {
-      this.error(`.watermark: ${t} ${JSON.stringify(arg)} (epoch ms or ISO-8601 with Z or ±hh:mm)`);
+      // A number is shown as typed (a BigInt prints every digit), not as the double it became.
+      this.error(`.watermark: ${invalidTime(t, typeof value === "number" ? BigInt(arg) : arg)}`);
       return;
     }
     this.info(`watermark ${formatTime(t)}`);

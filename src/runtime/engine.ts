@@ -49,7 +49,7 @@ import {
   validateKeySnapshot,
   validateSnapshot,
 } from "./snapshot.js";
-import { canonicalKey, field, ownField, parseTime, path, put } from "./values.js";
+import { canonicalKey, field, invalidTime, MAX_TIME, ownField, parseTime, path, put } from "./values.js";
 
 export { DEFAULT_LIMITS, LimitError, type StateLimits } from "./limits.js";
 
@@ -983,7 +983,7 @@ export class Engine {
       if (!this.processingTime) {
         const t = parseTime(wm);
         if (typeof t === "number") this.advanceTo(t);
-        else this.fail(`invalid watermark`, event);
+        else this.fail(invalidTime("invalid watermark", wm), event);
       }
       return;
     }
@@ -1000,9 +1000,13 @@ export class Engine {
       )
         raw = undefined;
       // Integer epoch ms is the common case: no call, no allocation.
-      const t = typeof raw === "number" && Number.isInteger(raw) ? raw : parseTime(raw);
+      const t =
+        typeof raw === "number" && Number.isInteger(raw) && raw <= MAX_TIME && raw >= -MAX_TIME
+          ? raw
+          : parseTime(raw);
       if (typeof t === "string") {
-        this.fail(`${t} (${this.timeField})`, event);
+        const what = `${t} (${this.timeField})`;
+        this.fail(t === "missing time" ? what : invalidTime(what, raw), event);
         return;
       }
       time = t;

@@ -75,7 +75,9 @@ const TYPES = ["View", "Add", "Checkout", "Fail", "Fail", "Ok", "Noise"];
 /**
  * `n` events over `keys` users, mostly in time order with up to 2 s of disorder, plus
  * bad lines (invalid JSON, no time, a string time, not an object), blank lines, events
- * without a key, late events, non-ASCII text, an `Infinity` amount (`1e400`) and `\r\n`.
+ * without a key, late events, non-ASCII text, an `Infinity` amount (`1e400`), `\r\n`, and
+ * text that `JSON.stringify` would not give back (spacing, duplicate keys, `-0`, integers
+ * beyond 2^53, escapes): events are written exactly as read, resumed or not.
  */
 function generate(seed: number, n: number, keys: number): { ndjson: string; csv: string } {
   const rnd = random(seed);
@@ -115,6 +117,12 @@ function generate(seed: number, n: number, keys: number): { ndjson: string; csv:
     ev.ts = ts;
     let line = JSON.stringify(ev);
     if (r > 0.9995) line = line.replace(`"amount":${amount}`, '"amount":1e400');
+    if (r > 0.98 && r < 0.985)
+      line = line.replace('"ts":', '"big":9007199254740993,"neg":-0,"esc":"\\u00e9\\/","ts":');
+    if (r > 0.985 && r < 0.99)
+      line = line
+        .replace(`"amount":${amount}`, `"amount": ${amount}.0 , "amount" :${amount}`)
+        .replace('{"type"', '{ "type"');
     if (r > 0.99 && r < 0.991) line += "\r";
     json.push(line);
     csv.push(`${type},${noUser ? "" : user},${ev.sku},${amount},${ts}`);
@@ -361,12 +369,17 @@ describe("crashes in-process, resumed", () => {
     const ref = await cep(runArgs("big.ndjson", "big-ref"));
     expect(ref.code).toBe(0);
     expect(JSON.parse(read("big-ref.out").toString()).emit.big).toBe(true);
+    // Written as read, not as `JSON.stringify` would (null, null, 0).
+    expect(read("big-ref.out").toString()).toContain(
+      '"events":{"f":[{"type":"Fail","user":"x","amount":1e400,"ts":1000},{"type":"Fail","user":"x","amount":-1e400,"ts":2000},{"type":"Fail","user":"x","amount":-0,"ts":3000}]',
+    );
     rmSync(at("big.json"), { force: true });
     const args = runArgs("big.ndjson", "big", ["--checkpoint", at("big.json"), "--checkpoint-every", "1"]);
     budget.n = 4;
     await expect(cep(args, CrashingEngine)).rejects.toBeInstanceOf(Crash);
     const state = parseCheckpoint("big.json", readFileSync(at("big.json"), "utf8"));
     expect(state.numbers.map(([, v]) => v).sort()).toEqual(["-0", "-Infinity", "Infinity"]);
+    expect(state.texts).toContain('{"type":"Fail","user":"x","amount":-1e400,"ts":2000}');
     budget.n = Number.POSITIVE_INFINITY;
     expect((await cep(args)).code).toBe(0);
     expect(read("big.out").equals(read("big-ref.out"))).toBe(true);
@@ -417,6 +430,7 @@ describe("what a resume refuses (exit 2) and a finished run", () => {
       [[...args, "--type-field", "kind"], "--type-field: type then, kind now"],
       [[...args, "--pattern", "Funnel"], '--pattern: [] then, ["Funnel"] now'],
       [[...args, "--watermarks-only"], "--watermarks-only: false then, true now"],
+      [[...args, "--csv-max-record-lines", "5"], "--csv-max-record-lines: none then, 5 now"],
       [args.map((a) => (a === at("opt.out") ? at("other.out") : a)), "--output"],
       [args.map((a) => (a === at("opt.late") ? at("other.late") : a)), "--late"],
     ];

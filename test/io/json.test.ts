@@ -39,8 +39,10 @@ describe("parseEvent", () => {
       '{"a":"\u0001"}',
       '{"a":"x\ty"}',
     ]) {
-      expect(parseEvent(text)).toBe("invalid JSON");
+      expect(parseEvent(text)).toMatch(/^invalid JSON: \S/);
     }
+    // The parser's own message, as the REPL shows it.
+    expect(parseEvent("{")).toBe("invalid JSON: Expected property name or '}' in JSON at position 1");
   });
 
   test("JSON that is not an object", () => {
@@ -55,7 +57,7 @@ describe("parseEvent", () => {
     expect(typeof parseEvent(deep(MAX_DEPTH - 1))).toBe("object"); // the object itself is level 1
     expect(parseEvent(deep(MAX_DEPTH))).toBe("nesting too deep");
     // Deep but unbalanced: plain invalid JSON.
-    expect(parseEvent(`{"a":${"[".repeat(100_000)}`)).toBe("invalid JSON");
+    expect(parseEvent(`{"a":${"[".repeat(100_000)}`)).toBe("invalid JSON: Unexpected end of JSON input");
   });
 
   test("brackets inside strings do not count as nesting", () => {

@@ -6,6 +6,7 @@ interface Seen {
   line: number;
   text: string;
   tooLong?: boolean;
+  invalid?: boolean;
 }
 
 /** Scans `chunks` and returns every line (and too-long report) seen. */
@@ -18,6 +19,7 @@ async function scan(chunks: (string | Buffer)[], skipBlank = true): Promise<Seen
     {
       line: (line, text) => seen.push({ line, text }),
       tooLong: (line, text) => seen.push({ line, text, tooLong: true }),
+      invalidUtf8: (line, text) => seen.push({ line, text, invalid: true }),
     },
     { skipBlank },
   );
@@ -25,7 +27,7 @@ async function scan(chunks: (string | Buffer)[], skipBlank = true): Promise<Seen
 }
 
 /** Splits a buffer into pieces of `size` bytes (to cut lines and UTF-8 characters anywhere). */
-function pieces(text: string, size: number): Buffer[] {
+function pieces(text: string | Buffer, size: number): Buffer[] {
   const b = Buffer.from(text);
   const out: Buffer[] = [];
   for (let i = 0; i < b.length; i += size) out.push(b.subarray(i, i + size));
@@ -81,6 +83,32 @@ describe("scanLines", () => {
     for (const size of [1, 2, 3, 5, 7, 64]) expect(await scan(pieces(text, size))).toEqual(want);
   });
 
+  test("a line that is not valid UTF-8 is reported, wherever chunks cut it; a real U+FFFD is kept", async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"user":"'),
+      Buffer.from([0xff]),
+      Buffer.from('"}\n{"user":"\uFFFD"}\n{"user":"'),
+      Buffer.from([0xfe]),
+      Buffer.from('"}\r\n{"user":"é€😀"}\n{"user":"'),
+      Buffer.from([0xe2, 0x82]), // a character cut short
+      Buffer.from('"}\n{"user":"'),
+      Buffer.from([0xed, 0xa0, 0x80]), // an encoded surrogate
+      Buffer.from('"}\nlast'),
+      Buffer.from([0xc0, 0xaf]), // an overlong "/"
+    ]);
+    const want = [
+      { line: 1, text: '{"user":"\uFFFD"}', invalid: true },
+      { line: 2, text: '{"user":"\uFFFD"}' },
+      { line: 3, text: '{"user":"\uFFFD"}', invalid: true },
+      { line: 4, text: '{"user":"é€😀"}' },
+      { line: 5, text: '{"user":"\uFFFD"}', invalid: true },
+      { line: 6, text: '{"user":"\uFFFD\uFFFD\uFFFD"}', invalid: true },
+      { line: 7, text: "last\uFFFD\uFFFD", invalid: true },
+    ];
+    expect(await scan([bytes])).toEqual(want);
+    for (const size of [1, 2, 3, 5, 7, 11, 64]) expect(await scan(pieces(bytes, size))).toEqual(want);
+  });
+
   test("a line over 1 MiB is reported once with its beginning, and reading goes on", async () => {
     const huge = `{"x":"${"a".repeat(MAX_LINE_BYTES)}"}`;
     const text = `{"first":1}\n${huge}\n{"after":2}\n`;
@@ -127,6 +155,7 @@ describe("scanLines", () => {
       {
         line: (line, text) => seen.push({ line, text }),
         tooLong: (line, text) => seen.push({ line, text, tooLong: true }),
+        invalidUtf8: (line, text) => seen.push({ line, text, invalid: true }),
       },
     );
     expect(seen).toEqual([

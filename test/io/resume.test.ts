@@ -42,6 +42,9 @@ async function scan(bytes: Buffer, cuts: number[], pauseAt: Set<number>, start?:
       tooLong: (n) => {
         lines.push([n, "<too long>"]);
       },
+      invalidUtf8: (n) => {
+        lines.push([n, "<invalid UTF-8>"]);
+      },
     },
     { start, onPause: (p) => void pauses.push(p), maxLineBytes: max },
   );
@@ -136,7 +139,8 @@ describe("readers pause and resume", () => {
       },
       { onPause: (p) => void pauses.push(p) },
     );
-    expect(seen).toEqual(['1:{"ts":1}', "3:invalid JSON", '4:{"ts":2,"s":"é"}', '5:{"ts":3}']);
+    const invalid = `3:invalid JSON: Unexpected token 'b', "bad" is not valid JSON`;
+    expect(seen).toEqual(['1:{"ts":1}', invalid, '4:{"ts":2,"s":"é"}', '5:{"ts":3}']);
     expect(pauses).toEqual([
       { offset: 9, line: 1 },
       { offset: 33, line: 4 },
@@ -148,7 +152,7 @@ describe("readers pause and resume", () => {
       { event: (n) => void rest.push(`${n}`), bad: (n, r) => void rest.push(`${n}:${r}`) },
       { start: pauses[0] },
     );
-    expect(rest).toEqual(["3:invalid JSON", "4", "5"]);
+    expect(rest).toEqual([invalid, "4", "5"]);
   });
 
   test("CSV: the position carries the header, and a read started there uses it", async () => {
@@ -171,6 +175,37 @@ describe("readers pause and resume", () => {
     expect(rest[0][0]).toBe(5);
     expect(JSON.stringify(rest[0][1])).toBe('{"type":"C","ts":3,"__proto__":"z"}');
     expect(Object.getPrototypeOf(rest[0][1])).toBe(Object.prototype);
+  });
+
+  test("CSV: an abandoned record's lines read again never pause inside a record; every pause resumes exactly", async () => {
+    // Line 3 opens a quote that is never closed: at line 6 (past 3 lines) it is abandoned
+    // and lines 4–6 are read again, line 6 opening another quote that line 8 closes.
+    const csv = Buffer.from('a,b\n1,2\n3,"stray\n4,5\n6,7\n8,"x\n9,9\ny"\n10,11\n');
+    const all: string[] = [];
+    const pauses: ReadPosition[] = [];
+    const log = (out: string[]) => ({
+      event: (n: number, v: Record<string, unknown>) => out.push(`${n}:${JSON.stringify(v)}`) > 0,
+      bad: (n: number, reason: string) => void out.push(`${n}:${reason}`),
+    });
+    await readCsv(chunked(csv, [7, 19]), log(all), {
+      maxRecordLines: 3,
+      onPause: (p) => void pauses.push(p),
+    });
+    expect(all).toEqual([
+      '2:{"a":1,"b":2}',
+      "3:quoted field not closed within 3 lines",
+      '4:{"a":4,"b":5}',
+      '5:{"a":6,"b":7}',
+      '6:{"a":8,"b":"x\\n9,9\\ny"}',
+      '9:{"a":10,"b":11}',
+    ]);
+    // No pause after line 6: the records of lines 4 and 5 completed while line 6's was open.
+    expect(pauses.map((p) => p.line)).toEqual([2, 8, 9]);
+    for (const p of pauses) {
+      const rest: string[] = [];
+      await readCsv(chunked(csv.subarray(p.offset), []), log(rest), { maxRecordLines: 3, start: p });
+      expect(rest).toEqual(all.filter((l) => Number(l.split(":")[0]) > p.line));
+    }
   });
 });
 

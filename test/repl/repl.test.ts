@@ -171,9 +171,13 @@ describe("cep repl (piped stdin)", () => {
       ),
     );
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/line 2: error: bad event: invalid JSON \(.+\)/);
+    expect(r.stderr).toContain(
+      "line 2: error: bad event: invalid JSON: Expected double-quoted property name in JSON at position 13",
+    );
     expect(r.stderr).toContain("line 3: error: bad event: missing time (ts)");
-    expect(r.stderr).toContain("line 4: error: bad event: invalid time (ts)");
+    expect(r.stderr).toContain(
+      'line 4: error: bad event: invalid time (ts): expected integer epoch ms within ±8.64e15 or ISO-8601 with Z or ±hh:mm, got "yesterday"',
+    );
     expect(records(r.stdout)).toHaveLength(1);
   });
 
@@ -254,9 +258,24 @@ describe("cep repl (piped stdin)", () => {
       `${pattern}${input(ev({ type: "Order", id: "b", ts: "2024-01-01T00:00:00Z" }), ".watermark 2024-01-01T00:00:10Z")}`,
     );
     expect(records(iso.stdout)[0]).toMatchObject({ key: "b", timeout: true });
-    const bad = repl(input(".watermark soon", ".watermark"));
-    expect(bad.stderr).toContain('line 1: error: .watermark: invalid time "soon"');
+    const bad = repl(
+      input(
+        ".watermark soon",
+        ".watermark",
+        ".watermark 9999999999999999999999",
+        ".watermark 2024-01-01T00:00:00+24:00",
+      ),
+    );
+    const forms = "expected integer epoch ms within ±8.64e15 or ISO-8601 with Z or ±hh:mm";
+    expect(bad.stderr).toContain(`line 1: error: .watermark: invalid time: ${forms}, got "soon"`);
     expect(bad.stderr).toContain("line 2: error: usage: .watermark <time>");
+    expect(bad.stderr).toContain(
+      `line 3: error: .watermark: invalid time: ${forms}, got 9999999999999999999999`,
+    );
+    expect(bad.stderr).toContain(
+      `line 4: error: .watermark: invalid time: ${forms}, got "2024-01-01T00:00:00+24:00"`,
+    );
+    expect(bad.stdout).not.toContain("watermark");
   });
 
   test(".flush releases a trailing `not followed by` match, then resets time and state", () => {
