@@ -215,7 +215,11 @@ const ARITH: Record<ArithOp, (a: number, b: number) => number> = {
 const CHAIN_LOOP_MIN = 16;
 
 /** `first op[0] rights[0] op[1] rights[1] …`, left to right, with the rules of the closures above. */
-function chainLoop(first: CompiledExpr, ops: readonly BinaryOp[], rights: readonly CompiledExpr[]): CompiledExpr {
+function chainLoop(
+  first: CompiledExpr,
+  ops: readonly BinaryOp[],
+  rights: readonly CompiledExpr[],
+): CompiledExpr {
   const n = ops.length;
   return (ctx) => {
     let acc = first(ctx);

@@ -4,9 +4,9 @@
  */
 
 import type { BinaryExpr, CallExpr, EventDecl, Expr, Ident, IndexExpr, MemberExpr, NameExpr } from "./ast.js";
+import { leftSpine } from "./chain.js";
 import { fill, Hints, type MessageDef, Messages, semantic } from "./check-messages.js";
 import type { Diagnostic } from "./diagnostics.js";
-import { leftSpine } from "./chain.js";
 import { exprToSource } from "./expr-text.js";
 import { re2 } from "./lazy.js";
 import { nearest } from "./nearest.js";

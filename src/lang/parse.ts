@@ -30,8 +30,8 @@ import { buildBlock, deepFreeze } from "./build-ast.js";
 import { check } from "./check.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { lineCol } from "./format.js";
-import { Messages, type MessageTemplate, message, orList, quote, suggest } from "./messages.js";
 import { MAX_NESTING } from "./limits.js";
+import { Messages, type MessageTemplate, message, orList, quote, suggest } from "./messages.js";
 import { canFollow, expectedAfter, getStrictParser, NestingTooDeep } from "./parser.js";
 import * as T from "./tokens.js";
 
