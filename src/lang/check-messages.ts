@@ -140,7 +140,6 @@ export const Hints = {
     "every repetition is compiled: lower the bounds, or use a loop (`+`, `{n,}`) instead of a large `{n,m}`; nested quantifiers multiply",
   PrevOnFirstTerm:
     "nothing is taken before it; start the pattern with `base: {1} next {0}: …` or guard it with `prev is null or …`",
-  PrevGuard: "nothing is taken before it; guard it with `prev is null or …`",
   OwnVariableFirst:
     "a variable means the events already taken, and `{0}` has none on its first event; guard it with `count({0}) == 0 or …`",
   LaterVariable: "a variable means the events already taken, and `{0}` comes after `{1}`: it has none there",

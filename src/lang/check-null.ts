@@ -23,7 +23,7 @@
 import type { BinaryOp, CallExpr, Expr, Group, PatternDecl, Sequence, Term } from "./ast.js";
 import { leftSpine } from "./chain.js";
 import { fill, Hints, Messages, semantic } from "./check-messages.js";
-import { isLoop, isNegated } from "./check-sequence.js";
+import { canBeAbsent, isLoop, isNegated } from "./check-sequence.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { exprToSource } from "./expr-text.js";
 
@@ -41,11 +41,9 @@ const NOT_NUMBER = N | T | F;
 interface Place {
   readonly term: Term;
   /** Variables with no events yet (the term's own included). */
-  readonly unbound: ReadonlySet<string>;
+  readonly unbound: { has(name: string): boolean };
   /** True when nothing can have been taken: `prev` is null. */
   readonly nothingTaken: boolean;
-  /** The term starts the pattern (no term can come before it). */
-  readonly first: boolean;
 }
 
 /** Report every non-negated term whose `where` is never true on its first event. */
@@ -74,10 +72,8 @@ export function checkFirstEvents(decl: PatternDecl, file: string, report: (d: Di
 function hintFor(place: Place, culprit: Expr): string {
   const name = place.term.variable.name;
   const root = rootVariable(culprit);
-  if (root === null || !place.unbound.has(root)) {
-    const type = place.term.type?.name ?? "*";
-    return place.first ? fill(Hints.PrevOnFirstTerm, [name, type]) : fill(Hints.PrevGuard, [name]);
-  }
+  if (root === null || !place.unbound.has(root))
+    return fill(Hints.PrevOnFirstTerm, [name, place.term.type?.name ?? "*"]);
   if (root === name) return fill(Hints.OwnVariableFirst, [name]);
   return fill(Hints.LaterVariable, [root, name]);
 }
@@ -90,32 +86,55 @@ function rootVariable(e: Expr): string | null {
   return r.kind === "Name" ? r.name.name : null;
 }
 
-/** Every non-negated term with what is unbound on its first event. */
+/** One term of the pattern, in source order. */
+interface Entry {
+  readonly term: Term;
+  readonly index: number;
+  readonly negated: boolean;
+  /** Every enclosing looping group. */
+  readonly inside: readonly Group[];
+  /** The enclosing looping groups an iteration of which may lack this term. */
+  readonly absentFrom: readonly Group[];
+}
+
+/**
+ * Every non-negated term with what is unbound on its first event. Variable `o` may be
+ * bound there when it comes before the term, or when a looping group holds both and the
+ * term can be absent from an iteration of it (then its first event may come in a later
+ * iteration, after `o` took events); otherwise a term's first event comes in the first
+ * iteration of every enclosing group, before anything after it.
+ */
 function places(match: Sequence): Place[] {
-  // Terms in source order, each with its enclosing looping groups.
-  const all: { term: Term; negated: boolean; loops: readonly Group[] }[] = [];
-  const walk = (seq: Sequence, loops: readonly Group[]): void => {
+  const all: Entry[] = [];
+  const walk = (seq: Sequence, inside: readonly Group[], absentFrom: readonly Group[]): void => {
     for (const el of seq.elements) {
       const item = el.item;
-      if (item.kind === "Term") all.push({ term: item, negated: isNegated(el), loops });
-      else walk(item.body, isLoop(item.quantifier) ? [...loops, item] : loops);
+      const absent = canBeAbsent(item) ? inside : absentFrom;
+      if (item.kind === "Term") {
+        all.push({ term: item, index: all.length, negated: isNegated(el), inside, absentFrom: absent });
+      } else if (isLoop(item.quantifier)) walk(item.body, [...inside, item], absent);
+      else walk(item.body, inside, absent);
     }
   };
-  walk(match, []);
+  walk(match, [], []);
+  const byName = new Map<string, Entry>();
+  for (const e of all)
+    if (!e.negated && !byName.has(e.term.variable.name)) byName.set(e.term.variable.name, e);
+  const unboundAt = (t: Entry, o: Entry): boolean =>
+    o === t || (o.index > t.index && !t.absentFrom.some((g) => o.inside.includes(g)));
   const out: Place[] = [];
-  all.forEach((t, i) => {
-    if (t.negated) return;
-    const unbound = new Set<string>();
-    let nothingTaken = true;
-    all.forEach((o, j) => {
-      if (o.negated) return;
-      const shareLoop = o !== t && o.loops.some((g) => t.loops.includes(g));
-      const isUnbound = o === t || (j > i && !shareLoop);
-      if (isUnbound) unbound.add(o.term.variable.name);
-      else nothingTaken = false;
-    });
-    out.push({ term: t.term, unbound, nothingTaken, first: nothingTaken && t.loops.length === 0 });
-  });
+  for (const t of all) {
+    if (t.negated || t.term.where === null) continue;
+    // Only the first term can have nothing taken before it (a sequence cannot begin with a negation).
+    const nothingTaken = t.index === 0 && all.every((o) => o.negated || unboundAt(t, o));
+    const unbound = {
+      has: (name: string) => {
+        const o = byName.get(name);
+        return o !== undefined && unboundAt(t, o);
+      },
+    };
+    out.push({ term: t.term, unbound, nothingTaken });
+  }
   return out;
 }
 
