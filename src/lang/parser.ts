@@ -76,13 +76,17 @@ export class PatternParser extends CstParser {
     this.nesting = 0;
   }
 
-  /** One level deeper, at the next token (run inside `ACTION`: not while recording the grammar). */
+  /**
+   * One level deeper, at the next token. Not while Chevrotain records the grammar (a
+   * direct call, not an `ACTION` closure: rules run per token and closures cost).
+   */
   private enter(): void {
+    if (this.RECORDING_PHASE) return;
     if (++this.nesting > MAX_NESTING) throw new NestingTooDeep(this.LA(1));
   }
 
   private leave(levels = 1): void {
-    this.nesting -= levels;
+    if (!this.RECORDING_PHASE) this.nesting -= levels;
   }
 
   /** The index of the next unconsumed token of the input (after a parse: where it stopped). */
@@ -323,11 +327,11 @@ export class PatternParser extends CstParser {
   });
 
   group = this.RULE("group", () => {
-    this.ACTION(() => this.enter());
+    this.enter();
     this.CONSUME(T.LParen);
     this.SUBRULE(this.sequence);
     this.CONSUME(T.RParen);
-    this.ACTION(() => this.leave());
+    this.leave();
     this.OPTION(() => this.SUBRULE(this.quantifier));
     this.MANY(() => this.SUBRULE(this.modifier));
   });
@@ -391,10 +395,10 @@ export class PatternParser extends CstParser {
     this.OR([
       {
         ALT: () => {
-          this.ACTION(() => this.enter());
+          this.enter();
           this.CONSUME(T.Not);
           this.SUBRULE(this.notExpression);
-          this.ACTION(() => this.leave());
+          this.leave();
         },
       },
       { ALT: () => this.SUBRULE(this.comparison) },
@@ -465,10 +469,10 @@ export class PatternParser extends CstParser {
     this.OR([
       {
         ALT: () => {
-          this.ACTION(() => this.enter());
+          this.enter();
           this.CONSUME(T.Minus);
           this.SUBRULE(this.unary);
-          this.ACTION(() => this.leave());
+          this.leave();
         },
       },
       { ALT: () => this.SUBRULE(this.postfix) },
@@ -481,13 +485,11 @@ export class PatternParser extends CstParser {
     // Each step nests the path one level deeper in the tree (`((a.b).c)[0]`).
     let steps = 0;
     this.MANY(() => {
-      this.ACTION(() => {
-        this.enter();
-        steps++;
-      });
+      this.enter();
+      steps++;
       this.OR([{ ALT: () => this.SUBRULE(this.member) }, { ALT: () => this.SUBRULE(this.index) }]);
     });
-    this.ACTION(() => this.leave(steps));
+    this.leave(steps);
   });
 
   member = this.RULE("member", () => {
@@ -568,7 +570,7 @@ export class PatternParser extends CstParser {
   });
 
   argumentList = this.RULE("argumentList", () => {
-    this.ACTION(() => this.enter());
+    this.enter();
     this.CONSUME(T.LParen);
     this.OPTION(() => {
       this.SUBRULE(this.expression);
@@ -578,11 +580,11 @@ export class PatternParser extends CstParser {
       });
     });
     this.CONSUME(T.RParen);
-    this.ACTION(() => this.leave());
+    this.leave();
   });
 
   list = this.RULE("list", () => {
-    this.ACTION(() => this.enter());
+    this.enter();
     this.CONSUME(T.LBracket);
     this.OPTION(() => {
       this.SUBRULE(this.expression);
@@ -593,15 +595,15 @@ export class PatternParser extends CstParser {
       this.OPTION2(() => this.CONSUME2(T.Comma));
     });
     this.CONSUME(T.RBracket);
-    this.ACTION(() => this.leave());
+    this.leave();
   });
 
   parenthesized = this.RULE("parenthesized", () => {
-    this.ACTION(() => this.enter());
+    this.enter();
     this.CONSUME(T.LParen);
     this.SUBRULE(this.expression);
     this.CONSUME(T.RParen);
-    this.ACTION(() => this.leave());
+    this.leave();
   });
 }
 
