@@ -13,6 +13,7 @@
  */
 import type {
   BinaryExpr,
+  BinaryOp,
   CallExpr,
   EmitClause,
   Expr,
@@ -20,6 +21,7 @@ import type {
   LiteralExpr,
   MemberExpr,
 } from "../lang/ast.js";
+import { leftSpine } from "../lang/chain.js";
 import { FUNCTIONS } from "../lang/types.js";
 import type { CompiledCondition, CompiledExpr, EvalContext } from "./eval-context.js";
 import {
@@ -209,6 +211,46 @@ const ARITH: Record<ArithOp, (a: number, b: number) => number> = {
   "%": (a, b) => a % b,
 };
 
+/** Chains with more links than this compile to {@link chainLoop}; shorter ones to one closure per operator. */
+const CHAIN_LOOP_MIN = 16;
+
+/** `first op[0] rights[0] op[1] rights[1] …`, left to right, with the rules of the closures above. */
+function chainLoop(
+  first: CompiledExpr,
+  ops: readonly BinaryOp[],
+  rights: readonly CompiledExpr[],
+): CompiledExpr {
+  const n = ops.length;
+  return (ctx) => {
+    let acc = first(ctx);
+    for (let i = 0; i < n; i++) {
+      const op = ops[i];
+      if (op === "and") acc = acc === false ? false : and3(acc, rights[i](ctx));
+      else if (op === "or") acc = acc === true ? true : or3(acc, rights[i](ctx));
+      else if (op === "in") acc = inList(acc, rights[i](ctx));
+      else if (op === "==" || op === "!=") {
+        const e = eq(acc, rights[i](ctx));
+        acc = e === null || op === "==" ? e : !e;
+      } else if (op === "<" || op === "<=" || op === ">" || op === ">=") {
+        const b = rights[i](ctx);
+        acc = comparable(acc, b) ? COMPARE[op](acc as number, b as number) : null;
+      } else if (typeof acc !== "number") acc = null;
+      else {
+        const b = rights[i](ctx);
+        acc = typeof b === "number" ? finite(ARITH[op](acc, b)) : null;
+      }
+    }
+    return acc;
+  };
+}
+
+const COMPARE: Record<"<" | "<=" | ">" | ">=", (a: number, b: number) => boolean> = {
+  "<": (a, b) => a < b,
+  "<=": (a, b) => a <= b,
+  ">": (a, b) => a > b,
+  ">=": (a, b) => a >= b,
+};
+
 /**
  * Compiled subexpressions by structure (source form without spans, mode, variable
  * table): closures are pure functions of these, so patterns that repeat a subexpression
@@ -227,7 +269,13 @@ class ExprCompiler {
   }
 
   compile(e: Expr): CompiledExpr {
-    const key = this.scopeKey + JSON.stringify(e, noSpans);
+    let key: string;
+    try {
+      key = this.scopeKey + JSON.stringify(e, noSpans);
+    } catch {
+      // Too deep for JSON.stringify (a chain of thousands of terms): not shared.
+      return this.build(e);
+    }
     let f = shared.get(key);
     if (f === undefined) {
       f = this.build(e);
@@ -343,6 +391,16 @@ class ExprCompiler {
   }
 
   private binary(e: BinaryExpr): CompiledExpr {
+    // A long chain (`a + b + …`, thousands of terms) is one loop: neither compiling nor
+    // evaluating it recurses per operand (lang/chain.ts).
+    const [first, links] = leftSpine(e);
+    if (links.length > CHAIN_LOOP_MIN) {
+      return chainLoop(
+        this.compile(first),
+        links.map((l) => l.op),
+        links.map((l) => this.compile(l.right)),
+      );
+    }
     const op = e.op;
     switch (op) {
       case "and": {

@@ -124,10 +124,18 @@ export function termCondition(term: Term, scope: StageScope): Cond {
 
 /** Top-level `and` conjuncts of the form `field == literal` (a field of the current event). */
 function guardsOf(e: Expr): Guard[] {
-  if (e.kind === "Binary" && e.op === "and") return [...guardsOf(e.left), ...guardsOf(e.right)];
-  if (e.kind !== "Binary" || e.op !== "==") return [];
-  const g = guard(e.left, e.right) ?? guard(e.right, e.left);
-  return g === null ? [] : [g];
+  // A work list: `a and b and …` may have thousands of conjuncts (lang/chain.ts).
+  const out: Guard[] = [];
+  const todo: Expr[] = [e];
+  while (todo.length > 0) {
+    const c = todo.pop()!;
+    if (c.kind === "Binary" && c.op === "and") todo.push(c.right, c.left);
+    else if (c.kind === "Binary" && c.op === "==") {
+      const g = guard(c.left, c.right) ?? guard(c.right, c.left);
+      if (g !== null) out.push(g);
+    }
+  }
+  return out;
 }
 
 function guard(field: Expr, lit: Expr): Guard | null {

@@ -60,11 +60,15 @@ export function buildBlock(cst: CstNode, source: string, file: string): BuiltBlo
   return { node: deepFreeze(node), diagnostics: b.diagnostics };
 }
 
-/** Freezes an object graph in place and returns it. */
+/** Freezes an object graph in place and returns it (with a work list: trees may be deep). */
 export function deepFreeze<N>(value: N): N {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
+  const todo: unknown[] = [value];
+  while (todo.length > 0) {
+    const v = todo.pop();
+    if (v !== null && typeof v === "object" && !Object.isFrozen(v)) {
+      Object.freeze(v);
+      for (const child of Object.values(v)) todo.push(child);
+    }
   }
   return value;
 }

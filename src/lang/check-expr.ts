@@ -4,6 +4,7 @@
  */
 
 import type { BinaryExpr, CallExpr, EventDecl, Expr, Ident, IndexExpr, MemberExpr, NameExpr } from "./ast.js";
+import { leftSpine } from "./chain.js";
 import { fill, Hints, type MessageDef, Messages, semantic } from "./check-messages.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { exprToSource } from "./expr-text.js";
@@ -119,8 +120,13 @@ class ExprChecker {
         if (nonNumber(t.type)) this.error(Messages.ArithmeticOnNonNumber, e.operand, ["-", t.type]);
         return NUMBER;
       }
-      case "Binary":
-        return this.binary(e);
+      case "Binary": {
+        // A chain is walked in a loop (chain.ts): `a + b + …` may have thousands of terms.
+        const [first, links] = leftSpine(e);
+        let l = this.visit(first);
+        for (const link of links) l = this.binary(link, l);
+        return l;
+      }
       case "Between": {
         const v = this.visit(e.value);
         for (const bound of [e.low, e.high]) {
@@ -135,15 +141,14 @@ class ExprChecker {
     }
   }
 
-  private binary(e: BinaryExpr): Ty {
+  /** `e` whose left operand, already visited, has type `l`. */
+  private binary(e: BinaryExpr, l: Ty): Ty {
     switch (e.op) {
       case "and":
       case "or":
-        this.visit(e.left);
         this.visit(e.right);
         return BOOLEAN;
       case "in": {
-        const l = this.visit(e.left);
         if (e.right.kind !== "List") {
           this.visit(e.right);
           return BOOLEAN;
@@ -160,7 +165,6 @@ class ExprChecker {
       case "<=":
       case ">":
       case ">=": {
-        const l = this.visit(e.left);
         const r = this.visit(e.right);
         if (incompatible(l.type, r.type)) {
           this.scope.report(
@@ -170,7 +174,6 @@ class ExprChecker {
         return BOOLEAN;
       }
       default: {
-        const l = this.visit(e.left);
         const r = this.visit(e.right);
         if (nonNumber(l.type)) this.error(Messages.ArithmeticOnNonNumber, e.left, [e.op, l.type]);
         if (nonNumber(r.type)) this.error(Messages.ArithmeticOnNonNumber, e.right, [e.op, r.type]);

@@ -71,6 +71,12 @@ export const Messages = {
   ),
   OnTimeoutWithoutWindow: error("E2045", "`on timeout` in a pattern without any window"),
 
+  // Limits
+  PatternTooLarge: error(
+    "E2050",
+    "{0} makes pattern `{1}` too large: about {2} NFA states and edges, more than the limit of {3}",
+  ),
+
   // Expressions
   UnknownFunction: error("E2060", "unknown function `{0}`"),
   WrongArity: error("E2061", "`{0}` takes {1}, not {2}"),
@@ -90,6 +96,10 @@ export const Messages = {
   // Warnings
   UnknownTypeNear: warning("W2001", "event type `{0}` has no declaration"),
   OnlyWindowOnLastTerm: warning("W2002", "the only window of pattern `{0}` is on its last term"),
+  NeverTrueOnFirstEvent: warning(
+    "W2003",
+    "`{0}` is null on the first event of `{1}`: the condition is never true there",
+  ),
 } as const;
 
 /** Every hint text. */
@@ -126,6 +136,13 @@ export const Hints = {
   OnTimeoutWindow: "partial matches without a window never time out; add `within <duration>` before `match`",
   OnlyWindowOnLastTerm:
     "partial matches waiting for the earlier terms never expire; to bound the whole match, write `within` before `match`",
+  PatternTooLarge:
+    "every repetition is compiled: lower the bounds, or use a loop (`+`, `{n,}`) instead of a large `{n,m}`; nested quantifiers multiply",
+  PrevOnFirstTerm:
+    "nothing is taken before it; start the pattern with `base: {1} next {0}: …` or guard it with `prev is null or …`",
+  OwnVariableFirst:
+    "a variable means the events already taken, and `{0}` has none on its first event; guard it with `count({0}) == 0 or …`",
+  LaterVariable: "a variable means the events already taken, and `{0}` comes after `{1}`: it has none there",
   Functions: "functions: {0}",
   AggregateExample: "e.g. `{0}(v)` or `{0}(v.price)` for a variable `v`",
   EventExample: "e.g. `{0}(v)` or `{0}(prev)` for a variable `v`",

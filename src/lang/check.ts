@@ -14,7 +14,9 @@
 import type { Contiguity, EventDecl, FileNode, PatternDecl, Sequence, SequenceElement, Term } from "./ast.js";
 import { checkExpr, type ExprScope, makeSchema, type Schema, type ScopeVariable } from "./check-expr.js";
 import { fill, Hints, Messages, semantic } from "./check-messages.js";
+import { checkFirstEvents } from "./check-null.js";
 import { checkStructure, isNegated } from "./check-sequence.js";
+import { checkSize } from "./check-size.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { editDistance, nearest } from "./nearest.js";
 import { RESERVED_WORDS } from "./types.js";
@@ -207,8 +209,9 @@ function checkPattern(
     });
   }
 
-  // 2. Structure: negation, quantifiers, modifiers, windows.
+  // 2. Structure: negation, quantifiers, modifiers, windows; the compiled size.
   checkStructure(decl, file, report);
+  checkSize(decl, file, report);
 
   // 3. Key paths must exist on every declared type the pattern reads.
   checkKeyFields(decl, file, variables, schemas, report);
@@ -246,6 +249,7 @@ function checkPattern(
     }
   };
   visitItem(decl.match);
+  checkFirstEvents(decl, file, report);
   for (const emit of [decl.emit, decl.onTimeout?.emit ?? null]) {
     if (emit === null) continue;
     const names = new Set<string>();

@@ -24,17 +24,21 @@ export function dumpAst(node: Node, source?: string): string {
     const b = pos(n.span.end);
     return `@${a.line}:${a.column}-${b.line}:${b.column}`;
   };
-  const walk = (n: Node, depth: number, slot?: string): void => {
+  // A work list, not recursion: expression trees may be thousands of levels deep.
+  const todo: [n: Node, depth: number, slot: string | undefined][] = [[node, 0, undefined]];
+  while (todo.length > 0) {
+    const [n, depth, slot] = todo.pop()!;
     const [details, kids] = describe(n);
     const head = `${"  ".repeat(depth)}${slot ? `${slot}: ` : ""}${n.kind}${details ? ` ${details}` : ""} ${at(n)}`;
     lines.push(head);
+    const children: [Node, number, string | undefined][] = [];
     for (const [name, value] of kids) {
       if (value === null || value === undefined) continue;
-      if (Array.isArray(value)) for (const v of value) walk(v, depth + 1);
-      else walk(value as Node, depth + 1, name || undefined);
+      if (Array.isArray(value)) for (const v of value) children.push([v, depth + 1, undefined]);
+      else children.push([value as Node, depth + 1, name || undefined]);
     }
-  };
-  walk(node, 0);
+    for (let i = children.length - 1; i >= 0; i--) todo.push(children[i]);
+  }
   return `${lines.join("\n")}\n`;
 }
 

@@ -5,6 +5,7 @@
  * re-exports it.)
  */
 import type { BinaryOp, Expr, Ident } from "./ast.js";
+import { leftSpine } from "./chain.js";
 import { RESERVED_WORDS } from "./types.js";
 
 // Binding strength, loosest first (§3.4): or, and, not, comparison, + -, * / %, unary -, postfix.
@@ -97,11 +98,16 @@ export function exprToSource(e: Expr): string {
       return operand.startsWith("-") ? `- ${operand}` : `-${operand}`;
     }
     case "Binary": {
-      const p = BINARY_PRECEDENCE[e.op];
-      // Left-associative, except comparisons, which do not associate at all.
-      const left = wrap(e.left, p === COMPARE ? p + 1 : p);
-      const right = wrap(e.right, p + 1);
-      return `${left} ${e.op} ${right}`;
+      // A chain in a loop (chain.ts); `acc` is the source of `link.left`.
+      const [first, links] = leftSpine(e);
+      let acc = exprToSource(first);
+      for (const link of links) {
+        const p = BINARY_PRECEDENCE[link.op];
+        // Left-associative, except comparisons, which do not associate at all.
+        const left = precedence(link.left) < (p === COMPARE ? p + 1 : p) ? `(${acc})` : acc;
+        acc = `${left} ${link.op} ${wrap(link.right, p + 1)}`;
+      }
+      return acc;
     }
     case "Between":
       return `${wrap(e.value, ADD)} between ${wrap(e.low, ADD)} and ${wrap(e.high, ADD)}`;

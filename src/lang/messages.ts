@@ -34,6 +34,7 @@ export const Messages = {
   unexpectedToken: { code: "E1100", text: "expected {0}, found {1}" },
   missingCloser: { code: "E1101", text: "missing {0}" },
   reservedWordAsName: { code: "E1102", text: "{0} is a reserved word and cannot be used as a name here" },
+  nestingTooDeep: { code: "E1103", text: "nesting deeper than {0} levels" },
 
   // -- values checked while building the tree (E12xx) -------------------------
   durationNotWholeMs: { code: "E1200", text: "duration {0} is not a whole number of milliseconds" },

@@ -30,8 +30,9 @@ import { buildBlock, deepFreeze } from "./build-ast.js";
 import { check } from "./check.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { lineCol } from "./format.js";
+import { MAX_NESTING } from "./limits.js";
 import { Messages, type MessageTemplate, message, orList, quote, suggest } from "./messages.js";
-import { canFollow, expectedAfter, getStrictParser } from "./parser.js";
+import { canFollow, expectedAfter, getStrictParser, NestingTooDeep } from "./parser.js";
 import * as T from "./tokens.js";
 
 /** The result of {@link parse}. */
@@ -76,6 +77,9 @@ export function diagnose(source: string, file: string): Diagnostic[] {
   return all.sort((a, b) => a.span.start - b.span.start);
 }
 
+const NESTING_HINT =
+  "brackets, groups, `not`, unary `-` and path steps count; split the expression or flatten it (`a and b and c` needs no parentheses)";
+
 function parseUnsafe(source: string, file: string): ParseResult {
   const tokens = T.lex(source);
   const parser = getStrictParser();
@@ -90,7 +94,19 @@ function parseUnsafe(source: string, file: string): ParseResult {
     // loop linear in the file (no copy of the rest of the file per block).
     const slice = tokens.slice(i, Math.min(tokens.length, nextBlockStart(tokens, i + 1) + 2));
     parser.input = slice;
-    const cst = parser.block();
+    let cst: ReturnType<typeof parser.block>;
+    try {
+      cst = parser.block();
+    } catch (e) {
+      if (!(e instanceof NestingTooDeep)) throw e;
+      // The block's one syntax error: nothing before this token failed to parse.
+      const at = i + tokenIndex(slice, e.token);
+      diagnostics.push(
+        diag(Messages.nestingTooDeep, file, tokSpan(e.token), [String(MAX_NESTING)], NESTING_HINT),
+      );
+      i = nextBlockStart(tokens, Math.max(at, i + 1));
+      continue;
+    }
     const first = parser.errors[0] as IRecognitionException | undefined;
     if (first === undefined || first.name === "NotAllInputParsedException") {
       const built = buildBlock(cst, source, file);

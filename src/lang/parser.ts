@@ -35,7 +35,20 @@ import {
   type TokenType,
   tokenMatcher,
 } from "chevrotain";
+import { MAX_NESTING } from "./limits.js";
 import * as T from "./tokens.js";
+
+/**
+ * Thrown by the parser when brackets, groups, prefix operators and path steps nest
+ * deeper than {@link MAX_NESTING}: before Chevrotain's recursion can overflow the stack.
+ * `token` is where the limit is exceeded.
+ */
+export class NestingTooDeep extends Error {
+  constructor(readonly token: IToken) {
+    super(`nesting deeper than ${MAX_NESTING}`);
+    this.name = "NestingTooDeep";
+  }
+}
 
 /** The CST parser. Use the shared instances: {@link getParser}, {@link getStrictParser}. */
 export class PatternParser extends CstParser {
@@ -53,6 +66,27 @@ export class PatternParser extends CstParser {
       skipValidations: !(options.validate ?? false),
     });
     this.performSelfAnalysis();
+  }
+
+  /** Current nesting (see {@link NestingTooDeep}); reset with the input. */
+  private nesting = 0;
+
+  override reset(): void {
+    super.reset();
+    this.nesting = 0;
+  }
+
+  /**
+   * One level deeper, at the next token. Not while Chevrotain records the grammar (a
+   * direct call, not an `ACTION` closure: rules run per token and closures cost).
+   */
+  private enter(): void {
+    if (this.RECORDING_PHASE) return;
+    if (++this.nesting > MAX_NESTING) throw new NestingTooDeep(this.LA(1));
+  }
+
+  private leave(levels = 1): void {
+    if (!this.RECORDING_PHASE) this.nesting -= levels;
   }
 
   /** The index of the next unconsumed token of the input (after a parse: where it stopped). */
@@ -293,9 +327,11 @@ export class PatternParser extends CstParser {
   });
 
   group = this.RULE("group", () => {
+    this.enter();
     this.CONSUME(T.LParen);
     this.SUBRULE(this.sequence);
     this.CONSUME(T.RParen);
+    this.leave();
     this.OPTION(() => this.SUBRULE(this.quantifier));
     this.MANY(() => this.SUBRULE(this.modifier));
   });
@@ -359,8 +395,10 @@ export class PatternParser extends CstParser {
     this.OR([
       {
         ALT: () => {
+          this.enter();
           this.CONSUME(T.Not);
           this.SUBRULE(this.notExpression);
+          this.leave();
         },
       },
       { ALT: () => this.SUBRULE(this.comparison) },
@@ -431,8 +469,10 @@ export class PatternParser extends CstParser {
     this.OR([
       {
         ALT: () => {
+          this.enter();
           this.CONSUME(T.Minus);
           this.SUBRULE(this.unary);
+          this.leave();
         },
       },
       { ALT: () => this.SUBRULE(this.postfix) },
@@ -442,9 +482,14 @@ export class PatternParser extends CstParser {
   /** A primary followed by `.name` and `[index]` in any number and order. */
   postfix = this.RULE("postfix", () => {
     this.SUBRULE(this.primary);
+    // Each step nests the path one level deeper in the tree (`((a.b).c)[0]`).
+    let steps = 0;
     this.MANY(() => {
+      this.enter();
+      steps++;
       this.OR([{ ALT: () => this.SUBRULE(this.member) }, { ALT: () => this.SUBRULE(this.index) }]);
     });
+    this.leave(steps);
   });
 
   member = this.RULE("member", () => {
@@ -525,6 +570,7 @@ export class PatternParser extends CstParser {
   });
 
   argumentList = this.RULE("argumentList", () => {
+    this.enter();
     this.CONSUME(T.LParen);
     this.OPTION(() => {
       this.SUBRULE(this.expression);
@@ -534,9 +580,11 @@ export class PatternParser extends CstParser {
       });
     });
     this.CONSUME(T.RParen);
+    this.leave();
   });
 
   list = this.RULE("list", () => {
+    this.enter();
     this.CONSUME(T.LBracket);
     this.OPTION(() => {
       this.SUBRULE(this.expression);
@@ -547,12 +595,15 @@ export class PatternParser extends CstParser {
       this.OPTION2(() => this.CONSUME2(T.Comma));
     });
     this.CONSUME(T.RBracket);
+    this.leave();
   });
 
   parenthesized = this.RULE("parenthesized", () => {
+    this.enter();
     this.CONSUME(T.LParen);
     this.SUBRULE(this.expression);
     this.CONSUME(T.RParen);
+    this.leave();
   });
 }
 

@@ -85,6 +85,8 @@ describe("variables", () => {
     const src = "pattern P { match fail: A followed by ok: B where fial.ip == ok.ip }";
     expect(diags(src, true)).toEqual([
       "E2011 fial | did you mean `fail`?; to read a nested field of the current event, write `event.fial.ip`",
+      // And rightly so: `ok` has taken nothing on its own first event.
+      "W2003 ok.ip | a variable means the events already taken, and `ok` has none on its first event; guard it with `count(ok) == 0 or …`",
     ]);
     expect(diags("pattern P { match a: A where zz.price > 1 }", true)).toEqual([
       "E2011 zz | to read a nested field of the current event, write `event.zz.price`",

@@ -1,0 +1,32 @@
+/**
+ * Flat operator chains (`a + b + c`, `x and y and z`) as loops, not recursion.
+ *
+ * The parser reads a chain with a loop and the tree builder folds it to the left, so a
+ * chain of n operands is a left-leaning tree n levels deep. Every walk over expressions
+ * goes down such a spine with {@link leftSpine} instead of recursing into `left`: a
+ * 2,000-term `where` must not overflow the stack. Right operands are never chains of
+ * the same level, so they nest only as deep as the source's brackets and prefix
+ * operators, which the parser limits (`limits.ts`).
+ *
+ * ```ts
+ * const [first, links] = leftSpine(e); // ((a + b) * c): a, [a + b, (a + b) * c]
+ * let acc = visit(first);
+ * for (const link of links) acc = combine(link.op, acc, visit(link.right));
+ * ```
+ */
+import type { BinaryExpr, Expr } from "./ast.js";
+
+/**
+ * The leftmost operand of a chain of binary operators (of any operators, mixed), and the
+ * chain's `Binary` nodes from the innermost (whose `left` is that operand) to `e`.
+ */
+export function leftSpine(e: BinaryExpr): [first: Expr, links: BinaryExpr[]] {
+  const links: BinaryExpr[] = [];
+  let node: Expr = e;
+  while (node.kind === "Binary") {
+    links.push(node);
+    node = node.left;
+  }
+  links.reverse();
+  return [node, links];
+}

@@ -1,0 +1,24 @@
+/**
+ * The size limits of the language (docs/language.md "Limits"), in one place so the
+ * parser, the tree builder, the compiler and the docs agree.
+ *
+ * - {@link MAX_NESTING}: how deep brackets, groups, prefix operators and path steps may
+ *   nest. The parser recurses per level, and so does every walk over an expression
+ *   except along flat operator chains (`a + b + …`, `a and b and …`), which are walked
+ *   in loops and have no limit of their own.
+ * - {@link MAX_COMPILED_STATES}: the NFA size a pattern may compile to.
+ */
+
+/**
+ * The deepest nesting of `(…)`, `[…]`, groups, `not`, unary `-` and `.f`/`[i]` path
+ * steps within one block. Chevrotain's recursive descent overflows the stack beyond
+ * ~130 parentheses; 64 leaves room for callers deep in their own stacks.
+ */
+export const MAX_NESTING = 64;
+
+/**
+ * The most NFA states plus edges a pattern may compile to, counted before building.
+ * Realistic patterns stay far below it; at the cap the builder still takes well under
+ * a second.
+ */
+export const MAX_COMPILED_SIZE = 100_000;
