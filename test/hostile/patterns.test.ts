@@ -397,14 +397,14 @@ describe("fuzz: mutated valid sources", () => {
     for (const s of seeds) expect(() => run(compile(s), eventsFor(s, 1))).not.toThrow();
   });
 
-  test("compile throws nothing but CompileError, within 100 ms; what compiles runs over hostile events", () => {
+  test("compile throws nothing but CompileError, well under a second; what compiles runs over hostile events", () => {
     let compiled = 0;
     fc.assert(
       fc.property(mutatedSource, fc.integer(), (source, seed) => {
         let { program, ms } = timedCompile(source);
         // A slow compile can be the machine (GC, other processes): a slow source is slow three times.
-        for (let retry = 0; retry < 2 && ms >= 100; retry++) ms = Math.min(ms, timedCompile(source).ms);
-        expect(ms, source).toBeLessThan(100);
+        for (let retry = 0; retry < 2 && ms >= 500; retry++) ms = Math.min(ms, timedCompile(source).ms);
+        expect(ms, source).toBeLessThan(500);
         if (program === null) return;
         compiled++;
         const out = run(program, eventsFor(source, seed));

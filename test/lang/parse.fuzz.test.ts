@@ -1,7 +1,9 @@
 /**
  * Property tests of the front end: for random and mutated sources, `parse` never
  * throws, never fails internally, stays within the source, reports at most one syntax
- * error per block, and takes less than 100 ms per source. Mutations start from the
+ * error per block, and never stalls: a source of at most a few hundred characters parses in
+ * under a second (a hang guard, not a speed test — speed is measured by bench/; the bound
+ * is loose so a loaded machine's GC pauses cannot fail it). Mutations start from the
  * golden AST cases (valid files) and delete, insert, swap or replace tokens and
  * characters.
  */
@@ -115,32 +117,35 @@ function check(source: string): number {
   return ms;
 }
 
+/** Far above any parse of these inputs (~1 ms), far below a hang or an exponential parse. */
+const STALL_MS = 1000;
+
 describe("parse (property)", () => {
   // Build the parser and warm the JIT before timing anything.
   for (const e of examples) parse(e, "warm.pattern");
 
-  it("handles random token soup within 100 ms", () => {
+  it("handles random token soup without stalling", () => {
     fc.assert(
       fc.property(randomSource, (source) => {
-        expect(check(source)).toBeLessThan(100);
+        expect(check(source)).toBeLessThan(STALL_MS);
       }),
       { numRuns: 500 },
     );
   });
 
-  it("handles random text within 100 ms", () => {
+  it("handles random text without stalling", () => {
     fc.assert(
       fc.property(fc.string({ unit: "binary", maxLength: 300 }), (source) => {
-        expect(check(source)).toBeLessThan(100);
+        expect(check(source)).toBeLessThan(STALL_MS);
       }),
       { numRuns: 500 },
     );
   });
 
-  it("handles mutated valid files within 100 ms", () => {
+  it("handles mutated valid files without stalling", () => {
     fc.assert(
       fc.property(mutatedSource, (source) => {
-        expect(check(source)).toBeLessThan(100);
+        expect(check(source)).toBeLessThan(STALL_MS);
       }),
       { numRuns: 500 },
     );
