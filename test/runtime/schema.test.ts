@@ -77,6 +77,31 @@ describe("compileSchema", () => {
     );
   });
 
+  it("generated code: hostile field and type names stay data, nothing runs", () => {
+    // Names reach the generated check only through JSON.stringify; a name that broke out of
+    // its string literal would run this assignment (or fail to compile).
+    const g = globalThis as { __schemaPwned?: boolean };
+    const names = [
+      '"]; globalThis.__schemaPwned = true; //',
+      "\\",
+      "${globalThis.__schemaPwned = true}",
+      "*/ globalThis.__schemaPwned = true; /*",
+      "a\u2028b\u2029c",
+      "__proto__",
+      "ünï",
+    ];
+    for (const name of names) {
+      const model: SchemaModel = {
+        type: `T"); globalThis.__schemaPwned = true; ("`,
+        fields: [{ name, type: "number", optional: false }],
+      };
+      const c = compileSchema(model);
+      expect(c(JSON.parse(`{${JSON.stringify(name)}: 1}`))).toBeNull();
+      expect(c({})).toBe(`schema: ${model.type}.${name}: missing, expected number`);
+    }
+    expect(g.__schemaPwned).toBeUndefined();
+  });
+
   it("reads own fields only: nothing comes from a prototype", () => {
     const parsed = JSON.parse('{"__proto__": 5, "constructor": "c"}') as Record<string, unknown>;
     expect(check("`__proto__`: number, `constructor`: string", parsed)).toBeNull();
