@@ -48,8 +48,6 @@ interface Place {
 
 /** Report every non-negated term whose `where` is never true on its first event. */
 export function checkFirstEvents(decl: PatternDecl, file: string, report: (d: Diagnostic) => void): void {
-  // A term can be reached as several places (a loop's first iteration, a group's): one warning each.
-  const warned = new Set<Expr>();
   for (const place of places(decl.match)) {
     const where = place.term.where;
     if (where === null) continue;
@@ -59,8 +57,6 @@ export function checkFirstEvents(decl: PatternDecl, file: string, report: (d: Di
     // Only when the null reads are why: without them the condition could hold.
     if ((new Interpreter(null, []).value(where) & T) === 0) continue;
     const culprit = culprits[0];
-    if (warned.has(culprit)) continue;
-    warned.add(culprit);
     report(
       semantic(
         Messages.NeverTrueOnFirstEvent,

@@ -184,7 +184,6 @@ describe("W2003 in `cep check` and the REPL", () => {
     const r = run(["check", "loop.pattern"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("loop.pattern:1:59: warning W2003 `prev` is null on the first event of `r`");
-    expect(r.stderr.match(/W2003/g), "one warning per condition, not one per place").toHaveLength(1);
     expect(r.stderr).toContain(hint);
     const fixed = run(["check", "fixed.pattern"]);
     expect(fixed.code).toBe(0);
