@@ -3,8 +3,8 @@
  * (`node bin/cep.js` of a private copy of the build, see dist.ts): hints for events given
  * without `--input` and for a terminal stdin, `cep test` with hand-written expectations,
  * and `cep explain` pictures without internal names or overlapping labels (every example
- * is explained in-process with the real library, then laid out by Graphviz when it is
- * installed).
+ * is explained in-process with the real library, then laid out by Graphviz, which
+ * `npm test` installs: scripts/ensure-test-tools.sh).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { runCli } from "../../src/cli/cli.js";
 import { CompileError, compile, Engine, renderDiagnostic } from "../../src/index.js";
+import { requireDot } from "../support/graphviz.js";
 import { privateBin, root } from "./dist.js";
 import { Capture } from "./fake-api.js";
 
@@ -174,19 +175,16 @@ describe("cep explain: pictures a person can read", () => {
     expect(drawn).toBeGreaterThan(30);
   });
 
-  const hasDot = spawnSync("dot", ["-V"]).status === 0;
-  test.runIf(hasDot)(
-    "Graphviz lays out every example with no label over another label or a state",
-    async () => {
-      for (const file of examples) {
-        const dot = await explain(file, "dot");
-        const r = spawnSync("dot", ["-Tjson"], { input: dot, encoding: "utf8" });
-        expect(r.status, `${file}: ${r.stderr}`).toBe(0);
-        const problems = overlaps(JSON.parse(r.stdout));
-        expect(problems, file).toEqual([]);
-      }
-    },
-  );
+  test("Graphviz lays out every example with no label over another label or a state", async () => {
+    requireDot();
+    for (const file of examples) {
+      const dot = await explain(file, "dot");
+      const r = spawnSync("dot", ["-Tjson"], { input: dot, encoding: "utf8" });
+      expect(r.status, `${file}: ${r.stderr}`).toBe(0);
+      const problems = overlaps(JSON.parse(r.stdout));
+      expect(problems, file).toEqual([]);
+    }
+  });
 });
 
 /** A box in Graphviz points (y up). */

@@ -18,9 +18,11 @@
  *   `cep` and `npx cep` run `node bin/cep.js` of a fresh build of this checkout, and so
  *   does `node bin/cep.js` itself. The exit status is not checked (show it with
  *   `; echo "exit $?"`). Commands may use only the programs in ALLOWED; a block using a
- *   program in SETUP (`npm`, `git`: installing, cloning) is not run and is listed as
- *   skipped, any other program fails the test. A block that uses `dot` is skipped where
- *   Graphviz is not installed.
+ *   program in SETUP (`npm`, `git`: installing, cloning) is shown, not run — it is no
+ *   test at all, so it must run nothing else (a block mixing set-up with other commands
+ *   fails "code blocks are known": split it); any other program fails the test. A block
+ *   that uses `dot` needs Graphviz, which `npm test` installs
+ *   (scripts/ensure-test-tools.sh): without it the block fails, saying so.
  * - ```` ```ts runnable ```` blocks and shell blocks of one document run in order, in one
  *   scratch directory that looks like the repository's root (`patterns/` and `bin/` are
  *   there; HOME is a fresh directory, NO_COLOR is set, stdin is empty), so a block may use
@@ -62,6 +64,7 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, test } from "vitest";
 import { dotStamp } from "../../scripts/render-docs.js";
 import { CompileError, compile, renderDiagnostic } from "../../src/index.js";
+import { requireDot } from "../support/graphviz.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -249,7 +252,6 @@ function expectOutput(where: string, expected: string, actual: string): void {
 
 let work: string;
 let cepBin: string;
-let dotAvailable = false;
 
 /**
  * A scratch directory that looks like the repository's root to the examples: `patterns/`
@@ -322,7 +324,6 @@ beforeAll(() => {
   if (!existsSync(join(build, "dist", "bundle", "cep.cjs")))
     throw new Error(`bundle failed:\n${bundle.stdout}${bundle.stderr}`);
   cepBin = join(build, "bin", "cep.js");
-  dotAvailable = spawnSync("dot", ["-V"]).status === 0;
 }, 120_000);
 
 // --- The blocks ---
@@ -337,6 +338,10 @@ describe("code blocks are known", () => {
       .filter((b) => !(b.lang in LANGS) || b.flags.some((f) => !LANGS[b.lang].includes(f)))
       .map((b) => `${where(b)}: \`\`\`${[b.lang, ...b.flags].join(" ")}`);
     expect(bad, "unknown fence languages or flags").toEqual([]);
+    const mixed = blocks
+      .filter((b) => b.doc === doc && notSetUp(b).length > 0)
+      .map((b) => `${where(b)}: ${notSetUp(b).join(", ")}`);
+    expect(mixed, "set-up blocks (not run) that run other commands too: split them").toEqual([]);
   });
 });
 
@@ -456,6 +461,24 @@ function programs(command: string): string[] {
 
 const isShell = (b: Block) => (b.lang === "console" || b.lang === "sh") && commands(b).length > 0;
 
+/** The programs a shell block runs. */
+const blockPrograms = (b: Block) => commands(b).flatMap((c) => programs(c.command));
+
+/**
+ * A set-up block (installing, cloning) is shown, not run, and registers no test. What the
+ * docs tell a reader to set up is checked elsewhere: the README's first-screen commands
+ * (`npm ci && npx cep run …`, `npm ci && npm test`) are a table, not a block, and are
+ * checked by test/package/npx.test.ts (`npx cep` in a clone),
+ * test/package/ensure-test-tools.test.ts (.ci/run runs exactly the README's test
+ * command) and CI itself; the README's scale-out demonstration (`npm run build && bash
+ * scripts/scale-out-demo.sh`) is a ```text block, run by test/dist/demo.test.ts. So that
+ * nothing else hides in one, a set-up block may run set-up programs only.
+ */
+const isSetUp = (b: Block) => isShell(b) && blockPrograms(b).some((p) => SETUP.has(p));
+
+/** The programs of a set-up block that are not set-up programs (they would go unchecked). */
+const notSetUp = (b: Block) => (isSetUp(b) ? blockPrograms(b).filter((p) => !SETUP.has(p)) : []);
+
 async function runTs(b: Block, dir: string): Promise<void> {
   const file = tsFile(b);
   writeFileSync(join(dir, file), tsSource(b));
@@ -467,7 +490,7 @@ async function runTs(b: Block, dir: string): Promise<void> {
 
 async function runShell(b: Block, dir: string): Promise<void> {
   const cmds = commands(b);
-  const unknown = cmds.flatMap((c) => programs(c.command)).filter((p) => !ALLOWED.has(p));
+  const unknown = blockPrograms(b).filter((p) => !ALLOWED.has(p));
   expect(unknown, `${where(b)}: commands the docs test does not run`).toEqual([]);
   for (const c of cmds) {
     const r = await sh(c.command, dir);
@@ -480,7 +503,8 @@ async function runShell(b: Block, dir: string): Promise<void> {
 describe("runnable blocks, document by document", () => {
   for (const doc of DOCS) {
     const mine = blocks.filter(
-      (b) => b.doc === doc && ((b.lang === "ts" && b.flags.includes("runnable")) || isShell(b)),
+      (b) =>
+        b.doc === doc && ((b.lang === "ts" && b.flags.includes("runnable")) || (isShell(b) && !isSetUp(b))),
     );
     if (mine.length === 0) continue;
     describe.concurrent(doc, () => {
@@ -489,15 +513,10 @@ describe("runnable blocks, document by document", () => {
         const label = isShell(b)
           ? `${where(b)} $ ${commands(b)[0].command.split("\n")[0]}`
           : `${where(b)} ts`;
-        if (isShell(b) && commands(b).some((c) => programs(c.command).some((p) => SETUP.has(p)))) {
-          test.sequential
-            .skip(`${label} (a set-up command: not run)`, () => {});
-          continue;
-        }
-        const needsDot = isShell(b) && commands(b).some((c) => programs(c.command).includes("dot"));
-        test.sequential(label, async (ctx) => {
+        const needsDot = isShell(b) && blockPrograms(b).includes("dot");
+        test.sequential(label, async () => {
+          if (needsDot) requireDot();
           if (dir === "") dir = scratch(doc);
-          if (needsDot && !dotAvailable) ctx.skip(); // Graphviz is optional
           await (isShell(b) ? runShell(b, dir) : runTs(b, dir));
         }, 180_000);
       }
@@ -599,6 +618,15 @@ describe("the docs test's own rules", () => {
       "echo",
     ]);
     expect(programs("node bin/cep.js run p 2>&1 & sleep 2; kill -9 $!")).toEqual(["node", "sleep", "kill"]);
+  });
+
+  test("a set-up block is not run, and may run set-up programs only", () => {
+    const [install, mixed, run] = fencedBlocks(
+      "t.md",
+      "```console\n$ npm install cepheus\n```\n```sh\n$ npm ci && npx cep run p\n```\n```console\n$ cep check p\n```\n",
+    );
+    expect([install, mixed, run].map(isSetUp)).toEqual([true, true, false]);
+    expect([install, mixed, run].map(notSetUp)).toEqual([[], ["cep"], []]);
   });
 
   test("GitHub anchors", () => {
