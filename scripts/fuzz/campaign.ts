@@ -156,23 +156,25 @@ export async function runCampaign(options: CampaignOptions): Promise<Summary> {
     return { describe: t.describe(input), reproduction: t.reproduce(input) };
   };
 
+  const job = (start: number): WorkerJob => ({
+    seed: options.seed,
+    kinds: inProcess,
+    start,
+    end: stepCount,
+    budgetMs: options.budgetMs,
+    minimizeMs: options.minimizeMs,
+    targetModule,
+    shared: new SharedArrayBuffer(12),
+    known: [...crashes.keys()],
+  });
+
   // The in-process kinds, supervised.
   const inProcessDone = (async () => {
     if (inProcess.length === 0) return;
     let step = 0;
     while (step < stepCount && performance.now() < stop.at) {
       const outcome = await superviseWorker({
-        job: {
-          seed: options.seed,
-          kinds: inProcess,
-          start: step,
-          end: stepCount,
-          budgetMs: options.budgetMs,
-          minimizeMs: options.minimizeMs,
-          targetModule,
-          shared: new SharedArrayBuffer(12),
-          known: [...crashes.keys()],
-        },
+        job: job(step),
         stop,
         killMs: options.killMs,
         heapMb: options.heapMb,
@@ -190,8 +192,22 @@ export async function runCampaign(options: CampaignOptions): Promise<Summary> {
       for (const k of KINDS) live[k] = 0;
       step = outcome.next;
       if (outcome.lost !== null) {
-        const { kind, index } = stepAt(inProcess, outcome.lost.step);
-        const failure = outcome.lost.failure;
+        const lost = outcome.lost;
+        const { kind, index } = stepAt(inProcess, lost.step);
+        let failure = lost.failure;
+        if (failure.class === "hang" || failure.class === "memory") {
+          // Again, alone in a fresh worker: what does not recur was the machine (or earlier inputs).
+          const again = await superviseWorker({
+            job: { ...job(lost.step), end: lost.step + 1 },
+            stop: { at: Number.POSITIVE_INFINITY },
+            killMs: options.killMs,
+            heapMb: options.heapMb,
+            onMessage: () => {},
+          });
+          if (again.lost === null) {
+            failure = { class: "unconfirmed", message: `${failure.message}; alone it finished` };
+          }
+        }
         const { describe, reproduction } = await reproduceLost(kind, index);
         record(kind, index, failure, signature(kind, failure), describe, reproduction);
       }
@@ -204,7 +220,10 @@ export async function runCampaign(options: CampaignOptions): Promise<Summary> {
     const target = cliTarget(options.bin, options.cliTimeoutMs);
     for (let i = 0; i < cliCount && performance.now() < stop.at; i++) {
       const input = target.make(randFor(options.seed, "cli", i));
-      const failure = await target.run(input);
+      let failure = await target.run(input);
+      if (failure?.class === "timeout" && (await target.run(input)) === null) {
+        failure = { class: "unconfirmed", message: `${failure.message}; the second run finished` };
+      }
       tried.cli++;
       if (failure !== null) {
         const sig = signature("cli", failure);

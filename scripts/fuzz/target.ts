@@ -14,8 +14,10 @@ export const KINDS: readonly Kind[] = ["patterns", "events", "cli"];
  * How an input failed. `exception`: an error other than the documented one escaped;
  * `internal`: a diagnostic with an internal-error code; `invariant`: no exception, but a
  * documented promise broke (a bad line without a reason…); `slow`: finished, over the time
- * budget; `hang`: killed at the kill limit; `memory`: the worker ran out of its heap; for
- * the CLI: `exit-70`, `signal`, `timeout`, `stack-trace`.
+ * budget (twice); `hang`: killed at the kill limit, and again when run alone; `memory`: the
+ * worker ran out of its heap, and again alone; `unconfirmed`: a hang or heap exhaustion
+ * that did not recur alone (a busy machine, or state left by earlier inputs); for the CLI:
+ * `exit-70`, `signal`, `timeout`, `stack-trace`.
  */
 export type FailureClass =
   | "exception"
@@ -24,6 +26,7 @@ export type FailureClass =
   | "slow"
   | "hang"
   | "memory"
+  | "unconfirmed"
   | "exit-70"
   | "signal"
   | "timeout"

@@ -20,7 +20,7 @@ const base: CampaignOptions = {
   timeMs: null,
   kinds: ["patterns", "events"],
   budgetMs: 2000,
-  killMs: 3000,
+  killMs: 8000,
   heapMb: 64,
   cliTimeoutMs: 20000,
   minimizeMs: 2000,
@@ -71,7 +71,7 @@ describe("fuzz campaign", () => {
        else { console.error("cep: bad usage"); process.exitCode = 2; }\n`,
     );
     chmodSync(bin, 0o755);
-    const summary = await runCampaign({ ...base, kinds: ["cli"], count: 12, bin, out: null });
+    const summary = await runCampaign({ ...base, seed: 5, kinds: ["cli"], count: 12, bin, out: null });
     expect(summary.tried.cli).toBe(12);
     expect(summary.crashes.length).toBeGreaterThan(0);
     for (const c of summary.crashes) {
