@@ -24,7 +24,7 @@ const USAGE = `npm run fuzz -- [options]
   --heap <MiB>       the in-process worker's heap limit: past it, a "memory" failure (default 1024)
   --cli-timeout <ms> per cep command (default 20000)
   --out <dir>        reproductions go to <dir>/seed-<S>/ (default fuzz-out)
-  --replay <kind:n>  run one input of the seed again, here, and write its reproduction`;
+  --replay <kind:n>  run one input of the seed again, here, shrink it and print its reproduction`;
 
 function main(): Promise<number> | number {
   const { values } = parseArgs({

@@ -36,6 +36,7 @@ export function privateBin(): string {
   cpSync(join(ROOT, "bin"), join(app, "bin"), { recursive: true });
   cpSync(join(ROOT, "package.json"), join(app, "package.json"));
   symlinkSync(join(ROOT, "node_modules"), join(app, "node_modules"), "dir");
+  process.on("exit", () => rmSync(app, { recursive: true, force: true }));
   return join(app, "bin", "cep.js");
 }
 
