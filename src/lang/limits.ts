@@ -6,7 +6,8 @@
  *   nest. The parser recurses per level, and so does every walk over an expression
  *   except along flat operator chains (`a + b + …`, `a and b and …`), which are walked
  *   in loops and have no limit of their own.
- * - {@link MAX_COMPILED_STATES}: the NFA size a pattern may compile to.
+ * - {@link MAX_BLOCK_TOKENS}: how many tokens one `event`/`pattern` block may hold.
+ * - {@link MAX_COMPILED_SIZE}: the NFA size a pattern may compile to.
  */
 
 /**
@@ -15,6 +16,15 @@
  * ~130 parentheses; 64 leaves room for callers deep in their own stacks.
  */
 export const MAX_NESTING = 64;
+
+/**
+ * The most tokens one `event` or `pattern` block may hold (words, numbers, strings,
+ * operators, brackets; comments do not count). Checked before the block is parsed
+ * beyond it: the parser builds a concrete syntax tree of ~10 nodes per operand, about
+ * 25–50 µs of CPU per token, so a block at the limit compiles in a few hundred ms.
+ * Realistic patterns hold a few hundred tokens; a 2,000-term `a + b + …` chain ~4,000.
+ */
+export const MAX_BLOCK_TOKENS = 10_000;
 
 /**
  * The most NFA states plus edges a pattern may compile to, counted before building.
