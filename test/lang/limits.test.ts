@@ -1,8 +1,8 @@
 /**
  * The language's limits (docs/language.md "Limits") and the hostile inputs behind them
  * (issue #13): nesting deeper than 64 levels is a diagnostic at the token that goes
- * deeper, never a stack overflow; flat operator chains of any length parse, check,
- * compile and evaluate in loops; a pattern's compiled size is bounded before building.
+ * deeper, never a stack overflow; flat operator chains as long as a block may be
+ * (10,000 tokens, E1104) parse, check, compile and evaluate in loops; a pattern's compiled size is bounded before building.
  * Plus W2003 (issue #12), in `cep check` and the REPL.
  */
 import { spawnSync } from "node:child_process";
