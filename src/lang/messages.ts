@@ -35,6 +35,7 @@ export const Messages = {
   missingCloser: { code: "E1101", text: "missing {0}" },
   reservedWordAsName: { code: "E1102", text: "{0} is a reserved word and cannot be used as a name here" },
   nestingTooDeep: { code: "E1103", text: "nesting deeper than {0} levels" },
+  blockTooLong: { code: "E1104", text: "{0} is longer than {1} tokens" },
 
   // -- values checked while building the tree (E12xx) -------------------------
   durationNotWholeMs: { code: "E1200", text: "duration {0} is not a whole number of milliseconds" },

@@ -9,7 +9,9 @@
  *    "missing `)`", an empty span just after the previous token. A lexical error is the
  *    block's syntax error when the parser reaches it.
  * 3. At most one syntax error per block; the parser then skips to the next `event` or
- *    `pattern` token that is followed by a name and `{`.
+ *    `pattern` token that is followed by a name and `{`. A block longer than
+ *    `MAX_BLOCK_TOKENS` is parsed only that far: without an error before it, its error
+ *    is "longer than … tokens" (E1104) at the first token beyond the limit.
  * 4. Blocks with an error (syntax, or a bad value found while building the tree) are left
  *    out of the returned AST; every other block is in it, for the checker.
  *
@@ -30,7 +32,7 @@ import { buildBlock, deepFreeze } from "./build-ast.js";
 import { check } from "./check.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { lineCol } from "./format.js";
-import { MAX_NESTING } from "./limits.js";
+import { MAX_BLOCK_TOKENS, MAX_NESTING } from "./limits.js";
 import { Messages, type MessageTemplate, message, orList, quote, suggest } from "./messages.js";
 import { canFollow, expectedAfter, getStrictParser, NestingTooDeep } from "./parser.js";
 import * as T from "./tokens.js";
@@ -80,6 +82,9 @@ export function diagnose(source: string, file: string): Diagnostic[] {
 const NESTING_HINT =
   "brackets, groups, `not`, unary `-` and path steps count; split the expression or flatten it (`a and b and c` needs no parentheses)";
 
+const BLOCK_HINT =
+  "words, numbers, strings, operators and brackets count (comments do not); split the pattern or compute the value in the events";
+
 function parseUnsafe(source: string, file: string): ParseResult {
   const tokens = T.lex(source);
   const parser = getStrictParser();
@@ -92,7 +97,11 @@ function parseUnsafe(source: string, file: string): ParseResult {
     // a parse that runs into one fails at its name at the latest: parsing up to there
     // gives the same result as parsing to the end of the file, and keeps the whole
     // loop linear in the file (no copy of the rest of the file per block).
-    const slice = tokens.slice(i, Math.min(tokens.length, nextBlockStart(tokens, i + 1) + 2));
+    const end = nextBlockStart(tokens, i + 1);
+    // A block longer than the limit is parsed only up to it (bounded time): an error
+    // before the limit is still the block's one error; reaching the limit is E1104.
+    const tooLong = end - i > MAX_BLOCK_TOKENS;
+    const slice = tokens.slice(i, tooLong ? i + MAX_BLOCK_TOKENS : Math.min(tokens.length, end + 2));
     parser.input = slice;
     let cst: ReturnType<typeof parser.block>;
     try {
@@ -119,6 +128,20 @@ function parseUnsafe(source: string, file: string): ParseResult {
       continue;
     }
     const at = i + tokenIndex(slice, first.token);
+    if (tooLong && at === i + slice.length) {
+      const block = `${tokens[i].image} ${quote(tokens[i + 1].image)}`;
+      diagnostics.push(
+        diag(
+          Messages.blockTooLong,
+          file,
+          tokSpan(tokens[at]),
+          [block, MAX_BLOCK_TOKENS.toLocaleString("en-US")],
+          BLOCK_HINT,
+        ),
+      );
+      i = nextBlockStart(tokens, at);
+      continue;
+    }
     diagnostics.push(syntaxError(source, file, tokens, i, at));
     i = nextBlockStart(tokens, Math.max(at, i + 1));
   }

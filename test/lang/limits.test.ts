@@ -1,8 +1,8 @@
 /**
  * The language's limits (docs/language.md "Limits") and the hostile inputs behind them
  * (issue #13): nesting deeper than 64 levels is a diagnostic at the token that goes
- * deeper, never a stack overflow; flat operator chains of any length parse, check,
- * compile and evaluate in loops; a pattern's compiled size is bounded before building.
+ * deeper, never a stack overflow; flat operator chains as long as a block may be
+ * (10,000 tokens, E1104) parse, check, compile and evaluate in loops; a pattern's compiled size is bounded before building.
  * Plus W2003 (issue #12), in `cep check` and the REPL.
  */
 import { spawnSync } from "node:child_process";
@@ -12,10 +12,12 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { CompileError, compile, Engine, type MatchRecord } from "../../src/index.js";
 import type { BinaryExpr } from "../../src/lang/ast.js";
+import { check } from "../../src/lang/check.js";
 import { dumpAst } from "../../src/lang/dump.js";
 import { exprToSource } from "../../src/lang/expr-text.js";
-import { MAX_COMPILED_SIZE, MAX_NESTING } from "../../src/lang/limits.js";
+import { MAX_BLOCK_TOKENS, MAX_COMPILED_SIZE, MAX_NESTING } from "../../src/lang/limits.js";
 import { diagnose, parse } from "../../src/lang/parse.js";
+import { lex } from "../../src/lang/tokens.js";
 import { privateBin } from "../cli/dist.js";
 
 /** Compiles `source` and returns the `emit` of every match over `events`. */
@@ -92,30 +94,83 @@ describe("flat chains", () => {
   });
 
   test("`and`/`or` chains keep three-valued logic and short-circuits", () => {
-    const ands = Array.from({ length: 3000 }, (_, i) => `f${i % 7} == ${i % 7}`).join(" and ");
-    const ors = Array.from({ length: 3000 }, (_, i) => `g == ${i + 1}`).join(" or ");
+    const ands = Array.from({ length: 1000 }, (_, i) => `f${i % 7} == ${i % 7}`).join(" and ");
+    const ors = Array.from({ length: 1000 }, (_, i) => `g == ${i + 1}`).join(" or ");
     const src = `pattern P { match a: A where ${ands} and (${ors}) emit { g: a.g } }`;
     const base = { type: "A", f0: 0, f1: 1, f2: 2, f3: 3, f4: 4, f5: 5, f6: 6 };
     const events = [
-      { ...base, ts: 1, g: 3000 },
-      { ...base, ts: 2, g: 3001 },
+      { ...base, ts: 1, g: 1000 },
+      { ...base, ts: 2, g: 1001 },
       { ...base, ts: 3, g: 7, f3: null },
       { ...base, ts: 4, g: 1 },
     ];
-    expect(emits(src, events)).toEqual([{ g: 3000 }, { g: 1 }]);
+    expect(emits(src, events)).toEqual([{ g: 1000 }, { g: 1 }]);
   });
 
-  test("a 20,000-term chain parses, checks, compiles and evaluates without recursion", () => {
-    const src = `pattern P { match a: A where v${" + 1".repeat(20_000)} > 0 emit { s: a.v${" - 1".repeat(20_000)} } }`;
-    expect(emits(src, [{ type: "A", ts: 1, v: 0 }])).toEqual([{ s: -20_000 }]);
-  }, 120_000);
+  test("a chain as long as a block may be parses, checks, compiles and evaluates without recursion", () => {
+    // 4,990 terms: exactly MAX_BLOCK_TOKENS tokens.
+    const src = atLimit("");
+    expect(lex(src)).toHaveLength(MAX_BLOCK_TOKENS);
+    expect(diagnose(src, "t.pattern")).toEqual([]);
+    const events = [
+      { type: "A", ts: 1, v: 0 },
+      { type: "A", ts: 2, v: -2495 }, // v + 2495 = 0: no match
+      { type: "A", ts: 3, v: -2494 },
+    ];
+    expect(emits(src, events)).toEqual([{ s: -2495 }, { s: -4989 }]);
+  }, 60_000);
 
   test("the source printer and the AST dump walk chains in loops", () => {
-    const src = `pattern P { match a: A where (v${" + 1".repeat(5000)}) * 2 > 0 }`;
+    const src = `pattern P { match a: A where (v${" + 1".repeat(4900)}) * 2 > 0 }`;
     const where = parse(src, "t").ast!.patterns[0].match.elements[0].item;
     if (where.kind !== "Term" || where.where === null) throw new Error("no where");
-    expect(exprToSource(where.where)).toBe(`(v${" + 1".repeat(5000)}) * 2 > 0`);
-    expect(dumpAst((where.where as BinaryExpr).left).split("\n").length).toBeGreaterThan(10_000);
+    expect(exprToSource(where.where)).toBe(`(v${" + 1".repeat(4900)}) * 2 > 0`);
+    expect(dumpAst((where.where as BinaryExpr).left).split("\n").length).toBeGreaterThan(9_800);
+  });
+});
+
+/**
+ * A pattern of exactly {@link MAX_BLOCK_TOKENS} tokens (`tail` empty) whose `where` is
+ * `v + 1 + … > 0` (2,495 terms) and whose `emit` is `s: a.v - 1 - …` (2,495 terms).
+ */
+function atLimit(tail: string): string {
+  return `pattern P { match a: A where v${" + 1".repeat(2495)} > 0 emit { s: a.v${" - 1".repeat(2495)}${tail} } }`;
+}
+
+describe("block size (E1104)", () => {
+  test("one token over: an error at that token, naming the limit; nothing is parsed past it", () => {
+    const src = atLimit(",");
+    expect(lex(src)).toHaveLength(MAX_BLOCK_TOKENS + 1);
+    // The trailing `,` is the 10,000th token and valid: the pattern's closing `}` is over.
+    expect(located(src)).toEqual([`E1104 1:${src.length} }`]);
+    const d = diagnose(src, "t.pattern")[0];
+    expect(d.message).toBe("pattern `P` is longer than 10,000 tokens");
+    expect(d.hint).toContain("comments do not");
+  });
+
+  test("an error before the limit is the block's error; the blocks after it are checked and compile", () => {
+    const huge = `pattern Huge { match a: A where v${" + 1".repeat(100_000)} > 0 }`;
+    const early = `pattern Early { match a: A where ) ${" + 1".repeat(10_000)} }`;
+    const src = [
+      huge,
+      early,
+      "pattern Unknown { match a: A where b.x > 0 }",
+      "pattern Fine { match a: A where v > 1 }",
+    ].join("\n");
+    const codes = located(src).map((l) => l.split(" ").slice(0, 2).join(" "));
+    // The 10,001st token of Huge (a `1`, at column 20,017); Early's `)`; Unknown's `b`.
+    expect(codes).toEqual(["E1104 1:20017", "E1100 2:34", "E2011 3:36"]);
+    const { ast } = parse(src, "t.pattern");
+    expect(ast!.patterns.map((p) => p.name.name)).toEqual(["Unknown", "Fine"]);
+    // Fine is checked and has nothing wrong.
+    expect(check([ast!]).diagnostics.map((d) => d.code)).toEqual(["E2011"]);
+    let err: unknown;
+    try {
+      compile(src);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as CompileError).diagnostics.map((x) => x.code)).toEqual(["E1104", "E1100", "E2011"]);
   });
 });
 
@@ -193,6 +248,15 @@ describe("W2003 in `cep check` and the REPL", () => {
     const big = run(["check", "big.pattern"]);
     expect(big.code).toBe(1);
     expect(big.stderr).toContain("big.pattern:1:32: E2050 the group makes pattern `P` too large");
+  });
+
+  test("cep check: a block over the token limit is an error at file:line:col; the next block is still checked", () => {
+    const huge = `pattern Huge { match a: A where v${" + 1".repeat(6000)} > 0 }`;
+    writeFileSync(join(dir, "long.pattern"), `${huge}\npattern Next { match a: A where b.x > 0 }\n`);
+    const r = run(["check", "long.pattern"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("long.pattern:1:20017: E1104 pattern `Huge` is longer than 10,000 tokens");
+    expect(r.stderr).toContain("long.pattern:2:33: E2011 unknown variable `b`");
   });
 
   test("the REPL shows the warning when the pattern is defined", () => {
