@@ -12,7 +12,7 @@
 import { Readable } from "node:stream";
 import { type RunSettings, runEvents } from "../../src/cli/run.js";
 import { compile, Engine, type Program } from "../../src/index.js";
-import type { LineSink } from "../../src/io/sinks.js";
+import { MemorySink } from "../../src/io/sinks.js";
 import { seedScenarios } from "./corpus.js";
 import type { Rand } from "./rand.js";
 import { exceptionFailure, type Failure, type Reproduction, type Target } from "./target.js";
@@ -327,6 +327,9 @@ function settings(r: Rand): RunSettings {
     clock: processingTime ? r.pick([0, 1700000000000, -1, 9007199254740000]) : null,
     watermarksOnly: !processingTime && r.chance(0.1),
     patterns: [],
+    csvMaxRecordLines: r.chance(0.1) ? r.pick([1, 2, 100, 100000]) : undefined,
+    memoryLimit: r.chance(0.1) ? r.pick([1, 4096, 1 << 20]) : null,
+    schemaCheck: !r.chance(0.1),
   };
 }
 
@@ -343,19 +346,6 @@ function programOf(name: string): Program {
     programs.set(name, p);
   }
   return p;
-}
-
-/** A sink that keeps its lines. */
-class MemorySink implements LineSink {
-  readonly lines: string[] = [];
-  readonly error = null;
-  write(line: string): void {
-    this.lines.push(line);
-  }
-  ready(): undefined {
-    return undefined;
-  }
-  async close(): Promise<void> {}
 }
 
 async function run(input: EventsInput, budgetMs: number): Promise<Failure | null> {
@@ -404,10 +394,10 @@ async function run(input: EventsInput, budgetMs: number): Promise<Failure | null
     if (!okLine)
       return { class: "invariant", message: `error line number ${String(e.line)} outside 1..${physical}` };
   }
-  if (errors.lines.length !== result.bad + result.missingKeys) {
+  if (errors.lines.length !== result.bad + result.missingKeys + result.schemaErrors) {
     return {
       class: "invariant",
-      message: `${errors.lines.length} error lines for ${result.bad} bad lines and ${result.missingKeys} missing keys`,
+      message: `${errors.lines.length} error lines for ${result.bad} bad lines, ${result.missingKeys} missing keys and ${result.schemaErrors} schema errors`,
     };
   }
   if (late.lines.length !== result.late) {
