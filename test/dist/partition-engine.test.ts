@@ -159,12 +159,14 @@ describe("engine partition mode", () => {
     e.on("match", () => called++);
     const out = e.batch([
       { type: "A", k: 1, ts: 1 },
-      { type: "X", ts: 2 },
+      { type: "A", ts: 2 }, // a type P uses, without its key: reported
+      { type: "X", ts: 2 }, // a type P never mentions: skipped silently (language.md v1.3)
       { type: "B", k: 1, ts: 3 },
     ]);
     expect(called).toBe(0);
-    expect(out.records.map((r) => r.entry)).toEqual([2]);
+    expect(out.records.map((r) => r.entry)).toEqual([3]);
     expect(out.errors).toEqual([{ entry: 1, reason: "missing key: P (k)" }]);
+    expect(e.stats().unkeyed).toBe(1);
     expect(e.snapshotKey(1)).toBeNull();
   });
 
