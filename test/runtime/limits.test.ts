@@ -206,6 +206,22 @@ describe("memory limit", () => {
     expect(matched).toEqual([999]);
   });
 
+  it("samples event sizes without being fooled by a periodic stream (one large event in 8)", () => {
+    // Only about one event in eight is measured (the rest are charged the running mean), at
+    // random positions: a stream whose every 8th event is large is still seen as large.
+    const budget = 1_000_000;
+    const engine = new Engine(compile(PAIRS), { limits: { memory: budget } });
+    let most = 0;
+    for (let i = 0; i < 4000; i++) {
+      engine.push({ type: "A", k: i, ts: i, payload: i % 8 === 7 ? "x".repeat(80_000) : "" });
+      most = Math.max(most, engine.stats().memory);
+    }
+    expect(most).toBeLessThanOrEqual(budget);
+    // ~10 KB per key on average: the budget holds about a hundred keys, not 4,000.
+    expect(engine.stats().keys).toBeLessThan(400);
+    expect(engine.stats().dropped).toBeGreaterThan(3000);
+  });
+
   it("counts the size push is given instead of estimating the object", () => {
     const engine = new Engine(compile(PAIRS), { limits: { memory: 1_000_000 } });
     for (let i = 0; i < 100; i++) engine.push({ type: "A", k: i, ts: i }, 50_000);
