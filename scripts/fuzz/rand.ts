@@ -3,13 +3,15 @@
  * generator, seeded by (campaign seed, input number), so any one input can be made again
  * alone (`--replay N`) without replaying those before it.
  */
+import { rng } from "../../bench/gen.js";
 
-/** A seeded PRNG (mulberry32, as bench/gen.ts) with the helpers the mutators use. */
+/** bench/gen.ts's seeded PRNG (mulberry32) with the helpers the mutators use. */
 export class Rand {
-  private s: number;
+  /** A float in [0, 1). */
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.s = seed >>> 0;
+    this.next = rng(seed >>> 0);
   }
 
   /** The generator of input `index` of a campaign with `seed`. */
@@ -19,15 +21,6 @@ export class Rand {
     h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
     h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
     return new Rand((h ^ (h >>> 16)) >>> 0);
-  }
-
-  /** A float in [0, 1). */
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
   /** An integer in [lo, hi]. */
