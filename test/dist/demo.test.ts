@@ -19,7 +19,12 @@ describe("scripts/scale-out-demo.sh", () => {
       cwd: root,
       timeout: 80_000,
       env: { ...process.env, CEP_BIN: bin },
-    }).finally(() => rmSync(dirname(dirname(bin)), { recursive: true, force: true }));
+    })
+      .catch((e: { message: string; stdout?: string }) => {
+        // execFile's error shows only stderr: the script's steps and verdict are on stdout.
+        throw new Error(`${e.message}\n--- stdout ---\n${e.stdout ?? ""}`);
+      })
+      .finally(() => rmSync(dirname(dirname(bin)), { recursive: true, force: true }));
     expect(stdout).toMatch(/workers: 3 alive/);
     expect(stdout).toMatch(/total lag: 0 entries/);
     expect(stdout).toMatch(/distributed: (\d+) matches \(\1 distinct ids\); cep run: \1 matches/);
