@@ -2,7 +2,7 @@
  * A tiny algebra over edge conditions (Flink's `RichAndCondition`, `RichNotCondition`,
  * `BooleanConditions.trueFunction()`), each carrying its source form for dumps.
  */
-import type { Cond, Guard, MatchContext } from "./nfa.js";
+import type { Cond, CondParts, Guard, MatchContext } from "./nfa.js";
 
 /** The constant `true`. */
 export const TRUE: Cond = Object.freeze({
@@ -13,6 +13,7 @@ export const TRUE: Cond = Object.freeze({
   verdict: () => true,
   guards: [],
   negOf: null,
+  parts: null,
 });
 
 const UNKNOWN = () => null;
@@ -28,8 +29,9 @@ export function cond(
   verdict: (eventType: unknown) => boolean | null = UNKNOWN,
   guards: readonly Guard[] = [],
   negOf: Cond | null = null,
+  parts: CondParts | null = null,
 ): Cond {
-  return Object.freeze({ test, src, isTrue: false, types, verdict, guards, negOf });
+  return Object.freeze({ test, src, isTrue: false, types, verdict, guards, negOf, parts });
 }
 
 /** The type test of a term: `type == "T"`. */
@@ -39,6 +41,9 @@ export function typeIs(typeName: string): Cond {
     `type == ${JSON.stringify(typeName)}`,
     [typeName],
     (t) => t === typeName,
+    [],
+    null,
+    { op: "type", type: typeName },
   );
 }
 
@@ -68,6 +73,7 @@ export function not(c: Cond): Cond {
     },
     [],
     c,
+    { op: "not", c },
   );
 }
 
@@ -91,5 +97,7 @@ export function and(a: Cond, b: Cond): Cond {
       return x === true && y === true ? true : null;
     },
     [...a.guards, ...b.guards],
+    null,
+    { op: "and", a, b },
   );
 }

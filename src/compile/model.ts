@@ -5,6 +5,7 @@
 import type { SkipStrategyName } from "../lang/ast.js";
 import type { Diagnostic } from "../lang/diagnostics.js";
 import type { EvalContext } from "./eval-context.js";
+import type { PatternDebug } from "./debug.js";
 import type { CompiledNfa } from "./nfa.js";
 
 /** A variable of a pattern (term order, depth-first through groups). */
@@ -77,6 +78,11 @@ export interface CompiledPattern {
   readonly fingerprint: string;
   /** A stable, readable text dump of the NFA (what `cep explain` prints). */
   explain(): string;
+  /**
+   * Source positions and per-conjunct conditions for explanations (traces, `cep why`),
+   * built on first call; null for patterns made without source.
+   */
+  debug(): PatternDebug | null;
 }
 
 /** The result of {@link compile}: patterns ready to run, and the warnings found. */

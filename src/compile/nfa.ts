@@ -45,7 +45,23 @@ export interface Cond {
   readonly guards: readonly Guard[];
   /** For `not c`: c (a SKIP_TILL_NEXT ignore edge negates the take edge just evaluated). */
   readonly negOf: Cond | null;
+  /**
+   * How the condition is made, for explanations (traces, `cep why`): `and`/`not` of other
+   * conditions, or a leaf that names what it tests. Never read while matching.
+   */
+  readonly parts: CondParts | null;
 }
+
+/**
+ * The structure of a {@link Cond}: what a trace needs to say which part of an edge
+ * condition decided it (a term's type test, one of its `where` conjuncts, its `until`).
+ */
+export type CondParts =
+  | { readonly op: "and"; readonly a: Cond; readonly b: Cond }
+  | { readonly op: "not"; readonly c: Cond }
+  | { readonly op: "type"; readonly type: string }
+  /** A term's `where` (`until`): `variable` indexes the variable table, −1 for a group's `until`. */
+  | { readonly op: "where" | "until"; readonly variable: number };
 
 /** `path == value` on the current event, value a string, number or boolean. */
 export interface Guard {

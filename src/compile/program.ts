@@ -7,8 +7,10 @@ import type { EventDecl } from "../lang/ast.js";
 import { check, type VariableInfo } from "../lang/check.js";
 import { describePattern, type PatternSummary } from "../lang/describe.js";
 import { CompileError, type Diagnostic } from "../lang/diagnostics.js";
+import { type LineCol, lineIndex } from "../lang/format.js";
 import { parse } from "../lang/parse.js";
 import { buildNfa } from "./build-nfa.js";
+import { buildDebug } from "./debug.js";
 import { describeNfa, dumpNfa, type NfaDescription } from "./dump.js";
 import { compileEmit } from "./expr.js";
 import type { CompiledPattern, Program, SchemaModel, SkipModel } from "./model.js";
@@ -61,6 +63,7 @@ export function compile(input: string | readonly SourceFile[], options: CompileO
 
   const sourceOf = new Map(files.map((f) => [f.file, f.source]));
   const schemaOf = new Map<EventDecl, SchemaModel>();
+  const lineIndexes = new Map<string, (offset: number) => LineCol>();
   const patterns: ExplainablePattern[] = checked.patterns.map((info, order) => {
     const decl = info.decl;
     const variables = info.varIndex;
@@ -94,9 +97,38 @@ export function compile(input: string | readonly SourceFile[], options: CompileO
         .digest("hex")
         .slice(0, 16),
       explain: () => dumpNfa(info.name, nfa, skip, keyPathText),
+      debug: once(() => {
+        const source = sourceOf.get(info.file) ?? "";
+        let index = lineIndexes.get(info.file);
+        if (index === undefined) lineIndexes.set(info.file, (index = lineIndex(source)));
+        return buildDebug({
+          file: info.file,
+          source,
+          nameSpan: decl.name.span,
+          variables: info.variables,
+          varIndex: variables,
+          window:
+            decl.within === null ? null : { ms: decl.within.ms, raw: decl.within.raw, span: decl.within.span },
+          skipSpan: decl.skip?.span ?? null,
+          lineCol: index,
+        });
+      }),
     };
   });
   return { patterns, warnings: diagnostics.filter((d) => d.severity === "warning"), sources: sourceOf };
+}
+
+/** `f` called at most once: its result is kept. */
+function once<T>(f: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = f();
+      done = true;
+    }
+    return value;
+  };
 }
 
 /** The declarations of the types a pattern's terms name, each made plain data once per compile. */

@@ -94,12 +94,17 @@ function innerStrategy(mods: readonly Modifier[]): Strategy {
   return "SKIP_TILL_NEXT";
 }
 
-function untilCond(mods: readonly Modifier[], scope: StageScope): Cond | null {
+function untilCond(mods: readonly Modifier[], scope: StageScope, variable: number): Cond | null {
   const u = mods.find((m) => m.name === "until");
   if (!u?.condition) return null;
   return cond(
     compileCondition(u.condition, { variables: scope.variables, mode: "where" }),
     exprToSource(u.condition),
+    null,
+    undefined,
+    [],
+    null,
+    { op: "until", variable },
   );
 }
 
@@ -116,6 +121,8 @@ export function termCondition(term: Term, scope: StageScope): Cond {
       null,
       undefined,
       guardsOf(term.where),
+      null,
+      { op: "where", variable: scope.variables.get(term.variable.name) ?? -1 },
     );
     c = and(c, w);
   }
@@ -165,7 +172,7 @@ function termStage(term: Term, outer: Strategy, scope: StageScope): Stage {
     inner: innerStrategy(term.modifiers),
     ...s,
     greedy: term.modifiers.some((m) => m.name === "greedy"),
-    until: untilCond(term.modifiers, scope),
+    until: untilCond(term.modifiers, scope, variable),
     window: term.within?.ms ?? null,
     group: null,
     previous: null,
@@ -182,7 +189,7 @@ function groupStage(group: Group, outer: Strategy, scope: StageScope): Stage {
     inner: innerStrategy(group.modifiers),
     ...s,
     greedy: false,
-    until: untilCond(group.modifiers, scope),
+    until: untilCond(group.modifiers, scope, -1),
     window: null,
     group: buildStages(group.body, scope),
     previous: null,

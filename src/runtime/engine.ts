@@ -36,6 +36,8 @@ import {
 } from "./matcher.js";
 import { type MatchRecord, RecordBuilder } from "./records.js";
 import { compileSchema, type SchemaCheck } from "./schema.js";
+import type { TraceOptions } from "./trace/records.js";
+import { type TraceStep, Tracer } from "./trace/tracer.js";
 import {
   type BranchRow,
   decodeTime,
@@ -89,6 +91,11 @@ export interface EngineOptions {
    * ({@link Engine.drainDirty}) and partition snapshots.
    */
   partitionBy?: readonly string[];
+  /**
+   * Trace records for chosen patterns and keys (docs/library.md "Tracing"): what each
+   * partial match did with each event and why it ended. Off by default; off costs nothing.
+   */
+  trace?: TraceOptions;
 }
 
 /** One output of {@link Engine.batch}: a record and the index of the entry that produced it. */
@@ -329,6 +336,8 @@ export class Engine {
     warning: [],
   };
   private readonly limits: StateLimits;
+  /** The tracer when `options.trace` is given; null costs one test per key step. */
+  private readonly tracer: Tracer | null;
   private readonly warned = new Set<string>();
   private totalPartials = 0;
   /** Estimated bytes of state over all patterns: the sum of the keys' `bytes` (limits.ts). */
@@ -379,6 +388,7 @@ export class Engine {
     this.watermarksOnly = options.watermarksOnly ?? false;
     this.clock = options.clock ?? Date.now;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.tracer = options.trace === undefined ? null : new Tracer(options.trace);
     this.schemaCheck = options.schemaCheck ?? true;
     const only = options.patterns ? new Set(options.patterns) : null;
     for (const p of program.patterns) if (only === null || only.has(p.name)) this.addCompiled(p);
@@ -1015,6 +1025,7 @@ export class Engine {
       time = t;
       if (!this.watermarksOnly && (time < this.highest - this.bound || time <= this.watermark)) {
         this.counters.late++;
+        if (this.tracer !== null) this.traceLate(event, time);
         if (this.capture !== null) this.capture.errors.push({ entry: this.batchEntry, reason: "late" });
         else for (const l of this.listeners.late) l(event, "late");
         return;
@@ -1072,7 +1083,12 @@ export class Engine {
     this.advance(Number.POSITIVE_INFINITY);
     for (const r of this.runners) {
       for (const ks of [...r.keys.values(), ...r.composite.values()]) {
+        const step = this.traceStep(r, ks);
         if (ks.completed.length > 0) r.matcher.finish(ks, this.matchOut);
+        if (step !== null) {
+          ks.partials = [];
+          step.advanced(Number.POSITIVE_INFINITY, this.matchOut, this.timeoutOut, true);
+        }
         ks.dead = true;
       }
       r.keys.clear();
@@ -1190,6 +1206,13 @@ export class Engine {
       return;
     }
     const reason = `missing key: ${r.pattern.name} (${r.pattern.keyPathText[i]})`;
+    if (this.tracer !== null) {
+      const t = this.timeField in (event as object) ? parseTime((event as Record<string, unknown>)[this.timeField]) : this.now;
+      this.tracer.skipped(r.pattern, null, event, typeof t === "number" ? t : this.now, {
+        rule: "missingKey",
+        path: r.pattern.keyPathText[i],
+      });
+    }
     if (this.capture !== null) this.capture.errors.push({ entry: this.batchEntry, reason });
     else for (const l of this.listeners.error) l({ reason, event });
   }
@@ -1249,6 +1272,7 @@ export class Engine {
     } else {
       this.feedIndexed(event, type, time, keys, seq, invalid);
     }
+    if (this.tracer !== null) this.traceUnfed(event, type, time, keys, invalid, seq);
     if (this.matchOut.length !== 0 || this.timeoutOut.length !== 0) this.emitStep();
   }
 
@@ -1330,7 +1354,9 @@ export class Engine {
     }
     const before = ks.partials.length;
     const m = r.matcher;
+    const step = this.tracer === null ? null : this.tracer.begin(r.pattern, ks, this.matchOut.length, 0, seq);
     m.process(ks, event, type, info, time, seq, this.matchOut);
+    if (step !== null) step.processed(event, type, time, seq, this.matchOut);
     if (m.cells !== 0) {
       // Memory estimate at intake: new cells, the event once per key that takes it, a new key.
       let size = this.eventBytes;
@@ -1342,6 +1368,7 @@ export class Engine {
       this.charge(ks, (fresh ? KEY_BYTES : 0) + size + m.cells * CELL_BYTES);
     }
     this.settle(r, ks, before, fresh, m.lastDeadline);
+    if (step !== null) step.settled();
   }
 
   /**
@@ -1461,7 +1488,7 @@ export class Engine {
       kind === "keys"
         ? () => r.keys.size + r.composite.size > this.limits.keys
         : () => this.totalPartials > this.limits.partialMatches;
-    this.evictOldest(r, over);
+    this.evictOldest(r, over, kind);
   }
 
   /**
@@ -1485,16 +1512,17 @@ export class Engine {
     if (total <= low) return;
     this.limitHit("memory", `state takes more than ${this.limits.memory} bytes (estimated; limits.memory)`);
     const over = () => this.memory > low;
-    this.evictOldest(r, over);
-    for (const x of this.runners) if (x !== r && over()) this.evictOldest(x, over);
+    this.evictOldest(r, over, "memory");
+    for (const x of this.runners) if (x !== r && over()) this.evictOldest(x, over, "memory");
   }
 
   /** Evicts whole keys of `r`, oldest first, while `over()`. */
-  private evictOldest(r: Runner, over: () => boolean): void {
+  private evictOldest(r: Runner, over: () => boolean, kind: "keys" | "partialMatches" | "memory"): void {
     for (const order of [r.oldest, r.oldestComposite]) {
       while (over()) {
         const ks = order.next();
         if (ks === undefined) break;
+        if (this.tracer !== null) this.tracer.evicted(r.pattern, ks, kind);
         this.forget(r, ks);
         r.partials -= ks.partials.length;
         this.totalPartials -= ks.partials.length;
@@ -1525,8 +1553,10 @@ export class Engine {
       // Its heap entry turns stale; settle schedules the next deadline.
       ks.scheduled = Infinity;
       const before = ks.partials.length;
+      const step = this.traceStep(r, ks);
       r.matcher.advance(ks, t, this.matchOut, this.timeoutOut);
       this.settle(r, ks, before, false, r.matcher.lastDeadline);
+      if (step !== null) step.advanced(t, this.matchOut, this.timeoutOut, false);
     }
     this.emitStep();
   }
@@ -1541,8 +1571,10 @@ export class Engine {
       if (ks.dead || ks.scheduled !== d || !this.runnerOf.has(r.pattern)) continue;
       ks.scheduled = Infinity;
       const before = ks.partials.length;
+      const step = this.traceStep(r, ks);
       r.matcher.advance(ks, t, this.matchOut, this.timeoutOut);
       this.settle(r, ks, before, false, r.matcher.lastDeadline);
+      if (step !== null) step.advanced(t, this.matchOut, this.timeoutOut, false);
     }
     if (this.holdingRunners.size > 0) {
       for (const r of [...this.holdingRunners]) {
@@ -1553,12 +1585,53 @@ export class Engine {
         for (const ks of [...r.holding]) {
           if (ks.dead) continue;
           const before = ks.partials.length;
+          const step = this.traceStep(r, ks);
           r.matcher.advance(ks, t, this.matchOut, this.timeoutOut);
           this.settle(r, ks, before, false, r.matcher.lastDeadline);
+          if (step !== null) step.advanced(t, this.matchOut, this.timeoutOut, false);
         }
       }
     }
     this.emitStep();
+  }
+
+  // --- tracing (only when `options.trace` is given) ---
+
+  /** A trace step for a time advance of `ks`, or null when it is not traced. */
+  private traceStep(r: Runner, ks: KeyState): TraceStep | null {
+    return this.tracer === null ? null : this.tracer.begin(r.pattern, ks, this.matchOut.length, this.timeoutOut.length);
+  }
+
+  /**
+   * After an event was fed: traced patterns that did not step the event's key — its type
+   * leaves every waiting state unchanged, or it was withheld for not fitting its schema —
+   * still say so for a traced key that holds state.
+   */
+  private traceUnfed(event: unknown, type: unknown, time: number, keys: unknown[] | null, invalid: boolean, seq: number): void {
+    const tracer = this.tracer as Tracer;
+    for (const r of this.runners) {
+      if (!tracer.tracesPattern(r.pattern) || tracer.fed(r.pattern, seq)) continue;
+      let k = keys === null ? undefined : keys[r.id];
+      if (k === undefined) k = this.keyOf(r, event, false);
+      if (k === MISSING || !tracer.traces(r.pattern, k)) continue;
+      if (invalid && Engine.withholds(r, invalid, type)) {
+        tracer.skipped(r.pattern, k, event, time, { rule: "schema" });
+        continue;
+      }
+      const composite = k !== null && typeof k === "object";
+      const ks = composite ? r.composite.get(canonicalKey(k)) : r.keys.get(k);
+      if (ks !== undefined && ks.partials.length > 0) tracer.untouched(r.pattern, ks, event, type, time, seq);
+    }
+  }
+
+  /** A late event, for the traced patterns whose key it has. */
+  private traceLate(event: unknown, time: number): void {
+    const tracer = this.tracer as Tracer;
+    for (const r of this.runners) {
+      if (!tracer.tracesPattern(r.pattern)) continue;
+      const k = this.keyOf(r, event, false);
+      if (k !== MISSING) tracer.skipped(r.pattern, k, event, time, { rule: "late", watermark: this.target() });
+    }
   }
 
   /** Sorts and emits the outcomes of the step just finished. */

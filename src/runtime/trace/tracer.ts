@@ -1,0 +1,458 @@
+/**
+ * The tracer: for traced (pattern, key) pairs, turns each step of the matcher into
+ * {@link TraceRecord}s. It never changes what the matcher does: it looks at a key's
+ * branches before and after a step (branches are immutable cells, so a branch that stayed
+ * is the same object and a successor points at its parent through `prev`), and walks
+ * each old branch's decision graph again (`explain.ts`) to say which edge fired or what
+ * decided against the event. With no tracer the engine pays one null test per key step.
+ */
+import type { CompiledPattern } from "../../compile/model.js";
+import type { NfaState } from "../../compile/nfa.js";
+import { canonicalKey } from "../values.js";
+import { type Branch, type Cell, Context, type KeyState, type Outcome, startBranch, startSeq } from "../matcher.js";
+import { Reasons, type WalkedEdge, walk } from "./explain.js";
+import { TRACE_VERSION, type TraceEvent, type TraceOp, type TraceOptions, type TraceReason, type TraceRecord } from "./records.js";
+
+/** Per traced pattern: its states, an evaluation context of its own, the reason builder. */
+interface PatternTrace {
+  readonly pattern: CompiledPattern;
+  readonly states: readonly NfaState[];
+  readonly ctx: Context;
+  readonly reasons: Reasons;
+  readonly start: Branch;
+  /** The feed number of the last event this pattern's traced key was stepped with. */
+  fedAt: number;
+}
+
+/** Where a successor of an old branch ended up after a step. */
+type Place = "partial" | "emitted" | "held";
+
+/** Extra fields for records (spread last). */
+type Fields = Partial<Omit<TraceRecord, "v" | "op" | "pattern" | "key" | "event" | "time">>;
+
+/** Records one step (event or time advance) of one traced key; made by {@link Tracer.begin}. */
+export class TraceStep {
+  private readonly oldPartials: readonly Branch[];
+  private readonly oldCompleted: readonly Branch[];
+  private afterProcess: readonly Branch[] = [];
+
+  constructor(
+    private readonly tracer: Tracer,
+    private readonly pt: PatternTrace,
+    private readonly ks: KeyState,
+    private readonly outStart: number,
+    private readonly timeoutStart: number,
+  ) {
+    this.oldPartials = ks.partials.slice();
+    this.oldCompleted = ks.completed.slice();
+  }
+
+  /** After `Matcher.process`: what each partial match (and the Start state) did with the event. */
+  processed(event: unknown, eventType: unknown, time: number, seq: number, matchOut: readonly Outcome[]): void {
+    const { pt, ks, tracer } = this;
+    const ctx = pt.ctx;
+    ctx.event = event;
+    ctx.time = time;
+    ctx.key = ks.key;
+    ctx.eventType = eventType;
+    const ev = tracer.eventOf(event, seq, time, eventType);
+    const olds = [...this.oldPartials, pt.start];
+    const oldSet = new Set<Branch>(olds);
+    const walks = new Map<Branch, WalkedEdge[]>();
+    for (const o of olds) walks.set(o, walk(pt.states, o, ctx));
+    // Which old branch each branch after the step came from.
+    const succ = new Map<Branch, { b: Branch; place: Place }[]>();
+    const add = (b: Branch, place: Place) => {
+      const parent = this.parentOf(b, seq, olds, oldSet, walks);
+      if (parent === null) return;
+      let list = succ.get(parent);
+      if (list === undefined) succ.set(parent, (list = []));
+      list.push({ b, place });
+    };
+    for (const b of ks.partials) add(b, "partial");
+    const emitted = matchOut.slice(this.outStart).map((o) => o.last);
+    const oldCompleted = new Set(this.oldCompleted);
+    for (const b of emitted) if (!oldCompleted.has(b)) add(b, "emitted");
+    const held = ks.completed.filter((b) => !oldCompleted.has(b));
+    for (const b of held) add(b, "held");
+
+    // Ids first: a successor keeps its parent's id (the first one, when the parent itself
+    // did not stay), further successors are forks with ids of their own.
+    for (const o of olds) {
+      const list = succ.get(o);
+      if (list === undefined) continue;
+      const isStart = o === pt.start;
+      let inherited = isStart || list.some((x) => x.b === o);
+      const given = new Map<Cell | null, Map<string, string>>();
+      for (const x of list) {
+        if (tracer.knownId(x.b) !== null) continue;
+        // A take that also completes (or its completed copy) is the same partial match.
+        let byPrev = given.get(x.b.prev);
+        if (byPrev === undefined) given.set(x.b.prev, (byPrev = new Map()));
+        const sig = `${x.b.seq}|${x.b.variable}`;
+        let id = byPrev.get(sig);
+        if (id === undefined) {
+          if (!inherited) {
+            id = tracer.idOf(o);
+            inherited = true;
+          } else id = tracer.newId();
+          byPrev.set(sig, id);
+        }
+        tracer.setId(x.b, id);
+      }
+    }
+    const firstEmitted = emitted.length > 0 ? tracer.idOf(emitted[0]) : null;
+    const records: { op: TraceOp; b: Branch; fields: Fields }[] = [];
+    for (const o of olds) {
+      const isStart = o === pt.start;
+      const list = succ.get(o) ?? [];
+      const walked = walks.get(o) as WalkedEdge[];
+      if (list.length === 0) {
+        if (isStart) continue;
+        const stop = walked.find((w) => w.holds && w.edge.action !== "proceed" && pt.states[w.edge.target].kind === "stop");
+        if (stop !== undefined) {
+          records.push({ op: "died", b: o, fields: { reason: this.negation(pt.states[stop.edge.target].name) } });
+        } else if (walked.some((w) => w.holds && w.edge.action !== "proceed")) {
+          records.push({ op: "pruned", b: o, fields: { reason: this.skipReason(firstEmitted), by: firstEmitted ?? undefined } });
+        } else records.push({ op: "died", b: o, fields: { reason: this.deathReason(o, walked) } });
+        continue;
+      }
+      const parentId = isStart ? null : tracer.idOf(o);
+      const partialIds = new Set(list.filter((x) => x.place === "partial").map((x) => tracer.idOf(x.b)));
+      for (const x of list) {
+        const id = tracer.idOf(x.b);
+        const from = parentId !== null && id !== parentId ? parentId : undefined;
+        const term = pt.reasons.name(x.b.variable);
+        const took = x.b.seq === seq && x.b.first !== null;
+        if (x.place === "partial") {
+          if (x.b === o) records.push({ op: "ignored", b: x.b, fields: { rejected: this.rejections(walked) } });
+          else if (took) records.push({ op: isStart ? "created" : "took", b: x.b, fields: { term, from } });
+          else records.push({ op: "proceeded", b: x.b, fields: { from, rejected: this.rejections(walked) } });
+          continue;
+        }
+        // Completed: say it took the event first, unless a partial successor with its id already did.
+        if (took && !partialIds.has(id)) records.push({ op: isStart ? "created" : "took", b: x.b, fields: { term, from } });
+        records.push({ op: "completed", b: x.b, fields: { from } });
+        if (x.place === "held") records.push({ op: "heldBack", b: x.b, fields: { by: this.earliest() } });
+      }
+    }
+    for (const b of this.oldCompleted) {
+      if (ks.completed.includes(b)) continue;
+      if (emitted.includes(b)) records.push({ op: "released", b, fields: {} });
+      else records.push({ op: "pruned", b, fields: { reason: this.skipReason(firstEmitted), by: firstEmitted ?? undefined } });
+    }
+    for (const r of records) tracer.emit(pt, ks.key, r.op, r.b, ev, time, r.fields);
+    this.afterProcess = ks.partials.slice();
+  }
+
+  /** After the engine's bookkeeping: partial matches a per-key state limit dropped. */
+  settled(): void {
+    const now = new Set(this.ks.partials);
+    for (const b of this.afterProcess) {
+      if (!now.has(b))
+        this.tracer.emit(this.pt, this.ks.key, "dropped", b, null, -1, { reason: { rule: "limit", limit: "partialMatchesPerKey" } });
+    }
+  }
+
+  /**
+   * After `Matcher.advance` (or `finish` at the end of input, `ending`): windows that
+   * passed, pending matches completed, held-back matches released or pruned.
+   */
+  advanced(t: number, matchOut: readonly Outcome[], timeoutOut: readonly Outcome[], ending: boolean): void {
+    const { pt, ks, tracer } = this;
+    const now = new Set(ks.partials);
+    const emitted = matchOut.slice(this.outStart).map((o) => o.last);
+    const timedOut = timeoutOut.slice(this.timeoutStart).map((o) => o.last);
+    const oldCompleted = new Set(this.oldCompleted);
+    const firstEmitted = emitted.find((b) => oldCompleted.has(b) || this.oldPartials.includes(b));
+    const by = firstEmitted === undefined ? undefined : tracer.idOf(firstEmitted);
+    const time = Number.isFinite(t) ? t : -1;
+    for (const b of this.oldPartials) {
+      if (now.has(b)) continue;
+      if (timedOut.includes(b)) tracer.emit(pt, ks.key, "timedOut", b, null, time, { reason: this.windowReason(b, t) });
+      else if (emitted.includes(b)) tracer.emit(pt, ks.key, "completed", b, null, time, {});
+      else if (ks.completed.includes(b)) {
+        tracer.emit(pt, ks.key, "completed", b, null, time, {});
+        tracer.emit(pt, ks.key, "heldBack", b, null, time, { by: this.earliest() });
+      } else if (this.expired(b, t)) tracer.emit(pt, ks.key, "died", b, null, time, { reason: this.windowReason(b, t) });
+      else if (ending) tracer.emit(pt, ks.key, "ended", b, null, time, { reason: { rule: "end" } });
+      else tracer.emit(pt, ks.key, "pruned", b, null, time, { reason: this.skipReason(by ?? null), by });
+    }
+    for (const b of this.oldCompleted) {
+      if (ks.completed.includes(b)) continue;
+      if (emitted.includes(b)) tracer.emit(pt, ks.key, "released", b, null, time, {});
+      else tracer.emit(pt, ks.key, "pruned", b, null, time, { reason: this.skipReason(by ?? null), by });
+    }
+  }
+
+  /** The id of the partial match that started earliest (what a held-back match waits for). */
+  private earliest(): string | undefined {
+    let min: Branch | null = null;
+    for (const b of this.ks.partials) if (min === null || startSeq(b) < startSeq(min)) min = b;
+    return min === null ? undefined : this.tracer.idOf(min);
+  }
+
+  private expired(b: Branch, t: number): boolean {
+    const st = this.pt.states[b.state];
+    const w = this.pt.pattern.nfa.window;
+    return (st.window !== null && t - b.time >= st.window) || (w !== null && b.first !== null && t - b.first.time >= w);
+  }
+
+  private windowReason(b: Branch, t: number): TraceReason {
+    const st = this.pt.states[b.state];
+    const debug = this.pt.pattern.debug();
+    if (st.window !== null && t - b.time >= st.window) {
+      const term = this.pt.reasons.term(st.variable);
+      return {
+        rule: "window",
+        scope: "term",
+        term: this.pt.reasons.name(st.variable),
+        ms: st.window,
+        start: b.time,
+        deadline: b.time + st.window,
+        at: term?.window?.at ?? term?.at ?? null,
+      };
+    }
+    const w = this.pt.pattern.nfa.window ?? 0;
+    const start = (b.first as Cell).time;
+    return { rule: "window", scope: "pattern", term: null, ms: w, start, deadline: start + w, at: debug?.window?.at ?? null };
+  }
+
+  private skipReason(match: string | null): TraceReason {
+    const skip = this.pt.pattern.skip;
+    const strategy =
+      skip.strategy === "skipToFirst" || skip.strategy === "skipToLast"
+        ? `${skip.strategy} ${skip.targetName ?? ""}`.trim()
+        : skip.strategy;
+    return { rule: "skip", strategy, match, at: this.pt.pattern.debug()?.skipAt ?? null };
+  }
+
+  private negation(stateName: string): TraceReason {
+    const v = this.pt.pattern.variables.findIndex((x) => x.name === stateName && x.negated);
+    const term = this.pt.reasons.term(v);
+    return {
+      rule: "negation",
+      term: stateName,
+      op: term?.op === "notNext" ? "notNext" : "notFollowedBy",
+      at: term?.at ?? null,
+    };
+  }
+
+  /** Why a branch with no successor died: strict contiguity, or what decided its ignore edge. */
+  private deathReason(o: Branch, walked: readonly WalkedEdge[]): TraceReason {
+    const { states, reasons } = this.pt;
+    const takes = walked.filter((w) => w.edge.action === "take" && !w.holds && states[w.edge.target].kind !== "stop");
+    const ignores = walked.filter((w) => w.edge.action === "ignore");
+    if (ignores.length > 0) return reasons.rejected(ignores[0], states);
+    const t = takes[0] ?? walked.find((w) => !w.holds);
+    if (t === undefined) return { rule: "condition", term: reasons.name(states[o.state].variable), condition: "false", result: false, values: [], at: null };
+    const v = states[t.source].variable;
+    let inLoop = false;
+    for (let c: Cell | null = o.first === null ? null : o; c !== null; c = c.prev) if (c.variable === v) inLoop = true;
+    return {
+      rule: "contiguity",
+      term: reasons.name(v),
+      modifier: inLoop ? "consecutive" : "next",
+      failed: reasons.rejected(t, states),
+      at: reasons.term(v)?.at ?? null,
+    };
+  }
+
+  /** Why each term the branch waits for did not take the event (deduplicated). */
+  private rejections(walked: readonly WalkedEdge[]): TraceReason[] {
+    const { states, reasons } = this.pt;
+    const out: TraceReason[] = [];
+    const seen = new Set<string>();
+    for (const w of walked) {
+      if (w.edge.action !== "take" || w.holds) continue;
+      if (states[w.edge.target].kind === "stop" || states[w.source].kind === "stop") continue;
+      const r = reasons.rejected(w, states);
+      const sig = JSON.stringify(r);
+      if (!seen.has(sig)) {
+        seen.add(sig);
+        out.push(r);
+      }
+    }
+    return out;
+  }
+
+  /** The old branch `b` came from (`olds` ends with the Start branch), or null. */
+  private parentOf(
+    b: Branch,
+    seq: number,
+    olds: readonly Branch[],
+    oldSet: ReadonlySet<Branch>,
+    walks: ReadonlyMap<Branch, WalkedEdge[]>,
+  ): Branch | null {
+    if (oldSet.has(b)) return b;
+    if (b.seq === seq && b.first !== null) {
+      // It took the event: its previous cell is the old branch (none: from Start).
+      if (b.prev === null) return this.pt.start;
+      if (oldSet.has(b.prev)) return b.prev;
+    }
+    // A copy of an old branch moved to another state (PROCEED then IGNORE, or into Final).
+    let found: Branch | null = null;
+    for (const o of olds) {
+      if (o.first === null || o.prev !== b.prev || o.seq !== b.seq || o.event !== b.event) continue;
+      const w = walks.get(o) ?? [];
+      if (w.some((x) => x.holds && x.edge.action === "ignore" && x.edge.target === b.state)) return o;
+      found ??= o;
+    }
+    return found;
+  }
+}
+
+/** Turns engine steps of the traced (pattern, key) pairs into {@link TraceRecord}s. */
+export class Tracer {
+  private readonly patterns: ReadonlySet<string> | null;
+  private readonly keyTest: (key: unknown) => boolean;
+  private readonly byPattern = new Map<CompiledPattern, PatternTrace | null>();
+  private ids = new WeakMap<Branch, string>();
+  private counter = 0;
+  private lastEventSeq = Number.NaN;
+  private lastEvent: TraceEvent | null = null;
+
+  constructor(private readonly options: TraceOptions) {
+    this.patterns = options.patterns === undefined ? null : new Set(options.patterns);
+    const keys = options.keys;
+    if (keys === undefined) this.keyTest = () => true;
+    else if (typeof keys === "function") this.keyTest = keys;
+    else {
+      const wanted = new Set(keys.map(keyJson));
+      this.keyTest = (k) => wanted.has(keyJson(k));
+    }
+  }
+
+  /** Whether the pattern is traced (keys aside). */
+  tracesPattern(pattern: CompiledPattern): boolean {
+    return this.traceOf(pattern) !== null;
+  }
+
+  /** Whether `key` of `pattern` is traced. */
+  traces(pattern: CompiledPattern, key: unknown): boolean {
+    return this.traceOf(pattern) !== null && this.keyTest(key);
+  }
+
+  /** Starts recording a step of `ks`, or returns null when it is not traced. */
+  begin(pattern: CompiledPattern, ks: KeyState, outStart: number, timeoutStart: number, seq = -1): TraceStep | null {
+    const pt = this.traceOf(pattern);
+    if (pt === null || !this.keyTest(ks.key)) return null;
+    if (seq >= 0) pt.fedAt = seq;
+    return new TraceStep(this, pt, ks, outStart, timeoutStart);
+  }
+
+  /** Whether the traced pattern was stepped with the event `seq` (else the engine reports what it skipped). */
+  fed(pattern: CompiledPattern, seq: number): boolean {
+    const pt = this.traceOf(pattern);
+    return pt === null || pt.fedAt === seq;
+  }
+
+  /**
+   * An event the pattern's key state was not stepped with because its type leaves every
+   * waiting state unchanged: each partial match ignored it.
+   */
+  untouched(pattern: CompiledPattern, ks: KeyState, event: unknown, eventType: unknown, time: number, seq: number): void {
+    const step = this.begin(pattern, ks, 0, 0, seq);
+    if (step !== null) step.processed(event, eventType, time, seq, []);
+  }
+
+  /** An event not fed to the pattern for `key` (late, missing key, schema). */
+  skipped(pattern: CompiledPattern, key: unknown, event: unknown, time: number, reason: TraceReason): void {
+    const pt = this.traceOf(pattern);
+    if (pt === null) return;
+    if (reason.rule !== "missingKey" && !this.keyTest(key)) return;
+    const ev = this.eventOf(event, -1, time, undefined);
+    this.emitRecord({ v: TRACE_VERSION, op: "skipped", pattern: pattern.name, key, id: null, event: ev, time, reason });
+  }
+
+  /** A whole key's state dropped by a limit (`keys`, `partialMatches`, `memory`). */
+  evicted(pattern: CompiledPattern, ks: KeyState, limit: "keys" | "partialMatches" | "memory"): void {
+    const pt = this.traceOf(pattern);
+    if (pt === null || !this.keyTest(ks.key)) return;
+    for (const b of [...ks.partials, ...ks.completed])
+      this.emit(pt, ks.key, "dropped", b, null, -1, { reason: { rule: "limit", limit } });
+  }
+
+  /** The record's `event` field for an event (one object per event). */
+  eventOf(event: unknown, seq: number, time: number, eventType: unknown): TraceEvent {
+    if (seq >= 0 && seq === this.lastEventSeq && this.lastEvent !== null) return this.lastEvent;
+    const type = eventType === undefined && event !== null && typeof event === "object" ? (event as { type?: unknown }).type : eventType;
+    const extra = this.options.describeEvent?.(event);
+    const ev: TraceEvent = { seq, time, type: type ?? null, ...extra };
+    this.lastEventSeq = seq;
+    this.lastEvent = ev;
+    return ev;
+  }
+
+  knownId(b: Branch): string | null {
+    return this.ids.get(b) ?? null;
+  }
+
+  setId(b: Branch, id: string): void {
+    this.ids.set(b, id);
+  }
+
+  newId(): string {
+    return `p${++this.counter}`;
+  }
+
+  idOf(b: Branch): string {
+    let id = this.ids.get(b);
+    if (id === undefined) {
+      id = this.newId();
+      this.ids.set(b, id);
+    }
+    return id;
+  }
+
+  emit(pt: PatternTrace, key: unknown, op: TraceOp, b: Branch, event: TraceEvent | null, time: number, fields: Fields): void {
+    const st = pt.states[b.state];
+    const events: { seq: number; term: string }[] = [];
+    for (let c: Cell | null = b.first === null ? null : b; c !== null; c = c.prev)
+      events.push({ seq: c.seq, term: pt.reasons.name(c.variable) });
+    events.reverse();
+    const rec: Record<string, unknown> = {
+      v: TRACE_VERSION,
+      op,
+      pattern: pt.pattern.name,
+      key,
+      id: this.idOf(b),
+      event,
+      time: time >= 0 || event === null ? time : event.time,
+      state: st?.name,
+      events,
+    };
+    for (const [k, v] of Object.entries(fields)) if (v !== undefined) rec[k] = v;
+    if (rec.time === -1 && event !== null) rec.time = event.time;
+    this.emitRecord(rec as unknown as TraceRecord);
+  }
+
+  private emitRecord(rec: TraceRecord): void {
+    this.options.sink(rec);
+  }
+
+  private traceOf(pattern: CompiledPattern): PatternTrace | null {
+    let pt = this.byPattern.get(pattern);
+    if (pt === undefined) {
+      pt = null;
+      if (this.patterns === null || this.patterns.has(pattern.name)) {
+        const ctx = new Context(pattern.variables.length);
+        pt = {
+          pattern,
+          states: pattern.nfa.states,
+          ctx,
+          reasons: new Reasons(pattern, ctx),
+          start: startBranch(pattern.nfa.start),
+          fedAt: -1,
+        };
+      }
+      this.byPattern.set(pattern, pt);
+    }
+    return pt;
+  }
+}
+
+/** A key as JSON for comparison (composite keys canonically). */
+function keyJson(k: unknown): string {
+  return k !== null && typeof k === "object" ? canonicalKey(k) : (JSON.stringify(k) ?? String(k));
+}
