@@ -15,6 +15,15 @@
 
 // --- Compiling patterns ---
 
+/** Source positions and per-conjunct conditions of a pattern, for explanations. */
+export type {
+  ConditionDebug,
+  ConjunctDebug,
+  PatternDebug,
+  ReadDebug,
+  SourceAt,
+  TermDebug,
+} from "./compile/debug.js";
 export type { NfaDescription } from "./compile/dump.js";
 export type { CompiledCondition, CompiledExpr, EvalContext } from "./compile/eval-context.js";
 /** The compiled model. */
@@ -23,6 +32,7 @@ export type { CompiledPattern, EmitFn, Program, SkipModel, VariableModel } from 
 export type {
   CompiledNfa,
   Cond,
+  CondParts,
   Edge,
   EdgeAction,
   MatchContext,
@@ -66,6 +76,22 @@ export type {
 export { DEFAULT_LIMITS, Engine, LimitError } from "./runtime/engine.js";
 export type { MatchRecord } from "./runtime/records.js";
 export type { KeySnapshot, PartitionSnapshot, Snapshot } from "./runtime/snapshot.js";
+
+// --- Tracing: why a pattern did or did not match (docs/library.md "Tracing") ---
+
+/** Trace reasons and records as one line of text each. */
+export { reasonText, recordText } from "./runtime/trace/describe.js";
+/** Trace records: what each partial match of a traced key did with each event, and why it ended. */
+export type {
+  TraceEvent,
+  TraceOp,
+  TraceOptions,
+  TraceReason,
+  TraceRecord,
+  TraceValue,
+} from "./runtime/trace/records.js";
+/** The trace record format's version (`v` of every record). */
+export { TRACE_VERSION } from "./runtime/trace/records.js";
 
 // --- Scale-out on Redis (docs/scale-out.md) ---
 

@@ -37,6 +37,8 @@ export interface ConjunctDebug {
   readonly at: SourceAt;
   /** True only when the conjunct is exactly `true` (language.md §3.4). */
   readonly test: (ctx: MatchContext) => boolean;
+  /** Its value: `true`, `false` or null (a null operand, language.md §3.4). */
+  readonly value: CompiledExpr;
   /** The values it reads, in source order, without repeats. */
   readonly reads: readonly ReadDebug[];
 }
@@ -108,6 +110,7 @@ export function buildDebug(input: DebugInput): PatternDebug {
         src: exprToSource(c),
         at: at(c.span),
         test: compileCondition(c, scope),
+        value: compileExpr(c, scope),
         reads: readsOf(c).map((r) => ({ src: exprToSource(r), read: compileExpr(r, scope) })),
       })),
     };
@@ -132,7 +135,10 @@ export function buildDebug(input: DebugInput): PatternDebug {
     source: input.source,
     at: at(input.nameSpan),
     terms,
-    window: input.window === null ? null : { ms: input.window.ms, raw: input.window.raw, at: at(input.window.span) },
+    window:
+      input.window === null
+        ? null
+        : { ms: input.window.ms, raw: input.window.raw, at: at(input.window.span) },
     skipAt: input.skipSpan === null ? null : at(input.skipSpan),
   };
 }

@@ -4,8 +4,8 @@
  */
 import type { SkipStrategyName } from "../lang/ast.js";
 import type { Diagnostic } from "../lang/diagnostics.js";
-import type { EvalContext } from "./eval-context.js";
 import type { PatternDebug } from "./debug.js";
+import type { EvalContext } from "./eval-context.js";
 import type { CompiledNfa } from "./nfa.js";
 
 /** A variable of a pattern (term order, depth-first through groups). */

@@ -108,7 +108,9 @@ export function compile(input: string | readonly SourceFile[], options: CompileO
           variables: info.variables,
           varIndex: variables,
           window:
-            decl.within === null ? null : { ms: decl.within.ms, raw: decl.within.raw, span: decl.within.span },
+            decl.within === null
+              ? null
+              : { ms: decl.within.ms, raw: decl.within.raw, span: decl.within.span },
           skipSpan: decl.skip?.span ?? null,
           lineCol: index,
         });

@@ -36,8 +36,6 @@ import {
 } from "./matcher.js";
 import { type MatchRecord, RecordBuilder } from "./records.js";
 import { compileSchema, type SchemaCheck } from "./schema.js";
-import type { TraceOptions } from "./trace/records.js";
-import { type TraceStep, Tracer } from "./trace/tracer.js";
 import {
   type BranchRow,
   decodeTime,
@@ -51,6 +49,8 @@ import {
   validateKeySnapshot,
   validateSnapshot,
 } from "./snapshot.js";
+import type { TraceOptions } from "./trace/records.js";
+import { Tracer, type TraceStep } from "./trace/tracer.js";
 import { canonicalKey, field, invalidTime, MAX_TIME, ownField, parseTime, path, put } from "./values.js";
 
 export { DEFAULT_LIMITS, LimitError, type StateLimits } from "./limits.js";
@@ -1207,7 +1207,10 @@ export class Engine {
     }
     const reason = `missing key: ${r.pattern.name} (${r.pattern.keyPathText[i]})`;
     if (this.tracer !== null) {
-      const t = this.timeField in (event as object) ? parseTime((event as Record<string, unknown>)[this.timeField]) : this.now;
+      const t =
+        this.timeField in (event as object)
+          ? parseTime((event as Record<string, unknown>)[this.timeField])
+          : this.now;
       this.tracer.skipped(r.pattern, null, event, typeof t === "number" ? t : this.now, {
         rule: "missingKey",
         path: r.pattern.keyPathText[i],
@@ -1599,7 +1602,9 @@ export class Engine {
 
   /** A trace step for a time advance of `ks`, or null when it is not traced. */
   private traceStep(r: Runner, ks: KeyState): TraceStep | null {
-    return this.tracer === null ? null : this.tracer.begin(r.pattern, ks, this.matchOut.length, this.timeoutOut.length);
+    return this.tracer === null
+      ? null
+      : this.tracer.begin(r.pattern, ks, this.matchOut.length, this.timeoutOut.length);
   }
 
   /**
@@ -1607,7 +1612,14 @@ export class Engine {
    * leaves every waiting state unchanged, or it was withheld for not fitting its schema —
    * still say so for a traced key that holds state.
    */
-  private traceUnfed(event: unknown, type: unknown, time: number, keys: unknown[] | null, invalid: boolean, seq: number): void {
+  private traceUnfed(
+    event: unknown,
+    type: unknown,
+    time: number,
+    keys: unknown[] | null,
+    invalid: boolean,
+    seq: number,
+  ): void {
     const tracer = this.tracer as Tracer;
     for (const r of this.runners) {
       if (!tracer.tracesPattern(r.pattern) || tracer.fed(r.pattern, seq)) continue;
@@ -1630,7 +1642,8 @@ export class Engine {
     for (const r of this.runners) {
       if (!tracer.tracesPattern(r.pattern)) continue;
       const k = this.keyOf(r, event, false);
-      if (k !== MISSING) tracer.skipped(r.pattern, k, event, time, { rule: "late", watermark: this.target() });
+      if (k !== MISSING)
+        tracer.skipped(r.pattern, k, event, time, { rule: "late", watermark: this.target() });
     }
   }
 

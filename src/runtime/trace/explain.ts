@@ -90,7 +90,8 @@ export class Reasons {
     const variable = states[w.source].variable;
     const termName = this.name(variable);
     const why = w.why;
-    if (why === null) return { rule: "condition", term: termName, condition: "false", result: false, values: [], at: null };
+    if (why === null)
+      return { rule: "condition", term: termName, condition: "false", result: false, values: [], at: null };
     const leaf = why.leaf;
     const p = leaf.parts;
     if (p !== null && p.op === "until" && why.negated) return this.untilReason(p.variable, leaf.src);
@@ -100,7 +101,13 @@ export class Reasons {
       return { rule: "greedy", term: termName, condition: leaf.src, at: this.term(variable)?.at ?? null };
     }
     if (p !== null && p.op === "type") {
-      return { rule: "type", term: termName, expected: p.type, got: this.ctx.eventType, at: this.term(variable)?.at ?? null };
+      return {
+        rule: "type",
+        term: termName,
+        expected: p.type,
+        got: this.ctx.eventType,
+        at: this.term(variable)?.at ?? null,
+      };
     }
     if (p !== null && p.op === "where") return this.whereReason(p.variable, leaf.src);
     return { rule: "condition", term: termName, condition: leaf.src, result: false, values: [], at: null };
@@ -110,28 +117,28 @@ export class Reasons {
   private whereReason(variable: number, src: string): TraceReason {
     const t = this.term(variable);
     const termName = this.name(variable);
-    if (t?.where == null) return { rule: "condition", term: termName, condition: src, result: false, values: [], at: null };
+    if (t?.where == null)
+      return { rule: "condition", term: termName, condition: src, result: false, values: [], at: null };
     for (const c of t.where.conjuncts) {
       if (c.test(this.ctx)) continue;
       return {
         rule: "condition",
         term: termName,
         condition: c.src,
-        result: this.isNull(c.src, t) ? null : false,
+        result: c.value(this.ctx) === null ? null : false,
         values: c.reads.map((r): TraceValue => ({ expr: r.src, value: r.read(this.ctx) })),
         at: c.at,
       };
     }
     // Every conjunct alone holds but the whole did not (cannot happen for `and`): say the whole.
-    return { rule: "condition", term: termName, condition: t.where.src, result: false, values: [], at: t.where.at };
-  }
-
-  /** Whether the conjunct `src` of `t` evaluated to null (rather than false). */
-  private isNull(src: string, t: TermDebug): boolean {
-    const c = t.where?.conjuncts.find((x) => x.src === src);
-    if (c === undefined) return false;
-    // The conjunct's reads: a null among them is what makes a comparison null.
-    return c.reads.some((r) => r.read(this.ctx) === null);
+    return {
+      rule: "condition",
+      term: termName,
+      condition: t.where.src,
+      result: false,
+      values: [],
+      at: t.where.at,
+    };
   }
 
   private untilReason(variable: number, src: string): TraceReason {
@@ -141,7 +148,10 @@ export class Reasons {
       rule: "until",
       term: this.name(variable),
       condition: u?.src ?? src,
-      values: u === null ? [] : u.conjuncts.flatMap((c) => c.reads.map((r) => ({ expr: r.src, value: r.read(this.ctx) }))),
+      values:
+        u === null
+          ? []
+          : u.conjuncts.flatMap((c) => c.reads.map((r) => ({ expr: r.src, value: r.read(this.ctx) }))),
       at: u?.at ?? null,
     };
   }

@@ -24,6 +24,7 @@ export const TRACE_VERSION = 1;
  * - `pruned`: the skip strategy discarded it after a match (`by`);
  * - `dropped`: a state limit discarded it;
  * - `ended`: the input ended while it was still waiting;
+ * - `rejected`: the event started no partial match: a first term of its type did not take it (`rejected`);
  * - `skipped`: the event was not fed to the pattern for this key (late, missing key, schema).
  */
 export type TraceOp =
@@ -39,6 +40,7 @@ export type TraceOp =
   | "pruned"
   | "dropped"
   | "ended"
+  | "rejected"
   | "skipped";
 
 /** The event a record is about. `line` (and anything else) comes from {@link TraceOptions.describeEvent}. */
@@ -68,7 +70,13 @@ export type TraceReason =
       readonly at: SourceAt | null;
     }
   /** The event's type is not the term's. */
-  | { readonly rule: "type"; readonly term: string; readonly expected: string; readonly got: unknown; readonly at: SourceAt | null }
+  | {
+      readonly rule: "type";
+      readonly term: string;
+      readonly expected: string;
+      readonly got: unknown;
+      readonly at: SourceAt | null;
+    }
   /** Strict contiguity: `next` (between terms) or `consecutive` (inside a loop) needed this event, and `failed` says why the term did not take it. */
   | {
       readonly rule: "contiguity";
@@ -78,7 +86,12 @@ export type TraceReason =
       readonly at: SourceAt | null;
     }
   /** A negated term (`not next X`, `not followed by X`) matched the event. */
-  | { readonly rule: "negation"; readonly term: string; readonly op: "notNext" | "notFollowedBy"; readonly at: SourceAt | null }
+  | {
+      readonly rule: "negation";
+      readonly term: string;
+      readonly op: "notNext" | "notFollowedBy";
+      readonly at: SourceAt | null;
+    }
   /** A window passed: the pattern's (`start` = first event) or a term's (`start` = the previous event). */
   | {
       readonly rule: "window";
@@ -98,9 +111,19 @@ export type TraceReason =
       readonly at: SourceAt | null;
     }
   /** A `greedy` loop's condition held, so the following term could not take the event. */
-  | { readonly rule: "greedy"; readonly term: string; readonly condition: string; readonly at: SourceAt | null }
+  | {
+      readonly rule: "greedy";
+      readonly term: string;
+      readonly condition: string;
+      readonly at: SourceAt | null;
+    }
   /** The after-match skip strategy discarded it when match `match` was emitted. */
-  | { readonly rule: "skip"; readonly strategy: string; readonly match: string | null; readonly at: SourceAt | null }
+  | {
+      readonly rule: "skip";
+      readonly strategy: string;
+      readonly match: string | null;
+      readonly at: SourceAt | null;
+    }
   /** A state limit (`limits.*`). */
   | { readonly rule: "limit"; readonly limit: "partialMatchesPerKey" | "keys" | "partialMatches" | "memory" }
   /** The event was late (event time at or before the watermark, or beyond the out-of-orderness bound). */
@@ -118,14 +141,14 @@ export interface TraceRecord {
   readonly op: TraceOp;
   readonly pattern: string;
   readonly key: unknown;
-  /** The partial match (`p1`, `p2`, … in order of creation, per engine); null for `skipped`. */
+  /** The partial match (`p1`, `p2`, … in order of creation, per engine); null for `rejected` and `skipped`. */
   readonly id: string | null;
   /** For a fork: the partial match it split from. */
   readonly from?: string;
   /** The event fed; null when time passed or the input ended. */
   readonly event: TraceEvent | null;
-  /** The engine's time at the step. */
-  readonly time: number;
+  /** The engine's time at the step: the event's, or the time advanced to; null at the end of input or when unknown. */
+  readonly time: number | null;
   /** The NFA state it waits in after the step (before it, for endings), as `cep explain` names it. */
   readonly state?: string;
   /** The term that took the event (`created`, `took`). */
@@ -134,7 +157,7 @@ export interface TraceRecord {
   readonly events?: readonly { readonly seq: number; readonly term: string }[];
   /** Why it ended (`died`, `timedOut`, `pruned`, `dropped`, `ended`), or why the event was skipped. */
   readonly reason?: TraceReason;
-  /** `ignored`, `proceeded`: why each term it waits for did not take the event. */
+  /** `ignored`, `proceeded`, `rejected`: why each term it waits for did not take the event (absent when one did, under `followed by any`). */
   readonly rejected?: readonly TraceReason[];
   /** `heldBack`: the earlier partial match it waits for; `pruned`: the match that pruned it. */
   readonly by?: string;

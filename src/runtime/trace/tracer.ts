@@ -8,10 +8,26 @@
  */
 import type { CompiledPattern } from "../../compile/model.js";
 import type { NfaState } from "../../compile/nfa.js";
+import {
+  type Branch,
+  type Cell,
+  Context,
+  type KeyState,
+  lastCell,
+  type Outcome,
+  startBranch,
+  startSeq,
+} from "../matcher.js";
 import { canonicalKey } from "../values.js";
-import { type Branch, type Cell, Context, type KeyState, type Outcome, startBranch, startSeq } from "../matcher.js";
 import { Reasons, type WalkedEdge, walk } from "./explain.js";
-import { TRACE_VERSION, type TraceEvent, type TraceOp, type TraceOptions, type TraceReason, type TraceRecord } from "./records.js";
+import {
+  TRACE_VERSION,
+  type TraceEvent,
+  type TraceOp,
+  type TraceOptions,
+  type TraceReason,
+  type TraceRecord,
+} from "./records.js";
 
 /** Per traced pattern: its states, an evaluation context of its own, the reason builder. */
 interface PatternTrace {
@@ -35,6 +51,7 @@ export class TraceStep {
   private readonly oldPartials: readonly Branch[];
   private readonly oldCompleted: readonly Branch[];
   private afterProcess: readonly Branch[] = [];
+  private ev: TraceEvent | null = null;
 
   constructor(
     private readonly tracer: Tracer,
@@ -48,7 +65,13 @@ export class TraceStep {
   }
 
   /** After `Matcher.process`: what each partial match (and the Start state) did with the event. */
-  processed(event: unknown, eventType: unknown, time: number, seq: number, matchOut: readonly Outcome[]): void {
+  processed(
+    event: unknown,
+    eventType: unknown,
+    time: number,
+    seq: number,
+    matchOut: readonly Outcome[],
+  ): void {
     const { pt, ks, tracer } = this;
     const ctx = pt.ctx;
     ctx.event = event;
@@ -56,6 +79,7 @@ export class TraceStep {
     ctx.key = ks.key;
     ctx.eventType = eventType;
     const ev = tracer.eventOf(event, seq, time, eventType);
+    this.ev = ev;
     const olds = [...this.oldPartials, pt.start];
     const oldSet = new Set<Branch>(olds);
     const walks = new Map<Branch, WalkedEdge[]>();
@@ -103,17 +127,35 @@ export class TraceStep {
     }
     const firstEmitted = emitted.length > 0 ? tracer.idOf(emitted[0]) : null;
     const records: { op: TraceOp; b: Branch; fields: Fields }[] = [];
+    let startRejected: TraceReason[] | null = null;
     for (const o of olds) {
       const isStart = o === pt.start;
       const list = succ.get(o) ?? [];
       const walked = walks.get(o) as WalkedEdge[];
+      // Reasons read the branch's events (`a.v`): bind it again (the walks bound each in turn).
+      ctx.bind(lastCell(o));
       if (list.length === 0) {
-        if (isStart) continue;
-        const stop = walked.find((w) => w.holds && w.edge.action !== "proceed" && pt.states[w.edge.target].kind === "stop");
+        if (isStart) {
+          // An event of a type a first term takes, whose condition failed: say why it started nothing.
+          const why = this.rejections(walked).filter((r) => r.rule !== "type");
+          if (why.length > 0) startRejected = why;
+          continue;
+        }
+        const stop = walked.find(
+          (w) => w.holds && w.edge.action !== "proceed" && pt.states[w.edge.target].kind === "stop",
+        );
         if (stop !== undefined) {
-          records.push({ op: "died", b: o, fields: { reason: this.negation(pt.states[stop.edge.target].name) } });
+          records.push({
+            op: "died",
+            b: o,
+            fields: { reason: this.negation(pt.states[stop.edge.target].name) },
+          });
         } else if (walked.some((w) => w.holds && w.edge.action !== "proceed")) {
-          records.push({ op: "pruned", b: o, fields: { reason: this.skipReason(firstEmitted), by: firstEmitted ?? undefined } });
+          records.push({
+            op: "pruned",
+            b: o,
+            fields: { reason: this.skipReason(firstEmitted), by: firstEmitted ?? undefined },
+          });
         } else records.push({ op: "died", b: o, fields: { reason: this.deathReason(o, walked) } });
         continue;
       }
@@ -125,13 +167,15 @@ export class TraceStep {
         const term = pt.reasons.name(x.b.variable);
         const took = x.b.seq === seq && x.b.first !== null;
         if (x.place === "partial") {
-          if (x.b === o) records.push({ op: "ignored", b: x.b, fields: { rejected: this.rejections(walked) } });
+          if (x.b === o)
+            records.push({ op: "ignored", b: x.b, fields: { rejected: this.rejections(walked) } });
           else if (took) records.push({ op: isStart ? "created" : "took", b: x.b, fields: { term, from } });
           else records.push({ op: "proceeded", b: x.b, fields: { from, rejected: this.rejections(walked) } });
           continue;
         }
         // Completed: say it took the event first, unless a partial successor with its id already did.
-        if (took && !partialIds.has(id)) records.push({ op: isStart ? "created" : "took", b: x.b, fields: { term, from } });
+        if (took && !partialIds.has(id))
+          records.push({ op: isStart ? "created" : "took", b: x.b, fields: { term, from } });
         records.push({ op: "completed", b: x.b, fields: { from } });
         if (x.place === "held") records.push({ op: "heldBack", b: x.b, fields: { by: this.earliest() } });
       }
@@ -139,9 +183,25 @@ export class TraceStep {
     for (const b of this.oldCompleted) {
       if (ks.completed.includes(b)) continue;
       if (emitted.includes(b)) records.push({ op: "released", b, fields: {} });
-      else records.push({ op: "pruned", b, fields: { reason: this.skipReason(firstEmitted), by: firstEmitted ?? undefined } });
+      else
+        records.push({
+          op: "pruned",
+          b,
+          fields: { reason: this.skipReason(firstEmitted), by: firstEmitted ?? undefined },
+        });
     }
     for (const r of records) tracer.emit(pt, ks.key, r.op, r.b, ev, time, r.fields);
+    if (startRejected !== null)
+      tracer.emitRecord({
+        v: TRACE_VERSION,
+        op: "rejected",
+        pattern: pt.pattern.name,
+        key: ks.key,
+        id: null,
+        event: ev,
+        time,
+        rejected: startRejected,
+      });
     this.afterProcess = ks.partials.slice();
   }
 
@@ -150,7 +210,9 @@ export class TraceStep {
     const now = new Set(this.ks.partials);
     for (const b of this.afterProcess) {
       if (!now.has(b))
-        this.tracer.emit(this.pt, this.ks.key, "dropped", b, null, -1, { reason: { rule: "limit", limit: "partialMatchesPerKey" } });
+        this.tracer.emit(this.pt, this.ks.key, "dropped", b, this.ev, this.ev?.time ?? null, {
+          reason: { rule: "limit", limit: "partialMatchesPerKey" },
+        });
     }
   }
 
@@ -166,15 +228,17 @@ export class TraceStep {
     const oldCompleted = new Set(this.oldCompleted);
     const firstEmitted = emitted.find((b) => oldCompleted.has(b) || this.oldPartials.includes(b));
     const by = firstEmitted === undefined ? undefined : tracer.idOf(firstEmitted);
-    const time = Number.isFinite(t) ? t : -1;
+    const time = Number.isFinite(t) ? t : null;
     for (const b of this.oldPartials) {
       if (now.has(b)) continue;
-      if (timedOut.includes(b)) tracer.emit(pt, ks.key, "timedOut", b, null, time, { reason: this.windowReason(b, t) });
+      if (timedOut.includes(b))
+        tracer.emit(pt, ks.key, "timedOut", b, null, time, { reason: this.windowReason(b, t) });
       else if (emitted.includes(b)) tracer.emit(pt, ks.key, "completed", b, null, time, {});
       else if (ks.completed.includes(b)) {
         tracer.emit(pt, ks.key, "completed", b, null, time, {});
         tracer.emit(pt, ks.key, "heldBack", b, null, time, { by: this.earliest() });
-      } else if (this.expired(b, t)) tracer.emit(pt, ks.key, "died", b, null, time, { reason: this.windowReason(b, t) });
+      } else if (this.expired(b, t))
+        tracer.emit(pt, ks.key, "died", b, null, time, { reason: this.windowReason(b, t) });
       else if (ending) tracer.emit(pt, ks.key, "ended", b, null, time, { reason: { rule: "end" } });
       else tracer.emit(pt, ks.key, "pruned", b, null, time, { reason: this.skipReason(by ?? null), by });
     }
@@ -195,7 +259,10 @@ export class TraceStep {
   private expired(b: Branch, t: number): boolean {
     const st = this.pt.states[b.state];
     const w = this.pt.pattern.nfa.window;
-    return (st.window !== null && t - b.time >= st.window) || (w !== null && b.first !== null && t - b.first.time >= w);
+    return (
+      (st.window !== null && t - b.time >= st.window) ||
+      (w !== null && b.first !== null && t - b.first.time >= w)
+    );
   }
 
   private windowReason(b: Branch, t: number): TraceReason {
@@ -215,7 +282,15 @@ export class TraceStep {
     }
     const w = this.pt.pattern.nfa.window ?? 0;
     const start = (b.first as Cell).time;
-    return { rule: "window", scope: "pattern", term: null, ms: w, start, deadline: start + w, at: debug?.window?.at ?? null };
+    return {
+      rule: "window",
+      scope: "pattern",
+      term: null,
+      ms: w,
+      start,
+      deadline: start + w,
+      at: debug?.window?.at ?? null,
+    };
   }
 
   private skipReason(match: string | null): TraceReason {
@@ -228,11 +303,14 @@ export class TraceStep {
   }
 
   private negation(stateName: string): TraceReason {
-    const v = this.pt.pattern.variables.findIndex((x) => x.name === stateName && x.negated);
+    // Stop states are named after their negated term (`n`, or `n:0` inside a loop).
+    const vars = this.pt.pattern.variables;
+    let v = vars.findIndex((x) => x.negated && x.name === stateName);
+    if (v < 0) v = vars.findIndex((x) => x.negated && stateName.startsWith(`${x.name}:`));
     const term = this.pt.reasons.term(v);
     return {
       rule: "negation",
-      term: stateName,
+      term: v >= 0 ? vars[v].name : stateName,
       op: term?.op === "notNext" ? "notNext" : "notFollowedBy",
       at: term?.at ?? null,
     };
@@ -241,14 +319,25 @@ export class TraceStep {
   /** Why a branch with no successor died: strict contiguity, or what decided its ignore edge. */
   private deathReason(o: Branch, walked: readonly WalkedEdge[]): TraceReason {
     const { states, reasons } = this.pt;
-    const takes = walked.filter((w) => w.edge.action === "take" && !w.holds && states[w.edge.target].kind !== "stop");
+    const takes = walked.filter(
+      (w) => w.edge.action === "take" && !w.holds && states[w.edge.target].kind !== "stop",
+    );
     const ignores = walked.filter((w) => w.edge.action === "ignore");
     if (ignores.length > 0) return reasons.rejected(ignores[0], states);
     const t = takes[0] ?? walked.find((w) => !w.holds);
-    if (t === undefined) return { rule: "condition", term: reasons.name(states[o.state].variable), condition: "false", result: false, values: [], at: null };
+    if (t === undefined)
+      return {
+        rule: "condition",
+        term: reasons.name(states[o.state].variable),
+        condition: "false",
+        result: false,
+        values: [],
+        at: null,
+      };
     const v = states[t.source].variable;
     let inLoop = false;
-    for (let c: Cell | null = o.first === null ? null : o; c !== null; c = c.prev) if (c.variable === v) inLoop = true;
+    for (let c: Cell | null = o.first === null ? null : o; c !== null; c = c.prev)
+      if (c.variable === v) inLoop = true;
     return {
       rule: "contiguity",
       term: reasons.name(v),
@@ -334,7 +423,13 @@ export class Tracer {
   }
 
   /** Starts recording a step of `ks`, or returns null when it is not traced. */
-  begin(pattern: CompiledPattern, ks: KeyState, outStart: number, timeoutStart: number, seq = -1): TraceStep | null {
+  begin(
+    pattern: CompiledPattern,
+    ks: KeyState,
+    outStart: number,
+    timeoutStart: number,
+    seq = -1,
+  ): TraceStep | null {
     const pt = this.traceOf(pattern);
     if (pt === null || !this.keyTest(ks.key)) return null;
     if (seq >= 0) pt.fedAt = seq;
@@ -351,7 +446,14 @@ export class Tracer {
    * An event the pattern's key state was not stepped with because its type leaves every
    * waiting state unchanged: each partial match ignored it.
    */
-  untouched(pattern: CompiledPattern, ks: KeyState, event: unknown, eventType: unknown, time: number, seq: number): void {
+  untouched(
+    pattern: CompiledPattern,
+    ks: KeyState,
+    event: unknown,
+    eventType: unknown,
+    time: number,
+    seq: number,
+  ): void {
     const step = this.begin(pattern, ks, 0, 0, seq);
     if (step !== null) step.processed(event, eventType, time, seq, []);
   }
@@ -362,7 +464,16 @@ export class Tracer {
     if (pt === null) return;
     if (reason.rule !== "missingKey" && !this.keyTest(key)) return;
     const ev = this.eventOf(event, -1, time, undefined);
-    this.emitRecord({ v: TRACE_VERSION, op: "skipped", pattern: pattern.name, key, id: null, event: ev, time, reason });
+    this.emitRecord({
+      v: TRACE_VERSION,
+      op: "skipped",
+      pattern: pattern.name,
+      key,
+      id: null,
+      event: ev,
+      time,
+      reason,
+    });
   }
 
   /** A whole key's state dropped by a limit (`keys`, `partialMatches`, `memory`). */
@@ -370,13 +481,16 @@ export class Tracer {
     const pt = this.traceOf(pattern);
     if (pt === null || !this.keyTest(ks.key)) return;
     for (const b of [...ks.partials, ...ks.completed])
-      this.emit(pt, ks.key, "dropped", b, null, -1, { reason: { rule: "limit", limit } });
+      this.emit(pt, ks.key, "dropped", b, null, null, { reason: { rule: "limit", limit } });
   }
 
   /** The record's `event` field for an event (one object per event). */
   eventOf(event: unknown, seq: number, time: number, eventType: unknown): TraceEvent {
     if (seq >= 0 && seq === this.lastEventSeq && this.lastEvent !== null) return this.lastEvent;
-    const type = eventType === undefined && event !== null && typeof event === "object" ? (event as { type?: unknown }).type : eventType;
+    const type =
+      eventType === undefined && event !== null && typeof event === "object"
+        ? (event as { type?: unknown }).type
+        : eventType;
     const extra = this.options.describeEvent?.(event);
     const ev: TraceEvent = { seq, time, type: type ?? null, ...extra };
     this.lastEventSeq = seq;
@@ -405,7 +519,15 @@ export class Tracer {
     return id;
   }
 
-  emit(pt: PatternTrace, key: unknown, op: TraceOp, b: Branch, event: TraceEvent | null, time: number, fields: Fields): void {
+  emit(
+    pt: PatternTrace,
+    key: unknown,
+    op: TraceOp,
+    b: Branch,
+    event: TraceEvent | null,
+    time: number | null,
+    fields: Fields,
+  ): void {
     const st = pt.states[b.state];
     const events: { seq: number; term: string }[] = [];
     for (let c: Cell | null = b.first === null ? null : b; c !== null; c = c.prev)
@@ -418,16 +540,16 @@ export class Tracer {
       key,
       id: this.idOf(b),
       event,
-      time: time >= 0 || event === null ? time : event.time,
+      time,
       state: st?.name,
       events,
     };
-    for (const [k, v] of Object.entries(fields)) if (v !== undefined) rec[k] = v;
-    if (rec.time === -1 && event !== null) rec.time = event.time;
+    for (const [k, v] of Object.entries(fields))
+      if (v !== undefined && !(Array.isArray(v) && v.length === 0)) rec[k] = v;
     this.emitRecord(rec as unknown as TraceRecord);
   }
 
-  private emitRecord(rec: TraceRecord): void {
+  emitRecord(rec: TraceRecord): void {
     this.options.sink(rec);
   }
 
