@@ -1359,7 +1359,7 @@ export class Engine {
     const m = r.matcher;
     const step = this.tracer === null ? null : this.tracer.begin(r.pattern, ks, this.matchOut.length, 0, seq);
     m.process(ks, event, type, info, time, seq, this.matchOut);
-    if (step !== null) step.processed(event, type, time, seq, this.matchOut);
+    if (step !== null) step.processed(event, type, time, seq, this.matchOut, m);
     if (m.cells !== 0) {
       // Memory estimate at intake: new cells, the event once per key that takes it, a new key.
       let size = this.eventBytes;
