@@ -173,7 +173,14 @@ export class TraceStep {
         if (!x.done) {
           if (x.b === o) rec("ignored", { rejected: this.rejections(walked) });
           else if (took) rec(isStart ? "created" : "took", { term, from });
-          else rec("proceeded", { from, rejected: this.rejections(walked) });
+          else {
+            // Moved by an IGNORE edge of its own state (into the term's ignore state): it still
+            // waits for the same term, so it ignored the event; through PROCEED edges: it moved on.
+            const byIgnore = walked.some(
+              (w) => w.holds && w.edge.action === "ignore" && w.edge.target === x.b.state && w.source === o.state,
+            );
+            rec(byIgnore ? "ignored" : "proceeded", { from, rejected: this.rejections(walked) });
+          }
         } else {
           // Say it took the event, unless a partial successor took it by the same edge.
           const sibling = list.some(
@@ -358,15 +365,21 @@ export class TraceStep {
     };
   }
 
-  /** Why a branch with no successor died: strict contiguity, or what decided its ignore edge. */
+  /**
+   * Why a branch with no successor died: a loop's `until` or a greedy loop that decided
+   * against a term; else strict contiguity (no IGNORE edge could keep it, `next` or
+   * `consecutive`); else what decided its IGNORE edge.
+   */
   private deathReason(o: Branch, walked: readonly WalkedEdge[]): TraceReason {
     const { states, reasons } = this.pt;
-    const takes = walked.filter(
-      (w) => w.edge.action === "take" && !w.holds && states[w.edge.target].kind !== "stop",
-    );
-    const ignores = walked.filter((w) => w.edge.action === "ignore");
+    const failed = walked.filter((w) => !w.holds && states[w.edge.target].kind !== "stop");
+    const why = failed.map((w) => reasons.rejected(w, states));
+    const decided = why.find((r) => r.rule === "until") ?? why.find((r) => r.rule === "greedy");
+    if (decided !== undefined) return decided;
+    // An IGNORE edge that is constantly false (`followed by x: *` skips nothing) is no way to stay.
+    const ignores = failed.filter((w) => w.edge.action === "ignore" && !isConstFalse(w));
     if (ignores.length > 0) return reasons.rejected(ignores[0], states);
-    const t = takes[0] ?? walked.find((w) => !w.holds);
+    const t = failed.find((w) => w.edge.action === "take") ?? failed[0];
     if (t === undefined)
       return {
         rule: "condition",
@@ -633,4 +646,9 @@ export class Tracer {
 /** A key as JSON for comparison (composite keys canonically). */
 function keyJson(k: unknown): string {
   return k !== null && typeof k === "object" ? canonicalKey(k) : (JSON.stringify(k) ?? String(k));
+}
+
+/** Whether a walked edge failed on a constant `false` (a leaf with no structure whose source is `false`). */
+function isConstFalse(w: WalkedEdge): boolean {
+  return w.why !== null && !w.why.negated && w.why.leaf.parts === null && w.why.leaf.src === "false";
 }
