@@ -449,3 +449,436 @@ describe("trace records: deaths and their reasons", () => {
     ]);
   });
 });
+
+describe("trace records: time", () => {
+  it("the pattern window passed: died at the time advance, with start and deadline", () => {
+    const src = "pattern P { key by k within 5ms match a: A followed by b: B }";
+    const t = run(src, [E("A", 1), E("B", 10)]);
+    expect(t.records).toEqual([
+      { op: "created", id: "p1", time: 1, state: "b", term: "a", event: 0, events: "0:a" },
+      {
+        op: "died",
+        id: "p1",
+        time: 10,
+        state: "b",
+        reason: { rule: "window", scope: "pattern", term: null, ms: 5, start: 1, deadline: 6, at: "5ms" },
+        event: null,
+        events: "0:a",
+      },
+    ]);
+  });
+
+  it("a term window passed: the gap from the previous event", () => {
+    const src = "pattern P { key by k match a: A followed by b: B within 3ms }";
+    const t = run(src, [E("A", 1), E("C", 2), E("B", 10)]);
+    expect(t.records.slice(2)).toEqual([
+      {
+        op: "died",
+        id: "p1",
+        time: 10,
+        state: "b",
+        reason: { rule: "window", scope: "term", term: "b", ms: 3, start: 1, deadline: 4, at: "3ms" },
+        event: null,
+        events: "0:a",
+      },
+    ]);
+  });
+
+  it("timedOut: `on timeout` reports the partial match", () => {
+    const src = "pattern P { key by k within 5ms match a: A followed by b: B on timeout }";
+    const t = run(src, [E("A", 1), E("C", 10)]);
+    expect(t.records).toEqual([
+      { op: "created", id: "p1", time: 1, state: "b", term: "a", event: 0, events: "0:a" },
+      {
+        op: "timedOut",
+        id: "p1",
+        time: 10,
+        state: "b",
+        reason: { rule: "window", scope: "pattern", term: null, ms: 5, start: 1, deadline: 6, at: "5ms" },
+        event: null,
+        events: "0:a",
+      },
+    ]);
+    expect(t.out.map((r) => r.timeout)).toEqual([true]);
+  });
+
+  it("a trailing `not followed by` completes when its window passes", () => {
+    const src = "pattern P { key by k within 5ms match a: A followed by b: B not followed by n: N }";
+    const t = run(src, [E("A", 1), E("B", 2), E("C", 9)]);
+    expect(t.records).toEqual([
+      { op: "created", id: "p1", time: 1, state: "b", term: "a", event: 0, events: "0:a" },
+      { op: "took", id: "p1", time: 2, state: "n", term: "b", event: 1, events: "0:a 1:b" },
+      { op: "completed", id: "p1", time: 9, state: "n", event: null, events: "0:a 1:b" },
+    ]);
+    expect(t.out).toHaveLength(1);
+  });
+
+  it("out-of-orderness: records follow the feed order (time, arrival), not the input order", () => {
+    const src = "pattern P { key by k match a: A followed by b: B }";
+    const t = run(src, [E("A", 5), E("C", 20), E("B", 12)], { outOfOrderness: 10 });
+    expect(t.records).toEqual([
+      { op: "created", id: "p1", time: 5, state: "b", term: "a", event: 0, events: "0:a" },
+      { op: "took", id: "p1", time: 12, state: "match", term: "b", event: 1, events: "0:a 1:b" },
+      { op: "completed", id: "p1", time: 12, state: "match", event: 1, events: "0:a 1:b" },
+    ]);
+  });
+
+  it("processing time: record times are the clock's", () => {
+    let now = 100;
+    const src = "pattern P { key by k match a: A followed by b: B }";
+    const t = run(src, [E("A", 1), E("B", 2)], { processingTime: true, clock: () => now++ });
+    expect(t.records.map((r) => [r.op, r.time])).toEqual([
+      ["created", 100],
+      ["took", 101],
+      ["completed", 101],
+    ]);
+  });
+
+  it("watermarks-only: a key's window closes at its own next event, not at another key's", () => {
+    const src = "pattern P { key by k within 5ms match a: A followed by b: B on timeout }";
+    const input = [E("A", 1), { type: "C", ts: 10, k: 2 }, E("B", 20)];
+    const wm = run(src, input, { watermarksOnly: true }).records.filter((r) => r.op === "timedOut");
+    expect(wm.map((r) => r.time)).toEqual([20]);
+    const all = run(src, input).records.filter((r) => r.op === "timedOut");
+    expect(all.map((r) => r.time)).toEqual([10]);
+  });
+});
+
+describe("trace records: skip strategies", () => {
+  it("heldBack by an earlier partial match, released when it dies", () => {
+    const src =
+      "pattern P { key by k within 5ms after match skip past last event match a: A followed by b: B where v == a.v }";
+    const t = run(src, [E("A", 1, { v: 1 }), E("A", 2, { v: 2 }), E("B", 3, { v: 2 }), E("C", 6)]);
+    expect(t.records).toEqual([
+      { op: "created", id: "p1", time: 1, state: "b", term: "a", event: 0, events: "0:a" },
+      {
+        op: "ignored",
+        id: "p1",
+        time: 2,
+        state: "b",
+        rejected: [typeReason("b", "B", "A", "b: B where v == a.v")],
+        event: 1,
+        events: "0:a",
+      },
+      { op: "created", id: "p2", time: 2, state: "b", term: "a", event: 1, events: "1:a" },
+      {
+        op: "ignored",
+        id: "p1",
+        time: 3,
+        state: "b",
+        rejected: [
+          {
+            rule: "condition",
+            term: "b",
+            condition: "v == a.v",
+            result: false,
+            values: [
+              { expr: "v", value: 2 },
+              { expr: "a.v", value: 1 },
+            ],
+            at: "v == a.v",
+          },
+        ],
+        event: 2,
+        events: "0:a",
+      },
+      { op: "took", id: "p2", time: 3, state: "match", term: "b", event: 2, events: "1:a 2:b" },
+      { op: "completed", id: "p2", time: 3, state: "match", event: 2, events: "1:a 2:b" },
+      { op: "heldBack", id: "p2", time: 3, state: "match", by: "p1", event: 2, events: "1:a 2:b" },
+      {
+        op: "died",
+        id: "p1",
+        time: 6,
+        state: "b",
+        reason: { rule: "window", scope: "pattern", term: null, ms: 5, start: 1, deadline: 6, at: "5ms" },
+        event: null,
+        events: "0:a",
+      },
+      { op: "released", id: "p2", time: 6, state: "match", event: null, events: "1:a 2:b" },
+    ]);
+    expect(t.out).toHaveLength(1);
+  });
+
+  it("held back until the input ends: the earlier partial match ends, the match is released", () => {
+    const src = "pattern P { key by k after match skip past last event match a: A followed by b: B where v == a.v }";
+    const t = run(src, [E("A", 1, { v: 1 }), E("A", 2, { v: 2 }), E("B", 3, { v: 2 })]);
+    expect(t.records.slice(-3)).toEqual([
+      { op: "heldBack", id: "p2", time: 3, state: "match", by: "p1", event: 2, events: "1:a 2:b" },
+      ended("p1", "b", "0:a"),
+      { op: "released", id: "p2", time: null, state: "match", event: null, events: "1:a 2:b" },
+    ]);
+  });
+
+  it("skip past last event: a match completed in the same step is pruned", () => {
+    const src = "pattern P { key by k after match skip past last event match a: A followed by b: B }";
+    const t = run(src, [E("A", 1), E("A", 2), E("B", 3)]);
+    const skip = {
+      rule: "skip",
+      strategy: "skipPastLastEvent",
+      match: "p1",
+      at: "after match skip past last event",
+    };
+    expect(t.records.slice(3)).toEqual([
+      { op: "took", id: "p1", time: 3, state: "match", term: "b", event: 2, events: "0:a 2:b" },
+      { op: "completed", id: "p1", time: 3, state: "match", event: 2, events: "0:a 2:b" },
+      { op: "took", id: "p2", time: 3, state: "match", term: "b", event: 2, events: "1:a 2:b" },
+      { op: "completed", id: "p2", time: 3, state: "match", event: 2, events: "1:a 2:b" },
+      { op: "pruned", id: "p2", time: 3, state: "match", reason: skip, by: "p1", event: 2, events: "1:a 2:b" },
+    ]);
+    expect(t.out).toHaveLength(1);
+  });
+
+  it("skip to next: the partial match that stayed is pruned by its own fork's match", () => {
+    const src = "pattern P { key by k after match skip to next match a: A followed by any b: B }";
+    const t = run(src, [E("A", 1), E("B", 2), E("B", 3)]);
+    expect(t.records).toEqual([
+      { op: "created", id: "p1", time: 1, state: "b", term: "a", event: 0, events: "0:a" },
+      { op: "ignored", id: "p1", time: 2, state: "b", event: 1, events: "0:a" },
+      { op: "took", id: "p2", time: 2, state: "match", term: "b", from: "p1", event: 1, events: "0:a 1:b" },
+      { op: "completed", id: "p2", time: 2, state: "match", from: "p1", event: 1, events: "0:a 1:b" },
+      {
+        op: "pruned",
+        id: "p1",
+        time: 2,
+        state: "b",
+        reason: { rule: "skip", strategy: "skipToNext", match: "p2", at: "after match skip to next" },
+        by: "p2",
+        event: 1,
+        events: "0:a",
+      },
+    ]);
+  });
+
+  for (const [strategy, name] of [
+    ["first", "skipToFirst b"],
+    ["last", "skipToLast b"],
+  ] as const) {
+    it(`skip to ${strategy} b: the longer match goes first and prunes the rest`, () => {
+      const src = `pattern P { key by k after match skip to ${strategy} b match a: A followed by b: B+ followed by c: C }`;
+      const t = run(src, [E("A", 1), E("B", 2), E("B", 3), E("C", 4)]);
+      const skip = { rule: "skip", strategy: name, match: "p3", at: `after match skip to ${strategy} b` };
+      expect(t.records).toEqual([
+        { op: "created", id: "p1", time: 1, state: "b:1", term: "a", event: 0, events: "0:a" },
+        { op: "took", id: "p1", time: 2, state: "b", term: "b", event: 1, events: "0:a 1:b" },
+        { op: "took", id: "p1", time: 3, state: "b", term: "b", event: 2, events: "0:a 1:b 2:b" },
+        {
+          op: "proceeded",
+          id: "p2",
+          time: 3,
+          state: "c",
+          from: "p1",
+          rejected: [typeReason("c", "C", "B", "c: C")],
+          event: 2,
+          events: "0:a 1:b",
+        },
+        {
+          op: "ignored",
+          id: "p1",
+          time: 4,
+          state: "b:0",
+          rejected: [typeReason("b", "B", "C", "b: B+")],
+          event: 3,
+          events: "0:a 1:b 2:b",
+        },
+        { op: "took", id: "p3", time: 4, state: "match", term: "c", from: "p1", event: 3, events: "0:a 1:b 2:b 3:c" },
+        { op: "completed", id: "p3", time: 4, state: "match", from: "p1", event: 3, events: "0:a 1:b 2:b 3:c" },
+        { op: "took", id: "p2", time: 4, state: "match", term: "c", event: 3, events: "0:a 1:b 3:c" },
+        { op: "completed", id: "p2", time: 4, state: "match", event: 3, events: "0:a 1:b 3:c" },
+        { op: "pruned", id: "p1", time: 4, state: "b:0", reason: skip, by: "p3", event: 3, events: "0:a 1:b 2:b" },
+        { op: "pruned", id: "p2", time: 4, state: "match", reason: skip, by: "p3", event: 3, events: "0:a 1:b 3:c" },
+      ]);
+      expect(t.out).toHaveLength(1);
+    });
+  }
+});
+
+describe("trace records: limits", () => {
+  it("dropped by the per-key limit (oldest by start first)", () => {
+    const src = "pattern P { key by k match a: A followed by any b: B }";
+    const t = run(src, [E("A", 1), E("A", 2), E("A", 3)], { limits: { partialMatchesPerKey: 2 } });
+    expect(t.records.slice(3)).toEqual([
+      { op: "ignored", id: "p1", time: 3, state: "b", rejected: [typeReason("b", "B", "A", "b: B")], event: 2, events: "0:a" },
+      { op: "ignored", id: "p2", time: 3, state: "b", rejected: [typeReason("b", "B", "A", "b: B")], event: 2, events: "1:a" },
+      { op: "created", id: "p3", time: 3, state: "b", term: "a", event: 2, events: "2:a" },
+      {
+        op: "dropped",
+        id: "p1",
+        time: 3,
+        state: "b",
+        reason: { rule: "limit", limit: "partialMatchesPerKey" },
+        event: 2,
+        events: "0:a",
+      },
+      ended("p2", "b", "1:a"),
+      ended("p3", "b", "2:a"),
+    ]);
+  });
+
+  it("dropped with its whole key by the key limit", () => {
+    const src = "pattern P { key by k match a: A followed by b: B }";
+    const t = run(src, [E("A", 1), { type: "A", ts: 2, k: 2 }], { limits: { keys: 1 } }, {}, true);
+    expect(t.records).toEqual([
+      { op: "created", id: "p1", time: 1, state: "b", term: "a", key: 1, event: 0, events: "0:a" },
+      { op: "created", id: "p2", time: 2, state: "b", term: "a", key: 2, event: 1, events: "1:a" },
+      {
+        op: "dropped",
+        id: "p1",
+        time: null,
+        state: "b",
+        reason: { rule: "limit", limit: "keys" },
+        key: 1,
+        event: null,
+        events: "0:a",
+      },
+      { ...ended("p2", "b", "1:a"), key: 2 },
+    ]);
+  });
+
+  it("dropped with its whole key by the memory budget", () => {
+    const src = "pattern P { key by k match a: A followed by b: B }";
+    const input = Array.from({ length: 50 }, (_, i) => ({ type: "A", ts: i + 1, k: i, pad: "x".repeat(200) }));
+    const t = run(src, input, { limits: { memory: 4000 } }, { keys: [0] });
+    expect(t.records.map((r) => [r.op, r.id, (r.reason as { limit?: string } | undefined)?.limit])).toEqual([
+      ["created", "p1", undefined],
+      ["dropped", "p1", "memory"],
+    ]);
+  });
+});
+
+describe("trace records: events not fed", () => {
+  it("skipped: a late event, for the key it has", () => {
+    const src = "pattern P { key by k match a: A followed by b: B }";
+    const t = run(src, [E("A", 5), E("B", 3)], {}, {}, true);
+    expect(t.records).toEqual([
+      { op: "created", id: "p1", time: 5, state: "b", term: "a", key: 1, event: 0, events: "0:a" },
+      { op: "skipped", id: null, time: 3, reason: { rule: "late", watermark: 5 }, key: 1, event: -1 },
+      { ...ended("p1", "b", "0:a"), key: 1 },
+    ]);
+  });
+
+  it("skipped: a missing key (key null, whatever the key filter)", () => {
+    const src = "pattern P { key by k match a: A followed by b: B }";
+    const t = run(src, [E("A", 5), { type: "B", ts: 6 }], {}, { keys: [1] }, true);
+    expect(t.records[1]).toEqual({
+      op: "skipped",
+      id: null,
+      time: 6,
+      reason: { rule: "missingKey", path: "k" },
+      key: null,
+      event: -1,
+    });
+  });
+
+  it("skipped: an event that does not fit its type's declaration", () => {
+    const src = "event B { v: number, k: number }\npattern P { key by k match a: A followed by b: B }";
+    const t = run(src, [E("A", 5), E("B", 6, { v: "x" }), E("B", 7, { v: 1 })], {}, {}, true);
+    expect(t.records.map((r) => [r.op, r.key, (r.reason as { rule?: string } | undefined)?.rule, r.time])).toEqual([
+      ["created", 1, undefined, 5],
+      ["skipped", 1, "schema", 6],
+      ["took", 1, undefined, 7],
+      ["completed", 1, undefined, 7],
+    ]);
+  });
+});
+
+describe("trace records: what is traced", () => {
+  const two = "pattern P { key by k match a: A followed by b: B }\npattern Q { key by k match a: A next b: B }";
+  const input = [E("A", 1), { type: "A", ts: 2, k: 2 }, E("C", 3), E("B", 4), { type: "B", ts: 5, k: 2 }];
+
+  it("every pattern and key by default; `pattern` and `key` name them", () => {
+    const t = run(two, input);
+    expect(t.raw.map((r) => `${r.pattern}/${r.key}/${r.op}`)).toEqual([
+      "P/1/created",
+      "Q/1/created",
+      "P/2/created",
+      "Q/2/created",
+      // P's state b is unchanged by a C (decided from the type): P is not stepped, and its
+      // `ignored` comes after the patterns that were.
+      "Q/1/died",
+      "P/1/ignored",
+      "P/1/took",
+      "P/1/completed",
+      "P/2/took",
+      "P/2/completed",
+      "Q/2/took",
+      "Q/2/completed",
+    ]);
+  });
+
+  it("`patterns` and `keys` (values) choose what is traced", () => {
+    const t = run(two, input, {}, { patterns: ["Q"], keys: [2] });
+    expect(t.raw.map((r) => `${r.pattern}/${r.key}/${r.op}`)).toEqual(["Q/2/created", "Q/2/took", "Q/2/completed"]);
+  });
+
+  it("`keys` as a predicate", () => {
+    const t = run(two, input, {}, { patterns: ["P"], keys: (k) => k === 1 });
+    expect(t.raw.map((r) => `${r.pattern}/${r.key}/${r.op}`)).toEqual([
+      "P/1/created",
+      "P/1/ignored",
+      "P/1/took",
+      "P/1/completed",
+    ]);
+  });
+
+  it("composite keys compare as JSON, whatever the order of an object's fields", () => {
+    const src = "pattern P { key by k, g match a: A followed by b: B }";
+    const evs = [
+      { type: "A", ts: 1, k: 1, g: { x: 1, y: 2 } },
+      { type: "A", ts: 2, k: 1, g: "other" },
+      { type: "B", ts: 3, k: 1, g: { y: 2, x: 1 } },
+    ];
+    const t = run(src, evs, {}, { keys: [[1, { y: 2, x: 1 }]] }, true);
+    expect(t.records.map((r) => [r.op, r.key])).toEqual([
+      ["created", [1, { x: 1, y: 2 }]],
+      ["took", [1, { x: 1, y: 2 }]],
+      ["completed", [1, { x: 1, y: 2 }]],
+    ]);
+  });
+
+  it("describeEvent adds fields to each record's event", () => {
+    const src = "pattern P { key by k match a: A followed by b: B }";
+    const t = run(src, [E("A", 1, { id: 7 }), E("B", 2, { id: 8 })], {}, {
+      describeEvent: (e) => ({ line: (e as { id: number }).id }),
+    });
+    expect(t.raw.map((r) => r.event)).toEqual([
+      { seq: 0, time: 1, type: "A", line: 7 },
+      { seq: 1, time: 2, type: "B", line: 8 },
+      { seq: 1, time: 2, type: "B", line: 8 },
+      null,
+    ].slice(0, 3));
+  });
+});
+
+describe("trace records: groups", () => {
+  it("a group's terms take in turn; strict contiguity inside the group names its term", () => {
+    const src = "pattern P { key by k match a: A followed by (x: X next y: Y){2} followed by b: B }";
+    const ok = run(src, [E("A", 1), E("X", 2), E("Y", 3), E("X", 4), E("Y", 5), E("B", 6)]);
+    expect(ok.records.filter((r) => r.op === "took" || r.op === "created").map((r) => r.term)).toEqual([
+      "a",
+      "x",
+      "y",
+      "x",
+      "y",
+      "b",
+    ]);
+    expect(new Set(ok.records.map((r) => r.id))).toEqual(new Set(["p1"]));
+    const broken = run(src, [E("A", 1), E("X", 2), E("Z", 3)]);
+    expect(broken.records.at(-1)).toMatchObject({
+      op: "died",
+      id: "p1",
+      reason: { rule: "contiguity", term: "y", modifier: "next", failed: { rule: "type", term: "y", got: "Z" } },
+    });
+  });
+});
+
+describe("the catalogue is complete", () => {
+  it("compiles only when every op and rule is listed", () => {
+    expect([opsComplete, rulesComplete]).toEqual([true, true]);
+  });
+});
+
+afterAll(() => {
+  // Every op and every reason rule of records.ts was reached by a scenario above.
+  expect([...seenOps].sort()).toEqual([...ALL_OPS].sort());
+  expect([...seenRules].sort()).toEqual([...ALL_RULES].sort());
+});
