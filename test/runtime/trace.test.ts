@@ -247,7 +247,11 @@ describe("trace records: partial matches created, taking, ignoring, completing",
   });
 
   it("followed by any: the waiting partial match stays and each take is a fork (`from`)", () => {
-    const t = run("pattern P { key by k match a: A followed by any b: B }", [E("A", 1), E("B", 2), E("B", 3)]);
+    const t = run("pattern P { key by k match a: A followed by any b: B }", [
+      E("A", 1),
+      E("B", 2),
+      E("B", 3),
+    ]);
     expect(t.records).toEqual([
       { op: "created", id: "p1", time: 1, state: "b", term: "a", event: 0, events: "0:a" },
       { op: "ignored", id: "p1", time: 2, state: "b", event: 1, events: "0:a" },
@@ -422,7 +426,13 @@ describe("trace records: deaths and their reasons", () => {
         id: "p1",
         time: 3,
         state: "b",
-        reason: { rule: "until", term: "b", condition: "x > 5", values: [{ expr: "x", value: 9 }], at: "x > 5" },
+        reason: {
+          rule: "until",
+          term: "b",
+          condition: "x > 5",
+          values: [{ expr: "x", value: 9 }],
+          at: "x > 5",
+        },
         event: 2,
         events: "0:a 1:b",
       },
@@ -600,7 +610,8 @@ describe("trace records: skip strategies", () => {
   });
 
   it("held back until the input ends: the earlier partial match ends, the match is released", () => {
-    const src = "pattern P { key by k after match skip past last event match a: A followed by b: B where v == a.v }";
+    const src =
+      "pattern P { key by k after match skip past last event match a: A followed by b: B where v == a.v }";
     const t = run(src, [E("A", 1, { v: 1 }), E("A", 2, { v: 2 }), E("B", 3, { v: 2 })]);
     expect(t.records.slice(-3)).toEqual([
       { op: "heldBack", id: "p2", time: 3, state: "match", by: "p1", event: 2, events: "1:a 2:b" },
@@ -623,7 +634,16 @@ describe("trace records: skip strategies", () => {
       { op: "completed", id: "p1", time: 3, state: "match", event: 2, events: "0:a 2:b" },
       { op: "took", id: "p2", time: 3, state: "match", term: "b", event: 2, events: "1:a 2:b" },
       { op: "completed", id: "p2", time: 3, state: "match", event: 2, events: "1:a 2:b" },
-      { op: "pruned", id: "p2", time: 3, state: "match", reason: skip, by: "p1", event: 2, events: "1:a 2:b" },
+      {
+        op: "pruned",
+        id: "p2",
+        time: 3,
+        state: "match",
+        reason: skip,
+        by: "p1",
+        event: 2,
+        events: "1:a 2:b",
+      },
     ]);
     expect(t.out).toHaveLength(1);
   });
@@ -680,12 +700,47 @@ describe("trace records: skip strategies", () => {
           event: 3,
           events: "0:a 1:b 2:b",
         },
-        { op: "took", id: "p3", time: 4, state: "match", term: "c", from: "p1", event: 3, events: "0:a 1:b 2:b 3:c" },
-        { op: "completed", id: "p3", time: 4, state: "match", from: "p1", event: 3, events: "0:a 1:b 2:b 3:c" },
+        {
+          op: "took",
+          id: "p3",
+          time: 4,
+          state: "match",
+          term: "c",
+          from: "p1",
+          event: 3,
+          events: "0:a 1:b 2:b 3:c",
+        },
+        {
+          op: "completed",
+          id: "p3",
+          time: 4,
+          state: "match",
+          from: "p1",
+          event: 3,
+          events: "0:a 1:b 2:b 3:c",
+        },
         { op: "took", id: "p2", time: 4, state: "match", term: "c", event: 3, events: "0:a 1:b 3:c" },
         { op: "completed", id: "p2", time: 4, state: "match", event: 3, events: "0:a 1:b 3:c" },
-        { op: "pruned", id: "p1", time: 4, state: "b:0", reason: skip, by: "p3", event: 3, events: "0:a 1:b 2:b" },
-        { op: "pruned", id: "p2", time: 4, state: "match", reason: skip, by: "p3", event: 3, events: "0:a 1:b 3:c" },
+        {
+          op: "pruned",
+          id: "p1",
+          time: 4,
+          state: "b:0",
+          reason: skip,
+          by: "p3",
+          event: 3,
+          events: "0:a 1:b 2:b",
+        },
+        {
+          op: "pruned",
+          id: "p2",
+          time: 4,
+          state: "match",
+          reason: skip,
+          by: "p3",
+          event: 3,
+          events: "0:a 1:b 3:c",
+        },
       ]);
       expect(t.out).toHaveLength(1);
     });
@@ -697,8 +752,24 @@ describe("trace records: limits", () => {
     const src = "pattern P { key by k match a: A followed by any b: B }";
     const t = run(src, [E("A", 1), E("A", 2), E("A", 3)], { limits: { partialMatchesPerKey: 2 } });
     expect(t.records.slice(3)).toEqual([
-      { op: "ignored", id: "p1", time: 3, state: "b", rejected: [typeReason("b", "B", "A", "b: B")], event: 2, events: "0:a" },
-      { op: "ignored", id: "p2", time: 3, state: "b", rejected: [typeReason("b", "B", "A", "b: B")], event: 2, events: "1:a" },
+      {
+        op: "ignored",
+        id: "p1",
+        time: 3,
+        state: "b",
+        rejected: [typeReason("b", "B", "A", "b: B")],
+        event: 2,
+        events: "0:a",
+      },
+      {
+        op: "ignored",
+        id: "p2",
+        time: 3,
+        state: "b",
+        rejected: [typeReason("b", "B", "A", "b: B")],
+        event: 2,
+        events: "1:a",
+      },
       { op: "created", id: "p3", time: 3, state: "b", term: "a", event: 2, events: "2:a" },
       {
         op: "dropped",
@@ -736,7 +807,12 @@ describe("trace records: limits", () => {
 
   it("dropped with its whole key by the memory budget", () => {
     const src = "pattern P { key by k match a: A followed by b: B }";
-    const input = Array.from({ length: 50 }, (_, i) => ({ type: "A", ts: i + 1, k: i, pad: "x".repeat(200) }));
+    const input = Array.from({ length: 50 }, (_, i) => ({
+      type: "A",
+      ts: i + 1,
+      k: i,
+      pad: "x".repeat(200),
+    }));
     const t = run(src, input, { limits: { memory: 4000 } }, { keys: [0] });
     expect(t.records.map((r) => [r.op, r.id, (r.reason as { limit?: string } | undefined)?.limit])).toEqual([
       ["created", "p1", undefined],
@@ -772,7 +848,9 @@ describe("trace records: events not fed", () => {
   it("skipped: an event that does not fit its type's declaration", () => {
     const src = "event B { v: number, k: number }\npattern P { key by k match a: A followed by b: B }";
     const t = run(src, [E("A", 5), E("B", 6, { v: "x" }), E("B", 7, { v: 1 })], {}, {}, true);
-    expect(t.records.map((r) => [r.op, r.key, (r.reason as { rule?: string } | undefined)?.rule, r.time])).toEqual([
+    expect(
+      t.records.map((r) => [r.op, r.key, (r.reason as { rule?: string } | undefined)?.rule, r.time]),
+    ).toEqual([
       ["created", 1, undefined, 5],
       ["skipped", 1, "schema", 6],
       ["took", 1, undefined, 7],
@@ -782,7 +860,8 @@ describe("trace records: events not fed", () => {
 });
 
 describe("trace records: what is traced", () => {
-  const two = "pattern P { key by k match a: A followed by b: B }\npattern Q { key by k match a: A next b: B }";
+  const two =
+    "pattern P { key by k match a: A followed by b: B }\npattern Q { key by k match a: A next b: B }";
   const input = [E("A", 1), { type: "A", ts: 2, k: 2 }, E("C", 3), E("B", 4), { type: "B", ts: 5, k: 2 }];
 
   it("every pattern and key by default; `pattern` and `key` name them", () => {
@@ -807,7 +886,11 @@ describe("trace records: what is traced", () => {
 
   it("`patterns` and `keys` (values) choose what is traced", () => {
     const t = run(two, input, {}, { patterns: ["Q"], keys: [2] });
-    expect(t.raw.map((r) => `${r.pattern}/${r.key}/${r.op}`)).toEqual(["Q/2/created", "Q/2/took", "Q/2/completed"]);
+    expect(t.raw.map((r) => `${r.pattern}/${r.key}/${r.op}`)).toEqual([
+      "Q/2/created",
+      "Q/2/took",
+      "Q/2/completed",
+    ]);
   });
 
   it("`keys` as a predicate", () => {
@@ -837,15 +920,22 @@ describe("trace records: what is traced", () => {
 
   it("describeEvent adds fields to each record's event", () => {
     const src = "pattern P { key by k match a: A followed by b: B }";
-    const t = run(src, [E("A", 1, { id: 7 }), E("B", 2, { id: 8 })], {}, {
-      describeEvent: (e) => ({ line: (e as { id: number }).id }),
-    });
-    expect(t.raw.map((r) => r.event)).toEqual([
-      { seq: 0, time: 1, type: "A", line: 7 },
-      { seq: 1, time: 2, type: "B", line: 8 },
-      { seq: 1, time: 2, type: "B", line: 8 },
-      null,
-    ].slice(0, 3));
+    const t = run(
+      src,
+      [E("A", 1, { id: 7 }), E("B", 2, { id: 8 })],
+      {},
+      {
+        describeEvent: (e) => ({ line: (e as { id: number }).id }),
+      },
+    );
+    expect(t.raw.map((r) => r.event)).toEqual(
+      [
+        { seq: 0, time: 1, type: "A", line: 7 },
+        { seq: 1, time: 2, type: "B", line: 8 },
+        { seq: 1, time: 2, type: "B", line: 8 },
+        null,
+      ].slice(0, 3),
+    );
   });
 });
 
@@ -866,8 +956,68 @@ describe("trace records: groups", () => {
     expect(broken.records.at(-1)).toMatchObject({
       op: "died",
       id: "p1",
-      reason: { rule: "contiguity", term: "y", modifier: "next", failed: { rule: "type", term: "y", got: "Z" } },
+      reason: {
+        rule: "contiguity",
+        term: "y",
+        modifier: "next",
+        failed: { rule: "type", term: "y", got: "Z" },
+      },
     });
+  });
+});
+
+describe("trace records: negation and `until` inside loops and groups", () => {
+  it("a group's `until` names its condition and the values it read", () => {
+    const src =
+      "pattern P { key by k match a: A followed by (x: X next y: Y)+ until (v > 5) followed by c: C }";
+    const t = run(src, [E("A", 1), E("X", 2), E("Y", 3), E("X", 4, { v: 9 }), E("C", 5)]);
+    expect(t.records[3]).toEqual({
+      op: "proceeded",
+      id: "p1",
+      time: 4,
+      state: "c",
+      rejected: [
+        {
+          rule: "until",
+          term: "(group)",
+          condition: "v > 5",
+          values: [{ expr: "v", value: 9 }],
+          at: "v > 5",
+        },
+        typeReason("c", "C", "X", "c: C"),
+      ],
+      event: 3,
+      events: "0:a 1:x 2:y",
+    });
+  });
+
+  it("`not next` inside a repeated group: the Stop state of the second iteration names the negated term", () => {
+    const src =
+      "pattern P { key by k match a: A followed by (x: X not next n: N followed by y: Y){2} followed by c: C }";
+    const t = run(src, [E("A", 1), E("X", 2), E("Y", 3), E("X", 4), E("N", 5)]);
+    expect(t.records.at(-1)).toEqual({
+      op: "died",
+      id: "p1",
+      time: 5,
+      state: "n",
+      reason: { rule: "negation", term: "n", op: "notNext", at: "n: N" },
+      event: 4,
+      events: "0:a 1:x 2:y 3:x",
+    });
+  });
+
+  it("`not next` after a loop kills the looping partial match; its fork past the loop lives on", () => {
+    const src = "pattern P { key by k match a: A followed by b: B+ not next n: N followed by c: C }";
+    const t = run(src, [E("A", 1), E("B", 2), E("B", 3), E("N", 4), E("C", 5)]);
+    expect(
+      t.records.slice(3).map((r) => [r.op, r.id, r.from, (r.reason as { rule?: string } | undefined)?.rule]),
+    ).toEqual([
+      ["proceeded", "p2", "p1", undefined],
+      ["died", "p1", undefined, "negation"],
+      ["ignored", "p2", undefined, undefined],
+      ["took", "p2", undefined, undefined],
+      ["completed", "p2", undefined, undefined],
+    ]);
   });
 });
 

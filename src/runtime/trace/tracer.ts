@@ -177,14 +177,20 @@ export class TraceStep {
             // Moved by an IGNORE edge of its own state (into the term's ignore state): it still
             // waits for the same term, so it ignored the event; through PROCEED edges: it moved on.
             const byIgnore = walked.some(
-              (w) => w.holds && w.edge.action === "ignore" && w.edge.target === x.b.state && w.source === o.state,
+              (w) =>
+                w.holds && w.edge.action === "ignore" && w.edge.target === x.b.state && w.source === o.state,
             );
             rec(byIgnore ? "ignored" : "proceeded", { from, rejected: this.rejections(walked) });
           }
         } else {
           // Say it took the event, unless a partial successor took it by the same edge.
           const sibling = list.some(
-            (y) => !y.done && y.b !== o && y.b.prev === x.b.prev && y.b.seq === seq && y.b.variable === x.b.variable,
+            (y) =>
+              !y.done &&
+              y.b !== o &&
+              y.b.prev === x.b.prev &&
+              y.b.seq === seq &&
+              y.b.variable === x.b.variable,
           );
           if (took && !sibling) rec(isStart ? "created" : "took", { term, from });
           // No skip strategy: the completed match is the partial successor's own object.
@@ -202,7 +208,12 @@ export class TraceStep {
     }
     for (const p of pruned) {
       const by = this.pruner(p.b, emitted);
-      records.push({ op: "pruned", b: p.b, id: p.id, fields: { reason: this.skipReason(by), by: by ?? undefined } });
+      records.push({
+        op: "pruned",
+        b: p.b,
+        id: p.id,
+        fields: { reason: this.skipReason(by), by: by ?? undefined },
+      });
     }
     for (const r of records) tracer.emit(pt, ks.key, r.op, r.b, ev, time, r.fields, r.id);
     if (startRejected !== null)
@@ -445,7 +456,8 @@ export class TraceStep {
       if (o.first === null || o.prev !== b.prev || o.seq !== b.seq || o.event !== b.event) continue;
       fallback ??= o;
       const edges = (walks.get(o) ?? []).filter(
-        (x) => x.holds && x.edge.action === "ignore" && x.edge.target === b.state && x.edge.target !== o.state,
+        (x) =>
+          x.holds && x.edge.action === "ignore" && x.edge.target === b.state && x.edge.target !== o.state,
       ).length;
       let counts = used.get(o);
       if (counts === undefined) used.set(o, (counts = new Map()));
@@ -614,7 +626,7 @@ export class Tracer {
       events,
     };
     for (const [k, v] of Object.entries(fields))
-      if (k === "state" || v !== undefined && !(Array.isArray(v) && v.length === 0)) rec[k] = v;
+      if (k === "state" || (v !== undefined && !(Array.isArray(v) && v.length === 0))) rec[k] = v;
     this.emitRecord(rec as unknown as TraceRecord);
   }
 
