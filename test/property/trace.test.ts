@@ -75,7 +75,7 @@ const AFTER_COMPLETED = new Set(["heldBack", "released", "pruned", "dropped"]);
  * match is a `completed` not followed by `heldBack` or `pruned`, or a `released`; each
  * timeout a `timedOut`; and at the end no partial match is left without an end record.
  */
-export function lifecycleError(
+function lifecycleError(
   trace: readonly TraceRecord[],
   outputs?: { matches: number; timeouts: number },
 ): string | null {

@@ -183,8 +183,9 @@ export class TraceStep {
             rec(byIgnore ? "ignored" : "proceeded", { from, rejected: this.rejections(walked) });
           }
         } else {
-          // Say it took the event, unless a partial successor took it by the same edge.
-          const sibling = list.some(
+          // Say it took the event, unless a partial successor took it by the same edge: then
+          // this match is a fork of that partial match (a loop that completes and goes on).
+          const sibling = list.find(
             (y) =>
               !y.done &&
               y.b !== o &&
@@ -192,10 +193,11 @@ export class TraceStep {
               y.b.seq === seq &&
               y.b.variable === x.b.variable,
           );
-          if (took && !sibling) rec(isStart ? "created" : "took", { term, from });
+          if (took && sibling === undefined) rec(isStart ? "created" : "took", { term, from });
+          const forkOf = sibling !== undefined && sibling.id !== x.id ? sibling.id : from;
           // No skip strategy: the completed match is the partial successor's own object.
           const state = pt.states[x.b.state].kind === "final" ? undefined : this.finalName();
-          rec("completed", state === undefined ? { from } : { from, state });
+          rec("completed", state === undefined ? { from: forkOf } : { from: forkOf, state });
           if (x.fate === "held") rec("heldBack", { by: this.earliest() });
         }
         if (x.fate === "pruned") pruned.push({ b: x.b, id: x.id });
