@@ -1,6 +1,6 @@
 /**
  * Tracing is an observer: on random patterns (pattern-arb.ts, plus negated terms, `on
- * timeout`, state limits and out-of-orderness) and random streams, a run that traces
+ * timeout`, per-key and key limits, out-of-orderness) and random streams, a run that traces
  * every key gives exactly the records a run without tracing gives, in the same order; the
  * tracer never throws; and every trace tells a consistent story per partial match id:
  * an id first appears as `created` or as a fork whose `from` names an id seen before,
@@ -123,6 +123,7 @@ const casesArb = fc.record({
   timeout: fc.boolean(),
   events: eventsArb(25),
   perKey: fc.option(fc.integer({ min: 1, max: 4 }), { freq: 3 }),
+  keys: fc.option(fc.integer({ min: 1, max: 2 }), { freq: 4 }),
   outOfOrderness: fc.option(fc.integer({ min: 1, max: 4 }), { freq: 4 }),
   shuffle: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 25, maxLength: 25 }),
 });
@@ -133,7 +134,10 @@ describe("tracing every key", () => {
       fc.property(casesArb, (c) => {
         const source = withExtras(c.pattern, c.negations, c.timeout);
         const options: EngineOptions = {
-          ...(c.perKey === null ? {} : { limits: { partialMatchesPerKey: c.perKey } }),
+          limits: {
+            ...(c.perKey === null ? {} : { partialMatchesPerKey: c.perKey }),
+            ...(c.keys === null ? {} : { keys: c.keys }),
+          },
           ...(c.outOfOrderness === null ? {} : { outOfOrderness: c.outOfOrderness }),
         };
         // With out-of-orderness, events arrive a little out of time order (some late).
