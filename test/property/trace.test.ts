@@ -5,7 +5,8 @@
  * tracer never throws; and every trace tells a consistent story per partial match id:
  * an id first appears as `created` or as a fork whose `from` names an id seen before,
  * nothing follows its end (`died`, `timedOut`, `pruned`, `dropped`, `ended`,
- * `released`), and after `completed` only `heldBack`, `released`, `pruned` or `dropped`.
+ * `released`), and after `completed` only `heldBack`, `released`, `pruned` or `dropped`;
+ * what a partial match holds only grows, and a fork holds what its `from` held.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -80,6 +81,7 @@ function lifecycleError(
   outputs?: { matches: number; timeouts: number },
 ): string | null {
   const state = new Map<string, "live" | "completed" | "held" | "over">();
+  const heldEvents = new Map<string, string[]>();
   let emitted = 0;
   let timeouts = 0;
   for (const [i, r] of trace.entries()) {
@@ -100,6 +102,19 @@ function lifecycleError(
     } else if (s === "over") return `${where}: after the id's end`;
     else if ((s === "completed" || s === "held") && !AFTER_COMPLETED.has(r.op))
       return `${where}: after completed`;
+    // What a partial match holds only grows; a fork holds what it came from, and more.
+    const held = (r.events ?? []).map((e) => `${e.seq}:${e.term}`);
+    // (A fork may be a copy of what its `from` held before it took this step's event.)
+    const now = r.event === null ? null : `${r.event.seq}:`;
+    const before =
+      r.from === undefined
+        ? heldEvents.get(key)
+        : heldEvents
+            .get(`${r.pattern}|${JSON.stringify(r.key)}|${r.from}`)
+            ?.filter((e) => !e.startsWith(now ?? "-"));
+    if (before !== undefined && !before.every((e, j) => held[j] === e))
+      return `${where}: holds ${held.join(" ")}, not an extension of ${before.join(" ")}`;
+    heldEvents.set(key, held);
     if (r.op === "released") emitted++;
     if (r.op === "timedOut") timeouts++;
     if (ENDS.has(r.op)) state.set(key, "over");
