@@ -1021,6 +1021,43 @@ describe("trace records: negation and `until` inside loops and groups", () => {
   });
 });
 
+describe("trace records: attribution (found by test/property/trace.test.ts)", () => {
+  it("a copy goes to the partial match whose last event it holds by the same term", () => {
+    // After A0 A1, one partial match holds A1 as t0 and another as t1 (same event, same
+    // previous cell). At C, the one holding t1 moves into t2's ignore state (a copy): it is
+    // that partial match that ignored C, not the one holding A1 as t0.
+    const src = `pattern P {
+  match t0: *{1,2} combinations
+        not followed by n0: C
+        followed by t1: * optional
+        followed by any t2: A optional
+        next t3: A? where v > 0
+}`;
+    const t = run(src, [
+      { type: "A", v: 0, ts: 1 },
+      { type: "A", v: 0, ts: 1 },
+      { type: "C", ts: 1 },
+    ]);
+    const byT1 = t.records.find((r) => r.op === "took" && r.term === "t1" && r.event === 1);
+    expect(byT1).toMatchObject({ events: "0:t0 1:t1" });
+    const atC = t.records.filter((r) => r.event === 2 && r.events === "0:t0 1:t1");
+    expect(atC).toEqual([
+      {
+        op: "ignored",
+        id: byT1?.id,
+        time: 1,
+        state: "t2:0",
+        rejected: [
+          typeReason("t2", "A", "C", "t2: A optional"),
+          typeReason("t3", "A", "C", "t3: A? where v > 0"),
+        ],
+        event: 2,
+        events: "0:t0 1:t1",
+      },
+    ]);
+  });
+});
+
 describe("the catalogue is complete", () => {
   it("compiles only when every op and rule is listed", () => {
     expect([opsComplete, rulesComplete]).toEqual([true, true]);

@@ -193,10 +193,12 @@ export class TraceStep {
               y.b.seq === seq &&
               y.b.variable === x.b.variable,
           );
-          if (took && sibling === undefined) rec(isStart ? "created" : "took", { term, from });
-          const forkOf = sibling !== undefined && sibling.id !== x.id ? sibling.id : from;
-          // No skip strategy: the completed match is the partial successor's own object.
+          // No skip strategy: the completed match may be a partial successor's own object
+          // (kept or, under a negation's Stop, dropped): it is in the Final state all the same.
           const state = pt.states[x.b.state].kind === "final" ? undefined : this.finalName();
+          if (took && sibling === undefined)
+            rec(isStart ? "created" : "took", state === undefined ? { term, from } : { term, from, state });
+          const forkOf = sibling !== undefined && sibling.id !== x.id ? sibling.id : from;
           rec("completed", state === undefined ? { from: forkOf } : { from: forkOf, state });
           if (x.fate === "held") rec("heldBack", { by: this.earliest() });
         }
@@ -455,7 +457,15 @@ export class TraceStep {
     }
     let fallback: Branch | null = null;
     for (const o of olds) {
-      if (o.first === null || o.prev !== b.prev || o.seq !== b.seq || o.event !== b.event) continue;
+      // Same last cell contents: two branches that took one event by different terms differ in `variable`.
+      if (
+        o.first === null ||
+        o.prev !== b.prev ||
+        o.seq !== b.seq ||
+        o.event !== b.event ||
+        o.variable !== b.variable
+      )
+        continue;
       fallback ??= o;
       const edges = (walks.get(o) ?? []).filter(
         (x) =>
