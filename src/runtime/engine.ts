@@ -1622,7 +1622,7 @@ export class Engine {
   ): void {
     const tracer = this.tracer as Tracer;
     for (const r of this.runners) {
-      if (!tracer.tracesPattern(r.pattern) || tracer.fed(r.pattern, seq)) continue;
+      if (!tracer.unfed(r.pattern, seq, invalid && Engine.withholds(r, invalid, type))) continue;
       let k = keys === null ? undefined : keys[r.id];
       if (k === undefined) k = this.keyOf(r, event, false);
       if (k === MISSING || !tracer.traces(r.pattern, k)) continue;

@@ -893,6 +893,11 @@ describe("trace records: what is traced", () => {
     ]);
   });
 
+  it('`keys` values compare by JSON type and value: "1" is not 1', () => {
+    expect(run(two, input, {}, { keys: ["1"] }).raw).toEqual([]);
+    expect(run(two, input, {}, { keys: [1] }).raw.length).toBeGreaterThan(0);
+  });
+
   it("`keys` as a predicate", () => {
     const t = run(two, input, {}, { patterns: ["P"], keys: (k) => k === 1 });
     expect(t.raw.map((r) => `${r.pattern}/${r.key}/${r.op}`)).toEqual([
