@@ -1627,7 +1627,7 @@ export class Engine {
       if (k === undefined) k = this.keyOf(r, event, false);
       if (k === MISSING || !tracer.traces(r.pattern, k)) continue;
       if (invalid && Engine.withholds(r, invalid, type)) {
-        tracer.skipped(r.pattern, k, event, time, { rule: "schema" });
+        tracer.skipped(r.pattern, k, event, time, { rule: "schema" }, seq);
         continue;
       }
       const composite = k !== null && typeof k === "object";

@@ -849,12 +849,13 @@ describe("trace records: events not fed", () => {
     const src = "event B { v: number, k: number }\npattern P { key by k match a: A followed by b: B }";
     const t = run(src, [E("A", 5), E("B", 6, { v: "x" }), E("B", 7, { v: 1 })], {}, {}, true);
     expect(
-      t.records.map((r) => [r.op, r.key, (r.reason as { rule?: string } | undefined)?.rule, r.time]),
+      t.records.map((r) => [r.op, r.key, (r.reason as { rule?: string } | undefined)?.rule, r.time, r.event]),
     ).toEqual([
-      ["created", 1, undefined, 5],
-      ["skipped", 1, "schema", 6],
-      ["took", 1, undefined, 7],
-      ["completed", 1, undefined, 7],
+      ["created", 1, undefined, 5, 0],
+      // Fed (to the patterns not using B), so it has its feed number.
+      ["skipped", 1, "schema", 6, 1],
+      ["took", 1, undefined, 7, 2],
+      ["completed", 1, undefined, 7, 2],
     ]);
   });
 });

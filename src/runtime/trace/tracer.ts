@@ -583,12 +583,19 @@ export class Tracer {
     if (step !== null) step.processed(event, eventType, time, seq, []);
   }
 
-  /** An event not fed to the pattern for `key` (late, missing key, schema). */
-  skipped(pattern: CompiledPattern, key: unknown, event: unknown, time: number, reason: TraceReason): void {
+  /** An event not fed to the pattern for `key` (late, missing key, schema); `seq` when it was fed to others. */
+  skipped(
+    pattern: CompiledPattern,
+    key: unknown,
+    event: unknown,
+    time: number,
+    reason: TraceReason,
+    seq = -1,
+  ): void {
     const pt = this.traceOf(pattern);
     if (pt === null) return;
     if (reason.rule !== "missingKey" && !this.keyTest(key)) return;
-    const ev = this.eventOf(event, -1, time, undefined);
+    const ev = this.eventOf(event, seq, time, undefined);
     this.emitRecord({
       v: TRACE_VERSION,
       op: "skipped",
