@@ -396,7 +396,10 @@ export class Engine {
     this.buildSchemaChecks();
     this.partitionBy = options.partitionBy ?? null;
     if (this.partitionBy !== null) this.checkPartitionable(this.partitionBy);
-    if (options.restore !== undefined) this.restore(validateSnapshot(options.restore));
+    if (options.restore !== undefined) {
+      this.restore(validateSnapshot(options.restore));
+      this.tracer?.restored();
+    }
   }
 
   private checkPartitionable(by: readonly string[]): void {
@@ -542,6 +545,7 @@ export class Engine {
     const name = canonicalKey(key);
     this.clearPart(name);
     if (json !== null) this.decodePart(validateKeySnapshot(JSON.parse(json)));
+    this.tracer?.restored();
     this.dirty.delete(name);
   }
 

@@ -1001,6 +1001,27 @@ describe("trace records: groups", () => {
   });
 });
 
+describe("trace records: a restored engine", () => {
+  it("partial matches from a snapshot get ids when they first do something; unchanged ones still say `ignored`", () => {
+    const program = compile("pattern P { key by k match a: A followed by b: B }");
+    const first = new Engine(program);
+    first.push(E("A", 1));
+    const snapshot = JSON.parse(JSON.stringify(first.snapshot()));
+    const raw: TraceRecord[] = [];
+    const engine = new Engine(program, { restore: snapshot, trace: { keys: [1], sink: (r) => raw.push(r) } });
+    engine.push(E("C", 2));
+    engine.push(E("B", 3));
+    engine.end();
+    expect(
+      raw.map((r) => [r.op, r.id, r.event?.seq, r.events?.map((e) => `${e.seq}:${e.term}`).join(" ")]),
+    ).toEqual([
+      ["ignored", "p1", 1, "0:a"],
+      ["took", "p1", 2, "0:a 2:b"],
+      ["completed", "p1", 2, "0:a 2:b"],
+    ]);
+  });
+});
+
 describe("trace records: negation and `until` inside loops and groups", () => {
   it("a group's `until` names its condition and the values it read", () => {
     const src =

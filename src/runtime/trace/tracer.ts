@@ -495,6 +495,7 @@ export class Tracer {
   private ids = new WeakMap<Branch, string>();
   private counter = 0;
   private lastPattern: CompiledPattern | null = null;
+  private restoredState = false;
   private lastTrace: PatternTrace | null = null;
   private lastEventSeq = Number.NaN;
   private lastEvent: TraceEvent | null = null;
@@ -557,8 +558,17 @@ export class Tracer {
     return withheld || this.live(pt);
   }
 
+  /**
+   * State was restored (a snapshot, `restoreKey`): traced keys may hold partial matches the
+   * tracer has not seen stepped, so every event that did not step a traced pattern is looked at.
+   */
+  restored(): void {
+    this.restoredState = true;
+  }
+
   /** Whether a traced key of the pattern may hold partial matches (dead or empty ones leave the set). */
   private live(pt: PatternTrace): boolean {
+    if (this.restoredState) return true;
     // Many traced keys (tracing every key): a pruning walk only when the set has doubled,
     // so it costs O(1) per event amortised and holds no key state long after it died.
     if (pt.live.size > 16 && pt.live.size <= pt.pruneAt) return true;
