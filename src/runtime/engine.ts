@@ -193,6 +193,8 @@ interface Runner {
   readonly schemaTypes: ReadonlySet<string>;
   partials: number;
   matches: number;
+  /** Whether the tracer traces this pattern (some of its keys). */
+  readonly traced: boolean;
   /** Eviction order of `keys` and `composite`: oldest state first. */
   readonly oldest: OldestFirst;
   readonly oldestComposite: OldestFirst;
@@ -857,6 +859,7 @@ export class Engine {
         pattern.keyPaths.length === 1 && pattern.keyPaths[0].length === 1 ? pattern.keyPaths[0][0] : null,
       // Older compiled models (built by hand) may lack `schemas`.
       schemaTypes: new Set((pattern.schemas ?? []).map((m) => m.type)),
+      traced: this.tracer?.tracesPattern(pattern) === true,
     };
     this.runners.push(runner);
     this.runnerOf.set(pattern, runner);
@@ -1357,7 +1360,7 @@ export class Engine {
     }
     const before = ks.partials.length;
     const m = r.matcher;
-    const step = this.tracer === null ? null : this.tracer.begin(r.pattern, ks, this.matchOut.length, 0, seq);
+    const step = r.traced ? this.traceFeed(r, ks, seq) : null;
     m.process(ks, event, type, info, time, seq, this.matchOut);
     if (step !== null) step.processed(event, type, time, seq, this.matchOut);
     if (m.cells !== 0) {
@@ -1602,9 +1605,14 @@ export class Engine {
 
   /** A trace step for a time advance of `ks`, or null when it is not traced. */
   private traceStep(r: Runner, ks: KeyState): TraceStep | null {
-    return this.tracer === null
-      ? null
-      : this.tracer.begin(r.pattern, ks, this.matchOut.length, this.timeoutOut.length);
+    return r.traced
+      ? (this.tracer as Tracer).begin(r.pattern, ks, this.matchOut.length, this.timeoutOut.length)
+      : null;
+  }
+
+  /** A trace step for feeding event `seq` to `ks`, or null when the key is not traced. */
+  private traceFeed(r: Runner, ks: KeyState, seq: number): TraceStep | null {
+    return (this.tracer as Tracer).begin(r.pattern, ks, this.matchOut.length, 0, seq);
   }
 
   /**
@@ -1622,7 +1630,7 @@ export class Engine {
   ): void {
     const tracer = this.tracer as Tracer;
     for (const r of this.runners) {
-      if (!tracer.tracesPattern(r.pattern) || tracer.fed(r.pattern, seq)) continue;
+      if (!r.traced || tracer.fed(r.pattern, seq)) continue;
       let k = keys === null ? undefined : keys[r.id];
       if (k === undefined) k = this.keyOf(r, event, false);
       if (k === MISSING || !tracer.traces(r.pattern, k)) continue;
@@ -1640,7 +1648,7 @@ export class Engine {
   private traceLate(event: unknown, time: number): void {
     const tracer = this.tracer as Tracer;
     for (const r of this.runners) {
-      if (!tracer.tracesPattern(r.pattern)) continue;
+      if (!r.traced) continue;
       const k = this.keyOf(r, event, false);
       if (k !== MISSING)
         tracer.skipped(r.pattern, k, event, time, { rule: "late", watermark: this.target() });

@@ -407,8 +407,12 @@ export class Tracer {
     if (keys === undefined) this.keyTest = () => true;
     else if (typeof keys === "function") this.keyTest = keys;
     else {
-      const wanted = new Set(keys.map(keyJson));
-      this.keyTest = (k) => wanted.has(keyJson(k));
+      // Primitive keys by value (SameValueZero: `1` and `"1"` stay apart, as JSON keeps them),
+      // composite ones by canonical JSON: no serialisation per event for a primitive key.
+      const primitives = new Set(keys.filter((k) => k === null || typeof k !== "object"));
+      const composites = new Set(keys.filter((k) => k !== null && typeof k === "object").map(keyJson));
+      this.keyTest = (k) =>
+        k !== null && typeof k === "object" ? composites.has(keyJson(k)) : primitives.has(k);
     }
   }
 
