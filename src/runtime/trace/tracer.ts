@@ -394,7 +394,8 @@ export class TraceStep {
 /** Turns engine steps of the traced (pattern, key) pairs into {@link TraceRecord}s. */
 export class Tracer {
   private readonly patterns: ReadonlySet<string> | null;
-  private readonly keyTest: (key: unknown) => boolean;
+  /** Whether a key is traced (primitives by value: cheap enough to ask for every key step). */
+  readonly keyTest: (key: unknown) => boolean;
   private readonly byPattern = new Map<CompiledPattern, PatternTrace | null>();
   private ids = new WeakMap<Branch, string>();
   private counter = 0;
