@@ -394,7 +394,8 @@ export class TraceStep {
 /** Turns engine steps of the traced (pattern, key) pairs into {@link TraceRecord}s. */
 export class Tracer {
   private readonly patterns: ReadonlySet<string> | null;
-  private readonly keyTest: (key: unknown) => boolean;
+  /** Whether a key is traced (primitives by value: cheap enough to ask for every key step). */
+  readonly keyTest: (key: unknown) => boolean;
   private readonly byPattern = new Map<CompiledPattern, PatternTrace | null>();
   private ids = new WeakMap<Branch, string>();
   private counter = 0;
@@ -407,8 +408,12 @@ export class Tracer {
     if (keys === undefined) this.keyTest = () => true;
     else if (typeof keys === "function") this.keyTest = keys;
     else {
-      const wanted = new Set(keys.map(keyJson));
-      this.keyTest = (k) => wanted.has(keyJson(k));
+      // Primitive keys by value (SameValueZero: `1` and `"1"` stay apart, as JSON keeps them),
+      // composite ones by canonical JSON: no serialisation per event for a primitive key.
+      const primitives = new Set(keys.filter((k) => k === null || typeof k !== "object"));
+      const composites = new Set(keys.filter((k) => k !== null && typeof k === "object").map(keyJson));
+      this.keyTest = (k) =>
+        k !== null && typeof k === "object" ? composites.has(keyJson(k)) : primitives.has(k);
     }
   }
 
