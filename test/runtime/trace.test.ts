@@ -904,10 +904,10 @@ describe("trace records: what is traced", () => {
       "Q/1/created",
       "P/2/created",
       "Q/2/created",
-      // P's state b is unchanged by a C (decided from the type): P is not stepped, and its
-      // `ignored` comes after the patterns that were.
-      "Q/1/died",
+      // P's state b is unchanged by a C (decided from the type): P is not stepped, yet its
+      // `ignored` comes in pattern order.
       "P/1/ignored",
+      "Q/1/died",
       "P/1/took",
       "P/1/completed",
       "P/2/took",

@@ -39,10 +39,6 @@ interface PatternTrace {
   readonly start: Branch;
   /** The feed number of the last event this pattern's traced key was stepped with. */
   fedAt: number;
-  /** Traced key states stepped so far that may still hold partial matches (see {@link Tracer.unfed}). */
-  readonly live: Set<KeyState>;
-  /** The size of `live` past which it is pruned again. */
-  pruneAt: number;
 }
 
 /** Where a branch a step made went: kept, emitted, held back, or pruned by the skip strategy at once. */
@@ -490,13 +486,11 @@ export class TraceStep {
 /** Turns engine steps of the traced (pattern, key) pairs into {@link TraceRecord}s. */
 export class Tracer {
   private readonly patterns: ReadonlySet<string> | null;
-  private readonly keyTest: (key: unknown) => boolean;
+  /** Whether a key is traced (primitives by value: cheap enough to ask for every key step). */
+  readonly keyTest: (key: unknown) => boolean;
   private readonly byPattern = new Map<CompiledPattern, PatternTrace | null>();
   private ids = new WeakMap<Branch, string>();
   private counter = 0;
-  private lastPattern: CompiledPattern | null = null;
-  private restoredState = false;
-  private lastTrace: PatternTrace | null = null;
   private lastEventSeq = Number.NaN;
   private lastEvent: TraceEvent | null = null;
 
@@ -506,19 +500,12 @@ export class Tracer {
     if (keys === undefined) this.keyTest = () => true;
     else if (typeof keys === "function") this.keyTest = keys;
     else {
-      // Primitive keys as they are (a Set keeps `1` and `"1"` apart, as keys compare);
-      // composite ones by canonical JSON: the test runs for every key step of a traced
-      // pattern, so the common case must not stringify.
-      const prims = new Set<unknown>();
-      const composite = new Set<string>();
-      for (const k of keys) {
-        if (k !== null && typeof k === "object") composite.add(canonicalKey(k));
-        else prims.add(k);
-      }
+      // Primitive keys by value (SameValueZero: `1` and `"1"` stay apart, as JSON keeps them),
+      // composite ones by canonical JSON: no serialisation per event for a primitive key.
+      const primitives = new Set(keys.filter((k) => k === null || typeof k !== "object"));
+      const composites = new Set(keys.filter((k) => k !== null && typeof k === "object").map(keyJson));
       this.keyTest = (k) =>
-        k !== null && typeof k === "object"
-          ? composite.size > 0 && composite.has(canonicalKey(k))
-          : prims.has(k);
+        k !== null && typeof k === "object" ? composites.has(keyJson(k)) : primitives.has(k);
     }
   }
 
@@ -543,38 +530,7 @@ export class Tracer {
     const pt = this.traceOf(pattern);
     if (pt === null || !this.keyTest(ks.key)) return null;
     if (seq >= 0) pt.fedAt = seq;
-    pt.live.add(ks);
     return new TraceStep(this, pt, ks, outStart, timeoutStart);
-  }
-
-  /**
-   * After event `seq`: whether the engine must look at it again for the pattern — the
-   * pattern is traced, was not stepped with it for a traced key, and the event was
-   * withheld (schema) or some traced key may hold partial matches. One lookup per event.
-   */
-  unfed(pattern: CompiledPattern, seq: number, withheld: boolean): boolean {
-    const pt = this.traceOf(pattern);
-    if (pt === null || pt.fedAt === seq) return false;
-    return withheld || this.live(pt);
-  }
-
-  /**
-   * State was restored (a snapshot, `restoreKey`): traced keys may hold partial matches the
-   * tracer has not seen stepped, so every event that did not step a traced pattern is looked at.
-   */
-  restored(): void {
-    this.restoredState = true;
-  }
-
-  /** Whether a traced key of the pattern may hold partial matches (dead or empty ones leave the set). */
-  private live(pt: PatternTrace): boolean {
-    if (this.restoredState) return true;
-    // Many traced keys (tracing every key): a pruning walk only when the set has doubled,
-    // so it costs O(1) per event amortised and holds no key state long after it died.
-    if (pt.live.size > 16 && pt.live.size <= pt.pruneAt) return true;
-    for (const ks of pt.live) if (ks.dead || ks.partials.length === 0) pt.live.delete(ks);
-    pt.pruneAt = Math.max(16, 2 * pt.live.size);
-    return pt.live.size > 0;
   }
 
   /**
@@ -697,8 +653,6 @@ export class Tracer {
   }
 
   private traceOf(pattern: CompiledPattern): PatternTrace | null {
-    // One pattern is looked up several times per step: the last one is kept.
-    if (pattern === this.lastPattern) return this.lastTrace;
     let pt = this.byPattern.get(pattern);
     if (pt === undefined) {
       pt = null;
@@ -711,16 +665,17 @@ export class Tracer {
           reasons: new Reasons(pattern, ctx),
           start: startBranch(pattern.nfa.start),
           fedAt: -1,
-          live: new Set(),
-          pruneAt: 16,
         };
       }
       this.byPattern.set(pattern, pt);
     }
-    this.lastPattern = pattern;
-    this.lastTrace = pt;
     return pt;
   }
+}
+
+/** A key as JSON for comparison (composite keys canonically). */
+function keyJson(k: unknown): string {
+  return k !== null && typeof k === "object" ? canonicalKey(k) : (JSON.stringify(k) ?? String(k));
 }
 
 /** Whether a walked edge failed on a constant `false` (a leaf with no structure whose source is `false`). */
