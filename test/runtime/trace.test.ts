@@ -404,6 +404,22 @@ describe("trace records: deaths and their reasons", () => {
     ]);
   });
 
+  it("a consecutive group: `next` inside an iteration, `consecutive` between iterations", () => {
+    const src = "pattern P { key by k match s: S followed by (d: D next u: U){3,} consecutive }";
+    const died = (input: object[]) =>
+      run(src, input).records.find((r) => r.op === "died")?.reason as { term: string; modifier: string };
+    // u after d: the `next` between them demanded the event
+    expect(died([E("S", 1), E("D", 2), E("U", 3), E("D", 4), E("X", 5)])).toMatchObject({
+      term: "u",
+      modifier: "next",
+    });
+    // d after u: the group's `consecutive` demanded it (the next repetition)
+    expect(died([E("S", 1), E("D", 2), E("U", 3), E("X", 4)])).toMatchObject({
+      term: "d",
+      modifier: "consecutive",
+    });
+  });
+
   it("`not next`: the negated term matched", () => {
     const src = "pattern P { key by k match a: A not next n: N followed by b: B }";
     const t = run(src, [E("A", 1), E("N", 2), E("B", 3)]);

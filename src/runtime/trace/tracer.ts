@@ -405,13 +405,16 @@ export class TraceStep {
         at: null,
       };
     const v = states[t.source].variable;
-    let inLoop = false;
-    for (let c: Cell | null = o.first === null ? null : o; c !== null; c = c.prev)
-      if (c.variable === v) inLoop = true;
+    // Variables are numbered in source order: a branch whose last event was taken by this
+    // term or a later one has looped back (the term's own loop, or its group's next
+    // repetition), so `consecutive` is what demanded the event; coming from an earlier
+    // term, `next` did (`(d next u){3,} consecutive`: u after d is `next`, d after u is
+    // `consecutive`).
+    const lastVar = o.first === null ? -1 : o.variable;
     return {
       rule: "contiguity",
       term: reasons.name(v),
-      modifier: inLoop ? "consecutive" : "next",
+      modifier: lastVar >= v ? "consecutive" : "next",
       failed: reasons.rejected(t, states),
       at: reasons.term(v)?.at ?? null,
     };
