@@ -1,0 +1,66 @@
+/**
+ * A key as a user types it on a command line or in the REPL (`--trace 42`, `.why alice`),
+ * matched against the keys the engine computes from events.
+ *
+ * The text is read as JSON when it is JSON, else as a string. A number, `true`, `false`
+ * or `null` also matches the string the user typed (`42` finds 42 and "42": a key read
+ * from CSV or from a JSON string field looks the same on a terminal); a quoted string
+ * (`'"42"'`) matches only that string; a JSON array matches a composite key (`key by a, b`)
+ * element by element under the same rule.
+ *
+ * ```ts
+ * const k = parseKeyArg("42");
+ * k.test(42); // true
+ * k.test("42"); // true
+ * parseKeyArg('["eu", 7]').test(["eu", "7"]); // true
+ * ```
+ */
+import { canonicalKey } from "../runtime/values.js";
+
+/** A typed key: its text, and the test against an engine key. */
+export interface KeyArg {
+  /** The text as typed. */
+  readonly text: string;
+  /** The typed value (JSON), or the text itself when it is not JSON. */
+  readonly value: unknown;
+  /** Whether an engine key is the typed one. */
+  test(key: unknown): boolean;
+}
+
+/** Reads a typed key; throws a `RangeError` for an empty text. */
+export function parseKeyArg(text: string): KeyArg {
+  if (text.trim() === "") throw new RangeError("a key must not be empty");
+  let value: unknown;
+  let json = true;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = text;
+    json = false;
+  }
+  // A bare word is a string; a typed scalar also matches its text as typed (`1.50` finds "1.50").
+  const raw = json && !isString(value) ? text.trim() : null;
+  return {
+    text,
+    value,
+    test: (key) => sameKey(value, key) || (raw !== null && key === raw),
+  };
+}
+
+/** Whether `key` is the typed `value` (scalars also as their JSON text; arrays element-wise). */
+function sameKey(value: unknown, key: unknown): boolean {
+  if (Array.isArray(value)) {
+    if (!Array.isArray(key) || key.length !== value.length) return false;
+    for (let i = 0; i < value.length; i++) if (!sameKey(value[i], key[i])) return false;
+    return true;
+  }
+  if (value !== null && typeof value === "object") {
+    return key !== null && typeof key === "object" && !Array.isArray(key) && canonicalKey(key) === canonicalKey(value);
+  }
+  if (key === value) return true;
+  return !isString(value) && isString(key) && key === JSON.stringify(value);
+}
+
+function isString(v: unknown): v is string {
+  return typeof v === "string";
+}

@@ -1,0 +1,117 @@
+/**
+ * `cep run --trace <key>[@Pattern]` (repeatable) and `--trace-out <file>`: the engine's
+ * trace records (docs/library.md "Tracing") for the chosen keys, as NDJSON.
+ *
+ * A key is typed as for every command (key-arg.ts: `42` finds 42 and "42", a JSON array a
+ * composite key). `@Pattern` limits it to one pattern: the text after the last `@` is a
+ * pattern name when the program has such a pattern; a word there that names no pattern
+ * is a usage error (a key containing `@` can be given as JSON: `'"ann@example"'`).
+ *
+ * ```ts
+ * const specs = parseTraceArgs(["42@Fraud", '["eu", 7]'], ["Fraud", "Login"], []);
+ * const trace = traceOptions(specs, (rec) => out.write(JSON.stringify(rec)), lineOf);
+ * ```
+ */
+import { UsageError } from "./api.js";
+import { type KeyArg, parseKeyArg } from "./key-arg.js";
+
+/** One `--trace` value. */
+export interface TraceSpec {
+  readonly key: KeyArg;
+  /** The pattern it is limited to, or null: every pattern run. */
+  readonly pattern: string | null;
+}
+
+/** A trace record as the CLI handles it (the library's `TraceRecord`, read structurally). */
+export interface TraceRecordLike {
+  readonly pattern: string;
+  readonly key: unknown;
+  readonly op: string;
+}
+
+/** The engine's `trace` option, as the CLI builds it (the library's `TraceOptions`). */
+export interface CliTraceOptions {
+  readonly patterns?: readonly string[];
+  readonly keys: (key: unknown) => boolean;
+  readonly sink: (record: TraceRecordLike) => void;
+  readonly describeEvent: (event: unknown) => Record<string, unknown> | undefined;
+}
+
+const WORD = /^[\p{L}_][\p{L}\p{N}_]*$/u;
+
+/**
+ * Reads the `--trace` values. `names`: the program's patterns; `run`: the `--pattern`
+ * names (empty: all). Throws {@link UsageError} for an empty key or a pattern not run.
+ */
+export function parseTraceArgs(
+  values: readonly string[],
+  names: readonly string[],
+  run: readonly string[],
+): TraceSpec[] {
+  return values.map((text) => {
+    let keyText = text;
+    let pattern: string | null = null;
+    const at = text.lastIndexOf("@");
+    if (at > 0 && !isJson(text)) {
+      const suffix = text.slice(at + 1);
+      if (names.includes(suffix)) {
+        keyText = text.slice(0, at);
+        pattern = suffix;
+      } else if (WORD.test(suffix)) {
+        throw new UsageError(
+          `--trace ${text}: no pattern ${suffix} (patterns: ${names.join(", ")}); ` +
+            `a key containing @ can be given as JSON: --trace '${JSON.stringify(text)}'`,
+        );
+      }
+    }
+    if (pattern !== null && run.length > 0 && !run.includes(pattern)) {
+      throw new UsageError(`--trace ${text}: pattern ${pattern} is not run (--pattern ${run.join(", ")})`);
+    }
+    let key: KeyArg;
+    try {
+      key = parseKeyArg(keyText);
+    } catch {
+      throw new UsageError(`--trace ${JSON.stringify(text)}: the key is empty (expected <key> or <key>@<Pattern>)`);
+    }
+    return { key, pattern };
+  });
+}
+
+/**
+ * The engine's `trace` option for `specs`: records of a traced (pattern, key) go to
+ * `write`, each event described by its input line (`lineOf`). An event skipped for
+ * lacking the key (`skipped`, key null) is written for every traced pattern.
+ */
+export function traceOptions(
+  specs: readonly TraceSpec[],
+  write: (record: TraceRecordLike) => void,
+  lineOf: (event: unknown) => number | undefined,
+): CliTraceOptions {
+  const wanted = (pattern: string, key: unknown, op: string) =>
+    specs.some(
+      (s) =>
+        (s.pattern === null || s.pattern === pattern) &&
+        (s.key.test(key) || (key === null && op === "skipped")),
+    );
+  const all = specs.some((s) => s.pattern === null);
+  return {
+    ...(all ? {} : { patterns: [...new Set(specs.map((s) => s.pattern as string))] }),
+    keys: (key) => specs.some((s) => s.key.test(key)),
+    sink: (record) => {
+      if (wanted(record.pattern, record.key, record.op)) write(record);
+    },
+    describeEvent: (event) => {
+      const line = lineOf(event);
+      return line === undefined ? undefined : { line };
+    },
+  };
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
