@@ -52,7 +52,7 @@ export function parseTraceArgs(
     let keyText = text;
     let pattern: string | null = null;
     const at = text.lastIndexOf("@");
-    if (at > 0 && !isJson(text)) {
+    if (at >= 0 && !isJson(text)) {
       const suffix = text.slice(at + 1);
       if (names.includes(suffix)) {
         keyText = text.slice(0, at);
