@@ -41,10 +41,11 @@ interface KeyLog {
   seq: number;
   step: TraceRecord[];
   /**
-   * Live partial matches by id and state: their newest record (events). By state too: a
-   * branch that splits without taking the event can come out with one id in two states.
+   * Live partial matches by id: the step of their newest records and those records by
+   * state (a branch that splits without taking the event can come out with one id in two
+   * states).
    */
-  readonly live: Map<string, TraceRecord>;
+  readonly live: Map<string, { step: string; byState: Map<string, TraceRecord> }>;
 }
 
 /** Trace records of the session's engine: kept for `.why`, printed for `.trace on`. */
@@ -64,19 +65,27 @@ export class TraceLog {
     if (log === undefined) {
       log = { pattern: record.pattern, key: record.key, seq: -1, step: [], live: new Map() };
       if (this.logs.size >= MAX_KEYS) this.logs.delete(this.logs.keys().next().value as string);
-    } else {
-      this.logs.delete(id); // re-inserted below: the map stays in order of last use
+      this.logs.set(id, log);
     }
-    this.logs.set(id, log);
     if (record.event !== null && record.event.seq !== log.seq) {
       log.seq = record.event.seq;
       log.step = [];
+      // Re-inserted at each event of the key: the map stays in order of last use.
+      this.logs.delete(id);
+      this.logs.set(id, log);
     }
     log.step.push(record);
     if (record.id !== null) {
-      const live = `${record.id}\0${record.state ?? ""}`;
-      if (ENDS.has(record.op)) log.live.delete(live);
-      else log.live.set(live, record);
+      const step = record.event === null ? `t${record.time}` : `e${record.event.seq}`;
+      let live = log.live.get(record.id);
+      if (live === undefined || live.step !== step) {
+        live = { step, byState: new Map() };
+        log.live.set(record.id, live);
+      }
+      // An ending record names the state it ended in; the partial match's other records of the step stay.
+      if (ENDS.has(record.op)) live.byState.delete(record.state ?? "");
+      else live.byState.set(record.state ?? "", record);
+      if (live.byState.size === 0) log.live.delete(record.id);
     }
     if (this.traced(record.key)) this.print(record);
   };
@@ -265,9 +274,11 @@ function idOf(row: BranchRow, cells: readonly CellRow[], pattern: CompiledPatter
   seqs.reverse();
   const state = pattern?.nfa.states[row[0]]?.name;
   const sig = seqs.join(",");
-  for (const r of log.live.values()) {
-    if (r.events === undefined || (state !== undefined && r.state !== state)) continue;
-    if (r.events.map((e) => e.seq).join(",") === sig) return r.id;
+  for (const { byState } of log.live.values()) {
+    for (const r of byState.values()) {
+      if (r.events === undefined || (state !== undefined && r.state !== state)) continue;
+      if (r.events.map((e) => e.seq).join(",") === sig) return r.id;
+    }
   }
   return null;
 }

@@ -8,7 +8,10 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
+import { compile } from "../../src/compile/program.js";
 import { COMMANDS, Session } from "../../src/repl/session.js";
+import { TraceLog } from "../../src/repl/why.js";
+import { Engine } from "../../src/runtime/engine.js";
 import { privateBin, root } from "../cli/dist.js";
 
 const AB = `pattern AB {
@@ -122,6 +125,28 @@ describe(".why", () => {
     type(AB, ev("A", 42, 1), ".reset");
     expect(type(".why").err).toContain("no event typed yet");
     expect(type(".why 42").err).toContain("key 42: no partial matches");
+  });
+});
+
+describe("TraceLog", () => {
+  test("keeps a live entry only for partial matches that live: none after the end of input", () => {
+    const name = "login-brute-force";
+    const source = readFileSync(join(root, "patterns", `${name}.pattern`), "utf8");
+    const log = new TraceLog(() => {});
+    const engine = new Engine(compile(source, { file: `${name}.pattern` }), { trace: { sink: log.sink } });
+    // Ten users, failures from three IPs and some successes: forks, matches, pruning, partial matches left.
+    for (let i = 0; i < 300; i++) {
+      const type = i % 7 === 0 ? "LoginOk" : "LoginFailed";
+      engine.push({ type, user: `u${i % 10}`, ip: `10.0.0.${i % 3}`, ts: 1_700_000_000_000 + i * 100 });
+    }
+    // Before the end: one live entry (in one state) per partial match the engine holds.
+    const size = (key: unknown) =>
+      [...(log.log("BruteForce", key)?.live.values() ?? [])].reduce((n, x) => n + x.byState.size, 0);
+    const keys = engine.snapshot().runners.flatMap((r) => r.keys);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const k of keys) expect(size(k.key)).toBe(k.partials.length + k.completed.length);
+    engine.end();
+    for (const k of keys) expect(size(k.key)).toBe(0);
   });
 });
 
