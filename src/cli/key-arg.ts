@@ -55,7 +55,12 @@ function sameKey(value: unknown, key: unknown): boolean {
     return true;
   }
   if (value !== null && typeof value === "object") {
-    return key !== null && typeof key === "object" && !Array.isArray(key) && canonicalKey(key) === canonicalKey(value);
+    return (
+      key !== null &&
+      typeof key === "object" &&
+      !Array.isArray(key) &&
+      canonicalKey(key) === canonicalKey(value)
+    );
   }
   if (key === value) return true;
   return !isString(value) && isString(key) && key === JSON.stringify(value);

@@ -165,7 +165,7 @@ export function addTraceOptions(cmd: Command): Command {
   return cmd
     .option(
       "--trace <key[@Pattern]>",
-      "write trace records for this key (42 finds 42 and \"42\"; JSON array: composite key), of every pattern or of one (repeatable)",
+      'write trace records for this key (42 finds 42 and "42"; JSON array: composite key), of every pattern or of one (repeatable)',
       collect,
       [] as string[],
     )

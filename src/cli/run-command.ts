@@ -31,7 +31,7 @@ import { CheckpointLock } from "./lock.js";
 import type { RunOptions } from "./options.js";
 import { createProgress, summaryLine } from "./progress.js";
 import { prepareRun, type RunResult, type RunResume } from "./run.js";
-import { parseTraceArgs } from "./trace-option.js";
+import { parseTraceArgs, untracedNotes } from "./trace-option.js";
 import { readerLeft, writeFailure } from "./write-error.js";
 
 /**
@@ -186,7 +186,10 @@ async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): P
     for (const f of failures) env.stderr.write(`cep: ${writeFailure(f.name, f.error)}\n`);
     return 2;
   }
-  if (!options.quiet) env.stderr.write(`${summaryLine(result, env.monotonic() - runStarted)}\n`);
+  if (!options.quiet) {
+    for (const note of untracedNotes(trace)) env.stderr.write(`cep: ${note}\n`);
+    env.stderr.write(`${summaryLine(result, env.monotonic() - runStarted)}\n`);
+  }
   return 0;
 }
 

@@ -20,6 +20,8 @@ export interface TraceSpec {
   readonly key: KeyArg;
   /** The pattern it is limited to, or null: every pattern run. */
   readonly pattern: string | null;
+  /** Records written for it so far (a run that wrote none says so). */
+  records: number;
 }
 
 /** A trace record as the CLI handles it (the library's `TraceRecord`, read structurally). */
@@ -71,9 +73,11 @@ export function parseTraceArgs(
     try {
       key = parseKeyArg(keyText);
     } catch {
-      throw new UsageError(`--trace ${JSON.stringify(text)}: the key is empty (expected <key> or <key>@<Pattern>)`);
+      throw new UsageError(
+        `--trace ${JSON.stringify(text)}: the key is empty (expected <key> or <key>@<Pattern>)`,
+      );
     }
-    return { key, pattern };
+    return { key, pattern, records: 0 };
   });
 }
 
@@ -87,12 +91,20 @@ export function traceOptions(
   write: (record: TraceRecordLike) => void,
   lineOf: (event: unknown) => number | undefined,
 ): CliTraceOptions {
-  const wanted = (pattern: string, key: unknown, op: string) =>
-    specs.some(
-      (s) =>
-        (s.pattern === null || s.pattern === pattern) &&
-        (s.key.test(key) || (key === null && op === "skipped")),
-    );
+  // Counts the records of each spec's key; true when the record is for some spec.
+  const wanted = (pattern: string, key: unknown, op: string) => {
+    let any = false;
+    for (const s of specs) {
+      if (s.pattern !== null && s.pattern !== pattern) continue;
+      if (s.key.test(key)) {
+        s.records++;
+        any = true;
+      } else if (key === null && op === "skipped") {
+        any = true;
+      }
+    }
+    return any;
+  };
   const all = specs.some((s) => s.pattern === null);
   return {
     ...(all ? {} : { patterns: [...new Set(specs.map((s) => s.pattern as string))] }),
@@ -105,6 +117,19 @@ export function traceOptions(
       return line === undefined ? undefined : { line };
     },
   };
+}
+
+/**
+ * Notes for the keys that got no record (a typo, or a key no event had): `--trace 4@P: no
+ * trace records (no event of pattern P had this key)`.
+ */
+export function untracedNotes(specs: readonly TraceSpec[]): string[] {
+  return specs
+    .filter((s) => s.records === 0)
+    .map(
+      (s) =>
+        `--trace ${s.key.text}${s.pattern === null ? "" : `@${s.pattern}`}: no trace records (no event ${s.pattern === null ? "" : `of pattern ${s.pattern} `}had this key)`,
+    );
 }
 
 function isJson(text: string): boolean {

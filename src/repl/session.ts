@@ -44,7 +44,7 @@ import { PatternCollector } from "./collector.js";
 import type { ReplOptions } from "./options.js";
 import { formatTime, type Paint, painter, renderRecord } from "./render.js";
 import { describeState } from "./state.js";
-import { eventKey, keysMatching, TraceLog, type WhyContext, whyText } from "./why.js";
+import { eventKeys, keysMatching, TraceLog, type WhyContext, whyText } from "./why.js";
 
 /** Where the session writes, and how. */
 export interface SessionConfig {
@@ -558,14 +558,11 @@ export class Session {
         this.error("no event typed yet: type one, or name a key (.why <key>)");
         return;
       }
-      for (const pattern of this.running.values()) {
-        const key = eventKey(pattern, last);
-        if (key === undefined) continue;
-        const state = ctx.snapshot.runners.some((r) => r.name === pattern.name && r.keys.length > 0);
-        if (state || this.traceLog.log(pattern.name, key) !== undefined) texts.push(whyText(ctx, pattern.name, key));
-      }
+      for (const { pattern, key } of eventKeys(ctx, last)) texts.push(whyText(ctx, pattern, key));
       if (texts.length === 0) {
-        this.info("the last event's key has no partial matches in any pattern, and the event did nothing to one");
+        this.info(
+          "the last event's key has no partial matches in any pattern, and the event did nothing to one",
+        );
         return;
       }
     } else {
@@ -573,8 +570,13 @@ export class Session {
       if (key === undefined) return;
       const pairs = keysMatching(ctx, key);
       if (pairs.length === 0) {
-        const held = [...new Set(ctx.snapshot.runners.flatMap((r) => r.keys.map((k) => JSON.stringify(k.key))))];
-        const some = held.length === 0 ? "no key has any" : `keys with some: ${held.slice(0, 5).join(", ")}${held.length > 5 ? ", …" : ""}`;
+        const held = [
+          ...new Set(ctx.snapshot.runners.flatMap((r) => r.keys.map((k) => JSON.stringify(k.key)))),
+        ];
+        const some =
+          held.length === 0
+            ? "no key has any"
+            : `keys with some: ${held.slice(0, 5).join(", ")}${held.length > 5 ? ", …" : ""}`;
         this.info(`key ${key.text}: no partial matches, and no event of it reached one (${some})`);
         return;
       }

@@ -17,8 +17,9 @@
  *         |                                 ^^^^^^
  * ```
  */
-import type { CompiledPattern } from "../compile/model.js";
+
 import type { KeyArg } from "../cli/key-arg.js";
+import type { CompiledPattern } from "../compile/model.js";
 import { renderDiagnostic } from "../lang/format.js";
 import type { BranchRow, CellRow, Snapshot } from "../runtime/snapshot.js";
 import { recordText } from "../runtime/trace/describe.js";
@@ -166,8 +167,25 @@ export function keysMatching(ctx: WhyContext, key: KeyArg): { pattern: string; k
   return out;
 }
 
+/**
+ * The (pattern, key) pairs `.why` without a key explains: the event's key in each running
+ * pattern where that key holds partial matches or has trace records.
+ */
+export function eventKeys(ctx: WhyContext, event: unknown): { pattern: string; key: unknown }[] {
+  const out: { pattern: string; key: unknown }[] = [];
+  for (const pattern of ctx.patterns.values()) {
+    const key = eventKey(pattern, event);
+    if (key === undefined) continue;
+    const held = ctx.snapshot.runners.some(
+      (r) => r.name === pattern.name && r.keys.some((k) => keyJson(k.key) === keyJson(key)),
+    );
+    if (held || ctx.log.log(pattern.name, key) !== undefined) out.push({ pattern: pattern.name, key });
+  }
+  return out;
+}
+
 /** The key of `event` for `pattern` (its `key by` paths), or undefined when it lacks one. */
-export function eventKey(pattern: CompiledPattern, event: unknown): unknown {
+function eventKey(pattern: CompiledPattern, event: unknown): unknown {
   const paths = pattern.keyPaths;
   if (paths.length === 0) return null;
   const values = paths.map((p) => path(event, p));
@@ -190,7 +208,9 @@ export function whyText(ctx: WhyContext, patternName: string, key: unknown): str
   const held = [...(ks?.completed ?? [])].sort((a, b) => a[2] - b[2]);
   const who = `${paint(patternName, "bold")}${key === null ? "" : ` key ${paint(JSON.stringify(key), "cyan")}`}`;
   const n = rows.length + held.length;
-  const lines: string[] = [`${who}: ${n === 0 ? "no partial matches" : `${n} partial match${n === 1 ? "" : "es"}`}`];
+  const lines: string[] = [
+    `${who}: ${n === 0 ? "no partial matches" : `${n} partial match${n === 1 ? "" : "es"}`}`,
+  ];
   const shown = new Set<TraceRecord>();
   const branch = (row: BranchRow, complete: boolean) => {
     const id = log === undefined ? null : idOf(row, snapshot.cells, pattern, log);
@@ -212,7 +232,9 @@ export function whyText(ctx: WhyContext, patternName: string, key: unknown): str
   const rest = (log?.step ?? []).filter((r) => !shown.has(r));
   if (rest.length > 0) {
     const ev = log?.step.find((r) => r.event !== null)?.event;
-    lines.push(`  ${paint(ev ? `the last event that reached one (line ${String(ev.line ?? `#${ev.seq}`)}), and time since:` : "since:", "dim")}`);
+    lines.push(
+      `  ${paint(ev ? `the last event that reached one (line ${String(ev.line ?? `#${ev.seq}`)}), and time since:` : "since:", "dim")}`,
+    );
     for (const r of rest) lines.push(...recordLines(ctx, r, "    "));
   } else if (n === 0) {
     lines.push(`  ${paint("no event of this key has reached a partial match yet", "dim")}`);
@@ -263,12 +285,20 @@ function eventsText(
   if (byVar.size === 0) return "nothing taken";
   return [...byVar.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([v, ls]) => `${pattern?.variables[v]?.name ?? `#${v}`} = line${ls.length === 1 ? "" : "s"} ${ls.join(", ")}`)
+    .map(
+      ([v, ls]) =>
+        `${pattern?.variables[v]?.name ?? `#${v}`} = line${ls.length === 1 ? "" : "s"} ${ls.join(", ")}`,
+    )
     .join(", ");
 }
 
 /** The trace id of a snapshot branch: the live record in the same state with the same events. */
-function idOf(row: BranchRow, cells: readonly CellRow[], pattern: CompiledPattern | undefined, log: KeyLog): string | null {
+function idOf(
+  row: BranchRow,
+  cells: readonly CellRow[],
+  pattern: CompiledPattern | undefined,
+  log: KeyLog,
+): string | null {
   const seqs: number[] = [];
   for (let c = row[1]; c >= 0; c = cells[c][4]) seqs.push(cells[c][2]);
   seqs.reverse();

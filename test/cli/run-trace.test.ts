@@ -44,7 +44,10 @@ beforeAll(() => {
       { type: "B", k: "42", v: 11, ts: 6 },
     ),
   );
-  writeFileSync(at("pair.pattern"), "pattern Pair {\n  key by region, id\n  match a: A followed by b: B\n}\n");
+  writeFileSync(
+    at("pair.pattern"),
+    "pattern Pair {\n  key by region, id\n  match a: A followed by b: B\n}\n",
+  );
   writeFileSync(
     at("pair.ndjson"),
     lines(
@@ -103,7 +106,7 @@ describe("cep run --trace", () => {
     expect(parse(r.stdout).map((m) => m.key)).toEqual([7, "42"]);
   });
 
-  test("a key as typed: 42 finds both 42 and \"42\"; a quoted string only the string", () => {
+  test('a key as typed: 42 finds both 42 and "42"; a quoted string only the string', () => {
     const both = parse(
       cep(["run", "ab.pattern", "--input", "ab.ndjson", "--trace", "42@AB", "--trace-out", "-", "--quiet"])
         .stderr,
@@ -159,11 +162,7 @@ describe("cep run --trace", () => {
   test("events held back by --out-of-orderness are named by their own input line", () => {
     writeFileSync(
       at("ooo.ndjson"),
-      lines(
-        { type: "B", k: 7, v: 50, ts: 20 },
-        { type: "A", k: 7, ts: 10 },
-        { type: "X", k: 1, ts: 100 },
-      ),
+      lines({ type: "B", k: 7, v: 50, ts: 20 }, { type: "A", k: 7, ts: 10 }, { type: "X", k: 1, ts: 100 }),
     );
     const recs = parse(
       cep([
@@ -215,6 +214,27 @@ describe("cep run --trace", () => {
     const r = cep(["run", "ab.pattern", "--input", "ab.ndjson", "--trace", "7", "--trace-out", "/dev/full"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("cep: cannot write to --trace-out /dev/full: ENOSPC: no space left on device");
+  });
+
+  test("a key that got no record is named on stderr (a typo, or no event had it), unless --quiet", () => {
+    const r = cep([
+      "run",
+      "ab.pattern",
+      "--input",
+      "ab.ndjson",
+      "--trace",
+      "99",
+      "--trace",
+      "7@AC",
+      "--trace-out",
+      "n.ndjson",
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("cep: --trace 99: no trace records (no event had this key)\n");
+    expect(r.stderr).not.toContain("--trace 7@AC");
+    expect(readFileSync(at("n.ndjson"), "utf8")).not.toContain('"key":99');
+    const quiet = cep(["run", "ab.pattern", "--input", "ab.ndjson", "--trace", "99", "--quiet"]);
+    expect(quiet.stderr).toBe("");
   });
 
   test("--help lists the options", () => {

@@ -23,7 +23,8 @@ pattern AC {
   match a: A next c: C
 }`;
 
-const ev = (type: string, k: unknown, ts: number, extra: object = {}) => JSON.stringify({ type, k, ts, ...extra });
+const ev = (type: string, k: unknown, ts: number, extra: object = {}) =>
+  JSON.stringify({ type, k, ts, ...extra });
 
 /** A non-interactive session (messages carry `line N:`), records as JSON lines. */
 function session() {
@@ -63,7 +64,7 @@ describe(".why", () => {
         "        |                                     ^^^^^^",
         "AC key 42: no partial matches",
         "  the last event that reached one (line 11), and time since:",
-        "    line 11 B: p2 died — `next c` needs the very next event, and c needs type C, the event is \"B\"",
+        '    line 11 B: p2 died — `next c` needs the very next event, and c needs type C, the event is "B"',
         "      at <stdin:5>:3:19",
         "      3 |   match a: A next c: C",
         "        |                   ^^^^",
@@ -72,11 +73,21 @@ describe(".why", () => {
     );
   });
 
-  test("with a key typed as on the command line: 42 finds 42 and \"42\"; a key that took the event says so", () => {
+  test("without a key, a pattern where the last event's key has nothing is left out", () => {
+    const { type } = session();
+    type(AB, "pattern U {\n  key by u\n  match x: X followed by y: Y\n}"); // lines 1–12
+    type(JSON.stringify({ type: "X", u: 1, ts: 1 }), JSON.stringify({ type: "A", k: 5, u: 2, ts: 2 }));
+    const why = type(".why").out;
+    expect(why).toMatch(/^AB key 5: 1 partial match\n/);
+    expect(why).toContain("AC key 5: 1 partial match\n");
+    expect(why).not.toContain("U key");
+  });
+
+  test('with a key typed as on the command line: 42 finds 42 and "42"; a key that took the event says so', () => {
     const { type } = session();
     type(AB, ev("A", 42, 1), ev("A", "42", 2), ev("A", 7, 3), ev("B", "42", 4, { v: 11 }));
     const why = type(".why 42").out;
-    expect(why).toContain('AB key 42: 1 partial match\n  p1: a = line 9; waiting for b');
+    expect(why).toContain("AB key 42: 1 partial match\n  p1: a = line 9; waiting for b");
     expect(why).toContain('AB key "42": no partial matches\n');
     expect(why).toContain("line 12 B: p3 took it as b\n    line 12 B: p3 completed\n");
     expect(why).not.toContain("key 7");
@@ -100,7 +111,10 @@ describe(".why", () => {
     expect(heads).toHaveLength(2);
     expect(heads.every((l) => /^ {2}p\d+: s = line 5; waiting for /.test(l))).toBe(true);
     for (const [waits, moved] of [
-      ["waiting for s (", "moved on to s:0 without it — s: x < 5 is false (x = 38); b: x >= 200 is false (x = 38)"],
+      [
+        "waiting for s (",
+        "moved on to s:0 without it — s: x < 5 is false (x = 38); b: x >= 200 is false (x = 38)",
+      ],
       ["waiting for b (", "moved on to b without it"],
     ]) {
       const i = lines.findIndex((l) => l.includes(waits));
@@ -113,11 +127,15 @@ describe(".why", () => {
     expect(none.type(".why").err).toBe("line 1: error: no patterns yet: nothing to explain\n");
     const { type } = session();
     type(AB);
-    expect(type(".why").err).toBe("line 9: error: no event typed yet: type one, or name a key (.why <key>)\n");
+    expect(type(".why").err).toBe(
+      "line 9: error: no event typed yet: type one, or name a key (.why <key>)\n",
+    );
     type(ev("A", 42, 1));
     const r = type(".why 9");
     expect(r.out).toBe("");
-    expect(r.err).toBe("line 11: key 9: no partial matches, and no event of it reached one (keys with some: 42)\n");
+    expect(r.err).toBe(
+      "line 11: key 9: no partial matches, and no event of it reached one (keys with some: 42)\n",
+    );
   });
 
   test(".reset forgets the trace with the state", () => {
@@ -197,7 +215,9 @@ describe("cep repl (piped): tracing changes no record", () => {
   test("an example's records are cep run's, with .why and .trace typed between the events", () => {
     const name = "login-brute-force";
     const pattern = join(root, "patterns", `${name}.pattern`);
-    const events = readFileSync(join(root, "patterns", `${name}.events.ndjson`), "utf8").trimEnd().split("\n");
+    const events = readFileSync(join(root, "patterns", `${name}.events.ndjson`), "utf8")
+      .trimEnd()
+      .split("\n");
     const run = spawnSync(process.execPath, [bin, "run", pattern, "--input", "-", "--quiet"], {
       input: `${events.join("\n")}\n`,
       encoding: "utf8",
@@ -210,7 +230,10 @@ describe("cep repl (piped): tracing changes no record", () => {
     });
     expect(run.status).toBe(0);
     expect(repl.status).toBe(0);
-    const expected = run.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    const expected = run.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const got = repl.stdout
       .split("\n")
       .filter((l) => l.startsWith('{"pattern"'))
