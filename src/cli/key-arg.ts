@@ -27,7 +27,7 @@ export interface KeyArg {
   test(key: unknown): boolean;
 }
 
-/** Reads a typed key; throws a `RangeError` for an empty text. */
+/** Reads a typed key; throws a `RangeError` for an empty text or a value nested too deeply. */
 export function parseKeyArg(text: string): KeyArg {
   if (text.trim() === "") throw new RangeError("a key must not be empty");
   let value: unknown;
@@ -38,6 +38,8 @@ export function parseKeyArg(text: string): KeyArg {
     value = text;
     json = false;
   }
+  if (depth(value) > MAX_DEPTH)
+    throw new RangeError(`a key must not be nested deeper than ${MAX_DEPTH} levels`);
   // A bare word is a string; a typed scalar also matches its text as typed (`1.50` finds "1.50").
   const raw = json && !isString(value) ? text.trim() : null;
   return {
@@ -45,6 +47,23 @@ export function parseKeyArg(text: string): KeyArg {
     value,
     test: (key) => sameKey(value, key) || (raw !== null && key === raw),
   };
+}
+
+/** Keys are scalars or short arrays; a deeper typed value is refused (comparing it recurses). */
+const MAX_DEPTH = 32;
+
+/** How deeply arrays and objects nest in `v` (0 for a scalar), without recursion. */
+function depth(v: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length > 0) {
+    const [x, d] = stack.pop() as [unknown, number];
+    if (x === null || typeof x !== "object") continue;
+    if (d + 1 > max) max = d + 1;
+    if (max > MAX_DEPTH) return max;
+    for (const y of Object.values(x)) stack.push([y, d + 1]);
+  }
+  return max;
 }
 
 /** Whether `key` is the typed `value` (scalars also as their JSON text; arrays element-wise). */

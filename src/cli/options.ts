@@ -243,6 +243,14 @@ export function resolveRunOptions(opts: Record<string, unknown>): RunOptions {
       }
     }
   }
+  // Trace records among the match records would make the output unreadable as records.
+  if (options.traceOut !== null && options.traceOut !== "-" && options.output !== "-") {
+    if (resolve(options.traceOut) === resolve(options.output)) {
+      throw new UsageError(
+        `--trace-out ${options.traceOut} is the --output file: give the trace a file of its own`,
+      );
+    }
+  }
   // The checkpoint is replaced as a whole; an output written into it would be lost.
   if (options.checkpoint !== null) {
     const checkpoint = resolve(options.checkpoint);

@@ -153,7 +153,9 @@ async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): P
 
   // 4. The run.
   const runStarted = env.monotonic();
-  const progress = options.quiet ? null : createProgress(env, input.size);
+  // Trace records on stderr would be cut by the progress line.
+  const traceOnStderr = trace.length > 0 && (options.traceOut ?? "-") === "-";
+  const progress = options.quiet || traceOnStderr ? null : createProgress(env, input.size);
   const checkpoints =
     ck === null || identity === null
       ? undefined

@@ -5,7 +5,8 @@
  * A key is typed as for every command (key-arg.ts: `42` finds 42 and "42", a JSON array a
  * composite key). `@Pattern` limits it to one pattern: the text after the last `@` is a
  * pattern name when the program has such a pattern; a word there that names no pattern
- * is a usage error (a key containing `@` can be given as JSON: `'"ann@example"'`).
+ * is a usage error (a key containing `@` can be given as JSON: `'"ann@example"'`), and so
+ * are an empty key and one nested deeper than a key can be.
  *
  * ```ts
  * const specs = parseTraceArgs(["42@Fraud", '["eu", 7]'], ["Fraud", "Login"], []);
@@ -72,9 +73,9 @@ export function parseTraceArgs(
     let key: KeyArg;
     try {
       key = parseKeyArg(keyText);
-    } catch {
+    } catch (err) {
       throw new UsageError(
-        `--trace ${JSON.stringify(text)}: the key is empty (expected <key> or <key>@<Pattern>)`,
+        `--trace ${JSON.stringify(text)}: ${(err as Error).message} (expected <key> or <key>@<Pattern>)`,
       );
     }
     return { key, pattern, records: 0 };

@@ -260,15 +260,22 @@ describe("cep run --trace: bad usage (exit 2, nothing written)", () => {
     refused(["--pattern", "AC", "--trace", "7@AB"], "--trace 7@AB: pattern AB is not run (--pattern AC)");
   });
 
-  test("an empty key", () => {
-    refused(["--trace", "@AB"], "the key is empty");
-    refused(["--trace", ""], "the key is empty");
+  test("an empty key, and one nested deeper than a key can be (comparing it would recurse)", () => {
+    refused(["--trace", "@AB"], '--trace "@AB": a key must not be empty');
+    refused(["--trace", ""], '--trace "": a key must not be empty');
+    const deep = `${"[".repeat(50_000)}${"]".repeat(50_000)}`;
+    refused(["--trace", deep], "a key must not be nested deeper than 32 levels");
   });
 
-  test("--trace-out without --trace, or onto the input", () => {
+  test("--trace-out without --trace, onto the input, or onto --output", () => {
     refused(["--trace-out", "t2.ndjson"], "--trace-out needs --trace <key>");
     expect(existsSync(at("t2.ndjson"))).toBe(false);
     refused(["--trace", "7", "--trace-out", "ab.ndjson"], "--trace-out ab.ndjson is the input file");
+    refused(
+      ["--trace", "7", "--output", "o.ndjson", "--trace-out", "./o.ndjson"],
+      "--trace-out ./o.ndjson is the --output file: give the trace a file of its own",
+    );
+    expect(existsSync(at("o.ndjson"))).toBe(false);
   });
 
   test("with --checkpoint", () => {

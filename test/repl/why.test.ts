@@ -138,6 +138,18 @@ describe(".why", () => {
     );
   });
 
+  test("a typed key nested too deeply is refused, not compared", () => {
+    const { type } = session();
+    type(AB, ev("A", 42, 1));
+    const deep = `${'{"a":'.repeat(20_000)}1${"}".repeat(20_000)}`;
+    expect(type(`.why ${deep}`).err).toBe(
+      "line 10: error: .why: a key must not be nested deeper than 32 levels\n",
+    );
+    expect(type(`.trace on ${deep}`).err).toBe(
+      "line 11: error: .trace: a key must not be nested deeper than 32 levels\n",
+    );
+  });
+
   test(".reset forgets the trace with the state", () => {
     const { type } = session();
     type(AB, ev("A", 42, 1), ".reset");
