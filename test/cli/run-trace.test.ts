@@ -159,6 +159,16 @@ describe("cep run --trace", () => {
     ]);
   });
 
+  test("CSV input: each event's line is its record's line in the file (the header is line 1)", () => {
+    writeFileSync(at("ab.csv"), "type,k,ts,v\nX,1,1,\nA,7,2,\nB,7,3,50\n");
+    const recs = parse(cep(["run", "ab.pattern", "--input", "ab.csv", "--trace", "7@AB", "--quiet"]).stderr);
+    expect(recs.map((x) => [x.op, x.event?.line])).toEqual([
+      ["created", 3],
+      ["took", 4],
+      ["completed", 4],
+    ]);
+  });
+
   test("events held back by --out-of-orderness are named by their own input line", () => {
     writeFileSync(
       at("ooo.ndjson"),
