@@ -25,6 +25,11 @@ export interface KeyArg {
   readonly value: unknown;
   /** Whether an engine key is the typed one. */
   test(key: unknown): boolean;
+  /**
+   * Every engine key {@link test} accepts (`42` → `[42, "42"]`), for the engine's `trace.keys`
+   * list (a set lookup per key step, cheaper than a predicate); null when there are too many.
+   */
+  readonly candidates: readonly unknown[] | null;
 }
 
 /** Reads a typed key; throws a `RangeError` for an empty text or a value nested too deeply. */
@@ -42,11 +47,31 @@ export function parseKeyArg(text: string): KeyArg {
     throw new RangeError(`a key must not be nested deeper than ${MAX_DEPTH} levels`);
   // A bare word is a string; a typed scalar also matches its text as typed (`1.50` finds "1.50").
   const raw = json && !isString(value) ? text.trim() : null;
+  const own = candidatesOf(value);
   return {
     text,
     value,
     test: (key) => sameKey(value, key) || (raw !== null && key === raw),
+    candidates: own === null ? null : raw === null || own.includes(raw) ? own : [...own, raw],
   };
+}
+
+/** Composite keys typed with numbers: at most this many spellings are listed. */
+const MAX_CANDIDATES = 256;
+
+/** The keys {@link sameKey} accepts for `value`, or null when more than {@link MAX_CANDIDATES}. */
+function candidatesOf(value: unknown): unknown[] | null {
+  if (Array.isArray(value)) {
+    let out: unknown[][] = [[]];
+    for (const element of value) {
+      const each = candidatesOf(element);
+      if (each === null || out.length * each.length > MAX_CANDIDATES) return null;
+      out = out.flatMap((prefix) => each.map((c) => [...prefix, c]));
+    }
+    return out;
+  }
+  if (value !== null && typeof value === "object") return [value];
+  return isString(value) ? [value] : [value, JSON.stringify(value)];
 }
 
 /** Keys are scalars or short arrays; a deeper typed value is refused (comparing it recurses). */

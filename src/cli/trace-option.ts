@@ -35,7 +35,7 @@ export interface TraceRecordLike {
 /** The engine's `trace` option, as the CLI builds it (the library's `TraceOptions`). */
 export interface CliTraceOptions {
   readonly patterns?: readonly string[];
-  readonly keys: (key: unknown) => boolean;
+  readonly keys: readonly unknown[] | ((key: unknown) => boolean);
   readonly sink: (record: TraceRecordLike) => void;
   readonly describeEvent: (event: unknown) => Record<string, unknown> | undefined;
 }
@@ -109,7 +109,10 @@ export function traceOptions(
   const all = specs.some((s) => s.pattern === null);
   return {
     ...(all ? {} : { patterns: [...new Set(specs.map((s) => s.pattern as string))] }),
-    keys: (key) => specs.some((s) => s.key.test(key)),
+    // A list when every key can be spelled out: the engine tests each key step by set lookup.
+    keys: specs.every((s) => s.key.candidates !== null)
+      ? specs.flatMap((s) => s.key.candidates ?? [])
+      : (key) => specs.some((s) => s.key.test(key)),
     sink: (record) => {
       if (wanted(record.pattern, record.key, record.op)) write(record);
     },
