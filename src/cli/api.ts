@@ -7,6 +7,7 @@
  */
 import type { Writable } from "node:stream";
 import type { Diagnostic } from "../lang/diagnostics.js";
+import type { CliTraceOptions } from "./trace-option.js";
 
 /** One pattern source file. */
 export interface SourceFile {
@@ -57,6 +58,8 @@ export interface EngineOptions {
   limits?: { memory?: number };
   /** `false`: do not check events against declared schemas. */
   schemaCheck?: boolean;
+  /** `--trace`: the engine's trace option (records, keys, input lines). */
+  trace?: CliTraceOptions;
 }
 
 /** A match or timeout record (language.md §5); written as it comes. */

@@ -13,7 +13,7 @@ import { type CliEnv, UsageError } from "./api.js";
 import { checkCommand } from "./check.js";
 import { addDistCommands } from "./dist-commands.js";
 import { type ExplainFormat, explainCommand } from "./explain.js";
-import { addRunOptions, resolveRunOptions } from "./options.js";
+import { addRunOptions, addTraceOptions, resolveRunOptions } from "./options.js";
 import { runCommand } from "./run-command.js";
 import { testCommand } from "./test-command.js";
 
@@ -41,11 +41,13 @@ export async function runCli(argv: readonly string[], env: CliEnv): Promise<numb
     })
     .showSuggestionAfterError(true);
 
-  addRunOptions(
-    program
-      .command("run")
-      .description("compile patterns, read events, write match and timeout records")
-      .argument("<file.pattern...>", "pattern files"),
+  addTraceOptions(
+    addRunOptions(
+      program
+        .command("run")
+        .description("compile patterns, read events, write match and timeout records")
+        .argument("<file.pattern...>", "pattern files"),
+    ),
   ).action(async (files: string[], opts: Record<string, unknown>) => {
     code = await runCommand(env, files, resolveRunOptions(opts));
   });

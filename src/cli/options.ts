@@ -24,6 +24,10 @@ export interface RunOptions extends RunSettings {
   /** `--checkpoint-every`: input records between checkpoints. */
   checkpointEvery: number;
   quiet: boolean;
+  /** `--trace` values as typed (`cep run` only; read by trace-option.ts once the patterns are known). */
+  traceArgs: string[];
+  /** `--trace-out`: where trace records go; null: stderr. */
+  traceOut: string | null;
 }
 
 /** `--checkpoint-every` by default (cli.md). */
@@ -49,6 +53,8 @@ interface RawRunOptions {
   memoryLimit?: number;
   quiet?: boolean;
   schemaCheck: boolean;
+  trace?: string[];
+  traceOut?: string;
 }
 
 /** Commander parser for a duration option (language.md §3.5; `0` allowed). */
@@ -154,9 +160,32 @@ export function addRunOptions(cmd: Command): Command {
     .option("--no-schema-check", "do not check events against the `event` declarations");
 }
 
+/** Adds `cep run`'s tracing options (not in `cep test`'s `.args`: a test has no trace output). */
+export function addTraceOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      "--trace <key[@Pattern]>",
+      'write trace records for this key (42 finds 42 and "42"; JSON array: composite key), of every pattern or of one (repeatable)',
+      collect,
+      [] as string[],
+    )
+    .option("--trace-out <file>", "where --trace records go, one JSON line each (default: - for stderr)");
+}
+
 /** Validates commander's values; throws {@link UsageError} (exit 2). */
 export function resolveRunOptions(opts: Record<string, unknown>): RunOptions {
   const raw = opts as unknown as RawRunOptions;
+  const traceArgs = raw.trace ?? [];
+  if (raw.traceOut !== undefined && traceArgs.length === 0) {
+    throw new UsageError("--trace-out needs --trace <key>");
+  }
+  if (raw.traceOut === "") throw new UsageError("--trace-out needs a file name (or - for stderr)");
+  if (traceArgs.length > 0 && raw.checkpoint !== undefined) {
+    // Partial-match ids (p1, p2, …) start again in a resumed engine: its trace would contradict the earlier one.
+    throw new UsageError(
+      "--trace cannot be combined with --checkpoint (a resumed run could not continue the trace); trace a run without --checkpoint",
+    );
+  }
   if (raw.checkpointEvery !== undefined && raw.checkpoint === undefined) {
     throw new UsageError("--checkpoint-every needs --checkpoint");
   }
@@ -195,6 +224,8 @@ export function resolveRunOptions(opts: Record<string, unknown>): RunOptions {
     watermarksOnly: raw.watermarksOnly ?? false,
     memoryLimit: raw.memoryLimit ?? null,
     schemaCheck: raw.schemaCheck !== false,
+    traceArgs,
+    traceOut: raw.traceOut ?? null,
   };
   if (raw.csvMaxRecordLines !== undefined) options.csvMaxRecordLines = raw.csvMaxRecordLines;
   // Writing over the input would truncate it before it is read.
@@ -205,10 +236,19 @@ export function resolveRunOptions(opts: Record<string, unknown>): RunOptions {
       ["--errors", options.errors],
       ["--late", options.late],
       ["--checkpoint", options.checkpoint],
+      ["--trace-out", options.traceOut],
     ] as const) {
       if (path !== null && path !== "-" && resolve(path) === input) {
         throw new UsageError(`${flag} ${path} is the input file`);
       }
+    }
+  }
+  // Trace records among the match records would make the output unreadable as records.
+  if (options.traceOut !== null && options.traceOut !== "-" && options.output !== "-") {
+    if (resolve(options.traceOut) === resolve(options.output)) {
+      throw new UsageError(
+        `--trace-out ${options.traceOut} is the --output file: give the trace a file of its own`,
+      );
     }
   }
   // The checkpoint is replaced as a whole; an output written into it would be lost.

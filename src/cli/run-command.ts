@@ -31,6 +31,7 @@ import { CheckpointLock } from "./lock.js";
 import type { RunOptions } from "./options.js";
 import { createProgress, summaryLine } from "./progress.js";
 import { prepareRun, type RunResult, type RunResume } from "./run.js";
+import { parseTraceArgs, untracedNotes } from "./trace-option.js";
 import { readerLeft, writeFailure } from "./write-error.js";
 
 /**
@@ -60,6 +61,11 @@ async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): P
   });
   if (program === null) return 1;
   checkPatternNames(program, options.patterns);
+  const trace = parseTraceArgs(
+    options.traceArgs,
+    program.patterns.map((p) => p.name),
+    options.patterns,
+  );
 
   // 2. The checkpoint, when there is one: same run, or refused; finished, or resumed.
   const ck = options.checkpoint;
@@ -101,7 +107,7 @@ async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): P
           },
         };
   // The engine first: a snapshot it refuses leaves every file untouched.
-  const prepared = prepareRun(env.api, program, options, env, resume);
+  const prepared = prepareRun(env.api, program, { ...options, trace }, env, resume);
 
   // 3. Input and outputs.
   let input: InputSource;
@@ -125,10 +131,15 @@ async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): P
   let output: LineSink;
   let errors: LineSink;
   let late: LineSink | null;
+  let traceOut: LineSink | undefined;
   try {
     output = await outputs.open(options.output, "stdout", "--output");
     errors = await outputs.open(options.errors ?? "-", "stderr", options.errors === null ? null : "--errors");
     late = options.late === null ? null : await outputs.open(options.late, "stderr", "--late");
+    if (trace.length > 0) {
+      const path = options.traceOut ?? "-";
+      traceOut = await outputs.open(path, "stderr", options.traceOut === null ? null : "--trace-out");
+    }
   } catch (err) {
     input.close();
     await outputs.closeAll();
@@ -142,7 +153,9 @@ async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): P
 
   // 4. The run.
   const runStarted = env.monotonic();
-  const progress = options.quiet ? null : createProgress(env, input.size);
+  // Trace records on stderr would be cut by the progress line.
+  const traceOnStderr = trace.length > 0 && (options.traceOut ?? "-") === "-";
+  const progress = options.quiet || traceOnStderr ? null : createProgress(env, input.size);
   const checkpoints =
     ck === null || identity === null
       ? undefined
@@ -156,6 +169,7 @@ async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): P
         output,
         errors,
         late,
+        ...(traceOut === undefined ? {} : { trace: traceOut }),
         onChunk: progress?.update,
         onWarning: (m: string) => env.stderr.write(`cep: warning: ${m}\n`),
       },
@@ -174,7 +188,10 @@ async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): P
     for (const f of failures) env.stderr.write(`cep: ${writeFailure(f.name, f.error)}\n`);
     return 2;
   }
-  if (!options.quiet) env.stderr.write(`${summaryLine(result, env.monotonic() - runStarted)}\n`);
+  if (!options.quiet) {
+    for (const note of untracedNotes(trace)) env.stderr.write(`cep: ${note}\n`);
+    env.stderr.write(`${summaryLine(result, env.monotonic() - runStarted)}\n`);
+  }
   return 0;
 }
 

@@ -31,6 +31,7 @@ import {
   type RunEngine,
   UsageError,
 } from "./api.js";
+import { type TraceSpec, traceOptions } from "./trace-option.js";
 
 /** Engine settings from the command line. */
 export interface RunSettings {
@@ -50,6 +51,8 @@ export interface RunSettings {
   memoryLimit: number | null;
   /** Events checked against declared schemas (off with `--no-schema-check`). */
   schemaCheck: boolean;
+  /** `--trace`: keys (and patterns) whose trace records go to {@link RunStreams.trace}; absent or empty: no tracing. */
+  trace?: readonly TraceSpec[];
 }
 
 /** Where events come from and records go. */
@@ -60,6 +63,8 @@ export interface RunStreams {
   /** Bad lines, missing keys, and late events when `late` is null. */
   errors: LineSink;
   late: LineSink | null;
+  /** Trace records (with {@link RunSettings.trace}), one JSON line each. */
+  trace?: LineSink;
   /** Called when the engine warns (a state limit was hit). */
   onWarning?: (message: string) => void;
   /** Called after each input chunk (progress display). */
@@ -186,6 +191,16 @@ export function prepareRun(
   if (settings.processingTime) options.clock = settings.clock === null ? clock.wallClock : () => clockNow;
   if (settings.patterns.length > 0) options.patterns = settings.patterns;
   if (settings.memoryLimit !== null) options.limits = { memory: settings.memoryLimit };
+  // Tracing: each event's input line, kept only while tracing (records name it as `line`).
+  let traceSink: LineSink | null = null;
+  const eventLines = settings.trace && settings.trace.length > 0 ? new WeakMap<object, number>() : null;
+  if (settings.trace && eventLines !== null) {
+    options.trace = traceOptions(
+      settings.trace,
+      (record) => traceSink?.write(JSON.stringify(record)),
+      (event) => (typeof event === "object" && event !== null ? eventLines.get(event) : undefined),
+    );
+  }
   let engine: RunEngine;
   if (resume === null) {
     engine = new api.Engine(program, options);
@@ -238,6 +253,7 @@ export function prepareRun(
 
   async function read(streams: RunStreams, checkpoints: RunCheckpoints | null): Promise<RunResult> {
     const { output, errors, late: lateSink } = streams;
+    traceSink = streams.trace ?? null;
     const file = streams.input.name;
     let curLine = 0;
     let curText = "";
@@ -276,6 +292,7 @@ export function prepareRun(
     const handler: EventHandler = {
       event(line: number, value: JsonObject, text: string) {
         if (keep) keepText(value, text);
+        if (eventLines !== null) eventLines.set(value, line);
         curLine = line;
         curText = text;
         curEvent = value;
@@ -292,6 +309,7 @@ export function prepareRun(
     };
     const live: LiveCounts = { events: 0, matches: 0, stats: () => engine.stats() };
     const sinks = lateSink === null ? [output, errors] : [output, errors, lateSink];
+    if (traceSink !== null && !sinks.includes(traceSink)) sinks.push(traceSink);
     const afterChunk = (bytesRead: number): undefined | Promise<void> => {
       if (streams.onChunk) {
         live.events = pushed;

@@ -24,6 +24,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { formatMs } from "../cli/explain-render.js";
+import { type KeyArg, parseKeyArg } from "../cli/key-arg.js";
 import { editDistance, ioReason } from "../cli/load.js";
 import type { CompiledPattern, Program } from "../compile/model.js";
 // Not ../index.js: that also exports the scale-out API, whose Redis client would load at every start.
@@ -36,11 +37,14 @@ import { renderDiagnostic } from "../lang/format.js";
 import { parse } from "../lang/parse.js";
 import { Engine } from "../runtime/engine.js";
 import type { MatchRecord } from "../runtime/records.js";
+import { recordText } from "../runtime/trace/describe.js";
+import type { TraceRecord } from "../runtime/trace/records.js";
 import { invalidTime, parseTime, TIME_FORMS } from "../runtime/values.js";
 import { PatternCollector } from "./collector.js";
 import type { ReplOptions } from "./options.js";
 import { formatTime, type Paint, painter, renderRecord } from "./render.js";
 import { describeState } from "./state.js";
+import { eventKeys, keysMatching, TraceLog, type WhyContext, whyText } from "./why.js";
 
 /** Where the session writes, and how. */
 export interface SessionConfig {
@@ -87,6 +91,16 @@ export const COMMANDS: readonly { name: string; args: string; help: string }[] =
   { name: ".flush", args: "", help: "end of input: fire what it fires, then reset time and state" },
   { name: ".reset", args: "", help: "reset time and state without firing anything" },
   { name: ".state", args: "", help: "live partial matches per pattern and key, and what each waits for" },
+  {
+    name: ".why",
+    args: "[key]",
+    help: "a key's partial matches, what each waits for, and what its last event did to each and why (default: the last event's key)",
+  },
+  {
+    name: ".trace",
+    args: "on|off [key]",
+    help: "print trace lines as events are typed: what each partial match of the key (default: every key) did, and why",
+  },
   { name: ".save", args: "<file>", help: "save the session's patterns to a .pattern file" },
   { name: ".help", args: "", help: "this help" },
   { name: ".exit", args: "", help: "flush and leave (also Ctrl+D)" },
@@ -111,6 +125,12 @@ export class Session {
   private ended = false;
   private readonly outPaint: Paint;
   private readonly errPaint: Paint;
+  /** Trace records of the engine, for `.why` and `.trace` (the engine traces every key). */
+  private readonly traceLog = new TraceLog((r) => this.traceLine(r));
+  /** The input line each event was typed on (trace records and `.why` name it). */
+  private readonly eventLines = new WeakMap<object, number>();
+  /** The last event typed (`.why` without a key explains its key). */
+  private lastEvent: object | null = null;
 
   constructor(private readonly config: SessionConfig) {
     this.outPaint = painter(config.outColor);
@@ -230,6 +250,8 @@ export class Session {
       this.info("no patterns yet: events only advance time (type a pattern, or .load a file)");
     }
     this.pushed++;
+    this.eventLines.set(value, this.line);
+    this.lastEvent = value;
     this.engine.push(value);
   }
 
@@ -266,6 +288,12 @@ export class Session {
       }
       case ".state":
         this.config.stdout(describeState(this.engine.snapshot(), this.running, this.outPaint));
+        return undefined;
+      case ".why":
+        this.why(arg);
+        return undefined;
+      case ".trace":
+        this.trace(arg);
         return undefined;
       case ".save":
         if (arg === "") this.error("usage: .save <file>");
@@ -393,6 +421,8 @@ export class Session {
     const patterns = this.program?.patterns ?? [];
     this.running = new Map(patterns.map((p) => [p.name, p]));
     this.pushed = 0;
+    this.traceLog.clear();
+    this.lastEvent = null;
     const clock = o.clock;
     const engine = new Engine(programOf(patterns), {
       typeField: o.typeField,
@@ -401,6 +431,13 @@ export class Session {
       processingTime: o.processingTime,
       schemaCheck: o.schemaCheck !== false,
       clock: clock === null ? (this.config.wallClock ?? Date.now) : () => clock + this.pushed - 1,
+      trace: {
+        sink: this.traceLog.sink,
+        describeEvent: (e) => {
+          const line = typeof e === "object" && e !== null ? this.eventLines.get(e) : undefined;
+          return line === undefined ? undefined : { line };
+        },
+      },
     });
     engine.on("match", (r) => this.record(r));
     engine.on("timeout", (r) => this.record(r));
@@ -479,6 +516,85 @@ export class Session {
     this.engine.advanceTo(t);
   }
 
+  /** `.trace on|off [key]`, or `.trace`: what is traced. */
+  private trace(arg: string): void {
+    const m = /^(on|off)(?:\s+(.*))?$/.exec(arg);
+    if (arg === "") {
+      this.info(this.traceLog.status());
+      return;
+    }
+    if (m === null) {
+      this.error("usage: .trace on|off [key]");
+      return;
+    }
+    const key = m[2] === undefined ? null : this.keyArg(unquote(m[2].trim()), ".trace");
+    if (key === undefined) return;
+    if (m[1] === "on") this.traceLog.on(key);
+    else if (!this.traceLog.off(key)) {
+      this.error(`key ${key?.text} is not traced (${this.traceLog.status()})`);
+      return;
+    }
+    this.info(this.traceLog.status());
+  }
+
+  /** `.why [key]`: the key's partial matches and what its last event did to them, per pattern. */
+  private why(arg: string): void {
+    if (this.running.size === 0) {
+      this.error("no patterns yet: nothing to explain");
+      return;
+    }
+    const ctx: WhyContext = {
+      snapshot: this.engine.snapshot(),
+      patterns: this.running,
+      log: this.traceLog,
+      lineOf: (e) => (typeof e === "object" && e !== null ? this.eventLines.get(e) : undefined),
+      sourceOf: (file) => this.chunks.find((c) => c.file === file)?.source,
+      paint: this.outPaint,
+    };
+    const texts: string[] = [];
+    if (arg === "") {
+      const last = this.lastEvent;
+      if (last === null) {
+        this.error("no event typed yet: type one, or name a key (.why <key>)");
+        return;
+      }
+      for (const { pattern, key } of eventKeys(ctx, last)) texts.push(whyText(ctx, pattern, key));
+      if (texts.length === 0) {
+        this.info(
+          "the last event's key has no partial matches in any pattern, and the event did nothing to one",
+        );
+        return;
+      }
+    } else {
+      const key = this.keyArg(arg, ".why");
+      if (key === undefined) return;
+      const pairs = keysMatching(ctx, key);
+      if (pairs.length === 0) {
+        const held = [
+          ...new Set(ctx.snapshot.runners.flatMap((r) => r.keys.map((k) => JSON.stringify(k.key)))),
+        ];
+        const some =
+          held.length === 0
+            ? "no key has any"
+            : `keys with some: ${held.slice(0, 5).join(", ")}${held.length > 5 ? ", …" : ""}`;
+        this.info(`key ${key.text}: no partial matches, and no event of it reached one (${some})`);
+        return;
+      }
+      for (const { pattern, key: k } of pairs) texts.push(whyText(ctx, pattern, k));
+    }
+    this.config.stdout(texts.join(""));
+  }
+
+  /** A typed key, or undefined after an error. */
+  private keyArg(text: string, command: string): KeyArg | undefined {
+    try {
+      return parseKeyArg(text);
+    } catch (err) {
+      this.error(`${command}: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
   private save(file: string): void {
     const items = this.items;
     if (items.length === 0) {
@@ -527,6 +643,13 @@ export class Session {
 
   private record(r: MatchRecord): void {
     this.config.stdout(this.config.readable ? renderRecord(r, this.outPaint) : `${JSON.stringify(r)}\n`);
+  }
+
+  /** A `.trace on` line: `trace AB key 42: line 3 A: p1 created: a took it`. */
+  private traceLine(r: TraceRecord): void {
+    const p = this.outPaint;
+    const key = r.key === null ? "" : ` key ${JSON.stringify(r.key)}`;
+    this.config.stdout(`${p(`trace ${r.pattern}${key}:`, "dim")} ${recordText(r)}\n`);
   }
 
   private where(): string {

@@ -577,7 +577,7 @@ describe("session in-process", () => {
     s.handleLine("pattern BruteForce { match a: A }");
     s.handleLine("pattern Burst { match a: A }");
     expect(s.complete(".ex")).toEqual([[".explain ", ".exit"], ".ex"]);
-    expect(s.complete(".w")).toEqual([[".watermark "], ".w"]);
+    expect(s.complete(".w")).toEqual([[".watermark ", ".why "], ".w"]);
     expect(s.complete(".explain B")).toEqual([["BruteForce", "Burst"], "B"]);
     expect(s.complete(".explain Br")).toEqual([["BruteForce"], "Br"]);
     expect(s.complete("pattern Bu")).toEqual([["Burst"], "Bu"]);
