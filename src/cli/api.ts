@@ -57,6 +57,13 @@ export interface EngineOptions {
   limits?: { memory?: number };
   /** `false`: do not check events against declared schemas. */
   schemaCheck?: boolean;
+  /** Trace records for chosen patterns and keys (`cep why`; the library's `TraceOptions`). */
+  trace?: {
+    patterns?: readonly string[];
+    keys?: (key: unknown) => boolean;
+    sink: (record: any) => void;
+    describeEvent?: (event: unknown) => Record<string, unknown> | undefined;
+  };
 }
 
 /** A match or timeout record (language.md §5); written as it comes. */

@@ -50,6 +50,8 @@ export interface RunSettings {
   memoryLimit: number | null;
   /** Events checked against declared schemas (off with `--no-schema-check`). */
   schemaCheck: boolean;
+  /** The engine's `trace` option (`cep why`), when tracing. */
+  trace?: EngineOptions["trace"];
 }
 
 /** Where events come from and records go. */
@@ -64,6 +66,8 @@ export interface RunStreams {
   onWarning?: (message: string) => void;
   /** Called after each input chunk (progress display). */
   onChunk?: (bytesRead: number, live: LiveCounts) => void;
+  /** Called with each event before it is pushed (`cep why` keeps events and their lines). */
+  onEvent?: (line: number, event: JsonObject, text: string) => void;
 }
 
 /** Counters readable while running (one object, updated in place). */
@@ -186,6 +190,7 @@ export function prepareRun(
   if (settings.processingTime) options.clock = settings.clock === null ? clock.wallClock : () => clockNow;
   if (settings.patterns.length > 0) options.patterns = settings.patterns;
   if (settings.memoryLimit !== null) options.limits = { memory: settings.memoryLimit };
+  if (settings.trace !== undefined) options.trace = settings.trace;
   let engine: RunEngine;
   if (resume === null) {
     engine = new api.Engine(program, options);
@@ -273,12 +278,14 @@ export function prepareRun(
     let due = checkpoints === null ? Number.POSITIVE_INFINITY : pushed + checkpoints.every;
     // NDJSON events are written as read; CSV rows are converted, so written as converted.
     const keep = streams.format === "ndjson";
+    const onEvent = streams.onEvent;
     const handler: EventHandler = {
       event(line: number, value: JsonObject, text: string) {
         if (keep) keepText(value, text);
         curLine = line;
         curText = text;
         curEvent = value;
+        if (onEvent !== undefined) onEvent(line, value, text);
         clockNow = (settings.clock ?? 0) + pushed;
         pushed++;
         // The line's length is the event's size for the memory limit (no estimate needed).
