@@ -17,7 +17,13 @@ import type { JsonObject } from "../io/json.js";
 import { MemorySink } from "../io/sinks.js";
 import { type InputSource, openInput } from "../io/source.js";
 import type { TraceRecord } from "../runtime/trace/records.js";
-import { explainWhy, type WhyEvent, type WhyExpectation, WhyExpectationError, type WhyReport } from "../runtime/trace/why.js";
+import {
+  explainWhy,
+  type WhyEvent,
+  type WhyExpectation,
+  WhyExpectationError,
+  type WhyReport,
+} from "../runtime/trace/why.js";
 import { whyText } from "../runtime/trace/why-text.js";
 import { canonicalKey } from "../runtime/values.js";
 import { type CliEnv, UsageError } from "./api.js";
@@ -61,7 +67,11 @@ export function addWhyCommand(program: Command, env: CliEnv, done: (code: number
 }
 
 /** Runs `cep why` from commander's options; returns the exit code. */
-export async function whyCommand(env: CliEnv, files: string[], opts: Record<string, unknown>): Promise<number> {
+export async function whyCommand(
+  env: CliEnv,
+  files: string[],
+  opts: Record<string, unknown>,
+): Promise<number> {
   const format = opts.format === "json" ? "json" : "text";
   const run = resolveRunOptions({ ...opts, output: "-", format: opts.inputFormat });
   const why: WhyOptions = {
@@ -183,7 +193,11 @@ export function keyMatcher(text: string): (key: unknown) => boolean {
   return (key) => wants.has(keyJson(key));
 }
 
-function neverSeen(key: string | undefined, patterns: readonly CompiledPattern[], seen: Map<string, unknown>): string {
+function neverSeen(
+  key: string | undefined,
+  patterns: readonly CompiledPattern[],
+  seen: Map<string, unknown>,
+): string {
   const names = patterns.map((p) => p.name).join(", ");
   const few = [...seen.keys()].filter((k) => k !== "null").slice(0, 5);
   const more = seen.size - few.length > 0 ? ` and ${seen.size - few.length} more` : "";
@@ -210,7 +224,8 @@ export function parseExpect(text: string): { expectation: WhyExpectation; patter
       throw new UsageError(`--expect is not valid JSON: ${(err as Error).message}`);
     }
     const obj = value as Record<string, unknown>;
-    const events = obj.events !== null && typeof obj.events === "object" && !Array.isArray(obj.events) ? obj.events : obj;
+    const events =
+      obj.events !== null && typeof obj.events === "object" && !Array.isArray(obj.events) ? obj.events : obj;
     const pattern = typeof obj.pattern === "string" && events !== obj ? obj.pattern : undefined;
     const out: Record<string, unknown[]> = {};
     for (const [name, list] of Object.entries(events as Record<string, unknown>)) {
@@ -218,7 +233,9 @@ export function parseExpect(text: string): { expectation: WhyExpectation; patter
       else if (list !== null && typeof list === "object") out[name] = [list];
       else throw new UsageError(`--expect: ${name} must be a list of events, got ${JSON.stringify(list)}`);
     }
-    return pattern === undefined ? { expectation: { events: out } } : { expectation: { events: out }, pattern };
+    return pattern === undefined
+      ? { expectation: { events: out } }
+      : { expectation: { events: out }, pattern };
   }
   const words = t.split(/[\s,]+/).filter((w) => w !== "");
   if (words.length === 0 || !words.every((w) => /^[1-9]\d*$/.test(w))) throw new UsageError(usage);

@@ -38,7 +38,11 @@ export interface WhyTextOptions {
 /** `line 3 (Checkout)`, or `event #3 (Checkout)` without a line. */
 export function eventRefText(e: WhyEventRef): string {
   const type = typeof e.type === "string" ? ` (${e.type})` : "";
-  return e.line !== null ? `line ${e.line}${type}` : e.seq >= 0 ? `event #${e.seq}${type}` : `an event${type}`;
+  return e.line !== null
+    ? `line ${e.line}${type}`
+    : e.seq >= 0
+      ? `event #${e.seq}${type}`
+      : `an event${type}`;
 }
 
 /** The phrase for a rejection: `amount > 100 is false, amount = 87`; other rules as {@link reasonText}. */
@@ -72,7 +76,10 @@ export function whyText(report: WhyReport, options: WhyTextOptions): string {
     out.push("");
     out.push("No partial match was left unfinished.");
   }
-  if (report.neverStarted.length > 0 && (report.furthest.length === 0 || report.verdict?.outcome === "notStarted")) {
+  if (
+    report.neverStarted.length > 0 &&
+    (report.furthest.length === 0 || report.verdict?.outcome === "notStarted")
+  ) {
     out.push("");
     out.push("Events that started no partial match (most recent first):");
     for (const r of report.neverStarted) rejectionLines(out, r.event, r.reasons, options, "  ");
@@ -98,7 +105,9 @@ function heldText(events: readonly WhyHeld[]): string {
 
 function partialText(out: string[], p: WhyPartial, report: WhyReport, options: WhyTextOptions): void {
   const total = report.terms.length;
-  out.push(`${p.id} reached ${p.terms.length} of ${total} term${total === 1 ? "" : "s"}: ${heldText(p.events)}`);
+  out.push(
+    `${p.id} reached ${p.terms.length} of ${total} term${total === 1 ? "" : "s"}: ${heldText(p.events)}`,
+  );
   const end = p.end;
   if (end === null) {
     out.push("  (no record of how it ended)");
@@ -106,10 +115,13 @@ function partialText(out: string[], p: WhyPartial, report: WhyReport, options: W
   }
   if (atInputEnd(end)) {
     const waiting = waitingFor(p, report);
-    const then = end.op === "timedOut" ? " (and timed out)" : end.op === "ended" ? "" : " (and its window closed)";
+    const then =
+      end.op === "timedOut" ? " (and timed out)" : end.op === "ended" ? "" : " (and its window closed)";
     out.push(
       `  still waiting${waiting === null ? "" : ` for ${waiting}`} when the input ended${then}` +
-        (p.rejections.length > 0 ? `; the nearest events ${waiting ?? "it"} rejected:` : "; no event came that it could take"),
+        (p.rejections.length > 0
+          ? `; the nearest events ${waiting ?? "it"} rejected:`
+          : "; no event came that it could take"),
     );
     for (const r of p.rejections) rejectionLines(out, r.event, r.reasons, options, "  ");
     return;
@@ -128,17 +140,20 @@ function waitingFor(p: WhyPartial, report: WhyReport): string | null {
   return i >= 0 && i + 1 < report.terms.length ? report.terms[i + 1] : null;
 }
 
+/** How a partial match ended, as a verb. */
+const ENDED: Record<WhyEnd["op"], string> = {
+  died: "died",
+  timedOut: "timed out",
+  pruned: "was pruned",
+  dropped: "was dropped",
+  ended: "was still waiting",
+};
+
 function endText(end: WhyEnd): string {
-  const where = end.event !== null ? `at ${eventRefText(end.event)}` : end.time !== null ? `at time ${end.time}` : "";
-  const verb: Record<WhyEnd["op"], string> = {
-    died: "died",
-    timedOut: "timed out",
-    pruned: "was pruned",
-    dropped: "was dropped",
-    ended: "was still waiting",
-  };
+  const where =
+    end.event !== null ? `at ${eventRefText(end.event)}` : end.time !== null ? `at time ${end.time}` : "";
   const why = end.reason === null ? "" : `: ${reasonText(end.reason)}`;
-  return `${verb[end.op]}${where === "" ? "" : ` ${where}`}${why}`;
+  return `${ENDED[end.op]}${where === "" ? "" : ` ${where}`}${why}`;
 }
 
 function rejectionLines(
@@ -165,7 +180,8 @@ function inputLine(out: string[], event: WhyEventRef, options: WhyTextOptions, i
 
 /** Where a reason points in the source (a contiguity reason: its failed condition, when it has one). */
 function reasonAt(r: TraceReason): SourceAt | null {
-  if (r.rule === "contiguity" && r.failed !== null && r.failed.rule === "condition") return reasonAt(r.failed);
+  if (r.rule === "contiguity" && r.failed !== null && r.failed.rule === "condition")
+    return reasonAt(r.failed);
   return "at" in r ? r.at : null;
 }
 
@@ -184,7 +200,9 @@ function frame(out: string[], at: SourceAt | null, options: WhyTextOptions, inde
 
 function verdictText(out: string[], v: WhyVerdict, report: WhyReport, options: WhyTextOptions): void {
   const lines = v.expected.map((e) => e.event.line ?? `#${e.event.seq}`).join(", ");
-  const terms = v.expected.every((e) => e.term !== null) ? ` as ${v.expected.map((e) => e.term).join(", ")}` : "";
+  const terms = v.expected.every((e) => e.term !== null)
+    ? ` as ${v.expected.map((e) => e.term).join(", ")}`
+    : "";
   const prefix = v.expected.slice(0, v.taken);
   const took =
     v.partial === null || prefix.length === 0
@@ -195,9 +213,14 @@ function verdictText(out: string[], v: WhyVerdict, report: WhyReport, options: W
   out.push(`Expected lines ${lines}${terms}: ${v.outcome === "match" ? "it is a match" : "not a match"}`);
   let line: string;
   switch (v.outcome) {
-    case "match":
-      line = `${v.partial} matched exactly these events`;
+    case "match": {
+      const held =
+        v.by === null
+          ? ""
+          : ` (held back by ${v.by}, then released${v.at !== null ? ` at ${eventRefText(v.at)}` : v.time !== null ? ` at time ${v.time}` : " at the end of input"})`;
+      line = `${v.partial} matched exactly these events${held}`;
       break;
+    }
     case "notFed":
       line = `${ev} was never fed to ${report.pattern}: ${reasonText(v.reason as TraceReason)}`;
       break;
@@ -215,7 +238,9 @@ function verdictText(out: string[], v: WhyVerdict, report: WhyReport, options: W
       break;
     case "ended": {
       const at = v.at !== null ? ` at ${eventRefText(v.at)}` : v.time !== null ? ` at time ${v.time}` : "";
-      line = `${took}it ended${at}, before ${ev}${asTerm}: ${v.reason === null ? "no record says why" : reasonText(v.reason)}`;
+      const before =
+        v.at !== null && v.event !== null && v.at.seq === v.event.seq ? "" : `, before ${ev}${asTerm}`;
+      line = `${took}it ${ENDED[v.ended ?? "died"]}${at}${before}: ${v.reason === null ? "no record says why" : reasonText(v.reason)}`;
       break;
     }
     case "tookOther":
@@ -228,7 +253,8 @@ function verdictText(out: string[], v: WhyVerdict, report: WhyReport, options: W
       break;
     case "incomplete": {
       const at = v.at !== null ? ` at ${eventRefText(v.at)}` : v.time !== null ? ` at time ${v.time}` : "";
-      line = `${v.partial} took them all, but the pattern needed more; it ended${at}: ${v.reason === null ? "no record says why" : reasonText(v.reason)}`;
+      const needed = v.term !== null && report.terms.includes(v.term) ? `${v.term} too` : "more";
+      line = `${v.partial} took them all, but ${report.pattern} needed ${needed}; it ${ENDED[v.ended ?? "died"]}${at}: ${v.reason === null ? "no record says why" : reasonText(v.reason)}`;
       break;
     }
     case "moreEvents":

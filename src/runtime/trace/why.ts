@@ -123,8 +123,10 @@ export interface WhyVerdict {
   /** The term the expectation wanted for that event, or the term the partial match waited for. */
   readonly term: string | null;
   readonly reason: TraceReason | null;
-  /** `heldBack`/`ended` by pruning: the match responsible; `otherKey`: the event's key (JSON). */
+  /** `heldBack`, `match` (held back, then released): the partial match it waited for; `ended` by pruning: the match responsible; `otherKey`: the event's key (JSON). */
   readonly by: string | null;
+  /** `ended`, `incomplete`: how the partial match ended. */
+  readonly ended: WhyEnd["op"] | null;
   /** `tookOther`, `moreEvents`, `otherTerm`: the event taken instead (or as well) and its term. */
   readonly other: WhyHeld | null;
 }
@@ -275,8 +277,7 @@ export function explainWhy(input: WhyInput): WhyReport {
   }
   const lastSeq = (p: WhyPartial) => (p.events.length === 0 ? -1 : p.events[p.events.length - 1].event.seq);
   candidates.sort(
-    (a, b) =>
-      b.terms.length - a.terms.length || b.events.length - a.events.length || lastSeq(b) - lastSeq(a),
+    (a, b) => b.terms.length - a.terms.length || b.events.length - a.events.length || lastSeq(b) - lastSeq(a),
   );
   const furthest: WhyPartial[] = [];
   const seen = new Set<string>();
@@ -322,7 +323,10 @@ export function explainWhy(input: WhyInput): WhyReport {
 
 /** Whether it ended with the input: still waiting (`ended`), or a window closed by the end of input. */
 export function atInputEnd(end: WhyEnd): boolean {
-  return end.op === "ended" || (end.event === null && end.time === null);
+  return (
+    end.op === "ended" ||
+    ((end.op === "died" || end.op === "timedOut") && end.event === null && end.time === null)
+  );
 }
 
 /** (b): the events its next term rejected since it last took one — condition failures first, most recent first. */
@@ -351,9 +355,11 @@ function resolveExpected(
   pattern: CompiledPattern,
 ): WhyExpected[] {
   const byLine = new Map<number, WhyEventRef>();
-  for (const r of recs) if (r.event !== null && typeof r.event.line === "number") byLine.set(r.event.line, refOf(r.event));
+  for (const r of recs)
+    if (r.event !== null && typeof r.event.line === "number") byLine.set(r.event.line, refOf(r.event));
   const known = new Set(events.map((e) => e.line));
-  const refOfLine = (line: number): WhyEventRef => byLine.get(line) ?? { seq: -1, line, type: null, time: null };
+  const refOfLine = (line: number): WhyEventRef =>
+    byLine.get(line) ?? { seq: -1, line, type: null, time: null };
   let out: WhyExpected[];
   if ("lines" in expect) {
     if (expect.lines.length === 0) throw new WhyExpectationError("the expectation names no event");
@@ -379,7 +385,9 @@ function resolveExpected(
           events.find((e) => e.line > after && !used.has(e.line) && canonical(e.event) === want) ??
           events.find((e) => !used.has(e.line) && canonical(e.event) === want);
         if (hit === undefined)
-          throw new WhyExpectationError(`no input event equals the expected ${term} event ${JSON.stringify(ev)}`);
+          throw new WhyExpectationError(
+            `no input event equals the expected ${term} event ${JSON.stringify(ev)}`,
+          );
         used.add(hit.line);
         after = hit.line;
         out.push({ event: refOfLine(hit.line), term });
@@ -388,9 +396,7 @@ function resolveExpected(
     if (out.length === 0) throw new WhyExpectationError("the expectation names no event");
   }
   const fed = out.every((e) => e.event.seq >= 0);
-  return out.sort((a, b) =>
-    fed ? a.event.seq - b.event.seq : (a.event.line ?? 0) - (b.event.line ?? 0),
-  );
+  return out.sort((a, b) => (fed ? a.event.seq - b.event.seq : (a.event.line ?? 0) - (b.event.line ?? 0)));
 }
 
 /** (c): why exactly the expected events are not a match. */
@@ -413,6 +419,7 @@ function verdictOf(
     term: null,
     reason: null,
     by: null,
+    ended: null,
     other: null,
   };
   const same = (h: WhyHeld, e: WhyExpected) =>
@@ -454,24 +461,39 @@ function verdictOf(
         by: rs[hb].by ?? null,
         other: null,
       };
-    return { ...base, outcome: "match", taken: h.length, partial: t.id };
+    const released = after?.op === "released" ? after : undefined;
+    return {
+      ...base,
+      outcome: "match",
+      taken: h.length,
+      partial: t.id,
+      by: hb >= 0 ? (rs[hb].by ?? null) : null,
+      at: released?.event == null ? null : refOf(released.event),
+      time: released?.time ?? null,
+    };
   }
   // 3. The partial match that took the longest prefix of them, and what it did next.
   let best = 0;
   const starts: { t: Track; n: number }[] = [];
   for (const t of tracks.values()) {
+    // Its longest prefix of the expected events, from the first record that held it.
+    let mine = 0;
+    let from = -1;
     for (let n = 0; n < t.at.length; n++) {
       const r = recs[t.at[n]];
       if (r.events === undefined) continue;
       const h = held(r);
-      if (h.length === 0 || h.length > expected.length || !h.every((x, i) => same(x, expected[i]))) continue;
-      if (h.length > best) {
-        best = h.length;
-        starts.length = 0;
-      }
-      if (h.length === best && !starts.some((s) => s.t === t)) starts.push({ t, n });
-      break;
+      if (h.length <= mine || h.length > expected.length || !h.every((x, i) => same(x, expected[i])))
+        continue;
+      mine = h.length;
+      from = n;
     }
+    if (mine === 0) continue;
+    if (mine > best) {
+      best = mine;
+      starts.length = 0;
+    }
+    if (mine === best) starts.push({ t, n: from });
   }
   if (best === 0) return notStarted(base, expected[0], recs, pattern);
   const options = starts.map(({ t, n }) => next(base, expected, best, recs, t, n));
@@ -515,7 +537,14 @@ function notStarted(
     (t0 === null || t0.type === null || t0.type === first.event.type
       ? null
       : { rule: "type", term: t0.name, expected: t0.type, got: first.event.type, at: t0.at });
-  return { ...base, outcome: "notStarted", event: first.event, at: first.event, term: first.term ?? t0?.name ?? null, reason };
+  return {
+    ...base,
+    outcome: "notStarted",
+    event: first.event,
+    at: first.event,
+    term: first.term ?? t0?.name ?? null,
+    reason,
+  };
 }
 
 /** What partial match `t` did after it held the first `k` expected events (from its record `n`). */
@@ -536,6 +565,9 @@ function next(
       return {
         ...v,
         outcome: want === null ? "incomplete" : "ended",
+        // All taken: the term it still waited for (its state, `c:1` inside a loop being `c`).
+        term: want?.term ?? r.state?.replace(/:\d+$/, "") ?? null,
+        ended: r.op as WhyEnd["op"],
         at: ev,
         time: r.time,
         reason: r.reason ?? null,
