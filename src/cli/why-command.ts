@@ -13,23 +13,17 @@
  */
 import { Command, Option } from "commander";
 import type { CompiledPattern } from "../compile/model.js";
-import type { JsonObject } from "../io/json.js";
-import { MemorySink } from "../io/sinks.js";
-import { type InputSource, openInput } from "../io/source.js";
-import type { TraceRecord } from "../runtime/trace/records.js";
 import {
   explainWhy,
-  type WhyEvent,
   type WhyExpectation,
   WhyExpectationError,
   type WhyReport,
 } from "../runtime/trace/why.js";
 import { whyText } from "../runtime/trace/why-text.js";
-import { canonicalKey } from "../runtime/values.js";
 import { type CliEnv, UsageError } from "./api.js";
-import { checkPatternNames, compileSources, ioReason, readSources } from "./load.js";
+import { checkPatternNames, compileSources, readSources } from "./load.js";
 import { addRunOptions, resolveRunOptions } from "./options.js";
-import { prepareRun } from "./run.js";
+import { keyJson, tracedRun } from "./why-run.js";
 
 /** `cep why` options besides the run options. */
 export interface WhyOptions {
@@ -97,47 +91,19 @@ export async function whyCommand(
   const wanted = why.key === undefined ? null : keyMatcher(why.key);
 
   // 2. The run, tracing the key.
-  const records: TraceRecord[] = [];
-  const seenKeys = new Map<string, unknown>();
-  const lineOf = new WeakMap<object, number>();
-  const fed: WhyEvent[] = [];
-  const texts = new Map<number, string>();
-  run.trace = {
-    patterns: patterns.map((p) => p.name),
-    keys: (k) => {
-      const j = keyJson(k);
-      if (!seenKeys.has(j)) seenKeys.set(j, k);
-      return wanted === null ? k === null : wanted(k);
-    },
-    sink: (r: TraceRecord) => records.push(r),
-    describeEvent: (e) => {
-      const line = e !== null && typeof e === "object" ? lineOf.get(e) : undefined;
-      return line === undefined ? undefined : { line };
-    },
-  };
-  const prepared = prepareRun(env.api, program, run, env);
-  let input: InputSource;
-  try {
-    input = await openInput(run.input, env.stdin);
-  } catch (err) {
-    throw new UsageError(`cannot read ${run.input}: ${ioReason(err)}`);
-  }
-  try {
-    await prepared.run({
-      input,
-      format: run.format,
-      output: new MemorySink(),
-      errors: new MemorySink(),
-      late: null,
-      onEvent: (line: number, event: JsonObject, text: string) => {
-        lineOf.set(event, line);
-        fed.push({ line, event });
-        texts.set(line, text);
-      },
-    });
-  } finally {
-    input.close();
-  }
+  const {
+    records,
+    fed,
+    texts,
+    keys: seenKeys,
+  } = await tracedRun(
+    env,
+    program,
+    run,
+    { path: run.input, format: run.format },
+    patterns.map((p) => p.name),
+    (k) => (wanted === null ? k === null : wanted(k)),
+  );
 
   // 3. One report per pattern and key that matched `--key`.
   const reports: WhyReport[] = [];
@@ -176,10 +142,6 @@ export async function whyCommand(
     reports.map((r) => whyText(r, { source: sourceOf, lineText: (l) => texts.get(l) })).join("\n"),
   );
   return 0;
-}
-
-function keyJson(k: unknown): string {
-  return k !== null && typeof k === "object" ? canonicalKey(k) : (JSON.stringify(k) ?? String(k));
 }
 
 /** `--key` as typed: `42` is the number or the string, JSON (`["a",1]`, `"x"`) as parsed, else the text. */

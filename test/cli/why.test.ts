@@ -98,6 +98,12 @@ const MUST: Record<string, string[]> = {
   "late-event": ["line 2 (B) was never fed to P: the event was late"],
   "missing-key": ["line 2 (B) was never fed to P: the event has no key (k)"],
   "more-events": ["p1 took them all and then line 3 (C) as c"],
+  "near-miss-expect": [
+    "no input event equals the expected ok event; the nearest is line 7 (LoginOk), which differs in:",
+    'ip: expected "192.168.7.7", got "10.0.0.1"',
+    'line 7 (LoginOk) was not taken as ok: ip != first(fail).ip is false, ip = "10.0.0.1", first(fail).ip = "10.0.0.1"',
+    "p.pattern:13:39",
+  ],
   "never-started": ["line 1 (A) started no partial match: x > 3 is false, x = 1"],
   "next-broken": ["died at line 2 (C): `next b` needs the very next event"],
   "not-followed-by": ["died at line 3 (N): the event matched the negated term `not followed by n`"],

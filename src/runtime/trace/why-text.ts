@@ -129,6 +129,11 @@ function partialText(out: string[], p: WhyPartial, report: WhyReport, options: W
   out.push(`  ${endText(end)}`);
   if (end.event !== null) inputLine(out, end.event, options, "    ");
   if (end.reason !== null) frame(out, reasonAt(end.reason), options, "    ");
+  if (p.rejections.length > 0) {
+    const waiting = waitingFor(p, report);
+    out.push(`  while it waited, the nearest events ${waiting ?? "it"} rejected:`);
+    for (const r of p.rejections) rejectionLines(out, r.event, r.reasons, options, "  ");
+  }
 }
 
 /** The term after the last one it reached, by the pattern's order (a guess for loops: the state says more). */
@@ -211,6 +216,14 @@ function verdictText(out: string[], v: WhyVerdict, report: WhyReport, options: W
   const ev = v.event === null ? "" : eventRefText(v.event);
   const asTerm = v.term === null ? "" : ` as ${v.term}`;
   out.push(`Expected lines ${lines}${terms}: ${v.outcome === "match" ? "it is a match" : "not a match"}`);
+  for (const e of v.expected) {
+    if (e.differs === undefined) continue;
+    const which = e.term === null ? "expected event" : `expected ${e.term} event`;
+    out.push(
+      `  no input event equals the ${which}; the nearest is ${eventRefText(e.event)}, which differs in:`,
+    );
+    for (const d of e.differs) out.push(`    ${d}`);
+  }
   let line: string;
   switch (v.outcome) {
     case "match": {

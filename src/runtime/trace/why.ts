@@ -63,7 +63,7 @@ export interface WhyPartial {
   /** The NFA state it waited in last. */
   readonly state: string | null;
   readonly end: WhyEnd | null;
-  /** When it was still waiting at the end of input: the nearest events its next term rejected. */
+  /** When it was still waiting at the end of input, or its window closed: the nearest events its next term rejected. */
   readonly rejections: readonly WhyRejection[];
 }
 
@@ -104,6 +104,8 @@ export interface WhyExpected {
   readonly event: WhyEventRef;
   /** The variable it is expected as, when the expectation says. */
   readonly term: string | null;
+  /** No input event equals the expected one: this is the nearest, and how it differs. */
+  readonly differs?: readonly string[];
 }
 
 /** Why exactly the expected events are (not) a match. */
@@ -272,7 +274,9 @@ export function explainWhy(input: WhyInput): WhyReport {
       events,
       state: last?.state ?? null,
       end,
-      rejections: end !== null && atInputEnd(end) ? nearestRejections(recs, t) : [],
+      // Waiting when the input ended or the window closed: what it passed over.
+      rejections:
+        end !== null && (atInputEnd(end) || end.reason?.rule === "window") ? nearestRejections(recs, t) : [],
     });
   }
   const lastSeq = (p: WhyPartial) => (p.events.length === 0 ? -1 : p.events[p.events.length - 1].event.seq);
@@ -347,6 +351,43 @@ function nearestRejections(recs: readonly TraceRecord[], t: Track): WhyRejection
   return [...found.filter((w) => !typeOnly(w)), ...found.filter(typeOnly)].slice(0, FEW);
 }
 
+/**
+ * The input event most like an expected one that no input event equals: most top-level
+ * fields equal (at least half of them), the first after `after` on a tie. `differs` says
+ * how it differs (`ip: expected "1.2.3.4", got "10.0.0.1"`).
+ */
+function nearest(
+  want: unknown,
+  events: readonly WhyEvent[],
+  used: ReadonlySet<number>,
+  after: number,
+): { event: WhyEvent; differs: string[] } | null {
+  if (want === null || typeof want !== "object" || Array.isArray(want)) return null;
+  const w = want as Record<string, unknown>;
+  const names = Object.keys(w);
+  let best: WhyEvent | null = null;
+  let bestScore = Math.max(1, Math.ceil(names.length / 2)) - 1;
+  for (const e of events) {
+    if (used.has(e.line) || e.event === null || typeof e.event !== "object") continue;
+    const o = e.event as Record<string, unknown>;
+    const score = names.filter((n) => Object.hasOwn(o, n) && canonical(o[n]) === canonical(w[n])).length;
+    if (score > bestScore || (score === bestScore && best !== null && best.line <= after && e.line > after)) {
+      best = e;
+      bestScore = score;
+    }
+  }
+  if (best === null) return null;
+  const o = best.event as Record<string, unknown>;
+  const differs: string[] = [];
+  for (const n of names)
+    if (!Object.hasOwn(o, n)) differs.push(`${n}: expected ${canonical(w[n])}, the event has none`);
+    else if (canonical(o[n]) !== canonical(w[n]))
+      differs.push(`${n}: expected ${canonical(w[n])}, got ${canonical(o[n])}`);
+  for (const n of Object.keys(o))
+    if (!Object.hasOwn(w, n)) differs.push(`${n}: not expected, got ${canonical(o[n])}`);
+  return { event: best, differs };
+}
+
 /** The expected events, in feed order. */
 function resolveExpected(
   expect: WhyExpectation,
@@ -381,16 +422,23 @@ function resolveExpected(
       for (const ev of list) {
         const want = canonical(ev);
         // The first equal input event after the previous one of this variable, not already used.
-        const hit =
+        let hit =
           events.find((e) => e.line > after && !used.has(e.line) && canonical(e.event) === want) ??
           events.find((e) => !used.has(e.line) && canonical(e.event) === want);
-        if (hit === undefined)
-          throw new WhyExpectationError(
-            `no input event equals the expected ${term} event ${JSON.stringify(ev)}`,
-          );
+        let differs: string[] | undefined;
+        if (hit === undefined) {
+          // A near miss: the input event most like it (most equal fields, at least half).
+          const near = nearest(ev, events, used, after);
+          if (near === null)
+            throw new WhyExpectationError(
+              `no input event equals the expected ${term} event ${JSON.stringify(ev)}`,
+            );
+          hit = near.event;
+          differs = near.differs;
+        }
         used.add(hit.line);
         after = hit.line;
-        out.push({ event: refOfLine(hit.line), term });
+        out.push({ event: refOfLine(hit.line), term, ...(differs === undefined ? {} : { differs }) });
       }
     }
     if (out.length === 0) throw new WhyExpectationError("the expectation names no event");
