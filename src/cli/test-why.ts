@@ -24,7 +24,8 @@ interface Wanted {
 /**
  * Explanations of the first missing records, by their index: the report's lines. A record
  * that names no pattern (with several in the file) or no key (for a keyed pattern) is not
- * explained; neither is anything when the engine keeps no trace.
+ * explained, nor one without `events` whose key matched (the diff says it all); nor
+ * anything when the engine keeps no trace.
  */
 export async function explainMissing(
   env: CliEnv,
@@ -85,6 +86,8 @@ export async function explainMissing(
         events: run.fed,
         expect: w.expect,
       });
+      // Without events to explain, a key that matched has nothing to add to the diff.
+      if (w.expect === undefined && report.matches.length > 0) continue;
       text = whyText(report, { source: sources, lineText: (l) => run.texts.get(l) });
     } catch (err) {
       if (!(err instanceof WhyExpectationError)) throw err;

@@ -85,6 +85,26 @@ describe("cep test explains a missing record", () => {
     expect(r.stdout).toContain("0 passed, 1 failed");
   });
 
+  test("a record without events whose key matched: the diff only", () => {
+    writeFileSync(join(dir, "emit.expected.ndjson"), '{"pattern":"Big","key":"u2","emit":{"x":1}}\n');
+    copyFileSync(join(dir, "shop.pattern"), join(dir, "emit.pattern"));
+    copyFileSync(join(dir, "shop.events.ndjson"), join(dir, "emit.events.ndjson"));
+    const r = cep(["test", "emit.pattern"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("missing    #1");
+    expect(r.stdout).not.toContain("why (cep why)");
+  });
+
+  test("a record without events whose key never matched: its furthest partial match", () => {
+    writeFileSync(join(dir, "nokey.expected.ndjson"), '{"pattern":"Big","key":"u1"}\n');
+    copyFileSync(join(dir, "shop.pattern"), join(dir, "nokey.pattern"));
+    copyFileSync(join(dir, "shop.events.ndjson"), join(dir, "nokey.events.ndjson"));
+    const r = cep(["test", "nokey.pattern"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("why (cep why):");
+    expect(r.stdout).toContain("line 2: Checkout — amount > 100 is false, amount = 87");
+  });
+
   test("a passing scenario prints no explanation", () => {
     writeFileSync(join(dir, "ok.pattern"), "pattern P {\n  match a: A\n}\n");
     writeFileSync(join(dir, "ok.events.ndjson"), '{"type":"A","ts":1}\n');
