@@ -279,9 +279,16 @@ export function explainWhy(input: WhyInput): WhyReport {
         end !== null && (atInputEnd(end) || end.reason?.rule === "window") ? nearestRejections(recs, t) : [],
     });
   }
-  const lastSeq = (p: WhyPartial) => (p.events.length === 0 ? -1 : p.events[p.events.length - 1].event.seq);
+  // Latest: the later last event, then the later event before it, … (a later start on a tie).
+  const later = (a: WhyPartial, b: WhyPartial): number => {
+    for (let i = a.events.length - 1, j = b.events.length - 1; i >= 0 && j >= 0; i--, j--) {
+      const d = b.events[j].event.seq - a.events[i].event.seq;
+      if (d !== 0) return d;
+    }
+    return 0;
+  };
   candidates.sort(
-    (a, b) => b.terms.length - a.terms.length || b.events.length - a.events.length || lastSeq(b) - lastSeq(a),
+    (a, b) => b.terms.length - a.terms.length || b.events.length - a.events.length || later(a, b),
   );
   const furthest: WhyPartial[] = [];
   const seen = new Set<string>();
