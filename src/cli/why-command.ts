@@ -170,6 +170,8 @@ function neverSeen(
       return `--key is needed: ${keyed.map((p) => `${p.name} is keyed by ${p.keyPathText.join(", ")}`).join("; ")}; ${list}`;
     return `${names} saw no events`;
   }
+  if (patterns.every((p) => p.keyPaths.length === 0))
+    return `${names} ${patterns.length === 1 ? "has" : "have"} no \`key by\`: leave --key out`;
   return `key ${key} was never seen by ${names}; ${list}`;
 }
 
@@ -189,7 +191,8 @@ export function parseExpect(text: string): { expectation: WhyExpectation; patter
     const events =
       obj.events !== null && typeof obj.events === "object" && !Array.isArray(obj.events) ? obj.events : obj;
     const pattern = typeof obj.pattern === "string" && events !== obj ? obj.pattern : undefined;
-    const out: Record<string, unknown[]> = {};
+    // No prototype: a variable named `__proto__` is a name like any other (and an error).
+    const out: Record<string, unknown[]> = Object.create(null);
     for (const [name, list] of Object.entries(events as Record<string, unknown>)) {
       if (Array.isArray(list)) out[name] = list;
       else if (list !== null && typeof list === "object") out[name] = [list];

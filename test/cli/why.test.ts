@@ -126,6 +126,8 @@ const MUST: Record<string, string[]> = {
   "usage-expect-no-event": ["exit 2", "no input event equals the expected b event"],
   "usage-key-never-seen": ["exit 2", "key 9 was never seen by P; keys seen: 1, 2"],
   "usage-no-key": ["exit 2", "--key is needed: P is keyed by k"],
+  "usage-proto-expect": ["exit 2", "P has no variable __proto__"],
+  "usage-key-unkeyed": ["exit 2", "P has no `key by`: leave --key out"],
   "usage-unknown-pattern": ["exit 2", "--pattern Q names no pattern (did you mean P?)"],
   "wrong-type": ['line 2 (C) was not taken as b: b needs type B, the event is "C"'],
 };
