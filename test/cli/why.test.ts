@@ -105,7 +105,11 @@ const MUST: Record<string, string[]> = {
     "p.pattern:13:39",
   ],
   "never-started": ["line 1 (A) started no partial match: x > 3 is false, x = 1"],
-  "next-broken": ["died at line 2 (C): `next b` needs the very next event"],
+  "next-broken": [
+    "died at line 2 (C): `next b` needs the very next event",
+    "p1 took line 1; it died at line 2 (C), before line 3 as b: `next b` needs the very next event",
+  ],
+  greedy: ["Expected lines 1, 2, 3 as a, b, c: not a match", "line 3 (B) was taken as b, not as c"],
   "not-followed-by": ["died at line 3 (N): the event matched the negated term `not followed by n`"],
   "not-next": ["died at line 2 (N): the event matched the negated term `not next n`"],
   "other-key": ["line 2 has key 2, not 1"],
