@@ -61,8 +61,14 @@ export async function explainMissing(
       ev !== null && typeof ev === "object" && !Array.isArray(ev)
         ? Object.entries(ev as Record<string, unknown>).filter(([, l]) => Array.isArray(l))
         : [];
+    // A timeout record expects that timeout, not a match.
     const expect =
-      lists.length === 0 ? undefined : { events: Object.fromEntries(lists) as Record<string, unknown[]> };
+      lists.length === 0
+        ? undefined
+        : {
+            events: Object.fromEntries(lists) as Record<string, unknown[]>,
+            ...(Object.hasOwn(r, "timeout") ? { timeout: true } : {}),
+          };
     wanted.push({ entry, pattern, key, expect });
   }
   if (wanted.length === 0) return out;

@@ -198,9 +198,10 @@ export function parseExpect(text: string): { expectation: WhyExpectation; patter
       else if (list !== null && typeof list === "object") out[name] = [list];
       else throw new UsageError(`--expect: ${name} must be a list of events, got ${JSON.stringify(list)}`);
     }
-    return pattern === undefined
-      ? { expectation: { events: out } }
-      : { expectation: { events: out }, pattern };
+    // An output record with `timeout` expects that timeout, not a match.
+    const timeout = events !== obj && Object.hasOwn(obj, "timeout");
+    const expectation = timeout ? { events: out, timeout } : { events: out };
+    return pattern === undefined ? { expectation } : { expectation, pattern };
   }
   const words = t.split(/[\s,]+/).filter((w) => w !== "");
   if (words.length === 0 || !words.every((w) => /^[1-9]\d*$/.test(w))) throw new UsageError(usage);

@@ -122,6 +122,10 @@ const MUST: Record<string, string[]> = {
     "died at time 5000: b's window of 3 seconds passed (previous event at 1000, deadline 4000)",
   ],
   "timed-out": ["it timed out at time 7000, before line 3 as b: the pattern's window of 5 seconds passed"],
+  "timeout-expected": [
+    "Expected lines 1 as a: they timed out, as expected",
+    "p1 timed out at time 7000: the pattern's window of 5 seconds passed",
+  ],
   "took-other": ["it took line 2 (B) as b instead, so line 3 came too late"],
   unkeyed: ["P, key null", "line 2: B — v > 1 is false, v = 1"],
   until: ["line 3 (B) was not taken as b: b's `until (x > 5)` held (x = 9)"],

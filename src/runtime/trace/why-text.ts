@@ -215,7 +215,10 @@ function verdictText(out: string[], v: WhyVerdict, report: WhyReport, options: W
       : `${v.partial} took ${prefix.map((e) => eventRefText(e.event).replace(/ \(.*\)$/, "")).join(", ")}; `;
   const ev = v.event === null ? "" : eventRefText(v.event);
   const asTerm = v.term === null ? "" : ` as ${v.term}`;
-  out.push(`Expected lines ${lines}${terms}: ${v.outcome === "match" ? "it is a match" : "not a match"}`);
+  const timeout = v.outcome === "timedOut";
+  out.push(
+    `Expected lines ${lines}${terms}: ${v.outcome === "match" ? "it is a match" : timeout ? "they timed out, as expected" : "not a match"}`,
+  );
   for (const e of v.expected) {
     if (e.differs === undefined) continue;
     const which = e.term === null ? "expected event" : `expected ${e.term} event`;
@@ -234,6 +237,9 @@ function verdictText(out: string[], v: WhyVerdict, report: WhyReport, options: W
       line = `${v.partial} matched exactly these events${held}`;
       break;
     }
+    case "timedOut":
+      line = `${v.partial} timed out${v.time !== null ? ` at time ${v.time}` : " at the end of input"}: ${v.reason === null ? "" : reasonText(v.reason)}`;
+      break;
     case "notFed":
       line = `${ev} was never fed to ${report.pattern}: ${reasonText(v.reason as TraceReason)}`;
       break;
@@ -279,6 +285,6 @@ function verdictText(out: string[], v: WhyVerdict, report: WhyReport, options: W
   }
   out.push(`  ${line}`);
   const shown = v.at ?? v.event;
-  if (shown !== null && v.outcome !== "match") inputLine(out, shown, options, "    ");
+  if (shown !== null && v.outcome !== "match" && !timeout) inputLine(out, shown, options, "    ");
   if (v.reason !== null) frame(out, reasonAt(v.reason), options, "    ");
 }

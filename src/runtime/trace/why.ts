@@ -83,10 +83,12 @@ export interface WhyNotFed {
  * event instead; `otherTerm` it took the event as another term; `heldBack` the match was
  * held back and then discarded; `incomplete` all expected events were taken but the
  * pattern needed more; `moreEvents` the match holds more events than expected;
- * `completedEarlier` it completed before taking the next expected event.
+ * `completedEarlier` it completed before taking the next expected event; `timedOut` the
+ * timeout expected (`timeout: true`) happened: exactly these events timed out.
  */
 export type WhyOutcome =
   | "match"
+  | "timedOut"
   | "notFed"
   | "otherKey"
   | "notStarted"
@@ -159,10 +161,14 @@ export interface WhyEvent {
   readonly event: unknown;
 }
 
-/** An expectation: input lines, or events per variable (a partial `events` of an output record). */
-export type WhyExpectation =
+/**
+ * An expectation: input lines, or events per variable (a partial `events` of an output
+ * record); `timeout: true` expects an `on timeout` record with those events, not a match.
+ */
+export type WhyExpectation = (
   | { readonly lines: readonly number[] }
-  | { readonly events: Readonly<Record<string, readonly unknown[]>> };
+  | { readonly events: Readonly<Record<string, readonly unknown[]>> }
+) & { readonly timeout?: boolean };
 
 /** What {@link explainWhy} reads. */
 export interface WhyInput {
@@ -327,7 +333,16 @@ export function explainWhy(input: WhyInput): WhyReport {
   };
   if (input.expect !== undefined) {
     const expected = resolveExpected(input.expect, input.events ?? [], recs, pattern);
-    report.verdict = verdictOf(expected, recs, tracks, held, pattern, key, input.events ?? []);
+    report.verdict = verdictOf(
+      expected,
+      input.expect.timeout === true,
+      recs,
+      tracks,
+      held,
+      pattern,
+      key,
+      input.events ?? [],
+    );
   }
   return report;
 }
@@ -457,6 +472,7 @@ function resolveExpected(
 /** (c): why exactly the expected events are not a match. */
 function verdictOf(
   expected: readonly WhyExpected[],
+  timeout: boolean,
   recs: readonly TraceRecord[],
   tracks: ReadonlyMap<string, Track>,
   held: (r: TraceRecord) => WhyHeld[],
@@ -495,7 +511,23 @@ function verdictOf(
     if (keyJson(k) !== kj)
       return { ...base, outcome: "otherKey", event: e.event, at: e.event, term: e.term, by: keyJson(k) };
   }
-  // 2. A match with exactly these events (or one held back and discarded).
+  // 2. The timeout expected: a partial match with exactly these events timed out.
+  if (timeout)
+    for (const t of tracks.values()) {
+      const r = t.at.map((i) => recs[i]).find((x) => x.op === "timedOut");
+      const h = r === undefined ? [] : held(r);
+      if (r === undefined || h.length !== expected.length || !h.every((x, i) => same(x, expected[i])))
+        continue;
+      return {
+        ...base,
+        outcome: "timedOut",
+        taken: h.length,
+        partial: t.id,
+        time: r.time,
+        reason: r.reason ?? null,
+      };
+    }
+  // A match with exactly these events (or one held back and discarded).
   for (const t of tracks.values()) {
     const rs = t.at.map((i) => recs[i]);
     const ci = rs.findIndex((r) => r.op === "completed");
