@@ -33,7 +33,15 @@ export interface WhyOptions {
 }
 
 /** Run options `cep why` does not take: it prints a report on stdout and keeps no state. */
-const UNUSED = ["--format", "--output", "--checkpoint", "--checkpoint-every", "--quiet"];
+const UNUSED = [
+  "--format",
+  "--output",
+  "--late",
+  "--errors",
+  "--checkpoint",
+  "--checkpoint-every",
+  "--quiet",
+];
 
 /** Adds `cep why` to the program; `done` receives the exit code. */
 export function addWhyCommand(program: Command, env: CliEnv, done: (code: number) => void): void {
@@ -96,6 +104,7 @@ export async function whyCommand(
     fed,
     texts,
     keys: seenKeys,
+    bad,
   } = await tracedRun(
     env,
     program,
@@ -104,6 +113,14 @@ export async function whyCommand(
     patterns.map((p) => p.name),
     (k) => (wanted === null ? k === null : wanted(k)),
   );
+
+  const expectation = expect?.expectation;
+  if (expectation !== undefined && "lines" in expectation)
+    for (const line of expectation.lines) {
+      const reason = bad.get(line);
+      if (reason !== undefined)
+        throw new UsageError(`--expect: line ${line} is not a usable event: ${reason}`);
+    }
 
   // 3. One report per pattern and key that matched `--key`.
   const reports: WhyReport[] = [];

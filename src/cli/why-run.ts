@@ -9,8 +9,7 @@ import type { JsonObject } from "../io/json.js";
 import { MemorySink } from "../io/sinks.js";
 import { type InputSource, openInput } from "../io/source.js";
 import type { TraceRecord } from "../runtime/trace/records.js";
-import type { WhyEvent } from "../runtime/trace/why.js";
-import { canonicalKey } from "../runtime/values.js";
+import { keyJson, type WhyEvent } from "../runtime/trace/why.js";
 import { type CliEnv, type CompiledProgram, UsageError } from "./api.js";
 import { ioReason } from "./load.js";
 import { prepareRun, type RunSettings } from "./run.js";
@@ -24,12 +23,11 @@ export interface TracedRun {
   readonly texts: Map<number, string>;
   /** Every key the traced patterns saw, by its JSON. */
   readonly keys: Map<string, unknown>;
+  /** Input lines that are no usable event (bad JSON, no time, …), with the reason. */
+  readonly bad: Map<number, string>;
 }
 
-/** A key as JSON, composite keys canonically (as the engine compares them). */
-export function keyJson(k: unknown): string {
-  return k !== null && typeof k === "object" ? canonicalKey(k) : (JSON.stringify(k) ?? String(k));
-}
+export { keyJson };
 
 /**
  * Runs `program` over `input` (`format`) with `settings`, tracing `patterns` for the keys
@@ -44,7 +42,8 @@ export async function tracedRun(
   patterns: readonly string[],
   traced: (key: unknown) => boolean,
 ): Promise<TracedRun> {
-  const run: TracedRun = { records: [], fed: [], texts: new Map(), keys: new Map() };
+  const run: TracedRun = { records: [], fed: [], texts: new Map(), keys: new Map(), bad: new Map() };
+  const errors = new MemorySink();
   const lineOf = new WeakMap<object, number>();
   const prepared = prepareRun(
     env.api,
@@ -79,7 +78,7 @@ export async function tracedRun(
       input: source,
       format: input.format,
       output: new MemorySink(),
-      errors: new MemorySink(),
+      errors,
       late: null,
       onEvent: (line: number, event: JsonObject, text: string) => {
         lineOf.set(event, line);
@@ -89,6 +88,14 @@ export async function tracedRun(
     });
   } finally {
     source.close();
+  }
+  // Lines that are no usable event: bad JSON, no time… (the trace tells of late events,
+  // missing keys and schema misfits itself).
+  for (const text of errors.lines) {
+    const e = JSON.parse(text) as { line: unknown; reason: unknown };
+    const reason = String(e.reason);
+    if (typeof e.line === "number" && !/^(late|missing key|schema: )/.test(reason))
+      run.bad.set(e.line, reason);
   }
   return run;
 }

@@ -130,6 +130,7 @@ const MUST: Record<string, string[]> = {
   unkeyed: ["P, key null", "line 2: B — v > 1 is false, v = 1"],
   until: ["line 3 (B) was not taken as b: b's `until (x > 5)` held (x = 9)"],
   "usage-bad-expect": ["exit 2", "cep: --expect takes input line numbers"],
+  "usage-expect-bad-event": ["exit 2", "--expect: line 2 is not a usable event: missing time (ts)"],
   "usage-expect-bad-line": ["exit 2", "line 7 is not an event of the input"],
   "usage-expect-no-event": ["exit 2", "no input event equals the expected b event"],
   "usage-key-never-seen": ["exit 2", "key 9 was never seen by P; keys seen: 1, 2"],

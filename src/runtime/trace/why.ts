@@ -190,7 +190,8 @@ export class WhyExpectationError extends Error {
 const FEW = 3;
 const ENDINGS = new Set(["died", "timedOut", "pruned", "dropped", "ended"]);
 
-function keyJson(k: unknown): string {
+/** A key as JSON, composite keys canonically (as the engine and the tracer compare keys). */
+export function keyJson(k: unknown): string {
   return k !== null && typeof k === "object" ? canonicalKey(k) : (JSON.stringify(k) ?? String(k));
 }
 
