@@ -91,6 +91,7 @@ export async function explainMissing(
         records: run.records,
         events: run.fed,
         expect: w.expect,
+        typeField: settings.typeField,
       });
       // Without events to explain, a key that matched has nothing to add to the diff.
       if (w.expect === undefined && report.matches.length > 0) continue;

@@ -139,6 +139,7 @@ export async function whyCommand(
             records,
             events: fed,
             expect: expect?.expectation,
+            typeField: run.typeField,
           }),
         );
       } catch (err) {

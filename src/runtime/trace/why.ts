@@ -21,7 +21,7 @@
  * ```
  */
 import type { CompiledPattern } from "../../compile/model.js";
-import { canonicalKey, path } from "../values.js";
+import { canonicalKey, field, path } from "../values.js";
 import type { TraceEvent, TraceReason, TraceRecord } from "./records.js";
 
 /** An event as a report names it: feed number (-1 if never fed), input line when known, type, time. */
@@ -179,6 +179,8 @@ export interface WhyInput {
   /** The fed events with their lines: needed for an expectation given as events, and to tell another key. */
   readonly events?: readonly WhyEvent[];
   readonly expect?: WhyExpectation;
+  /** The field holding the event type (default `type`): names the type of an expected event the trace never saw. */
+  readonly typeField?: string;
 }
 
 /** An expectation that names no input event; `message` says which part. */
@@ -333,7 +335,13 @@ export function explainWhy(input: WhyInput): WhyReport {
     verdict: null as WhyVerdict | null,
   };
   if (input.expect !== undefined) {
-    const expected = resolveExpected(input.expect, input.events ?? [], recs, pattern);
+    const expected = resolveExpected(
+      input.expect,
+      input.events ?? [],
+      recs,
+      pattern,
+      input.typeField ?? "type",
+    );
     report.verdict = verdictOf(
       expected,
       input.expect.timeout === true,
@@ -417,13 +425,20 @@ function resolveExpected(
   events: readonly WhyEvent[],
   recs: readonly TraceRecord[],
   pattern: CompiledPattern,
+  typeField: string,
 ): WhyExpected[] {
   const byLine = new Map<number, WhyEventRef>();
   for (const r of recs)
     if (r.event !== null && typeof r.event.line === "number") byLine.set(r.event.line, refOf(r.event));
   const known = new Set(events.map((e) => e.line));
+  // An event the trace never saw (another key's, say): its type from the event itself.
   const refOfLine = (line: number): WhyEventRef =>
-    byLine.get(line) ?? { seq: -1, line, type: null, time: null };
+    byLine.get(line) ?? {
+      seq: -1,
+      line,
+      type: field(events.find((e) => e.line === line)?.event, typeField) ?? null,
+      time: null,
+    };
   let out: WhyExpected[];
   if ("lines" in expect) {
     if (expect.lines.length === 0) throw new WhyExpectationError("the expectation names no event");
