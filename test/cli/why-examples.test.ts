@@ -115,7 +115,9 @@ const CASES: Record<string, NearMiss> = {
     from: '"ts":1708447502317',
     to: '"ts":1708447504317',
     record: 1,
-    says: ["timed out at time 1708447504317, before line 3 (HttpResponse) as resp: resp's window of 2 seconds passed"],
+    says: [
+      "timed out at time 1708447504317, before line 3 (HttpResponse) as resp: resp's window of 2 seconds passed",
+    ],
   },
   "stock-rising-run": {
     line: 31,

@@ -121,7 +121,9 @@ const MUST: Record<string, string[]> = {
   "term-window": [
     "died at time 5000: b's window of 3 seconds passed (previous event at 1000, deadline 4000)",
   ],
-  "timed-out": ["it timed out at time 7000, before line 3 (B) as b: the pattern's window of 5 seconds passed"],
+  "timed-out": [
+    "it timed out at time 7000, before line 3 (B) as b: the pattern's window of 5 seconds passed",
+  ],
   "timeout-expected": [
     "Expected lines 1 as a: they timed out, as expected",
     "p1 timed out at time 7000: the pattern's window of 5 seconds passed",
