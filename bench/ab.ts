@@ -1,6 +1,6 @@
 /**
  * Same-process A/B of two source trees on bench workloads: `node --import tsx bench/ab.ts
- * <other-tree> "<case id>"…` (e.g. a `git worktree` of an older commit). Both engines are
+ * <other-tree> "<case id>"…` (W1, W4 and W7 cases; e.g. a `git worktree` of an older commit). Both engines are
  * imported into one process and run alternately on the same events (5 rounds, medians), so
  * machine load moves both alike; `SWAP=1` runs this tree first (order effects read ~±15%
  * here: run both orders), `N` caps the events per case (default 400,000).
@@ -8,6 +8,7 @@
 import { resolve } from "node:path";
 import { w1Cases } from "./workloads/w1.js";
 import { w4Cases } from "./workloads/w4.js";
+import { w7Cases } from "./workloads/w7.js";
 
 const [other, ...want] = process.argv.slice(2);
 if (other === undefined || want.length === 0) {
@@ -27,7 +28,7 @@ const order: [string, Lib][] = process.env.SWAP
       ["other", base],
       ["this", mine],
     ];
-for (const c of [...w1Cases().cases, ...w4Cases()].filter((c) => want.includes(c.id))) {
+for (const c of [...w1Cases().cases, ...w4Cases(), ...w7Cases()].filter((c) => want.includes(c.id))) {
   const events = c.events().slice(0, n);
   const ms: Record<string, number[]> = { this: [], other: [] };
   for (let round = 0; round < 5; round++) {

@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- FILTER…] [--seconds=S] [--rounds=R] [--quick] [--profile]`: runs the benchmark
- * suite (W1, W3, W4, W7, EVICT, CLI), prints a table and the issue's targets with PASS/FAIL, and
+ * suite (W1, W3, W4, W7, EVICT, TRACE, CLI), prints a table and the issue's targets with PASS/FAIL, and
  * writes bench/results.md (bench/results-partial.md when filtered).
  *
  * A FILTER is a workload (`W4`, `CLI`) or part of a case name (`"hot key"`). Exits
@@ -21,6 +21,7 @@ import { type BenchCase, type CaseResult, measureCase, profileCase } from "./har
 import { type CliResult, measureCli } from "./workloads/cli.js";
 import { type DistResult, distSection, measureDistributed } from "./workloads/distributed.js";
 import { type EvictionFigures, measureEviction } from "./workloads/evict.js";
+import { measureTrace, type TraceFigures } from "./workloads/trace.js";
 import { w1Cases } from "./workloads/w1.js";
 import { w3Cases } from "./workloads/w3.js";
 import { HOT_STEP_MS, type KeyMemory, keyMemory, W4_RATE, w4Cases } from "./workloads/w4.js";
@@ -73,6 +74,11 @@ let evict: EvictionFigures[] | null = null;
 if (wanted("EVICT", "EVICT new keys past a limit")) {
   log("EVICT new keys past a limit …");
   evict = measureEviction(100_000, rounds, log);
+}
+let trace: TraceFigures | null = null;
+if (wanted("TRACE", "TRACE one key of 100k")) {
+  log("TRACE one key of 100k …");
+  trace = measureTrace(quick ? 200_000 : 1_000_000, Math.max(rounds, 5), log);
 }
 let cli: CliResult | null = null;
 if (wanted("CLI", "CLI cep run")) {
@@ -273,6 +279,18 @@ for (const kind of ["keys", "memory"] as const) {
   else {
     const q = e.pastPerSecond / e.underPerSecond;
     targets.push({ target: t, figure: x(q), status: q >= 1 / 3 ? "PASS" : "FAIL" });
+  }
+}
+{
+  const t = "TRACE one key of 100k (W4 uniform): throughput drops < 10%";
+  if (trace === null) na(t);
+  else {
+    const q = trace.tracedPerSecond / trace.plainPerSecond;
+    targets.push({
+      target: t,
+      figure: `${x(q, 3)} (${rate(trace.events, (trace.events / trace.tracedPerSecond) * 1000)} vs ${rate(trace.events, (trace.events / trace.plainPerSecond) * 1000)} ev/s untraced; key ${JSON.stringify(trace.key)}, ${count(trace.records)} records)`,
+      status: q > 0.9 ? "PASS" : "FAIL",
+    });
   }
 }
 {

@@ -7,7 +7,7 @@
  * Built once per pattern on first use ({@link CompiledPattern.debug}), never while
  * matching: a run without tracing compiles none of it.
  */
-import type { Contiguity, Expr, Span, Term } from "../lang/ast.js";
+import type { Contiguity, Expr, Sequence, Span, Term } from "../lang/ast.js";
 import { leftSpine } from "../lang/chain.js";
 import type { VariableInfo } from "../lang/check.js";
 import type { LineCol } from "../lang/format.js";
@@ -80,6 +80,8 @@ export interface PatternDebug {
   readonly window: { readonly ms: number; readonly raw: string; readonly at: SourceAt } | null;
   /** The `skip …` clause, or null (`no skip`). */
   readonly skipAt: SourceAt | null;
+  /** Every group's `until`, in source order (a group has no variable to hang it on). */
+  readonly groupUntils: readonly ConditionDebug[];
 }
 
 /** What {@link buildDebug} reads from the checked pattern. */
@@ -91,6 +93,8 @@ export interface DebugInput {
   readonly varIndex: ReadonlyMap<string, number>;
   readonly window: { readonly ms: number; readonly raw: string; readonly span: Span } | null;
   readonly skipSpan: Span | null;
+  /** The `match` sequence (for groups' `until`). */
+  readonly sequence?: Sequence;
   readonly lineCol: (offset: number) => LineCol;
 }
 
@@ -140,7 +144,23 @@ export function buildDebug(input: DebugInput): PatternDebug {
         ? null
         : { ms: input.window.ms, raw: input.window.raw, at: at(input.window.span) },
     skipAt: input.skipSpan === null ? null : at(input.skipSpan),
+    groupUntils: groupUntilsOf(input.sequence).map((e) => condition(e) as ConditionDebug),
   };
+}
+
+/** The `until` conditions of every group in a sequence, outer before inner, in source order. */
+function groupUntilsOf(sequence: Sequence | undefined): Expr[] {
+  const out: Expr[] = [];
+  const todo: Sequence[] = sequence === undefined ? [] : [sequence];
+  while (todo.length > 0) {
+    for (const el of (todo.shift() as Sequence).elements) {
+      if (el.item.kind !== "Group") continue;
+      const u = el.item.modifiers.find((m) => m.name === "until")?.condition;
+      if (u != null) out.push(u);
+      todo.push(el.item.body);
+    }
+  }
+  return out;
 }
 
 /** Top-level `and` conjuncts, left to right (a long chain is a left-leaning tree: lang/chain.ts). */

@@ -112,6 +112,7 @@ export function compile(input: string | readonly SourceFile[], options: CompileO
               ? null
               : { ms: decl.within.ms, raw: decl.within.raw, span: decl.within.span },
           skipSpan: decl.skip?.span ?? null,
+          sequence: decl.match,
           lineCol: index,
         });
       }),

@@ -100,6 +100,10 @@ export const Messages = {
     "W2003",
     "`{0}` is null on the first event of `{1}`: the condition is never true there",
   ),
+  LoopOverAbsentGroup: warning(
+    "W2004",
+    "this loop repeats a group that can take no event: each event is matched in many ways, and matches multiply with every repetition",
+  ),
 } as const;
 
 /** Every hint text. */
@@ -134,6 +138,8 @@ export const Hints = {
     "the first term has no previous event; to bound the whole match, write `within` before `match`",
   NegatedWindow: "a negated term in the middle ends when the next term is taken",
   OnTimeoutWindow: "partial matches without a window never time out; add `within <duration>` before `match`",
+  LoopOverAbsentGroup:
+    "make one element of the group required (`+` instead of `*`, drop `?`), or drop the group's own quantifier",
   OnlyWindowOnLastTerm:
     "partial matches waiting for the earlier terms never expire; to bound the whole match, write `within` before `match`",
   PatternTooLarge:

@@ -40,6 +40,13 @@ export function canBeAbsent(item: Term | Group): boolean {
   return item.quantifier?.min === 0 || modifier(item, "optional") !== undefined;
 }
 
+/** Whether a sequence can complete without taking any event: every element is negated or can be absent. */
+function takesNothing(seq: Sequence): boolean {
+  return seq.elements.every(
+    (el) => isNegated(el) || canBeAbsent(el.item) || (el.item.kind === "Group" && takesNothing(el.item.body)),
+  );
+}
+
 /** The token that makes an item absent-able: its quantifier or its `optional`. */
 function absentSpan(item: Term | Group): Span {
   if (item.quantifier !== null && item.quantifier.min === 0) return item.quantifier.span;
@@ -78,7 +85,8 @@ export function checkStructure(decl: PatternDecl, file: string, report: (d: Diag
   const last = top[top.length - 1];
   const first = firstTerm(decl.match);
 
-  function walk(seq: Sequence, inGroup: boolean, after: SequenceElement | null): void {
+  /** `quiet`: inside a group already warned about as a loop over nothing (W2004 once, outermost). */
+  function walk(seq: Sequence, inGroup: boolean, after: SequenceElement | null, quiet = false): void {
     const els = seq.elements;
     for (let i = 0; i < els.length; i++) {
       const el = els[i];
@@ -103,7 +111,14 @@ export function checkStructure(decl: PatternDecl, file: string, report: (d: Diag
         checkModifiers(item);
       }
       const next = els[i + 1] ?? after;
-      if (item.kind === "Group") walk(item.body, true, next);
+      const loopsOverNothing = item.kind === "Group" && isLoop(item.quantifier) && takesNothing(item.body);
+      if (loopsOverNothing && !quiet) {
+        // `((g: A)*)*`: an empty repetition is a repetition, so every event can be counted in
+        // exponentially many ways (nested like this ten deep, one event gives 512 identical
+        // matches and a few events hang the run). Legal (Flink allows it), so a warning.
+        at(Messages.LoopOverAbsentGroup, (item.quantifier as Quantifier).span, [], Hints.LoopOverAbsentGroup);
+      }
+      if (item.kind === "Group") walk(item.body, true, next, quiet || loopsOverNothing);
       else {
         if (!isNegated(el) && modifier(item, "greedy") !== undefined) checkAfterGreedy(item, next);
         checkTermWindow(el, item);

@@ -193,6 +193,14 @@ interface Runner {
   readonly schemaTypes: ReadonlySet<string>;
   partials: number;
   matches: number;
+  /** Whether the tracer traces this pattern (some of its keys). */
+  readonly traced: boolean;
+  /** The feed number of the last event a traced key of this pattern was stepped with. */
+  tracedAt: number;
+  /** How many of its traced keys hold partial matches (see `Engine.tracedLive`). */
+  tracedLive: number;
+  /** The map key of one of those (undefined when none). */
+  tracedOne: unknown;
   /** Eviction order of `keys` and `composite`: oldest state first. */
   readonly oldest: OldestFirst;
   readonly oldestComposite: OldestFirst;
@@ -338,6 +346,14 @@ export class Engine {
   private readonly limits: StateLimits;
   /** The tracer when `options.trace` is given; null costs one test per key step. */
   private readonly tracer: Tracer | null;
+  /**
+   * Traced keys holding partial matches, with their runner: an event their pattern skips
+   * (its type leaves every waiting state unchanged) is still traced for them. Usually empty,
+   * so tracing one key costs the other events one size test.
+   */
+  private readonly tracedLive: KeyState[] = [];
+  /** The runner of each {@link tracedLive} entry (parallel arrays: no iterator per event). */
+  private readonly tracedLiveRunners: Runner[] = [];
   private readonly warned = new Set<string>();
   private totalPartials = 0;
   /** Estimated bytes of state over all patterns: the sum of the keys' `bytes` (limits.ts). */
@@ -396,7 +412,10 @@ export class Engine {
     this.buildSchemaChecks();
     this.partitionBy = options.partitionBy ?? null;
     if (this.partitionBy !== null) this.checkPartitionable(this.partitionBy);
-    if (options.restore !== undefined) this.restore(validateSnapshot(options.restore));
+    if (options.restore !== undefined) {
+      this.restore(validateSnapshot(options.restore));
+      if (this.tracer !== null) this.traceRestored();
+    }
   }
 
   private checkPartitionable(by: readonly string[]): void {
@@ -542,6 +561,7 @@ export class Engine {
     const name = canonicalKey(key);
     this.clearPart(name);
     if (json !== null) this.decodePart(validateKeySnapshot(JSON.parse(json)));
+    if (this.tracer !== null) this.traceRestored();
     this.dirty.delete(name);
   }
 
@@ -857,6 +877,10 @@ export class Engine {
         pattern.keyPaths.length === 1 && pattern.keyPaths[0].length === 1 ? pattern.keyPaths[0][0] : null,
       // Older compiled models (built by hand) may lack `schemas`.
       schemaTypes: new Set((pattern.schemas ?? []).map((m) => m.type)),
+      traced: this.tracer?.tracesPattern(pattern) === true,
+      tracedAt: -1,
+      tracedLive: 0,
+      tracedOne: undefined,
     };
     this.runners.push(runner);
     this.runnerOf.set(pattern, runner);
@@ -1259,13 +1283,18 @@ export class Engine {
         // missing key is still reported or counted as unkeyed, language.md §3).
         const info = r.matcher.fatesOf(type);
         if (info.need === 0) {
+          let v: unknown;
           if (keys === null && r.keyed) {
             // Only whether the key is there matters: a primitive own value is (the usual case).
             const name = r.keyName;
-            const v = name === null ? undefined : (event as Record<string, unknown>)[name];
+            v = name === null ? undefined : (event as Record<string, unknown>)[name];
             if (v === undefined || v === null || typeof v === "object" || typeof v === "function")
               this.keyOf(r, event, true, type);
           }
+          // A traced key holding state: its partial matches ignore the event; trace that. With
+          // one such key and a one-field key, other keys' events cost one comparison.
+          if (r.tracedLive !== 0 && (v === r.tracedOne || r.tracedLive > 1 || v === undefined))
+            this.traceSkippedBy(r, event, type, time, keys, seq);
           continue;
         }
         let k = keys === null ? undefined : keys[r.id];
@@ -1275,7 +1304,9 @@ export class Engine {
     } else {
       this.feedIndexed(event, type, time, keys, seq, invalid);
     }
-    if (this.tracer !== null) this.traceUnfed(event, type, time, keys, invalid, seq);
+    // The plain loop traces the events it skips itself (below); the indexed dispatch does not know.
+    if (this.tracer !== null && (invalid || runners.length > LOOP_MAX))
+      this.traceUnfed(event, type, time, keys, invalid, seq);
     if (this.matchOut.length !== 0 || this.timeoutOut.length !== 0) this.emitStep();
   }
 
@@ -1357,9 +1388,9 @@ export class Engine {
     }
     const before = ks.partials.length;
     const m = r.matcher;
-    const step = this.tracer === null ? null : this.tracer.begin(r.pattern, ks, this.matchOut.length, 0, seq);
+    const step = r.traced && (this.tracer as Tracer).keyTest(ks.key) ? this.traceFeed(r, ks, seq) : null;
     m.process(ks, event, type, info, time, seq, this.matchOut);
-    if (step !== null) step.processed(event, type, time, seq, this.matchOut);
+    if (step !== null) step.processed(event, type, time, seq, this.matchOut, m);
     if (m.cells !== 0) {
       // Memory estimate at intake: new cells, the event once per key that takes it, a new key.
       let size = this.eventBytes;
@@ -1371,7 +1402,10 @@ export class Engine {
       this.charge(ks, (fresh ? KEY_BYTES : 0) + size + m.cells * CELL_BYTES);
     }
     this.settle(r, ks, before, fresh, m.lastDeadline);
-    if (step !== null) step.settled();
+    if (step !== null) {
+      step.settled();
+      this.noteTraced(r, ks);
+    }
   }
 
   /**
@@ -1559,7 +1593,10 @@ export class Engine {
       const step = this.traceStep(r, ks);
       r.matcher.advance(ks, t, this.matchOut, this.timeoutOut);
       this.settle(r, ks, before, false, r.matcher.lastDeadline);
-      if (step !== null) step.advanced(t, this.matchOut, this.timeoutOut, false);
+      if (step !== null) {
+        step.advanced(t, this.matchOut, this.timeoutOut, false);
+        this.noteTraced(r, ks);
+      }
     }
     this.emitStep();
   }
@@ -1577,7 +1614,10 @@ export class Engine {
       const step = this.traceStep(r, ks);
       r.matcher.advance(ks, t, this.matchOut, this.timeoutOut);
       this.settle(r, ks, before, false, r.matcher.lastDeadline);
-      if (step !== null) step.advanced(t, this.matchOut, this.timeoutOut, false);
+      if (step !== null) {
+        step.advanced(t, this.matchOut, this.timeoutOut, false);
+        this.noteTraced(r, ks);
+      }
     }
     if (this.holdingRunners.size > 0) {
       for (const r of [...this.holdingRunners]) {
@@ -1591,7 +1631,10 @@ export class Engine {
           const step = this.traceStep(r, ks);
           r.matcher.advance(ks, t, this.matchOut, this.timeoutOut);
           this.settle(r, ks, before, false, r.matcher.lastDeadline);
-          if (step !== null) step.advanced(t, this.matchOut, this.timeoutOut, false);
+          if (step !== null) {
+            step.advanced(t, this.matchOut, this.timeoutOut, false);
+            this.noteTraced(r, ks);
+          }
         }
       }
     }
@@ -1602,9 +1645,42 @@ export class Engine {
 
   /** A trace step for a time advance of `ks`, or null when it is not traced. */
   private traceStep(r: Runner, ks: KeyState): TraceStep | null {
-    return this.tracer === null
-      ? null
-      : this.tracer.begin(r.pattern, ks, this.matchOut.length, this.timeoutOut.length);
+    return r.traced
+      ? (this.tracer as Tracer).begin(r.pattern, ks, this.matchOut.length, this.timeoutOut.length)
+      : null;
+  }
+
+  /** A trace step for feeding event `seq` to `ks`, or null when the key is not traced. */
+  private traceFeed(r: Runner, ks: KeyState, seq: number): TraceStep | null {
+    r.tracedAt = seq;
+    return (this.tracer as Tracer).begin(r.pattern, ks, this.matchOut.length, 0, seq);
+  }
+
+  /** After state was restored: traced keys holding partial matches join {@link tracedLive}. */
+  private traceRestored(): void {
+    const tracer = this.tracer as Tracer;
+    for (const r of this.runners) {
+      if (!r.traced) continue;
+      for (const ks of [...r.keys.values(), ...r.composite.values()])
+        if (tracer.keyTest(ks.key)) this.noteTraced(r, ks);
+    }
+  }
+
+  /** Keeps {@link tracedLive} current after a traced key's step. */
+  private noteTraced(r: Runner, ks: KeyState): void {
+    const i = this.tracedLive.indexOf(ks);
+    const live = !ks.dead && ks.partials.length > 0;
+    if (live && i < 0) {
+      this.tracedLive.push(ks);
+      this.tracedLiveRunners.push(r);
+      r.tracedLive++;
+    } else if (!live && i >= 0) {
+      this.tracedLive.splice(i, 1);
+      this.tracedLiveRunners.splice(i, 1);
+      r.tracedLive--;
+    }
+    const j = this.tracedLiveRunners.indexOf(r);
+    r.tracedOne = j < 0 ? undefined : this.tracedLive[j].mapKey;
   }
 
   /**
@@ -1621,18 +1697,58 @@ export class Engine {
     seq: number,
   ): void {
     const tracer = this.tracer as Tracer;
-    for (const r of this.runners) {
-      if (!tracer.tracesPattern(r.pattern) || tracer.fed(r.pattern, seq)) continue;
-      let k = keys === null ? undefined : keys[r.id];
-      if (k === undefined) k = this.keyOf(r, event, false);
-      if (k === MISSING || !tracer.traces(r.pattern, k)) continue;
-      if (invalid && Engine.withholds(r, invalid, type)) {
-        tracer.skipped(r.pattern, k, event, time, { rule: "schema" });
+    if (invalid) {
+      // Withheld for not fitting its schema: say so for a traced key.
+      for (const r of this.runners) {
+        if (!r.traced || !Engine.withholds(r, invalid, type)) continue;
+        let k = keys === null ? undefined : keys[r.id];
+        if (k === undefined) k = this.keyOf(r, event, false);
+        if (k !== MISSING && tracer.keyTest(k))
+          tracer.skipped(r.pattern, k, event, time, { rule: "schema" }, seq);
+      }
+    }
+    const live = this.tracedLive;
+    for (let i = 0; i < live.length; i++) {
+      const ks = live[i];
+      const r = this.tracedLiveRunners[i];
+      if (ks.dead || ks.partials.length === 0) {
+        this.noteTraced(r, ks);
+        i--;
         continue;
       }
-      const composite = k !== null && typeof k === "object";
-      const ks = composite ? r.composite.get(canonicalKey(k)) : r.keys.get(k);
-      if (ks !== undefined && ks.partials.length > 0) tracer.untouched(r.pattern, ks, event, type, time, seq);
+      if (r.tracedAt === seq || (invalid && Engine.withholds(r, invalid, type))) continue;
+      let k = keys === null ? undefined : keys[r.id];
+      // One own field (`key by user`): read it directly, as `feed` does.
+      if (k === undefined && r.keyName !== null) {
+        const v = (event as Record<string, unknown>)[r.keyName];
+        if (v !== ks.mapKey) continue;
+        k = v;
+      }
+      if (k === undefined) k = this.keyOf(r, event, false);
+      if (k === MISSING) continue;
+      const same = k !== null && typeof k === "object" ? canonicalKey(k) === ks.mapKey : k === ks.mapKey;
+      if (same) tracer.untouched(r.pattern, ks, event, type, time, seq);
+    }
+  }
+
+  /** An event `r` skips for its type: traced for the event's key if that key is traced and holds state. */
+  private traceSkippedBy(
+    r: Runner,
+    event: unknown,
+    type: unknown,
+    time: number,
+    keys: unknown[] | null,
+    seq: number,
+  ): void {
+    let k = keys === null ? undefined : keys[r.id];
+    if (k === undefined) k = this.keyOf(r, event, false);
+    if (k === MISSING) return;
+    const mapKey = k !== null && typeof k === "object" ? canonicalKey(k) : k;
+    const live = this.tracedLive;
+    for (let i = 0; i < live.length; i++) {
+      const ks = live[i];
+      if (this.tracedLiveRunners[i] === r && ks.mapKey === mapKey && !ks.dead && ks.partials.length > 0)
+        (this.tracer as Tracer).untouched(r.pattern, ks, event, type, time, seq);
     }
   }
 
@@ -1640,7 +1756,7 @@ export class Engine {
   private traceLate(event: unknown, time: number): void {
     const tracer = this.tracer as Tracer;
     for (const r of this.runners) {
-      if (!tracer.tracesPattern(r.pattern)) continue;
+      if (!r.traced) continue;
       const k = this.keyOf(r, event, false);
       if (k !== MISSING)
         tracer.skipped(r.pattern, k, event, time, { rule: "late", watermark: this.target() });

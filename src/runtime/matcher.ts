@@ -402,6 +402,7 @@ export class Matcher {
     }
     this.lastDeadline = deadline;
     if (this.skipStrategy) {
+      this.unpruned = ks.partials;
       // Flink runs the hold-back after every event under a skip strategy: a partial match
       // that just died may release completed ones.
       if (potential.length > 0 || ks.completed.length > 0) this.releaseCompleted(ks, potential, out);
@@ -411,8 +412,13 @@ export class Matcher {
     }
   }
 
-  /** Matches completed by the event `process` handles: reused (releaseCompleted copies what it keeps). */
-  private readonly potentialScratch: Branch[] = [];
+  /**
+   * Matches completed by the event `process` handles: reused (releaseCompleted copies what
+   * it keeps). Read by the tracer after `process`, as are {@link unpruned}.
+   */
+  readonly potentialScratch: Branch[] = [];
+  /** Under a skip strategy: the partial matches the last `process` made, before pruning (the tracer's). */
+  unpruned: readonly Branch[] = NO_BRANCHES;
   /** A fresh key's first branches, before they are copied out at their exact size. */
   private readonly freshScratch: Branch[] = [];
 

@@ -116,7 +116,13 @@ const MUST: Record<string, string[]> = {
   "other-term": ["line 2 (B) was taken as b, not as c"],
   "pattern-window": ["died at time 9000: the pattern's window of 5 seconds passed", "p.pattern:3:10"],
   schema: ["line 2 (B) was never fed to P: the event does not fit its type's `event` declaration"],
-  "skip-pruned": ["p2 took line 2; it was pruned at line 3 (B): `after match skip past last event`"],
+  "skip-pruned": [
+    "p2 reached 1 of 3 terms: a (line 3)",
+    "p2 took line 3; it was pruned at line 4 (C), before line 5 (B) as b: `after match skip past last event` discarded it when p1 was emitted",
+  ],
+  "skip-discarded": [
+    "p2 completed with these events at line 3 (B), but was discarded: `after match skip past last event` discarded it when p1 was emitted",
+  ],
   "state-limit": ["p1 took line 1; it was dropped", "state limit memory"],
   "term-window": [
     "died at time 5000: b's window of 3 seconds passed (previous event at 1000, deadline 4000)",

@@ -254,6 +254,17 @@ describe("term-level within", () => {
     expect(codes("match a: A followed by b: B within 5s followed by c: C")).toEqual([]);
     expect(codes("within 1 minute match a: A followed by b: B within 5s")).toEqual([]);
   });
+
+  it("warns about a loop over a group that can take no event, once, at the outermost (W2004)", () => {
+    // ten nested `*` made one event give 512 identical matches and a few events hang a run
+    expect(diags("pattern P { match (((g: A)*)*)* }")).toEqual(["W2004 *"]);
+    expect(codes("match ((g: A)* next b: B?){2,}")).toEqual(["W2004"]);
+    expect(codes("match (g: A? followed by (b: B*){1,3})+")).toEqual(["W2004"]);
+    // one required element, or no loop on the group: fine
+    expect(codes("match (g: A* next b: B){2,}")).toEqual([]);
+    expect(codes("match (g: A+)+")).toEqual([]);
+    expect(codes("match (g: A*)? next b: B")).toEqual([]);
+  });
 });
 
 describe("expressions", () => {

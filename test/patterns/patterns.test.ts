@@ -8,53 +8,14 @@
  * `node --import tsx scripts/gen-patterns.ts --expected`, and review the diff.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compile, Engine, type MatchRecord } from "../../src/index.js";
-
-const DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "patterns");
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
-
-interface ScenarioOptions {
-  outOfOrderness: number;
-  typeField: string;
-  timeField: string;
-}
-
-/** The `cep run` options the scenarios use; `#` starts a comment. */
-function parseArgs(text: string): ScenarioOptions {
-  const options: ScenarioOptions = { outOfOrderness: 0, typeField: "type", timeField: "ts" };
-  const words = text
-    .split("\n")
-    .flatMap((line) => line.replace(/#.*/, "").split(/\s+/))
-    .filter(Boolean);
-  for (let i = 0; i < words.length; i++) {
-    const [flag, inline] = words[i].split("=", 2);
-    const value = inline ?? words[++i];
-    if (value === undefined) throw new Error(`${flag}: missing value`);
-    if (flag === "--out-of-orderness") {
-      const m = /^(\d+)(ms|s|m|min|h)?$/.exec(value);
-      if (!m) throw new Error(`--out-of-orderness: unsupported duration ${value}`);
-      options.outOfOrderness = Number(m[1]) * (m[2] ? UNIT_MS[m[2]] : 1);
-    } else if (flag === "--type-field") options.typeField = value;
-    else if (flag === "--time-field") options.timeField = value;
-    else throw new Error(`unsupported option ${flag}`);
-  }
-  return options;
-}
-
-const readLines = (file: string) =>
-  readFileSync(file, "utf8")
-    .split("\n")
-    .filter((line) => line.trim() !== "");
+import { PATTERNS_DIR as DIR, readLines, scenarioOptions } from "../support/scenarios.js";
 
 function run(name: string): { records: MatchRecord[]; late: unknown[]; errors: unknown[] } {
   const base = join(DIR, name);
-  const options = existsSync(`${base}.args`)
-    ? parseArgs(readFileSync(`${base}.args`, "utf8"))
-    : parseArgs("");
+  const options = scenarioOptions(name);
   const file = `patterns/${name}.pattern`;
   const program = compile(readFileSync(`${base}.pattern`, "utf8"), {
     file,

@@ -167,12 +167,7 @@ describe("explainWhy", () => {
       1,
       { lines: [2, 3] },
     );
-    expect(s.report.verdict).toMatchObject({
-      outcome: "ended",
-      ended: "pruned",
-      by: "p1",
-      reason: { rule: "skip" },
-    });
+    expect(s.report.verdict).toMatchObject({ outcome: "discarded", by: "p1", reason: { rule: "skip" } });
     const late = why("pattern P { key by k match a: A followed by b: B }", [E("A", 5), E("B", 3)], 1, {
       lines: [1, 2],
     });

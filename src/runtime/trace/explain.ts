@@ -142,8 +142,11 @@ export class Reasons {
   }
 
   private untilReason(variable: number, src: string): TraceReason {
-    const t = variable >= 0 ? this.term(variable) : null;
-    const u = t?.until ?? null;
+    // A group's `until` has no variable: found by its source text among the groups' ones.
+    const u =
+      variable >= 0
+        ? (this.term(variable)?.until ?? null)
+        : (this.debug?.groupUntils.find((g) => g.src === src) ?? null);
     return {
       rule: "until",
       term: this.name(variable),

@@ -14,14 +14,16 @@ export const TRACE_VERSION = 1;
  *
  * - `created`: the event started a partial match (its first term took it);
  * - `took`: the partial match took the event (`term`); a fork has a new `id` and `from`;
- * - `ignored`: it stayed where it was, the event skipped (`rejected` says why its next term did not take it);
+ * - `ignored`: it skipped the event and still waits for the same term (perhaps now in that term's ignore
+ *   state; `rejected` says why the terms it waited for did not take it);
  * - `proceeded`: it moved on without the event (past an optional term or out of a loop), then waited;
  * - `died`: it ended without a match (`reason`);
- * - `completed`: it became a match (emitted now, or `heldBack` next);
+ * - `completed`: it became a match (emitted now, or `heldBack` next); a match completed by a take that
+ *   also goes on (a loop) is a fork (`from`) of the partial match that goes on;
  * - `timedOut`: its window passed and an `on timeout` record was emitted;
  * - `heldBack`: a completed match waits for an earlier partial match (`by`) under a skip strategy;
  * - `released`: a held-back match was emitted;
- * - `pruned`: the skip strategy discarded it after a match (`by`);
+ * - `pruned`: the skip strategy discarded it — a partial match or a completed one not yet emitted — when the match `by` was emitted;
  * - `dropped`: a state limit discarded it;
  * - `ended`: the input ended while it was still waiting;
  * - `rejected`: the event started no partial match: a first term of its type did not take it (`rejected`);

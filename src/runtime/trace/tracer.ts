@@ -14,6 +14,7 @@ import {
   Context,
   type KeyState,
   lastCell,
+  type Matcher,
   type Outcome,
   startBranch,
   startSeq,
@@ -40,8 +41,16 @@ interface PatternTrace {
   fedAt: number;
 }
 
-/** Where a successor of an old branch ended up after a step. */
-type Place = "partial" | "emitted" | "held";
+/** Where a branch a step made went: kept, emitted, held back, or pruned by the skip strategy at once. */
+type Fate = "live" | "emitted" | "held" | "pruned";
+
+/** A branch a step made from an old one: a partial match, or (`done`) a completed match. */
+interface Succ {
+  readonly b: Branch;
+  readonly done: boolean;
+  readonly fate: Fate;
+  id: string;
+}
 
 /** Extra fields for records (spread last). */
 type Fields = Partial<Omit<TraceRecord, "v" | "op" | "pattern" | "key" | "event" | "time">>;
@@ -64,13 +73,19 @@ export class TraceStep {
     this.oldCompleted = ks.completed.slice();
   }
 
-  /** After `Matcher.process`: what each partial match (and the Start state) did with the event. */
+  /**
+   * After `Matcher.process` (`m`; none when the key was not stepped): what each partial
+   * match (and the Start state) did with the event. `m.unpruned` and `m.potentialScratch`
+   * are every branch the step made, before the skip strategy pruned any, so nothing a
+   * partial match became goes unreported.
+   */
   processed(
     event: unknown,
     eventType: unknown,
     time: number,
     seq: number,
     matchOut: readonly Outcome[],
+    m: Matcher | null = null,
   ): void {
     const { pt, ks, tracer } = this;
     const ctx = pt.ctx;
@@ -84,49 +99,49 @@ export class TraceStep {
     const oldSet = new Set<Branch>(olds);
     const walks = new Map<Branch, WalkedEdge[]>();
     for (const o of olds) walks.set(o, walk(pt.states, o, ctx));
-    // Which old branch each branch after the step came from.
-    const succ = new Map<Branch, { b: Branch; place: Place }[]>();
-    const add = (b: Branch, place: Place) => {
-      const parent = this.parentOf(b, seq, olds, oldSet, walks);
+    const oldCompleted = new Set(this.oldCompleted);
+    const emitted = matchOut.slice(this.outStart).map((o) => o.last);
+    const emittedSet = new Set(emitted);
+    const live = new Set(ks.partials);
+    const produced = m !== null && pt.pattern.skip.strategy !== "noSkip" ? m.unpruned : ks.partials;
+    const done = m === null ? [] : m.potentialScratch;
+    const held = new Set(ks.completed);
+    // 1. Which old branch each branch the step made came from, and where it went.
+    const succ = new Map<Branch, Succ[]>();
+    const copies = new Map<Branch, Map<number, number>>();
+    const add = (b: Branch, done: boolean, fate: Fate) => {
+      const parent = this.parentOf(b, seq, olds, oldSet, walks, copies);
       if (parent === null) return;
       let list = succ.get(parent);
       if (list === undefined) succ.set(parent, (list = []));
-      list.push({ b, place });
+      list.push({ b, done, fate, id: "" });
     };
-    for (const b of ks.partials) add(b, "partial");
-    const emitted = matchOut.slice(this.outStart).map((o) => o.last);
-    const oldCompleted = new Set(this.oldCompleted);
-    for (const b of emitted) if (!oldCompleted.has(b)) add(b, "emitted");
-    const held = ks.completed.filter((b) => !oldCompleted.has(b));
-    for (const b of held) add(b, "held");
+    for (const b of produced) add(b, false, live.has(b) ? "live" : "pruned");
+    for (const b of done)
+      add(b, true, emittedSet.has(b) ? "emitted" : held.has(b) && !oldCompleted.has(b) ? "held" : "pruned");
 
-    // Ids first: a successor keeps its parent's id (the first one, when the parent itself
-    // did not stay), further successors are forks with ids of their own.
+    // 2. Ids: a partial match that stays keeps its id; otherwise its first successor does
+    // (a partial one before a completed one); every further successor is a fork with an id
+    // of its own — so a take that completes a match and goes on looping is two ids.
     for (const o of olds) {
       const list = succ.get(o);
       if (list === undefined) continue;
-      const isStart = o === pt.start;
-      let inherited = isStart || list.some((x) => x.b === o);
-      const given = new Map<Cell | null, Map<string, string>>();
+      let inherited = o === pt.start || list.some((x) => !x.done && x.b === o);
       for (const x of list) {
-        if (tracer.knownId(x.b) !== null) continue;
-        // A take that also completes (or its completed copy) is the same partial match.
-        let byPrev = given.get(x.b.prev);
-        if (byPrev === undefined) given.set(x.b.prev, (byPrev = new Map()));
-        const sig = `${x.b.seq}|${x.b.variable}`;
-        let id = byPrev.get(sig);
-        if (id === undefined) {
-          if (!inherited) {
-            id = tracer.idOf(o);
-            inherited = true;
-          } else id = tracer.newId();
-          byPrev.set(sig, id);
-        }
-        tracer.setId(x.b, id);
+        if (!x.done && x.b === o) x.id = tracer.idOf(o);
+        else if (!inherited) {
+          x.id = tracer.idOf(o);
+          inherited = true;
+        } else x.id = tracer.newId();
+        // A completed match that is its partial sibling's own object (no skip strategy: it only
+        // goes out, nothing looks it up later) keeps its id in its records only.
+        if (tracer.knownId(x.b) === null) tracer.setId(x.b, x.id);
       }
     }
-    const firstEmitted = emitted.length > 0 ? tracer.idOf(emitted[0]) : null;
-    const records: { op: TraceOp; b: Branch; fields: Fields }[] = [];
+
+    // 3. Records, per old branch in order; prunings after every match of the step.
+    const records: { op: TraceOp; b: Branch; id: string; fields: Fields }[] = [];
+    const pruned: { b: Branch; id: string }[] = [];
     let startRejected: TraceReason[] | null = null;
     for (const o of olds) {
       const isStart = o === pt.start;
@@ -144,53 +159,67 @@ export class TraceStep {
         const stop = walked.find(
           (w) => w.holds && w.edge.action !== "proceed" && pt.states[w.edge.target].kind === "stop",
         );
-        if (stop !== undefined) {
-          records.push({
-            op: "died",
-            b: o,
-            fields: { reason: this.negation(pt.states[stop.edge.target].name) },
-          });
-        } else if (walked.some((w) => w.holds && w.edge.action !== "proceed")) {
-          records.push({
-            op: "pruned",
-            b: o,
-            fields: { reason: this.skipReason(firstEmitted), by: firstEmitted ?? undefined },
-          });
-        } else records.push({ op: "died", b: o, fields: { reason: this.deathReason(o, walked) } });
+        const reason =
+          stop !== undefined ? this.negation(pt.states[stop.edge.target].name) : this.deathReason(o, walked);
+        records.push({ op: "died", b: o, id: tracer.idOf(o), fields: { reason } });
         continue;
       }
       const parentId = isStart ? null : tracer.idOf(o);
-      const partialIds = new Set(list.filter((x) => x.place === "partial").map((x) => tracer.idOf(x.b)));
       for (const x of list) {
-        const id = tracer.idOf(x.b);
-        const from = parentId !== null && id !== parentId ? parentId : undefined;
+        const from = parentId !== null && x.id !== parentId ? parentId : undefined;
         const term = pt.reasons.name(x.b.variable);
         const took = x.b.seq === seq && x.b.first !== null;
-        if (x.place === "partial") {
-          if (x.b === o)
-            records.push({ op: "ignored", b: x.b, fields: { rejected: this.rejections(walked) } });
-          else if (took) records.push({ op: isStart ? "created" : "took", b: x.b, fields: { term, from } });
-          else records.push({ op: "proceeded", b: x.b, fields: { from, rejected: this.rejections(walked) } });
-          continue;
+        const rec = (op: TraceOp, fields: Fields) => records.push({ op, b: x.b, id: x.id, fields });
+        if (!x.done) {
+          if (x.b === o) rec("ignored", { rejected: this.rejections(walked) });
+          else if (took) rec(isStart ? "created" : "took", { term, from });
+          else {
+            // Moved by an IGNORE edge of its own state (into the term's ignore state): it still
+            // waits for the same term, so it ignored the event; through PROCEED edges: it moved on.
+            const byIgnore = walked.some(
+              (w) =>
+                w.holds && w.edge.action === "ignore" && w.edge.target === x.b.state && w.source === o.state,
+            );
+            rec(byIgnore ? "ignored" : "proceeded", { from, rejected: this.rejections(walked) });
+          }
+        } else {
+          // Say it took the event, unless a partial successor took it by the same edge: then
+          // this match is a fork of that partial match (a loop that completes and goes on).
+          const sibling = list.find(
+            (y) =>
+              !y.done &&
+              y.b !== o &&
+              y.b.prev === x.b.prev &&
+              y.b.seq === seq &&
+              y.b.variable === x.b.variable,
+          );
+          // No skip strategy: the completed match may be a partial successor's own object
+          // (kept or, under a negation's Stop, dropped): it is in the Final state all the same.
+          const state = pt.states[x.b.state].kind === "final" ? undefined : this.finalName();
+          if (took && sibling === undefined)
+            rec(isStart ? "created" : "took", state === undefined ? { term, from } : { term, from, state });
+          const forkOf = sibling !== undefined && sibling.id !== x.id ? sibling.id : from;
+          rec("completed", state === undefined ? { from: forkOf } : { from: forkOf, state });
+          if (x.fate === "held") rec("heldBack", { by: this.earliest() });
         }
-        // Completed: say it took the event first, unless a partial successor with its id already did.
-        if (took && !partialIds.has(id))
-          records.push({ op: isStart ? "created" : "took", b: x.b, fields: { term, from } });
-        records.push({ op: "completed", b: x.b, fields: { from } });
-        if (x.place === "held") records.push({ op: "heldBack", b: x.b, fields: { by: this.earliest() } });
+        if (x.fate === "pruned") pruned.push({ b: x.b, id: x.id });
       }
     }
     for (const b of this.oldCompleted) {
-      if (ks.completed.includes(b)) continue;
-      if (emitted.includes(b)) records.push({ op: "released", b, fields: {} });
-      else
-        records.push({
-          op: "pruned",
-          b,
-          fields: { reason: this.skipReason(firstEmitted), by: firstEmitted ?? undefined },
-        });
+      if (held.has(b)) continue;
+      if (emittedSet.has(b)) records.push({ op: "released", b, id: tracer.idOf(b), fields: {} });
+      else pruned.push({ b, id: tracer.idOf(b) });
     }
-    for (const r of records) tracer.emit(pt, ks.key, r.op, r.b, ev, time, r.fields);
+    for (const p of pruned) {
+      const by = this.pruner(p.b, emitted);
+      records.push({
+        op: "pruned",
+        b: p.b,
+        id: p.id,
+        fields: { reason: this.skipReason(by), by: by ?? undefined },
+      });
+    }
+    for (const r of records) tracer.emit(pt, ks.key, r.op, r.b, ev, time, r.fields, r.id);
     if (startRejected !== null)
       tracer.emitRecord({
         v: TRACE_VERSION,
@@ -203,6 +232,34 @@ export class TraceStep {
         rejected: startRejected,
       });
     this.afterProcess = ks.partials.slice();
+  }
+
+  /**
+   * The id of the first of `emitted` whose skip strategy prunes `b` (Flink
+   * `AfterMatchSkipStrategy.getPruningId`, as `Matcher.pruningId`), or of the first one.
+   */
+  private pruner(b: Branch, emitted: readonly Branch[]): string | null {
+    const skip = this.pt.pattern.skip;
+    const start = startSeq(b);
+    for (const m of emitted) {
+      let id = -1;
+      let strict = true;
+      if (skip.strategy === "skipPastLastEvent") {
+        id = m.seq;
+        strict = false;
+      } else if (skip.strategy === "skipToNext") {
+        for (let c: Cell | null = m; c !== null; c = c.prev) id = c.seq;
+        strict = false;
+      } else if (skip.strategy === "skipToFirst" || skip.strategy === "skipToLast") {
+        for (let c: Cell | null = m; c !== null; c = c.prev) {
+          if (c.variable !== skip.target) continue;
+          id = c.seq;
+          if (skip.strategy === "skipToLast") break;
+        }
+      }
+      if (id >= 0 && (strict ? start < id : start <= id)) return this.tracer.idOf(m);
+    }
+    return emitted.length > 0 ? this.tracer.idOf(emitted[0]) : null;
   }
 
   /** After the engine's bookkeeping: partial matches a per-key state limit dropped. */
@@ -225,10 +282,8 @@ export class TraceStep {
     const now = new Set(ks.partials);
     const emitted = matchOut.slice(this.outStart).map((o) => o.last);
     const timedOut = timeoutOut.slice(this.timeoutStart).map((o) => o.last);
-    const oldCompleted = new Set(this.oldCompleted);
-    const firstEmitted = emitted.find((b) => oldCompleted.has(b) || this.oldPartials.includes(b));
-    const by = firstEmitted === undefined ? undefined : tracer.idOf(firstEmitted);
     const time = Number.isFinite(t) ? t : null;
+    const pruned: Branch[] = [];
     for (const b of this.oldPartials) {
       if (now.has(b)) continue;
       if (timedOut.includes(b))
@@ -240,13 +295,22 @@ export class TraceStep {
       } else if (this.expired(b, t))
         tracer.emit(pt, ks.key, "died", b, null, time, { reason: this.windowReason(b, t) });
       else if (ending) tracer.emit(pt, ks.key, "ended", b, null, time, { reason: { rule: "end" } });
-      else tracer.emit(pt, ks.key, "pruned", b, null, time, { reason: this.skipReason(by ?? null), by });
+      else pruned.push(b);
     }
     for (const b of this.oldCompleted) {
       if (ks.completed.includes(b)) continue;
       if (emitted.includes(b)) tracer.emit(pt, ks.key, "released", b, null, time, {});
-      else tracer.emit(pt, ks.key, "pruned", b, null, time, { reason: this.skipReason(by ?? null), by });
+      else pruned.push(b);
     }
+    for (const b of pruned) {
+      const by = this.pruner(b, emitted);
+      tracer.emit(pt, ks.key, "pruned", b, null, time, { reason: this.skipReason(by), by: by ?? undefined });
+    }
+  }
+
+  /** The name of the NFA's Final state. */
+  private finalName(): string | undefined {
+    return this.pt.states.find((st) => st.kind === "final")?.name;
   }
 
   /** The id of the partial match that started earliest (what a held-back match waits for). */
@@ -316,15 +380,21 @@ export class TraceStep {
     };
   }
 
-  /** Why a branch with no successor died: strict contiguity, or what decided its ignore edge. */
+  /**
+   * Why a branch with no successor died: a loop's `until` or a greedy loop that decided
+   * against a term; else strict contiguity (no IGNORE edge could keep it, `next` or
+   * `consecutive`); else what decided its IGNORE edge.
+   */
   private deathReason(o: Branch, walked: readonly WalkedEdge[]): TraceReason {
     const { states, reasons } = this.pt;
-    const takes = walked.filter(
-      (w) => w.edge.action === "take" && !w.holds && states[w.edge.target].kind !== "stop",
-    );
-    const ignores = walked.filter((w) => w.edge.action === "ignore");
+    const failed = walked.filter((w) => !w.holds && states[w.edge.target].kind !== "stop");
+    const why = failed.map((w) => reasons.rejected(w, states));
+    const decided = why.find((r) => r.rule === "until") ?? why.find((r) => r.rule === "greedy");
+    if (decided !== undefined) return decided;
+    // An IGNORE edge that is constantly false (`followed by x: *` skips nothing) is no way to stay.
+    const ignores = failed.filter((w) => w.edge.action === "ignore" && !isConstFalse(w));
     if (ignores.length > 0) return reasons.rejected(ignores[0], states);
-    const t = takes[0] ?? walked.find((w) => !w.holds);
+    const t = failed.find((w) => w.edge.action === "take") ?? failed[0];
     if (t === undefined)
       return {
         rule: "condition",
@@ -365,13 +435,19 @@ export class TraceStep {
     return out;
   }
 
-  /** The old branch `b` came from (`olds` ends with the Start branch), or null. */
+  /**
+   * The old branch `b` came from (`olds` ends with the Start branch), or null. A copy
+   * (moved to another state without taking the event) goes to an old branch with the same
+   * events whose walk has a true IGNORE edge into its state, each such edge used once:
+   * two old branches holding the same events (copies of each other) get their own copies.
+   */
   private parentOf(
     b: Branch,
     seq: number,
     olds: readonly Branch[],
     oldSet: ReadonlySet<Branch>,
     walks: ReadonlyMap<Branch, WalkedEdge[]>,
+    used: Map<Branch, Map<number, number>>,
   ): Branch | null {
     if (oldSet.has(b)) return b;
     if (b.seq === seq && b.first !== null) {
@@ -379,22 +455,39 @@ export class TraceStep {
       if (b.prev === null) return this.pt.start;
       if (oldSet.has(b.prev)) return b.prev;
     }
-    // A copy of an old branch moved to another state (PROCEED then IGNORE, or into Final).
-    let found: Branch | null = null;
+    let fallback: Branch | null = null;
     for (const o of olds) {
-      if (o.first === null || o.prev !== b.prev || o.seq !== b.seq || o.event !== b.event) continue;
-      const w = walks.get(o) ?? [];
-      if (w.some((x) => x.holds && x.edge.action === "ignore" && x.edge.target === b.state)) return o;
-      found ??= o;
+      // Same last cell contents: two branches that took one event by different terms differ in `variable`.
+      if (
+        o.first === null ||
+        o.prev !== b.prev ||
+        o.seq !== b.seq ||
+        o.event !== b.event ||
+        o.variable !== b.variable
+      )
+        continue;
+      fallback ??= o;
+      const edges = (walks.get(o) ?? []).filter(
+        (x) =>
+          x.holds && x.edge.action === "ignore" && x.edge.target === b.state && x.edge.target !== o.state,
+      ).length;
+      let counts = used.get(o);
+      if (counts === undefined) used.set(o, (counts = new Map()));
+      const n = counts.get(b.state) ?? 0;
+      if (n < edges) {
+        counts.set(b.state, n + 1);
+        return o;
+      }
     }
-    return found;
+    return fallback;
   }
 }
 
 /** Turns engine steps of the traced (pattern, key) pairs into {@link TraceRecord}s. */
 export class Tracer {
   private readonly patterns: ReadonlySet<string> | null;
-  private readonly keyTest: (key: unknown) => boolean;
+  /** Whether a key is traced (primitives by value: cheap enough to ask for every key step). */
+  readonly keyTest: (key: unknown) => boolean;
   private readonly byPattern = new Map<CompiledPattern, PatternTrace | null>();
   private ids = new WeakMap<Branch, string>();
   private counter = 0;
@@ -407,8 +500,12 @@ export class Tracer {
     if (keys === undefined) this.keyTest = () => true;
     else if (typeof keys === "function") this.keyTest = keys;
     else {
-      const wanted = new Set(keys.map(keyJson));
-      this.keyTest = (k) => wanted.has(keyJson(k));
+      // Primitive keys by value (SameValueZero: `1` and `"1"` stay apart, as JSON keeps them),
+      // composite ones by canonical JSON: no serialisation per event for a primitive key.
+      const primitives = new Set(keys.filter((k) => k === null || typeof k !== "object"));
+      const composites = new Set(keys.filter((k) => k !== null && typeof k === "object").map(keyJson));
+      this.keyTest = (k) =>
+        k !== null && typeof k === "object" ? composites.has(keyJson(k)) : primitives.has(k);
     }
   }
 
@@ -436,12 +533,6 @@ export class Tracer {
     return new TraceStep(this, pt, ks, outStart, timeoutStart);
   }
 
-  /** Whether the traced pattern was stepped with the event `seq` (else the engine reports what it skipped). */
-  fed(pattern: CompiledPattern, seq: number): boolean {
-    const pt = this.traceOf(pattern);
-    return pt === null || pt.fedAt === seq;
-  }
-
   /**
    * An event the pattern's key state was not stepped with because its type leaves every
    * waiting state unchanged: each partial match ignored it.
@@ -458,12 +549,19 @@ export class Tracer {
     if (step !== null) step.processed(event, eventType, time, seq, []);
   }
 
-  /** An event not fed to the pattern for `key` (late, missing key, schema). */
-  skipped(pattern: CompiledPattern, key: unknown, event: unknown, time: number, reason: TraceReason): void {
+  /** An event not fed to the pattern for `key` (late, missing key, schema); `seq` when it was fed to others. */
+  skipped(
+    pattern: CompiledPattern,
+    key: unknown,
+    event: unknown,
+    time: number,
+    reason: TraceReason,
+    seq = -1,
+  ): void {
     const pt = this.traceOf(pattern);
     if (pt === null) return;
     if (reason.rule !== "missingKey" && !this.keyTest(key)) return;
-    const ev = this.eventOf(event, -1, time, undefined);
+    const ev = this.eventOf(event, seq, time, undefined);
     this.emitRecord({
       v: TRACE_VERSION,
       op: "skipped",
@@ -527,6 +625,7 @@ export class Tracer {
     event: TraceEvent | null,
     time: number | null,
     fields: Fields,
+    id: string = this.idOf(b),
   ): void {
     const st = pt.states[b.state];
     const events: { seq: number; term: string }[] = [];
@@ -538,14 +637,14 @@ export class Tracer {
       op,
       pattern: pt.pattern.name,
       key,
-      id: this.idOf(b),
+      id,
       event,
       time,
       state: st?.name,
       events,
     };
     for (const [k, v] of Object.entries(fields))
-      if (v !== undefined && !(Array.isArray(v) && v.length === 0)) rec[k] = v;
+      if (k === "state" || (v !== undefined && !(Array.isArray(v) && v.length === 0))) rec[k] = v;
     this.emitRecord(rec as unknown as TraceRecord);
   }
 
@@ -577,4 +676,9 @@ export class Tracer {
 /** A key as JSON for comparison (composite keys canonically). */
 function keyJson(k: unknown): string {
   return k !== null && typeof k === "object" ? canonicalKey(k) : (JSON.stringify(k) ?? String(k));
+}
+
+/** Whether a walked edge failed on a constant `false` (a leaf with no structure whose source is `false`). */
+function isConstFalse(w: WalkedEdge): boolean {
+  return w.why !== null && !w.why.negated && w.why.leaf.parts === null && w.why.leaf.src === "false";
 }

@@ -270,6 +270,9 @@ function verdictText(out: string[], v: WhyVerdict, report: WhyReport, options: W
     case "heldBack":
       line = `${v.partial} completed with these events, but was held back by ${v.by ?? "an earlier partial match"} and then discarded: ${v.reason === null ? "" : reasonText(v.reason)}`;
       break;
+    case "discarded":
+      line = `${v.partial} completed with these events${v.at !== null ? ` at ${eventRefText(v.at)}` : ""}, but was discarded: ${v.reason === null ? "" : reasonText(v.reason)}`;
+      break;
     case "incomplete": {
       const at = v.at !== null ? ` at ${eventRefText(v.at)}` : v.time !== null ? ` at time ${v.time}` : "";
       const needed = v.term !== null && report.terms.includes(v.term) ? `${v.term} too` : "more";

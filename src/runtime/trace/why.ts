@@ -81,7 +81,8 @@ export interface WhyNotFed {
  * expected event (condition, type, `until`, greedy); `ended` it ended before (window,
  * contiguity, negation, skip strategy, limit, end of input); `tookOther` it took another
  * event instead; `otherTerm` it took the event as another term; `heldBack` the match was
- * held back and then discarded; `incomplete` all expected events were taken but the
+ * held back and then discarded; `discarded` it completed but the skip strategy discarded it
+ * in the same step, for an earlier match; `incomplete` all expected events were taken but the
  * pattern needed more; `moreEvents` the match holds more events than expected;
  * `completedEarlier` it completed before taking the next expected event; `timedOut` the
  * timeout expected (`timeout: true`) happened: exactly these events timed out.
@@ -97,6 +98,7 @@ export type WhyOutcome =
   | "tookOther"
   | "otherTerm"
   | "heldBack"
+  | "discarded"
   | "incomplete"
   | "moreEvents"
   | "completedEarlier";
@@ -255,8 +257,9 @@ export function explainWhy(input: WhyInput): WhyReport {
     const ci = ops.indexOf("completed");
     if (ci < 0) continue;
     matched.add(t.id);
-    const hb = ops.indexOf("heldBack", ci);
-    if (hb >= 0 && !ops.includes("released", hb)) continue;
+    // Emitted unless discarded: held back and not released, or pruned before it was emitted.
+    const fate = ops.slice(ci).find((op) => op === "released" || op === "pruned");
+    if (fate === "pruned" || (fate === undefined && ops.includes("heldBack", ci))) continue;
     matches.push({ id: t.id, events: held(recs[t.at[ci]]) });
   }
 
@@ -551,17 +554,18 @@ function verdictOf(
     const h = held(rs[ci]);
     if (h.length !== expected.length || !h.every((x, i) => same(x, expected[i]))) continue;
     const hb = rs.findIndex((r, i) => i > ci && r.op === "heldBack");
-    const after = hb < 0 ? undefined : rs.slice(hb).find((r) => r.op === "released" || r.op === "pruned");
-    if (hb >= 0 && after?.op === "pruned")
+    const after = rs.slice(ci).find((r) => r.op === "released" || r.op === "pruned");
+    if (after?.op === "pruned")
       return {
         ...base,
-        outcome: "heldBack",
+        // Held back for an earlier partial match, or discarded in the step it completed.
+        outcome: hb >= 0 ? "heldBack" : "discarded",
         taken: h.length,
         partial: t.id,
         at: after.event === null ? null : refOf(after.event),
         time: after.time,
         reason: after.reason ?? null,
-        by: rs[hb].by ?? null,
+        by: hb >= 0 ? (rs[hb].by ?? null) : (after.by ?? null),
         other: null,
       };
     const released = after?.op === "released" ? after : undefined;
