@@ -191,3 +191,73 @@ describe("cep why names the changed event of a near miss of every example", () =
     });
   }
 });
+
+/** How `cep why` words each rule of patterns/near-miss/<name>.json. */
+const RULE_WORDS: Record<string, RegExp> = {
+  condition: / is (false|null)/,
+  type: /needs type /,
+  contiguity: /needs the very next event|is `consecutive`/,
+  negation: /matched the negated term/,
+  window: /window of .* passed/,
+  skip: /`after match skip/,
+  late: /the event was late/,
+  missingKey: /the event has no key/,
+  schema: /does not fit its type's `event` declaration/,
+  "never started": /started no partial match/,
+};
+
+describe("cep why over patterns/near-miss: the changed line and the rule of each", () => {
+  const dirNm = join(root, "patterns", "near-miss");
+  const names = readdirSync(dirNm)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => f.slice(0, -".json".length));
+
+  test("there is one per example", () => {
+    expect(names.length).toBe(Object.keys(CASES).length);
+  });
+
+  for (const name of names) {
+    test(name, () => {
+      const nm = JSON.parse(readFileSync(join(dirNm, `${name}.json`), "utf8")) as {
+        line: number;
+        pattern: string;
+        key: unknown;
+        match: number[];
+        rule: string;
+      };
+      const base = join(root, "patterns", name);
+      const extra = existsSync(`${base}.args`)
+        ? readFileSync(`${base}.args`, "utf8")
+            .split("\n")
+            .filter((l) => !l.trimStart().startsWith("#"))
+            .join(" ")
+            .split(/\s+/)
+            .filter((w) => w !== "")
+        : [];
+      const r = spawnSync(
+        process.execPath,
+        [
+          bin,
+          "why",
+          `${base}.pattern`,
+          "--input",
+          join(dirNm, `${name}.events.ndjson`),
+          "--pattern",
+          nm.pattern,
+          "--key",
+          JSON.stringify(nm.key),
+          "--expect",
+          nm.match.join(","),
+          ...extra,
+        ],
+        { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+      );
+      expect(r.status).toBe(0);
+      const verdict = r.stdout.slice(r.stdout.indexOf("\nExpected lines"));
+      // The verdict's own line: the changed event, and the rule in words.
+      const because = verdict.split("\n")[2];
+      expect(because).toContain(`line ${nm.line} (`);
+      expect(because).toMatch(RULE_WORDS[nm.rule]);
+    });
+  }
+});

@@ -690,9 +690,13 @@ function next(
     }
     if (atWanted && (r.op === "ignored" || r.op === "proceeded")) {
       const rej = r.rejected ?? [];
+      // Without a variable for it, the last expected event is most likely meant for the
+      // last term that could take it (a match ends with its final terms).
+      const decisive = rej.filter((x) => x.rule !== "type");
+      const last = want.term === null && k === expected.length - 1;
       const reason =
         rej.find((x) => "term" in x && x.term === want.term) ??
-        rej.find((x) => x.rule !== "type") ??
+        (last ? decisive[decisive.length - 1] : decisive[0]) ??
         rej[0] ??
         null;
       return { ...v, outcome: "rejected", at: ev, time: r.time, reason, term: want.term ?? termOf(reason) };
