@@ -1,12 +1,13 @@
 /**
  * "Why didn't it match?": the trace records of one (pattern, key) read back into an
  * answer. A pure function of the records (and the fed events, for an expectation given
- * as events); `cep why`, `cep test` and the REPL print its report (`why-text.ts`).
+ * as events); `cep why` and `cep test` print its report (`why-text.ts`).
  *
  * - the partial matches that got furthest (distinct terms reached, then most events,
  *   then latest), each with the record that ended it and why;
- * - for one still waiting when the input ended, the nearest events its next term
- *   rejected (condition failures before type mismatches, most recent first);
+ * - for one still waiting when the input ended (or when its window closed), the nearest
+ *   events its next term rejected (condition failures before type mismatches, most
+ *   recent first);
  * - with an expectation (input lines, or events per variable), why exactly that set of
  *   events is not a match: the first expected event the best prefix-matching partial
  *   match did not take, and the rule that decided.
