@@ -92,6 +92,27 @@ export type {
 } from "./runtime/trace/records.js";
 /** The trace record format's version (`v` of every record). */
 export { TRACE_VERSION } from "./runtime/trace/records.js";
+/** Why a key did (not) match, from its trace records: the furthest partial matches, what ended them, an expectation's verdict. */
+export type {
+  WhyEnd,
+  WhyEvent,
+  WhyEventRef,
+  WhyExpectation,
+  WhyExpected,
+  WhyHeld,
+  WhyInput,
+  WhyNotFed,
+  WhyOutcome,
+  WhyPartial,
+  WhyRejection,
+  WhyReport,
+  WhyVerdict,
+} from "./runtime/trace/why.js";
+/** Explains one (pattern, key) from its trace records (`cep why`); throws WhyExpectationError for an expectation that names no input event. */
+export { explainWhy, WhyExpectationError } from "./runtime/trace/why.js";
+export type { WhyTextOptions } from "./runtime/trace/why-text.js";
+/** A why report as text, with code frames into the pattern source (what `cep why` prints). */
+export { whyText } from "./runtime/trace/why-text.js";
 
 // --- Scale-out on Redis (docs/scale-out.md) ---
 

@@ -16,6 +16,7 @@ import { type ExplainFormat, explainCommand } from "./explain.js";
 import { addRunOptions, addTraceOptions, resolveRunOptions } from "./options.js";
 import { runCommand } from "./run-command.js";
 import { testCommand } from "./test-command.js";
+import { addWhyCommand } from "./why-command.js";
 
 /** The package version, read from package.json (two levels up from src/cli and dist/cli). */
 function packageVersion(): string {
@@ -80,6 +81,10 @@ export async function runCli(argv: readonly string[], env: CliEnv): Promise<numb
     .action(async (paths: string[], opts: { update?: boolean }) => {
       code = await testCommand(env, paths, { update: opts.update ?? false });
     });
+
+  addWhyCommand(program, env, (c) => {
+    code = c;
+  });
 
   addReplOptions(
     program

@@ -173,7 +173,11 @@ const FIELDS = 8;
 const WIDTH = 300;
 
 /** The diff as indented lines for the terminal. */
-export function formatDiff(diff: RecordDiff, indent = "    "): string[] {
+export function formatDiff(
+  diff: RecordDiff,
+  indent = "    ",
+  explain: ReadonlyMap<number, readonly string[]> = new Map(),
+): string[] {
   const out: string[] = [];
   if (diff.reordered) out.push(`${indent}same records, different order`);
   const cut = (s: string) => (s.length > WIDTH ? `${s.slice(0, WIDTH)}…` : s);
@@ -183,6 +187,8 @@ export function formatDiff(diff: RecordDiff, indent = "    "): string[] {
   };
   for (const d of diff.missing.slice(0, SHOWN)) {
     out.push(`${indent}missing    #${d.index} ${cut(d.json)}`);
+    // `cep test`: why it is missing (test-why.ts), under the record.
+    for (const line of explain.get(d.index) ?? []) out.push(line === "" ? "" : `${indent}  ${line}`);
     if (d.nearest === undefined) continue;
     out.push(`${indent}  nearest output record #${d.nearest.index} differs in:`);
     for (const line of d.nearest.differences.slice(0, FIELDS)) out.push(`${indent}    ${line}`);

@@ -53,6 +53,8 @@ export interface RunSettings {
   schemaCheck: boolean;
   /** `--trace`: keys (and patterns) whose trace records go to {@link RunStreams.trace}; absent or empty: no tracing. */
   trace?: readonly TraceSpec[];
+  /** The engine's `trace` option as is (`cep why` collects the records itself); wins over `trace`. */
+  engineTrace?: EngineOptions["trace"];
 }
 
 /** Where events come from and records go. */
@@ -69,6 +71,8 @@ export interface RunStreams {
   onWarning?: (message: string) => void;
   /** Called after each input chunk (progress display). */
   onChunk?: (bytesRead: number, live: LiveCounts) => void;
+  /** Called with each event before it is pushed (`cep why` keeps events and their lines). */
+  onEvent?: (line: number, event: JsonObject, text: string) => void;
 }
 
 /** Counters readable while running (one object, updated in place). */
@@ -201,6 +205,7 @@ export function prepareRun(
       (event) => (typeof event === "object" && event !== null ? eventLines.get(event) : undefined),
     );
   }
+  if (settings.engineTrace !== undefined) options.trace = settings.engineTrace;
   let engine: RunEngine;
   if (resume === null) {
     engine = new api.Engine(program, options);
@@ -289,6 +294,7 @@ export function prepareRun(
     let due = checkpoints === null ? Number.POSITIVE_INFINITY : pushed + checkpoints.every;
     // NDJSON events are written as read; CSV rows are converted, so written as converted.
     const keep = streams.format === "ndjson";
+    const onEvent = streams.onEvent;
     const handler: EventHandler = {
       event(line: number, value: JsonObject, text: string) {
         if (keep) keepText(value, text);
@@ -296,6 +302,7 @@ export function prepareRun(
         curLine = line;
         curText = text;
         curEvent = value;
+        if (onEvent !== undefined) onEvent(line, value, text);
         clockNow = (settings.clock ?? 0) + pushed;
         pushed++;
         // The line's length is the event's size for the memory limit (no estimate needed).

@@ -28,6 +28,7 @@ import { checkPatternNames, ioReason } from "./load.js";
 import { addRunOptions, resolveRunOptions } from "./options.js";
 import { diffRecords, formatDiff } from "./record-diff.js";
 import { runEvents } from "./run.js";
+import { explainMissing } from "./test-why.js";
 
 /** Runs `cep test`; returns the exit code. */
 export async function testCommand(
@@ -228,7 +229,20 @@ export async function runScenario(env: CliEnv, base: string, update: boolean): P
     d.missing.length ? `${d.missing.length} missing` : "",
     d.unexpected.length ? `${d.unexpected.length} unexpected` : "",
   ].filter(Boolean);
-  return fail(base, `${parts.join(", ")} (expected ${expected.length}, got ${actual.length})`, formatDiff(d));
+  const why = await explainMissing(
+    env,
+    program,
+    options,
+    { path: eventsFile, format },
+    d.missing,
+    expected,
+    (file) => (file === `${base}.pattern` ? source : undefined),
+  );
+  return fail(
+    base,
+    `${parts.join(", ")} (expected ${expected.length}, got ${actual.length})`,
+    formatDiff(d, "    ", why),
+  );
 }
 
 function csvOrNdjson(file: string): "csv" | "ndjson" {
