@@ -21,6 +21,7 @@ import {
 } from "../runtime/trace/why.js";
 import { whyText } from "../runtime/trace/why-text.js";
 import { type CliEnv, UsageError } from "./api.js";
+import { parseKeyArg } from "./key-arg.js";
 import { checkPatternNames, compileSources, readSources } from "./load.js";
 import { addRunOptions, resolveRunOptions } from "./options.js";
 import { keyJson, tracedRun } from "./why-run.js";
@@ -96,7 +97,7 @@ export async function whyCommand(
     (p) => run.patterns.length === 0 || run.patterns.includes(p.name),
   );
   // Without --key only unkeyed patterns (key null) are explained; the error lists the keys seen.
-  const wanted = why.key === undefined ? null : keyMatcher(why.key);
+  const wanted = why.key === undefined ? null : keyTest(why.key);
 
   // 2. The run, tracing the key.
   const {
@@ -162,15 +163,14 @@ export async function whyCommand(
   return 0;
 }
 
-/** `--key` as typed: `42` is the number or the string, JSON (`["a",1]`, `"x"`) as parsed, else the text. */
-export function keyMatcher(text: string): (key: unknown) => boolean {
-  const wants = new Set([keyJson(text)]);
+/** `--key` as typed, as every command reads a key (key-arg.ts: `42` is the number or the string, JSON as parsed). */
+function keyTest(text: string): (key: unknown) => boolean {
   try {
-    wants.add(keyJson(JSON.parse(text)));
-  } catch {
-    // Not JSON: the text itself.
+    const arg = parseKeyArg(text);
+    return (key) => arg.test(key);
+  } catch (e) {
+    throw new UsageError(`--key: ${(e as Error).message}`);
   }
-  return (key) => wants.has(keyJson(key));
 }
 
 function neverSeen(
