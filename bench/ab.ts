@@ -1,9 +1,10 @@
 /**
  * Same-process A/B of two source trees on bench workloads: `node --import tsx bench/ab.ts
  * <other-tree> "<case id>"…` (W1, W4 and W7 cases; e.g. a `git worktree` of an older commit). Both engines are
- * imported into one process and run alternately on the same events (5 rounds, medians), so
- * machine load moves both alike; `SWAP=1` runs this tree first (order effects read ~±15%
- * here: run both orders), `N` caps the events per case (default 400,000).
+ * imported into one process and run alternately on the same events, so machine load moves
+ * both alike: `ROUNDS` rounds (default 8) in ABBA order (running second, after the other's
+ * garbage, read ~±15% here), the ratio the median of the rounds' ratios; `N` caps the
+ * events per case (default 400,000).
  */
 import { resolve } from "node:path";
 import { w1Cases } from "./workloads/w1.js";
@@ -19,19 +20,17 @@ type Lib = typeof import("../src/index.js");
 const base = (await import(resolve(other, "src/index.ts"))) as Lib;
 const mine = (await import("../src/index.js")) as Lib;
 const n = Number(process.env.N ?? 400_000);
-const order: [string, Lib][] = process.env.SWAP
-  ? [
-      ["this", mine],
-      ["other", base],
-    ]
-  : [
-      ["other", base],
-      ["this", mine],
-    ];
+const rounds = Number(process.env.ROUNDS ?? 8);
+const pair: [string, Lib][] = [
+  ["other", base],
+  ["this", mine],
+];
 for (const c of [...w1Cases().cases, ...w4Cases(), ...w7Cases()].filter((c) => want.includes(c.id))) {
   const events = c.events().slice(0, n);
   const ms: Record<string, number[]> = { this: [], other: [] };
-  for (let round = 0; round < 5; round++) {
+  for (let round = 0; round < rounds; round++) {
+    // ABBA: the order alternates, so running second (after the other's garbage) evens out.
+    const order = round % 2 === 0 ? pair : [pair[1], pair[0]];
     for (const [name, lib] of order) {
       const engine = new lib.Engine(lib.compile(c.source));
       const t = performance.now();
@@ -39,9 +38,13 @@ for (const c of [...w1Cases().cases, ...w4Cases(), ...w7Cases()].filter((c) => w
       ms[name].push(performance.now() - t);
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[2];
-  const [a, b] = [median(ms.other), median(ms.this)];
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[s.length >> 1];
+  };
+  // The ratio is the median of the rounds' ratios (each round's pair ran back to back).
+  const ratio = median(ms.this.map((t, i) => t / ms.other[i]));
   console.log(
-    `${c.id}: ${events.length} events, other ${a.toFixed(1)} ms, this ${b.toFixed(1)} ms, this/other ${(b / a).toFixed(3)}`,
+    `${c.id}: ${events.length} events, other ${median(ms.other).toFixed(1)} ms, this ${median(ms.this).toFixed(1)} ms, this/other ${ratio.toFixed(3)} (median of ${rounds} ABBA rounds)`,
   );
 }

@@ -195,12 +195,6 @@ interface Runner {
   matches: number;
   /** Whether the tracer traces this pattern (some of its keys). */
   readonly traced: boolean;
-  /** The feed number of the last event a traced key of this pattern was stepped with. */
-  tracedAt: number;
-  /** How many of its traced keys hold partial matches (see `Engine.tracedLive`). */
-  tracedLive: number;
-  /** The map key of one of those (undefined when none). */
-  tracedOne: unknown;
   /** Eviction order of `keys` and `composite`: oldest state first. */
   readonly oldest: OldestFirst;
   readonly oldestComposite: OldestFirst;
@@ -352,6 +346,11 @@ export class Engine {
    * so tracing one key costs the other events one size test.
    */
   private readonly tracedLive: KeyState[] = [];
+  /** With exactly one {@link tracedLive} key and a one-field key: the field's name and the key (else null). */
+  private tracedOneName: string | null = null;
+  private tracedOneKey: unknown = undefined;
+  /** Traced keys stepped with the event being fed (cleared after it). */
+  private readonly tracedStepped: KeyState[] = [];
   /** The runner of each {@link tracedLive} entry (parallel arrays: no iterator per event). */
   private readonly tracedLiveRunners: Runner[] = [];
   private readonly warned = new Set<string>();
@@ -878,9 +877,6 @@ export class Engine {
       // Older compiled models (built by hand) may lack `schemas`.
       schemaTypes: new Set((pattern.schemas ?? []).map((m) => m.type)),
       traced: this.tracer?.tracesPattern(pattern) === true,
-      tracedAt: -1,
-      tracedLive: 0,
-      tracedOne: undefined,
     };
     this.runners.push(runner);
     this.runnerOf.set(pattern, runner);
@@ -1283,18 +1279,13 @@ export class Engine {
         // missing key is still reported or counted as unkeyed, language.md §3).
         const info = r.matcher.fatesOf(type);
         if (info.need === 0) {
-          let v: unknown;
           if (keys === null && r.keyed) {
             // Only whether the key is there matters: a primitive own value is (the usual case).
             const name = r.keyName;
-            v = name === null ? undefined : (event as Record<string, unknown>)[name];
+            const v = name === null ? undefined : (event as Record<string, unknown>)[name];
             if (v === undefined || v === null || typeof v === "object" || typeof v === "function")
               this.keyOf(r, event, true, type);
           }
-          // A traced key holding state: its partial matches ignore the event; trace that. With
-          // one such key and a one-field key, other keys' events cost one comparison.
-          if (r.tracedLive !== 0 && (v === r.tracedOne || r.tracedLive > 1 || v === undefined))
-            this.traceSkippedBy(r, event, type, time, keys, seq);
           continue;
         }
         let k = keys === null ? undefined : keys[r.id];
@@ -1304,8 +1295,10 @@ export class Engine {
     } else {
       this.feedIndexed(event, type, time, keys, seq, invalid);
     }
-    // The plain loop traces the events it skips itself (below); the indexed dispatch does not know.
-    if (this.tracer !== null && (invalid || runners.length > LOOP_MAX))
+    // Tracing: a traced key holding state whose pattern skipped the event (its type leaves
+    // every waiting state unchanged) still says so. Nothing in the dispatch loop: off costs one test.
+    const tracer = this.tracer;
+    if (tracer !== null && (invalid || tracer.batching || this.tracedHit(event, keys)))
       this.traceUnfed(event, type, time, keys, invalid, seq);
     if (this.matchOut.length !== 0 || this.timeoutOut.length !== 0) this.emitStep();
   }
@@ -1652,7 +1645,8 @@ export class Engine {
 
   /** A trace step for feeding event `seq` to `ks`, or null when the key is not traced. */
   private traceFeed(r: Runner, ks: KeyState, seq: number): TraceStep | null {
-    r.tracedAt = seq;
+    this.tracedStepped.push(ks);
+    (this.tracer as Tracer).startEvent();
     return (this.tracer as Tracer).begin(r.pattern, ks, this.matchOut.length, 0, seq);
   }
 
@@ -1673,14 +1667,23 @@ export class Engine {
     if (live && i < 0) {
       this.tracedLive.push(ks);
       this.tracedLiveRunners.push(r);
-      r.tracedLive++;
     } else if (!live && i >= 0) {
       this.tracedLive.splice(i, 1);
       this.tracedLiveRunners.splice(i, 1);
-      r.tracedLive--;
     }
-    const j = this.tracedLiveRunners.indexOf(r);
-    r.tracedOne = j < 0 ? undefined : this.tracedLive[j].mapKey;
+    const one = this.tracedLive.length === 1 ? this.tracedLiveRunners[0].keyName : null;
+    this.tracedOneName = one;
+    this.tracedOneKey = one === null ? undefined : this.tracedLive[0].mapKey;
+  }
+
+  /**
+   * Whether the event may be one a traced key holding state did not step with: with one
+   * such key and a one-field key, other keys' events cost one comparison here.
+   */
+  private tracedHit(event: unknown, keys: unknown[] | null): boolean {
+    if (this.tracedLive.length === 0) return false;
+    const name = this.tracedOneName;
+    return name === null || keys !== null || (event as Record<string, unknown>)[name] === this.tracedOneKey;
   }
 
   /**
@@ -1708,48 +1711,28 @@ export class Engine {
       }
     }
     const live = this.tracedLive;
+    const stepped = this.tracedStepped;
     for (let i = 0; i < live.length; i++) {
       const ks = live[i];
       const r = this.tracedLiveRunners[i];
+      // One own field (`key by user`), the usual case: other keys' events cost one comparison.
+      const name = r.keyName;
+      if (keys === null && name !== null && (event as Record<string, unknown>)[name] !== ks.mapKey) continue;
       if (ks.dead || ks.partials.length === 0) {
         this.noteTraced(r, ks);
         i--;
         continue;
       }
-      if (r.tracedAt === seq || (invalid && Engine.withholds(r, invalid, type))) continue;
+      if ((stepped.length !== 0 && stepped.includes(ks)) || (invalid && Engine.withholds(r, invalid, type)))
+        continue;
       let k = keys === null ? undefined : keys[r.id];
-      // One own field (`key by user`): read it directly, as `feed` does.
-      if (k === undefined && r.keyName !== null) {
-        const v = (event as Record<string, unknown>)[r.keyName];
-        if (v !== ks.mapKey) continue;
-        k = v;
-      }
       if (k === undefined) k = this.keyOf(r, event, false);
       if (k === MISSING) continue;
       const same = k !== null && typeof k === "object" ? canonicalKey(k) === ks.mapKey : k === ks.mapKey;
       if (same) tracer.untouched(r.pattern, ks, event, type, time, seq);
     }
-  }
-
-  /** An event `r` skips for its type: traced for the event's key if that key is traced and holds state. */
-  private traceSkippedBy(
-    r: Runner,
-    event: unknown,
-    type: unknown,
-    time: number,
-    keys: unknown[] | null,
-    seq: number,
-  ): void {
-    let k = keys === null ? undefined : keys[r.id];
-    if (k === undefined) k = this.keyOf(r, event, false);
-    if (k === MISSING) return;
-    const mapKey = k !== null && typeof k === "object" ? canonicalKey(k) : k;
-    const live = this.tracedLive;
-    for (let i = 0; i < live.length; i++) {
-      const ks = live[i];
-      if (this.tracedLiveRunners[i] === r && ks.mapKey === mapKey && !ks.dead && ks.partials.length > 0)
-        (this.tracer as Tracer).untouched(r.pattern, ks, event, type, time, seq);
-    }
+    if (stepped.length !== 0) stepped.length = 0;
+    tracer.endEvent();
   }
 
   /** A late event, for the traced patterns whose key it has. */

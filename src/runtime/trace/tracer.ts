@@ -652,7 +652,38 @@ export class Tracer {
   }
 
   emitRecord(rec: TraceRecord): void {
-    this.options.sink(rec);
+    if (this.batching) this.batch.push(rec);
+    else this.options.sink(rec);
+  }
+
+  /** Records of the event being fed, held until {@link endEvent} (reused: no allocation per event). */
+  private readonly batch: TraceRecord[] = [];
+  /** Whether records are being held for the event being fed. */
+  batching = false;
+
+  /** A traced key is stepped with the event being fed: its records wait, so they can go out in pattern order. */
+  startEvent(): void {
+    this.batching = true;
+  }
+
+  /**
+   * The event was fed: its records go to the sink in pattern order (a pattern's own records
+   * in the order made) — the engine traces the keys it did not step after the others.
+   */
+  endEvent(): void {
+    this.batching = false;
+    const batch = this.batch;
+    if (batch.length === 0) return;
+    const out = batch.slice();
+    batch.length = 0;
+    if (out.length > 1) {
+      const order = new Map<string, number>();
+      for (const pt of this.byPattern.values()) if (pt !== null) order.set(pt.pattern.name, pt.pattern.order);
+      const rank = (r: TraceRecord) => order.get(r.pattern) ?? Number.MAX_SAFE_INTEGER;
+      // Array sort is stable: each pattern's records keep their order.
+      out.sort((a, b) => rank(a) - rank(b));
+    }
+    for (const r of out) this.options.sink(r);
   }
 
   private traceOf(pattern: CompiledPattern): PatternTrace | null {
