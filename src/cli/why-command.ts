@@ -97,7 +97,8 @@ export async function whyCommand(
     (p) => run.patterns.length === 0 || run.patterns.includes(p.name),
   );
   // Without --key only unkeyed patterns (key null) are explained; the error lists the keys seen.
-  const wanted = why.key === undefined ? null : keyTest(why.key);
+  const keyText = why.key ?? (expect !== null && "key" in expect ? JSON.stringify(expect.key) : undefined);
+  const wanted = keyText === undefined ? null : keyTest(keyText);
 
   // 2. The run, tracing the key.
   const {
@@ -149,7 +150,7 @@ export async function whyCommand(
       }
     }
   }
-  if (reports.length === 0) throw new UsageError(neverSeen(why.key, patterns, seenKeys));
+  if (reports.length === 0) throw new UsageError(neverSeen(keyText, patterns, seenKeys));
 
   // 4. Print.
   if (why.format === "json") {
@@ -194,7 +195,7 @@ function neverSeen(
 }
 
 /** `--expect`: line numbers, or a JSON record (a whole output record, or events per variable). */
-export function parseExpect(text: string): { expectation: WhyExpectation; pattern?: string } {
+export function parseExpect(text: string): { expectation: WhyExpectation; pattern?: string; key?: unknown } {
   const t = text.trim();
   const usage =
     '--expect takes input line numbers (3,5,8) or a JSON record ({"a":[{…}],"b":[{…}]}, or an output record)';
@@ -219,7 +220,9 @@ export function parseExpect(text: string): { expectation: WhyExpectation; patter
     // An output record with `timeout` expects that timeout, not a match.
     const timeout = events !== obj && Object.hasOwn(obj, "timeout");
     const expectation = timeout ? { events: out, timeout } : { events: out };
-    return pattern === undefined ? { expectation } : { expectation, pattern };
+    // A whole output record names its key too: `--key` may then be left out.
+    const key = events !== obj && Object.hasOwn(obj, "key") ? { key: obj.key } : {};
+    return pattern === undefined ? { expectation, ...key } : { expectation, pattern, ...key };
   }
   const words = t.split(/[\s,]+/).filter((w) => w !== "");
   if (words.length === 0 || !words.every((w) => /^[1-9]\d*$/.test(w))) throw new UsageError(usage);

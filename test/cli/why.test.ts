@@ -88,6 +88,12 @@ const MUST: Record<string, string[]> = {
     "Expected lines 1, 2 as a, b: not a match",
     "line 2 (B) was not taken as b: v == a.v is false, v = 2, a.v = 1",
   ],
+  // a whole output record: its pattern and key are the ones explained (no --key)
+  "expect-output-record": [
+    "P, key 1: no match",
+    "Expected lines 1, 2 as a, b: not a match",
+    "line 2 (B) was not taken as b: v == a.v is false, v = 2, a.v = 1",
+  ],
   "format-json": ['"outcome": "rejected"', '"condition": "v > 1"', '"line": 2'],
   "held-back-discarded": ["p2 completed with these events, but was held back by p1", "skip past last event"],
   "held-back-released": ["it is a match", "held back by p1, then released at line 4 (B)"],
