@@ -115,12 +115,13 @@ function partialText(out: string[], p: WhyPartial, report: WhyReport, options: W
   }
   if (atInputEnd(end)) {
     const waiting = waitingFor(p, report);
+    const by = rejecter(p, report);
     const then =
       end.op === "timedOut" ? " (and timed out)" : end.op === "ended" ? "" : " (and its window closed)";
     out.push(
       `  still waiting${waiting === null ? "" : ` for ${waiting}`} when the input ended${then}` +
         (p.rejections.length > 0
-          ? `; the nearest events ${waiting ?? "it"} rejected:`
+          ? `; the nearest events ${by ?? "it"} rejected:`
           : "; no event came that it could take"),
     );
     for (const r of p.rejections) rejectionLines(out, r.event, r.reasons, options, "  ");
@@ -130,10 +131,17 @@ function partialText(out: string[], p: WhyPartial, report: WhyReport, options: W
   if (end.event !== null) inputLine(out, end.event, options, "    ");
   if (end.reason !== null) frame(out, reasonAt(end.reason), options, "    ");
   if (p.rejections.length > 0) {
-    const waiting = waitingFor(p, report);
+    const waiting = rejecter(p, report);
     out.push(`  while it waited, the nearest events ${waiting ?? "it"} rejected:`);
     for (const r of p.rejections) rejectionLines(out, r.event, r.reasons, options, "  ");
   }
+}
+
+/** The term the rejections are by, when they all are by the term it waits for; else null ("it"). */
+function rejecter(p: WhyPartial, report: WhyReport): string | null {
+  const waiting = waitingFor(p, report);
+  const terms = new Set(p.rejections.flatMap((r) => r.reasons.map((x) => ("term" in x ? x.term : null))));
+  return waiting !== null && [...terms].every((t) => t === waiting) ? waiting : null;
 }
 
 /** The term after the last one it reached, by the pattern's order (a guess for loops: the state says more). */
