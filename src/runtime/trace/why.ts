@@ -697,8 +697,7 @@ function next(
       const last = want.term === null && k === expected.length - 1;
       const reason =
         rej.find((x) => "term" in x && x.term === want.term) ??
-        (last ? decisive[decisive.length - 1] : decisive[0]) ??
-        rej[0] ??
+        (last ? (decisive[decisive.length - 1] ?? rej[rej.length - 1]) : (decisive[0] ?? rej[0])) ??
         null;
       return { ...v, outcome: "rejected", at: ev, time: r.time, reason, term: want.term ?? termOf(reason) };
     }
