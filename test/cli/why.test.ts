@@ -90,6 +90,10 @@ const MUST: Record<string, string[]> = {
   ],
   // by line numbers only, the last expected event is meant for the last term (both reject it by type)
   "expect-lines-last-term": ["line 3 (Bee) was not taken as b: b needs type B"],
+  // a trailing `not followed by` needs no more events, only its window to pass
+  "expect-trailing-negation": [
+    "p1 took them all and waited for the window of `not followed by n` to pass; it died at line 2 (N)",
+  ],
   // a whole output record: its pattern and key are the ones explained (no --key)
   "expect-output-record": [
     "P, key 1: no match",

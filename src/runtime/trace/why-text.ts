@@ -284,7 +284,12 @@ function verdictText(out: string[], v: WhyVerdict, report: WhyReport, options: W
     case "incomplete": {
       const at = v.at !== null ? ` at ${eventRefText(v.at)}` : v.time !== null ? ` at time ${v.time}` : "";
       const needed = v.term !== null && report.terms.includes(v.term) ? `${v.term} too` : "more";
-      line = `${v.partial} took them all, but ${report.pattern} needed ${needed}; it ${ENDED[v.ended ?? "died"]}${at}: ${v.reason === null ? "no record says why" : reasonText(v.reason)}`;
+      const why = v.reason === null ? "no record says why" : reasonText(v.reason);
+      // A trailing `not followed by` needs no event: its window must pass with no such event.
+      const negated = v.reason?.rule === "negation" && v.reason.op === "notFollowedBy";
+      line = negated
+        ? `${v.partial} took them all and waited for the window of \`not followed by ${v.reason?.rule === "negation" ? v.reason.term : ""}\` to pass; it ${ENDED[v.ended ?? "died"]}${at}: ${why}`
+        : `${v.partial} took them all, but ${report.pattern} needed ${needed}; it ${ENDED[v.ended ?? "died"]}${at}: ${why}`;
       break;
     }
     case "moreEvents":
