@@ -448,7 +448,11 @@ function resolveExpected(
     if (expect.lines.length === 0) throw new WhyExpectationError("the expectation names no event");
     for (const line of expect.lines)
       if (!known.has(line) && !byLine.has(line))
-        throw new WhyExpectationError(`line ${line} is not an event of the input`);
+        throw new WhyExpectationError(
+          events.length === 0
+            ? `line ${line} is in no trace record: pass the fed events (\`events\`) to explain it`
+            : `line ${line} is not an event of the input`,
+        );
     out = [...new Set(expect.lines)].map((line) => ({ event: refOfLine(line), term: null }));
   } else {
     const names = new Set(pattern.variables.map((v) => v.name));
