@@ -1063,6 +1063,7 @@ export class Engine {
     // withheld from the patterns using its type. With no declarations running: one test.
     const invalid = this.schemaChecks !== null && typeof type === "string" && this.misfits(type, obj);
     if (this.processingTime) {
+      if (this.tracer !== null) this.tracer.arriving(event, this.seq, time, type);
       this.advance(time);
       this.feed(event, type, time, null, invalid, sizeOf(bytes));
       return;
@@ -1072,7 +1073,10 @@ export class Engine {
       // Fast path: nothing buffered and nothing can arrive before it, so no buffer entry is
       // made. Time goes to the event's time first; after it, the target T = max(H, D) is that
       // same time (B = 0, the event is not late: H ≤ time and D < time), so no second advance.
-      if (time > this.now) this.advance(time);
+      if (time > this.now) {
+        if (this.tracer !== null) this.tracer.arriving(event, this.seq, time, type);
+        this.advance(time);
+      }
       this.feed(event, type, time, null, invalid, sizeOf(bytes));
       return;
     }
@@ -1246,6 +1250,7 @@ export class Engine {
     while (buf.size > 0 && buf.peek()!.time <= t) {
       const b = buf.pop()!;
       if (b.part !== undefined) this.unbuffer(b);
+      if (this.tracer !== null) this.tracer.arriving(b.event, this.seq, b.time, b.type);
       if (this.watermarksOnly) this.advanceOwnKeys(b);
       else this.advance(b.time);
       this.feed(b.event, b.type, b.time, b.keys, b.invalid, b.bytes);
@@ -1268,6 +1273,7 @@ export class Engine {
     bytes: number,
   ): void {
     const seq = this.seq++;
+    if (this.tracer !== null) this.tracer.arrived();
     this.eventBytes = bytes;
     this.eventSized = bytes >= 0;
     const runners = this.runners;

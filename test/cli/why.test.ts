@@ -126,7 +126,7 @@ const MUST: Record<string, string[]> = {
   "not-next": ["died at line 2 (N): the event matched the negated term `not next n`"],
   "other-key": ["line 2 (B) has key 2, not 1"],
   "other-term": ["line 2 (B) was taken as b, not as c"],
-  "pattern-window": ["died at time 9000: the pattern's window of 5 seconds passed", "p.pattern:3:10"],
+  "pattern-window": ["died at time 9000, when line 2 (B) arrived: the pattern's window of 5 seconds passed", "p.pattern:3:10"],
   schema: ["line 2 (B) was never fed to P: the event does not fit its type's `event` declaration"],
   "skip-pruned": [
     "p2 reached 1 of 3 terms: a (line 3)",
@@ -137,7 +137,7 @@ const MUST: Record<string, string[]> = {
   ],
   "state-limit": ["p1 took line 1; it was dropped", "state limit memory"],
   "term-window": [
-    "died at time 5000: b's window of 3 seconds passed (previous event at 1000, deadline 4000)",
+    "died at time 5000, when line 2 (B) arrived: b's window of 3 seconds passed (previous event at 1000, deadline 4000)",
   ],
   "timed-out": [
     "it timed out at time 7000, before line 3 (B) as b: the pattern's window of 5 seconds passed",

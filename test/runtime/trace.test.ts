@@ -119,10 +119,11 @@ function run(
     collectRules(r.reason);
     for (const x of r.rejected ?? []) collectRules(x);
     expect(r.v).toBe(1);
-    const { v: _v, pattern: _p, key, event, events, ...rest } = r;
+    const { v: _v, pattern: _p, key, event, events, cause, ...rest } = r;
     const shown: Shown = { ...(show(source, rest) as Shown) };
     if (keepKey) shown.key = key;
     shown.event = event === null ? null : event.seq;
+    if (cause !== undefined) shown.cause = cause.seq;
     if (events !== undefined) shown.events = events.map((e) => `${e.seq}:${e.term}`).join(" ");
     return shown;
   });
@@ -521,6 +522,7 @@ describe("trace records: time", () => {
         state: "b",
         reason: { rule: "window", scope: "pattern", term: null, ms: 5, start: 1, deadline: 6, at: "5ms" },
         event: null,
+        cause: 1, // the event whose arrival moved time past the deadline
         events: "0:a",
       },
     ]);
@@ -537,6 +539,7 @@ describe("trace records: time", () => {
         state: "b",
         reason: { rule: "window", scope: "term", term: "b", ms: 3, start: 1, deadline: 4, at: "3ms" },
         event: null,
+        cause: 2, // the event whose arrival moved time past the deadline
         events: "0:a",
       },
     ]);
@@ -554,6 +557,7 @@ describe("trace records: time", () => {
         state: "b",
         reason: { rule: "window", scope: "pattern", term: null, ms: 5, start: 1, deadline: 6, at: "5ms" },
         event: null,
+        cause: 1, // the event whose arrival moved time past the deadline
         events: "0:a",
       },
     ]);
@@ -566,7 +570,8 @@ describe("trace records: time", () => {
     expect(t.records).toEqual([
       { op: "created", id: "p1", time: 1, state: "b", term: "a", event: 0, events: "0:a" },
       { op: "took", id: "p1", time: 2, state: "n", term: "b", event: 1, events: "0:a 1:b" },
-      { op: "completed", id: "p1", time: 9, state: "n", event: null, events: "0:a 1:b" },
+      // completed when C (event 2) moved time past the window: its `cause`
+      { op: "completed", id: "p1", time: 9, state: "n", event: null, cause: 2, events: "0:a 1:b" },
     ]);
     expect(t.out).toHaveLength(1);
   });
@@ -650,6 +655,7 @@ describe("trace records: skip strategies", () => {
         state: "b",
         reason: { rule: "window", scope: "pattern", term: null, ms: 5, start: 1, deadline: 6, at: "5ms" },
         event: null,
+        cause: 3, // the event whose arrival moved time past the deadline
         events: "0:a",
       },
       { op: "released", id: "p2", time: 6, state: "match", event: null, events: "1:a 2:b" },

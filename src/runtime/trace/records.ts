@@ -149,6 +149,12 @@ export interface TraceRecord {
   readonly from?: string;
   /** The event fed; null when time passed or the input ended. */
   readonly event: TraceEvent | null;
+  /**
+   * When time passed because an event arrived (before that event is fed): that event, on
+   * the endings the time advance caused (`timedOut`, `died` by a window, `completed` by a
+   * trailing `not followed by`). Absent when a watermark or the end of input moved time.
+   */
+  readonly cause?: TraceEvent;
   /** The engine's time at the step: the event's, or the time advanced to; null at the end of input or when unknown. */
   readonly time: number | null;
   /** The NFA state it waits in after the step (before it, for endings), as `cep explain` names it. */

@@ -283,17 +283,19 @@ export class TraceStep {
     const emitted = matchOut.slice(this.outStart).map((o) => o.last);
     const timedOut = timeoutOut.slice(this.timeoutStart).map((o) => o.last);
     const time = Number.isFinite(t) ? t : null;
+    // The event whose arrival moved time here, for endings a window caused.
+    const cause = tracer.cause() ?? undefined;
     const pruned: Branch[] = [];
     for (const b of this.oldPartials) {
       if (now.has(b)) continue;
       if (timedOut.includes(b))
-        tracer.emit(pt, ks.key, "timedOut", b, null, time, { reason: this.windowReason(b, t) });
-      else if (emitted.includes(b)) tracer.emit(pt, ks.key, "completed", b, null, time, {});
+        tracer.emit(pt, ks.key, "timedOut", b, null, time, { reason: this.windowReason(b, t), cause });
+      else if (emitted.includes(b)) tracer.emit(pt, ks.key, "completed", b, null, time, { cause });
       else if (ks.completed.includes(b)) {
         tracer.emit(pt, ks.key, "completed", b, null, time, {});
         tracer.emit(pt, ks.key, "heldBack", b, null, time, { by: this.earliest() });
       } else if (this.expired(b, t))
-        tracer.emit(pt, ks.key, "died", b, null, time, { reason: this.windowReason(b, t) });
+        tracer.emit(pt, ks.key, "died", b, null, time, { reason: this.windowReason(b, t), cause });
       else if (ending) tracer.emit(pt, ks.key, "ended", b, null, time, { reason: { rule: "end" } });
       else pruned.push(b);
     }
@@ -660,6 +662,34 @@ export class Tracer {
   private readonly batch: TraceRecord[] = [];
   /** Whether records are being held for the event being fed. */
   batching = false;
+
+  // The event whose arrival is moving time (before it is fed): kept as given, made a
+  // TraceEvent only if an ending names it (no allocation per event).
+  private causeSeq = -1;
+  private causeEvent: unknown = null;
+  private causeTime = 0;
+  private causeType: unknown = undefined;
+
+  /** Time is about to move to an event's time, before the event is fed: window endings name it as their `cause`. */
+  arriving(event: unknown, seq: number, time: number, eventType: unknown): void {
+    this.causeSeq = seq;
+    this.causeEvent = event;
+    this.causeTime = time;
+    this.causeType = eventType;
+  }
+
+  /** The event is being fed: time no longer moves because of it. */
+  arrived(): void {
+    this.causeSeq = -1;
+    this.causeEvent = null;
+  }
+
+  /** The event whose arrival is moving time, or null. */
+  cause(): TraceEvent | null {
+    return this.causeSeq < 0
+      ? null
+      : this.eventOf(this.causeEvent, this.causeSeq, this.causeTime, this.causeType);
+  }
 
   /** A traced key is stepped with the event being fed: its records wait, so they can go out in pattern order. */
   startEvent(): void {

@@ -164,7 +164,11 @@ const ENDED: Record<WhyEnd["op"], string> = {
 
 function endText(end: WhyEnd): string {
   const where =
-    end.event !== null ? `at ${eventRefText(end.event)}` : end.time !== null ? `at time ${end.time}` : "";
+    end.event !== null
+      ? `at ${eventRefText(end.event)}`
+      : end.time !== null
+        ? `at time ${end.time}${end.cause !== null ? `, when ${eventRefText(end.cause)} arrived` : ""}`
+        : "";
   const why = end.reason === null ? "" : `: ${reasonText(end.reason)}`;
   return `${ENDED[end.op]}${where === "" ? "" : ` ${where}`}${why}`;
 }

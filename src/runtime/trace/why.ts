@@ -53,6 +53,8 @@ export interface WhyEnd {
   readonly reason: TraceReason | null;
   /** `pruned`: the match that pruned it. */
   readonly by: string | null;
+  /** A window ending: the event whose arrival moved time past the deadline (any key's), or null. */
+  readonly cause: WhyEventRef | null;
 }
 
 /** A partial match that did not become a match. */
@@ -280,6 +282,7 @@ export function explainWhy(input: WhyInput): WhyReport {
             time: endRec.time,
             reason: endRec.reason ?? null,
             by: endRec.by ?? null,
+            cause: endRec.cause === undefined ? null : refOf(endRec.cause),
           };
     candidates.push({
       id: t.id,
