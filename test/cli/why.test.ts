@@ -126,7 +126,10 @@ const MUST: Record<string, string[]> = {
   "not-next": ["died at line 2 (N): the event matched the negated term `not next n`"],
   "other-key": ["line 2 (B) has key 2, not 1"],
   "other-term": ["line 2 (B) was taken as b, not as c"],
-  "pattern-window": ["died at time 9000, when line 2 (B) arrived: the pattern's window of 5 seconds passed", "p.pattern:3:10"],
+  "pattern-window": [
+    "died at time 9000, when line 2 (B) arrived: the pattern's window of 5 seconds passed",
+    "p.pattern:3:10",
+  ],
   schema: ["line 2 (B) was never fed to P: the event does not fit its type's `event` declaration"],
   "skip-pruned": [
     "p2 reached 1 of 3 terms: a (line 3)",
