@@ -94,6 +94,8 @@ const MUST: Record<string, string[]> = {
   "expect-trailing-negation": [
     "p1 took them all and waited for the window of `not followed by n` to pass; it died at line 2 (N)",
   ],
+  // an event type one edit from a term's (and of this key): said, with the nearest name; Browse is not
+  "misnamed-type": ["line 2: Checkot — did you mean Checkout?"],
   // a whole output record: its pattern and key are the ones explained (no --key)
   "expect-output-record": [
     "P, key 1: no match",

@@ -84,6 +84,14 @@ export function whyText(report: WhyReport, options: WhyTextOptions): string {
     out.push("Events that started no partial match (most recent first):");
     for (const r of report.neverStarted) rejectionLines(out, r.event, r.reasons, options, "  ");
   }
+  if (report.misnamed.length > 0) {
+    out.push("");
+    out.push("Events of this key whose type no term takes, close to a term's type (misspelt?):");
+    for (const m of report.misnamed) {
+      out.push(`  line ${m.event.line}: ${String(m.event.type)} — did you mean ${m.nearest}?`);
+      if (m.event.line !== null) inputLine(out, m.event, options, "    ");
+    }
+  }
   if (report.notFed.length > 0) {
     out.push("");
     out.push(`Events not fed to ${report.pattern}:`);

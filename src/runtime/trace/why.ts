@@ -22,6 +22,7 @@
  * ```
  */
 import type { CompiledPattern } from "../../compile/model.js";
+import { nearest as nearestName } from "../../lang/nearest.js";
 import { canonicalKey, field, path } from "../values.js";
 import type { TraceEvent, TraceReason, TraceRecord } from "./records.js";
 
@@ -74,6 +75,13 @@ export interface WhyPartial {
 export interface WhyNotFed {
   readonly event: WhyEventRef;
   readonly reason: TraceReason;
+}
+
+/** An event of the key whose type no term takes but one term's type is close to (a misspelt type?). */
+export interface WhyMisnamed {
+  readonly event: WhyEventRef;
+  /** The term type it is close to. */
+  readonly nearest: string;
 }
 
 /**
@@ -156,6 +164,11 @@ export interface WhyReport {
   readonly neverStarted: readonly WhyRejection[];
   /** Events not fed to the pattern for the key (a few). */
   readonly notFed: readonly WhyNotFed[];
+  /**
+   * Events of the key (from `events`) whose type no term takes but is close to a term's
+   * type — `ProductViewed` for `ProductView` — most recent first (a few).
+   */
+  readonly misnamed: readonly WhyMisnamed[];
   /** With an expectation. */
   readonly verdict: WhyVerdict | null;
 }
@@ -329,6 +342,7 @@ export function explainWhy(input: WhyInput): WhyReport {
     if (r.op === "skipped" && r.event !== null && r.reason !== undefined && notFed.length < FEW)
       notFed.push({ event: refOf(r.event), reason: r.reason });
 
+  const misnamed = misnamedEvents(input, kj);
   const terms = pattern.variables.filter((v) => !v.negated).map((v) => v.name);
   const report = {
     pattern: pattern.name,
@@ -339,6 +353,7 @@ export function explainWhy(input: WhyInput): WhyReport {
     furthest,
     neverStarted,
     notFed,
+    misnamed,
     verdict: null as WhyVerdict | null,
   };
   if (input.expect !== undefined) {
@@ -361,6 +376,36 @@ export function explainWhy(input: WhyInput): WhyReport {
     );
   }
   return report;
+}
+
+/**
+ * The key's fed events whose type no term takes but one term's type is near (edit
+ * distance): the commonest way a whole match silently never starts.
+ */
+function misnamedEvents(input: WhyInput, kj: string): WhyMisnamed[] {
+  const { pattern, events } = input;
+  const types = new Set<string>();
+  for (const t of pattern.debug()?.terms ?? []) if (t.type !== null) types.add(t.type);
+  if (events === undefined || types.size === 0) return [];
+  const typeField = input.typeField ?? "type";
+  const out: WhyMisnamed[] = [];
+  for (let i = events.length - 1; i >= 0 && out.length < FEW; i--) {
+    const { line, event } = events[i];
+    const type = field(event, typeField);
+    if (typeof type !== "string" || types.has(type)) continue;
+    const near = nearestName(type, types);
+    if (near === null) continue;
+    const paths = pattern.keyPaths;
+    const key =
+      paths.length === 0
+        ? null
+        : paths.length === 1
+          ? path(event, paths[0])
+          : paths.map((p) => path(event, p));
+    if (keyJson(key ?? null) !== kj) continue;
+    out.push({ event: { seq: -1, line, type, time: null }, nearest: near });
+  }
+  return out;
 }
 
 /** Whether it ended with the input: still waiting (`ended`), or a window closed by the end of input. */
