@@ -35,7 +35,8 @@
  *            "patterns": [{ "name", "fingerprint" }] },               // the patterns run, in order
  *   "input": { "offset", "line", "header", "tail" },                  // null when done
  *   "outputs": [{ "path", "bytes" }],                                 // each output file once
- *   "counters": { "records", "events", "matches": {P: n}, "timeouts", "late", "bad", "missingKeys" },
+ *   "counters": { "records", "events", "matches": {P: n}, "timeouts", "late", "bad", "missingKeys",
+ *                 "unkeyed", "schemaErrors", "dropped" },
  *   "numbers": [[["events", 3, "x"], "Infinity"]],                    // see below
  *   "texts": ["{\"type\":\"A\", \"n\":1e400}", null, …],                  // see below; absent when none
  *   "snapshot": { …engine.snapshot()… }                               // null when done
@@ -533,6 +534,8 @@ function validateState(s: unknown): string | null {
   for (const f of ["records", "events", "timeouts", "late", "bad", "missingKeys"])
     if (!isInt(c[f])) return `counters.${f}`;
   if (!isObj(c.matches) || !Object.values(c.matches).every(isInt)) return "counters.matches";
+  for (const f of ["unkeyed", "schemaErrors", "dropped"])
+    if (c[f] !== undefined && !isInt(c[f])) return `counters.${f}`;
   if (s.done) return null;
   const input = s.input;
   if (!isObj(input) || !isInt(input.offset) || !isInt(input.line) || typeof input.tail !== "string")

@@ -56,6 +56,11 @@ export class CheckpointLock {
   };
   private readonly onExit = (): void => this.release();
 
+  /**
+   * Made before the lock file is created, so a signal arriving while it is being created
+   * (the file exists as soon as the link call returns, before this process hears of it)
+   * still removes it: {@link release} removes the file only if it holds our own text.
+   */
   private constructor(
     /** The lock file. */
     readonly path: string,
@@ -73,8 +78,25 @@ export class CheckpointLock {
     const path = `${checkpoint}.lock`;
     const me: LockHolder = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
     const text = `${JSON.stringify(me)}\n`;
+    const lock = new CheckpointLock(path, text);
+    try {
+      return await CheckpointLock.take(lock, checkpoint, me, note);
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  }
+
+  /** The attempts of {@link acquire}, with the handlers of `lock` already installed. */
+  private static async take(
+    lock: CheckpointLock,
+    checkpoint: string,
+    me: LockHolder,
+    note: (message: string) => void,
+  ): Promise<CheckpointLock> {
+    const { path, text } = lock;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      if (await create(checkpoint, path, text)) return new CheckpointLock(path, text);
+      if (await create(checkpoint, path, text)) return lock;
       let found: string;
       try {
         found = await readFile(path, "utf8");

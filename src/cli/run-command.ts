@@ -226,9 +226,9 @@ function resultOf(saved: CheckpointState): RunResult {
     late: c.late,
     bad: c.bad,
     missingKeys: c.missingKeys,
-    unkeyed: 0,
-    schemaErrors: 0,
-    dropped: 0,
+    unkeyed: c.unkeyed ?? 0,
+    schemaErrors: c.schemaErrors ?? 0,
+    dropped: c.dropped ?? 0,
     outputError: null,
   };
 }

@@ -123,6 +123,10 @@ export interface RunCounters {
   late: number;
   bad: number;
   missingKeys: number;
+  /** The engine's counts (absent in checkpoints written before they were kept): a finished run's summary repeats them. */
+  unkeyed?: number;
+  schemaErrors?: number;
+  dropped?: number;
 }
 
 /** Where a resumed run starts: what a checkpoint saved. */
@@ -249,6 +253,9 @@ export function prepareRun(
       late,
       bad,
       missingKeys,
+      unkeyed: engine.stats().unkeyed ?? 0,
+      schemaErrors: engine.stats().schemaErrors ?? 0,
+      dropped: engine.stats().dropped ?? 0,
     };
   };
 

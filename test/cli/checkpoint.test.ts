@@ -397,9 +397,12 @@ describe("what a resume refuses (exit 2) and a finished run", () => {
       "--checkpoint-every",
       "500",
     ]);
-    expect((await cep(args)).code).toBe(0);
+    const first = await cep(args);
+    expect(first.code).toBe(0);
+    lastSummary = summaryOf(first.stderr);
     return args;
   }
+  let lastSummary: string[] = [];
 
   test("a finished run: nothing is opened or written, exit 0, the summary of the whole run", async () => {
     const args = await finished("fin");
@@ -409,6 +412,9 @@ describe("what a resume refuses (exit 2) and a finished run", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`checkpoint ${at("fin.json")} records a finished run; nothing to do`);
     expect(r.stderr).toMatch(/^cep: 2\d{3} events, \d+ matches/m);
+    // The whole summary, the engine's counts too (unkeyed events: it said 0 after a finished run).
+    expect(lastSummary.join("")).toMatch(/ unkeyed/);
+    expect(summaryOf(r.stderr)).toEqual(lastSummary);
     expect(read("fin.out").equals(before)).toBe(true);
     expect(statSync(at("fin.out")).mtimeMs).toBe(mtime);
     // Its outputs must still be what it wrote.
