@@ -78,7 +78,7 @@ if (wanted("EVICT", "EVICT new keys past a limit")) {
 let trace: TraceFigures | null = null;
 if (wanted("TRACE", "TRACE one key of 100k")) {
   log("TRACE one key of 100k …");
-  trace = measureTrace(quick ? 200_000 : 1_000_000, Math.max(rounds, 5), log);
+  trace = measureTrace(quick ? 500_000 : 4_000_000, Math.max(rounds, 7), log);
 }
 let cli: CliResult | null = null;
 if (wanted("CLI", "CLI cep run")) {

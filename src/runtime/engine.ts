@@ -1065,6 +1065,7 @@ export class Engine {
     if (this.processingTime) {
       if (this.tracer !== null) this.tracer.arriving(event, this.seq, time, type);
       this.advance(time);
+      if (this.tracer !== null) this.tracer.arrived();
       this.feed(event, type, time, null, invalid, sizeOf(bytes));
       return;
     }
@@ -1076,6 +1077,7 @@ export class Engine {
       if (time > this.now) {
         if (this.tracer !== null) this.tracer.arriving(event, this.seq, time, type);
         this.advance(time);
+        if (this.tracer !== null) this.tracer.arrived();
       }
       this.feed(event, type, time, null, invalid, sizeOf(bytes));
       return;
@@ -1253,6 +1255,7 @@ export class Engine {
       if (this.tracer !== null) this.tracer.arriving(b.event, this.seq, b.time, b.type);
       if (this.watermarksOnly) this.advanceOwnKeys(b);
       else this.advance(b.time);
+      if (this.tracer !== null) this.tracer.arrived();
       this.feed(b.event, b.type, b.time, b.keys, b.invalid, b.bytes);
     }
     this.advance(t);
@@ -1273,7 +1276,6 @@ export class Engine {
     bytes: number,
   ): void {
     const seq = this.seq++;
-    if (this.tracer !== null) this.tracer.arrived();
     this.eventBytes = bytes;
     this.eventSized = bytes >= 0;
     const runners = this.runners;

@@ -678,7 +678,7 @@ export class Tracer {
     this.causeType = eventType;
   }
 
-  /** The event is being fed: time no longer moves because of it. */
+  /** Time has moved for the arriving event: later advances are not its doing. */
   arrived(): void {
     this.causeSeq = -1;
     this.causeEvent = null;
