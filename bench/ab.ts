@@ -7,6 +7,7 @@
  * events per case (default 400,000).
  */
 import { resolve } from "node:path";
+import { median } from "./harness.js";
 import { w1Cases } from "./workloads/w1.js";
 import { w4Cases } from "./workloads/w4.js";
 import { w7Cases } from "./workloads/w7.js";
@@ -38,10 +39,6 @@ for (const c of [...w1Cases().cases, ...w4Cases(), ...w7Cases()].filter((c) => w
       ms[name].push(performance.now() - t);
     }
   }
-  const median = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s[s.length >> 1];
-  };
   // The ratio is the median of the rounds' ratios (each round's pair ran back to back).
   const ratio = median(ms.this.map((t, i) => t / ms.other[i]));
   console.log(

@@ -7,6 +7,7 @@
  */
 import { compile, Engine } from "../../src/index.js";
 import type { KeyedEvent } from "../gen.js";
+import { median } from "../harness.js";
 import { W4_SOURCE } from "./w4.js";
 
 /** One limit's figures: medians over the rounds. */
@@ -19,11 +20,6 @@ export interface EvictionFigures {
   /** New keys per second past it (each one evicts the oldest). */
   readonly pastPerSecond: number;
   readonly dropped: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
 }
 
 /** One run: `keys` new keys up to the limit, then `2 × keys` past it. */

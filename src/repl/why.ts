@@ -61,7 +61,7 @@ export class TraceLog {
 
   /** The engine's trace sink. */
   readonly sink = (record: TraceRecord): void => {
-    const id = `${record.pattern}\0${keyJson(record.key)}`;
+    const id = `${record.pattern}\0${canonicalKey(record.key)}`;
     let log = this.logs.get(id);
     if (log === undefined) {
       log = { pattern: record.pattern, key: record.key, seq: -1, step: [], live: new Map() };
@@ -127,7 +127,7 @@ export class TraceLog {
 
   /** The log of (pattern, key), if any record was seen. */
   log(pattern: string, key: unknown): KeyLog | undefined {
-    return this.logs.get(`${pattern}\0${keyJson(key)}`);
+    return this.logs.get(`${pattern}\0${canonicalKey(key)}`);
   }
 }
 
@@ -148,7 +148,7 @@ export function keysMatching(ctx: WhyContext, key: KeyArg): { pattern: string; k
   const out: { pattern: string; key: unknown }[] = [];
   const seen = new Set<string>();
   const add = (pattern: string, k: unknown) => {
-    const id = `${pattern}\0${keyJson(k)}`;
+    const id = `${pattern}\0${canonicalKey(k)}`;
     if (!seen.has(id)) {
       seen.add(id);
       out.push({ pattern, key: k });
@@ -177,7 +177,7 @@ export function eventKeys(ctx: WhyContext, event: unknown): { pattern: string; k
     const key = eventKey(pattern, event);
     if (key === undefined) continue;
     const held = ctx.snapshot.runners.some(
-      (r) => r.name === pattern.name && r.keys.some((k) => keyJson(k.key) === keyJson(key)),
+      (r) => r.name === pattern.name && r.keys.some((k) => canonicalKey(k.key) === canonicalKey(key)),
     );
     if (held || ctx.log.log(pattern.name, key) !== undefined) out.push({ pattern: pattern.name, key });
   }
@@ -203,7 +203,7 @@ export function whyText(ctx: WhyContext, patternName: string, key: unknown): str
   const pattern = ctx.patterns.get(patternName);
   const log = ctx.log.log(patternName, key);
   const runner = snapshot.runners.find((r) => r.name === patternName);
-  const ks = runner?.keys.find((k) => keyJson(k.key) === keyJson(key));
+  const ks = runner?.keys.find((k) => canonicalKey(k.key) === canonicalKey(key));
   const rows = [...(ks?.partials ?? [])].sort((a, b) => a[2] - b[2]);
   const held = [...(ks?.completed ?? [])].sort((a, b) => a[2] - b[2]);
   const who = `${paint(patternName, "bold")}${key === null ? "" : ` key ${paint(JSON.stringify(key), "cyan")}`}`;
@@ -311,9 +311,4 @@ function idOf(
     }
   }
   return null;
-}
-
-/** A key as JSON for comparison (composite keys canonically). */
-function keyJson(k: unknown): string {
-  return k !== null && typeof k === "object" ? canonicalKey(k) : (JSON.stringify(k) ?? String(k));
 }

@@ -1389,7 +1389,7 @@ export class Engine {
     }
     const before = ks.partials.length;
     const m = r.matcher;
-    const step = r.traced && (this.tracer as Tracer).keyTest(ks.key) ? this.traceFeed(r, ks, seq) : null;
+    const step = r.traced && (this.tracer as Tracer).keyTest(ks.key) ? this.traceFeed(r, ks) : null;
     m.process(ks, event, type, info, time, seq, this.matchOut);
     if (step !== null) step.processed(event, type, time, seq, this.matchOut, m);
     if (m.cells !== 0) {
@@ -1652,10 +1652,10 @@ export class Engine {
   }
 
   /** A trace step for feeding event `seq` to `ks`, or null when the key is not traced. */
-  private traceFeed(r: Runner, ks: KeyState, seq: number): TraceStep | null {
+  private traceFeed(r: Runner, ks: KeyState): TraceStep | null {
     this.tracedStepped.push(ks);
     (this.tracer as Tracer).startEvent();
-    return (this.tracer as Tracer).begin(r.pattern, ks, this.matchOut.length, 0, seq);
+    return (this.tracer as Tracer).begin(r.pattern, ks, this.matchOut.length, 0);
   }
 
   /** After state was restored: traced keys holding partial matches join {@link tracedLive}. */

@@ -4,10 +4,11 @@
  * changed line and the rule that now rejects it — the promise of issue 14.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
+import { scenarioArgWords } from "../support/scenarios.js";
 import { ensureBuilt, root } from "./dist.js";
 
 const bin = join(root, "bin", "cep.js");
@@ -158,14 +159,7 @@ describe("cep why names the changed event of a near miss of every example", () =
       const record = readFileSync(`${base}.expected.ndjson`, "utf8").split("\n")[c.record - 1];
       const key = JSON.stringify(JSON.parse(record).key);
       // The example's own run options (`name.args`: words, `#` comments).
-      const extra = existsSync(`${base}.args`)
-        ? readFileSync(`${base}.args`, "utf8")
-            .split("\n")
-            .filter((l) => !l.trimStart().startsWith("#"))
-            .join(" ")
-            .split(/\s+/)
-            .filter((w) => w !== "")
-        : [];
+      const extra = scenarioArgWords(name);
       const r = spawnSync(
         process.execPath,
         [
@@ -226,14 +220,7 @@ describe("cep why over patterns/near-miss: the changed line and the rule of each
         rule: string;
       };
       const base = join(root, "patterns", name);
-      const extra = existsSync(`${base}.args`)
-        ? readFileSync(`${base}.args`, "utf8")
-            .split("\n")
-            .filter((l) => !l.trimStart().startsWith("#"))
-            .join(" ")
-            .split(/\s+/)
-            .filter((w) => w !== "")
-        : [];
+      const extra = scenarioArgWords(name);
       const r = spawnSync(
         process.execPath,
         [

@@ -8,10 +8,11 @@
  * (docs.test.ts runs the page's code blocks; this is the table, which is prose.)
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { privateBin, root } from "../cli/dist.js";
+import { scenarioArgWords } from "../support/scenarios.js";
 
 interface NearMiss {
   line: number;
@@ -79,15 +80,7 @@ describe("docs/debugging.md: near misses of every example", () => {
       "--expect",
       j.match.join(","),
     ];
-    const extra = join(root, "patterns", `${name}.args`);
-    const options = existsSync(extra)
-      ? readFileSync(extra, "utf8")
-          .split("\n")
-          .filter((l) => !l.startsWith("#"))
-          .join(" ")
-          .split(/\s+/)
-          .filter((w) => w !== "")
-      : [];
+    const options = scenarioArgWords(name);
     const run = (format: string) =>
       spawnSync(process.execPath, [bin, ...args, ...options, "--format", format], {
         cwd: root,

@@ -18,13 +18,24 @@ export interface ScenarioOptions {
   timeField: string;
 }
 
-/** The `cep run` options the scenarios use; `#` starts a comment. */
-export function parseArgs(text: string): ScenarioOptions {
-  const options: ScenarioOptions = { outOfOrderness: 0, typeField: "type", timeField: "ts" };
-  const words = text
+/** The words of an `.args` text (`#` starts a comment). */
+export function argWords(text: string): string[] {
+  return text
     .split("\n")
     .flatMap((line) => line.replace(/#.*/, "").split(/\s+/))
     .filter(Boolean);
+}
+
+/** The words of `patterns/<name>.args`, or none: the options to give `cep` for that example. */
+export function scenarioArgWords(name: string): string[] {
+  const args = join(PATTERNS_DIR, `${name}.args`);
+  return existsSync(args) ? argWords(readFileSync(args, "utf8")) : [];
+}
+
+/** The `cep run` options the scenarios use; `#` starts a comment. */
+export function parseArgs(text: string): ScenarioOptions {
+  const options: ScenarioOptions = { outOfOrderness: 0, typeField: "type", timeField: "ts" };
+  const words = argWords(text);
   for (let i = 0; i < words.length; i++) {
     const [flag, inline] = words[i].split("=", 2);
     const value = inline ?? words[++i];

@@ -37,8 +37,6 @@ interface PatternTrace {
   readonly ctx: Context;
   readonly reasons: Reasons;
   readonly start: Branch;
-  /** The feed number of the last event this pattern's traced key was stepped with. */
-  fedAt: number;
 }
 
 /** Where a branch a step made went: kept, emitted, held back, or pruned by the skip strategy at once. */
@@ -508,9 +506,9 @@ export class Tracer {
       // Primitive keys by value (SameValueZero: `1` and `"1"` stay apart, as JSON keeps them),
       // composite ones by canonical JSON: no serialisation per event for a primitive key.
       const primitives = new Set(keys.filter((k) => k === null || typeof k !== "object"));
-      const composites = new Set(keys.filter((k) => k !== null && typeof k === "object").map(keyJson));
+      const composites = new Set(keys.filter((k) => k !== null && typeof k === "object").map(canonicalKey));
       this.keyTest = (k) =>
-        k !== null && typeof k === "object" ? composites.has(keyJson(k)) : primitives.has(k);
+        k !== null && typeof k === "object" ? composites.has(canonicalKey(k)) : primitives.has(k);
     }
   }
 
@@ -519,22 +517,10 @@ export class Tracer {
     return this.traceOf(pattern) !== null;
   }
 
-  /** Whether `key` of `pattern` is traced. */
-  traces(pattern: CompiledPattern, key: unknown): boolean {
-    return this.traceOf(pattern) !== null && this.keyTest(key);
-  }
-
   /** Starts recording a step of `ks`, or returns null when it is not traced. */
-  begin(
-    pattern: CompiledPattern,
-    ks: KeyState,
-    outStart: number,
-    timeoutStart: number,
-    seq = -1,
-  ): TraceStep | null {
+  begin(pattern: CompiledPattern, ks: KeyState, outStart: number, timeoutStart: number): TraceStep | null {
     const pt = this.traceOf(pattern);
     if (pt === null || !this.keyTest(ks.key)) return null;
-    if (seq >= 0) pt.fedAt = seq;
     return new TraceStep(this, pt, ks, outStart, timeoutStart);
   }
 
@@ -550,7 +536,7 @@ export class Tracer {
     time: number,
     seq: number,
   ): void {
-    const step = this.begin(pattern, ks, 0, 0, seq);
+    const step = this.begin(pattern, ks, 0, 0);
     if (step !== null) step.processed(event, eventType, time, seq, []);
   }
 
@@ -728,18 +714,12 @@ export class Tracer {
           ctx,
           reasons: new Reasons(pattern, ctx),
           start: startBranch(pattern.nfa.start),
-          fedAt: -1,
         };
       }
       this.byPattern.set(pattern, pt);
     }
     return pt;
   }
-}
-
-/** A key as JSON for comparison (composite keys canonically). */
-function keyJson(k: unknown): string {
-  return k !== null && typeof k === "object" ? canonicalKey(k) : (JSON.stringify(k) ?? String(k));
 }
 
 /** Whether a walked edge failed on a constant `false` (a leaf with no structure whose source is `false`). */

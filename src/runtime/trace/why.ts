@@ -210,10 +210,8 @@ export class WhyExpectationError extends Error {
 const FEW = 3;
 const ENDINGS = new Set(["died", "timedOut", "pruned", "dropped", "ended"]);
 
-/** A key as JSON, composite keys canonically (as the engine and the tracer compare keys). */
-export function keyJson(k: unknown): string {
-  return k !== null && typeof k === "object" ? canonicalKey(k) : (JSON.stringify(k) ?? String(k));
-}
+/** A key as JSON, composite keys canonically (as the engine and the tracer compare keys): `canonicalKey`. */
+export const keyJson: (k: unknown) => string = canonicalKey;
 
 /** Canonical JSON (sorted keys): deep equality of events. */
 function canonical(v: unknown): string {
