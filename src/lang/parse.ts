@@ -46,6 +46,8 @@ export interface ParseResult {
   readonly ast: FileNode | null;
   /** Lexical, syntax and value errors (codes `E1xxx`), in source order. */
   readonly diagnostics: Diagnostic[];
+  /** Every comment of the source, in order (the AST has none; the formatter puts them back). */
+  readonly comments: readonly T.Comment[];
 }
 
 /** Parses one `.pattern` source. `file` is used in diagnostics and `FileNode.file`. */
@@ -55,6 +57,7 @@ export function parse(source: string, file: string): ParseResult {
   } catch (e) {
     return {
       ast: null,
+      comments: [],
       diagnostics: [
         {
           code: Messages.internalError.code,
@@ -86,7 +89,7 @@ const BLOCK_HINT =
   "words, numbers, strings, operators and brackets count (comments do not); split the pattern or compute the value in the events";
 
 function parseUnsafe(source: string, file: string): ParseResult {
-  const tokens = T.lex(source);
+  const { tokens, comments } = T.lexWithComments(source);
   const parser = getStrictParser();
   const diagnostics: Diagnostic[] = [];
   const events: EventDecl[] = [];
@@ -147,7 +150,7 @@ function parseUnsafe(source: string, file: string): ParseResult {
   }
   parser.input = [];
   const ast: FileNode = { kind: "File", file, events, patterns, span: { start: 0, end: source.length } };
-  return { ast: deepFreeze(ast), diagnostics };
+  return { ast: deepFreeze(ast), diagnostics, comments };
 }
 
 /** Index of `tok` in `tokens`; the end of input (EOF or an unknown token) is `tokens.length`. */

@@ -553,11 +553,13 @@ const Whitespace = createToken({
   group: Lexer.SKIPPED,
   line_breaks: true,
 });
-const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\n]*/, group: Lexer.SKIPPED });
-const BlockComment = createToken({
+/** `// …` to the end of the line (kept aside by the lexer: see {@link lexWithComments}). */
+export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\n]*/, group: "comments" });
+/** `/* … *\/` (not nested). */
+export const BlockComment = createToken({
   name: "BlockComment",
   pattern: /\/\*[\s\S]*?\*\//,
-  group: Lexer.SKIPPED,
+  group: "comments",
   line_breaks: true,
 });
 
@@ -795,7 +797,35 @@ function unknownToken(source: string, offset: number): IToken {
  * convention).
  */
 export function lex(source: string): IToken[] {
+  return lexWithComments(source).tokens;
+}
+
+/** A comment of the source: its kind, its text (delimiters included) and its span. */
+export interface Comment {
+  readonly kind: "line" | "block";
+  readonly text: string;
+  /** UTF-16 offsets, end exclusive. */
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * {@link lex}, plus the comments it set aside, in source order (for the formatter, the
+ * language server and `// cep-ignore` suppressions). A `/*` with no end is a `LexError`
+ * token, not a comment.
+ */
+export function lexWithComments(source: string): { tokens: IToken[]; comments: Comment[] } {
   const result = lexer.tokenize(source);
+  const comments: Comment[] = (result.groups.comments ?? []).map((t) => ({
+    kind: t.tokenType === LineComment ? "line" : "block",
+    text: t.image,
+    start: t.startOffset,
+    end: t.startOffset + t.image.length,
+  }));
+  return { tokens: lexedTokens(source, result), comments };
+}
+
+function lexedTokens(source: string, result: ReturnType<Lexer["tokenize"]>): IToken[] {
   // Offset-only tracking leaves `endOffset` unset; CST node locations need it.
   for (const t of result.tokens) t.endOffset = t.startOffset + t.image.length - 1;
   if (result.errors.length === 0) return result.tokens;
