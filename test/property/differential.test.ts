@@ -11,33 +11,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compile, Engine, type MatchRecord } from "../../src/index.js";
-import { NaiveBudgetExceeded } from "../reference/naive.js";
 import {
   canonical,
   eventsArb,
-  expectedRecords,
+  fitToBudget,
   type GenEvent,
-  type GenPattern,
   patternArb,
   renderPattern,
 } from "./pattern-arb.js";
-
-/** Candidate prefixes the oracle may enumerate per key before the stream is cut. */
-const BUDGET = 3_000;
-
-/** The longest prefix of `events` that the oracle handles within budget, with its expectation. */
-function fitToBudget(p: GenPattern, events: GenEvent[]): { events: GenEvent[]; expected: string[] } {
-  let n = events.length;
-  for (;;) {
-    const evs = events.slice(0, n);
-    try {
-      return { events: evs, expected: expectedRecords(p, evs, BUDGET) };
-    } catch (e) {
-      if (!(e instanceof NaiveBudgetExceeded)) throw e;
-      n = Math.floor(n * 0.75);
-    }
-  }
-}
 
 function engineRecords(source: string, events: readonly GenEvent[]): string[] {
   const engine = new Engine(compile(source, { file: "differential.pattern" }), {});
