@@ -19,8 +19,8 @@
  * const dts = generateTypes([{ file: "login.pattern", source }]);
  * ```
  */
-import type { EventDecl, FileNode, Sequence } from "./ast.js";
-import { type CheckOptions, check, type PatternInfo } from "./check.js";
+import type { EmitField, EventDecl, FileNode, Sequence } from "./ast.js";
+import { type CheckOptions, check, type PatternInfo, type VariableInfo } from "./check.js";
 import { canBeAbsent, isNegated } from "./check-sequence.js";
 import { CompileError, type Diagnostic } from "./diagnostics.js";
 import { type EmitScope, type EmitVariable, fieldType, render, typeOfEmit } from "./dts-expr.js";
@@ -177,7 +177,7 @@ class Writer {
     key: string,
     timeout: boolean,
     present: ReadonlyMap<string, boolean>,
-    emit: NonNullable<PatternInfo["decl"]["emit"]>["fields"] | null,
+    emit: readonly EmitField[] | null,
   ): void {
     const out = this.out;
     const what = timeout ? "A timeout (partial match) of pattern" : "A match of pattern";
@@ -209,7 +209,7 @@ class Writer {
   }
 
   /** One event of a variable: its declared interface, the type name with any fields, or any object (`*`). */
-  private elementType(v: PatternInfo["variables"][number]): string {
+  private elementType(v: VariableInfo): string {
     if (v.schema !== null) return this.eventNames.get(v.schema) ?? "Record<string, unknown>";
     if (v.type === null) return "Record<string, unknown>";
     return `{ ${prop(this.typeField)}: ${quote(v.type)}; [field: string]: unknown }`;
