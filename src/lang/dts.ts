@@ -187,7 +187,7 @@ class Writer {
     out.push(`  key: ${key};`);
     out.push("  start: number;");
     out.push("  end: number;");
-    out.push(timeout ? "  timeout: true;" : "  timeout?: undefined;");
+    out.push(timeout ? "  timeout: true;" : "  timeout?: never;");
     const variables = new Map<string, EmitVariable>();
     out.push("  events: {");
     for (const v of p.variables) {

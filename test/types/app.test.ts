@@ -4,7 +4,8 @@
  * with exactly the errors its `// error TSnnnn` comments name (a wrong pattern name,
  * variable and field, a number used as a string).
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
@@ -26,6 +27,23 @@ describe("the sample app on generated types", () => {
     const r = tsc(join(APP, "tsconfig.json"));
     expect(r.output).toBe("");
     expect(r.code).toBe(0);
+  }, 60_000);
+
+  test("app.ts type-checks under exactOptionalPropertyTypes too (no error in the app's files)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cep-types-exact-"));
+    try {
+      const config = JSON.parse(read("tsconfig.json"));
+      config.compilerOptions.exactOptionalPropertyTypes = true;
+      config.compilerOptions.typeRoots = [join(APP, "..", "..", "..", "node_modules", "@types")];
+      config.files = [join(APP, "app.ts")];
+      writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(config));
+      // The library's own source is written without the flag; users compile against its .d.ts.
+      const r = tsc(join(dir, "tsconfig.json"));
+      const errors = r.output.split("\n").filter((l) => /error TS\d+/.test(l));
+      expect(errors.filter((l) => !l.startsWith("src/") && !l.includes("/src/"))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   test("misuse.ts fails with the expected errors on the marked lines, and no others", () => {

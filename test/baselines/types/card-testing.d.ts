@@ -16,7 +16,7 @@ export interface CardTestingMatch {
   key: string;
   start: number;
   end: number;
-  timeout?: undefined;
+  timeout?: never;
   events: {
     small: ChargeEvent[];
     big: ChargeEvent[];

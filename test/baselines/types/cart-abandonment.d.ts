@@ -6,7 +6,7 @@ export interface CartAbandonedMatch {
   key: unknown;
   start: number;
   end: number;
-  timeout?: undefined;
+  timeout?: never;
   events: {
     v: { type: "ProductView"; [field: string]: unknown }[];
     a: { type: "AddToCart"; [field: string]: unknown }[];

@@ -6,7 +6,7 @@ export interface FlappingMatch {
   key: [unknown, unknown];
   start: number;
   end: number;
-  timeout?: undefined;
+  timeout?: never;
   events: {
     d: { type: "HealthCheck"; [field: string]: unknown }[];
     u: { type: "HealthCheck"; [field: string]: unknown }[];

@@ -17,7 +17,7 @@ export interface ImpossibleTravelMatch {
   key: string;
   start: number;
   end: number;
-  timeout?: undefined;
+  timeout?: never;
   events: {
     a: LoginEvent[];
     b: LoginEvent[];

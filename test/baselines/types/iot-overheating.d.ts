@@ -23,7 +23,7 @@ export interface OverheatUnhandledMatch {
   key: string;
   start: number;
   end: number;
-  timeout?: undefined;
+  timeout?: never;
   events: {
     ok: TemperatureEvent[];
     hot: TemperatureEvent[];

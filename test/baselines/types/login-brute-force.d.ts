@@ -22,7 +22,7 @@ export interface BruteForceMatch {
   key: string;
   start: number;
   end: number;
-  timeout?: undefined;
+  timeout?: never;
   events: {
     fail: LoginFailedEvent[];
     ok: LoginOkEvent[];

@@ -25,7 +25,7 @@ export interface OrderPaymentMatch {
   key: string;
   start: number;
   end: number;
-  timeout?: undefined;
+  timeout?: never;
   events: {
     order: OrderPlacedEvent[];
     paid: PaymentReceivedEvent[];

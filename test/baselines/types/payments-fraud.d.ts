@@ -40,7 +40,7 @@ export interface AccountTakeoverMatch {
   key: string;
   start: number;
   end: number;
-  timeout?: undefined;
+  timeout?: never;
   events: {
     reset: PasswordResetEvent[];
     change: ContactChangedEvent[];
@@ -61,7 +61,7 @@ export interface NewPayeeCashOutMatch {
   key: string;
   start: number;
   end: number;
-  timeout?: undefined;
+  timeout?: never;
   events: {
     p: PayeeAddedEvent[];
     t: TransferEvent[];
@@ -81,7 +81,7 @@ export interface TransferVelocityMatch {
   key: string;
   start: number;
   end: number;
-  timeout?: undefined;
+  timeout?: never;
   events: {
     t: TransferEvent[];
     tip: TransferEvent[];

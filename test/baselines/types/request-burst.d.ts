@@ -6,7 +6,7 @@ export interface RequestBurstMatch {
   key: unknown;
   start: number;
   end: number;
-  timeout?: undefined;
+  timeout?: never;
   events: {
     r: { type: "HttpRequest"; [field: string]: unknown }[];
   };

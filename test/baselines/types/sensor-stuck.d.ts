@@ -6,7 +6,7 @@ export interface StuckSensorMatch {
   key: unknown;
   start: number;
   end: number;
-  timeout?: undefined;
+  timeout?: never;
   events: {
     s: { type: "Reading"; [field: string]: unknown }[];
   };

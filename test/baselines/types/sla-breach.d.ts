@@ -6,7 +6,7 @@ export interface SlaBreachMatch {
   key: unknown;
   start: number;
   end: number;
-  timeout?: undefined;
+  timeout?: never;
   events: {
     req: { type: "HttpRequest"; [field: string]: unknown }[];
     resp: { type: "HttpResponse"; [field: string]: unknown }[];

@@ -6,7 +6,7 @@ export interface RisingRunMatch {
   key: unknown;
   start: number;
   end: number;
-  timeout?: undefined;
+  timeout?: never;
   events: {
     base: { type: "Tick"; [field: string]: unknown }[];
     rise: { type: "Tick"; [field: string]: unknown }[];

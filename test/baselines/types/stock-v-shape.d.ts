@@ -15,7 +15,7 @@ export interface VShapeMatch {
   key: string;
   start: number;
   end: number;
-  timeout?: undefined;
+  timeout?: never;
   events: {
     top: TickEvent[];
     down: TickEvent[];

@@ -31,7 +31,7 @@ export interface BruteForceMatch {
   key: string;
   start: number;
   end: number;
-  timeout?: undefined;
+  timeout?: never;
   events: {
     fail: LoginFailedEvent[];
     ok: LoginEvent[];
@@ -51,7 +51,7 @@ export interface LoginMatch {
   key: string;
   start: number;
   end: number;
-  timeout?: undefined;
+  timeout?: never;
   events: {
     session: LoginEvent[];
     out: LogoutEvent[];
