@@ -57,6 +57,9 @@ export type * as ast from "./lang/ast.js";
 export type { CheckResult, PatternInfo, VariableInfo } from "./lang/check.js";
 /** Check parsed files together (names, variables, modifiers, windows, schemas). */
 export { check } from "./lang/check.js";
+export type { TypesOptions, TypesSource } from "./lang/dts.js";
+/** TypeScript declarations of event schemas and match records (`cep types`; docs/library.md "Typed matches"). */
+export { generateTypes } from "./lang/dts.js";
 /** Parse one file into an AST and diagnostics (never throws). */
 export { parse } from "./lang/parse.js";
 

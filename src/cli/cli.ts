@@ -16,6 +16,7 @@ import { type ExplainFormat, explainCommand } from "./explain.js";
 import { addRunOptions, addTraceOptions, resolveRunOptions } from "./options.js";
 import { runCommand } from "./run-command.js";
 import { testCommand } from "./test-command.js";
+import { addTypesCommand } from "./types-command.js";
 import { addWhyCommand } from "./why-command.js";
 
 /** The package version, read from package.json (two levels up from src/cli and dist/cli). */
@@ -83,6 +84,10 @@ export async function runCli(argv: readonly string[], env: CliEnv): Promise<numb
     });
 
   addWhyCommand(program, env, (c) => {
+    code = c;
+  });
+
+  addTypesCommand(program, env, (c) => {
     code = c;
   });
 

@@ -150,10 +150,10 @@ export interface EngineStats {
   partialMatchesByPattern: Record<string, number>;
 }
 
-/** Listener signatures. */
-export interface EngineEvents {
-  match: (record: MatchRecord) => void;
-  timeout: (record: MatchRecord) => void;
+/** Listener signatures; `R` is the record type (`Match` of a file `cep types` wrote). */
+export interface EngineEvents<R extends MatchRecord = MatchRecord> {
+  match: (record: R) => void;
+  timeout: (record: R) => void;
   late: (event: unknown, reason: string) => void;
   error: (error: EngineError) => void;
   /** A state limit was hit for the first time (once per limit kind). */
@@ -298,9 +298,11 @@ const compareBuffered = (a: Buffered, b: Buffered) => a.time - b.time || a.arriv
 
 /**
  * Runs compiled patterns over events. Callbacks run synchronously inside `push`,
- * `advanceTo` and `end`.
+ * `advanceTo` and `end`. `R` types the records listeners and `run` receive: the
+ * `Match` union of a `cep types` file (`new Engine<Match>(program)`) narrows by
+ * `record.pattern`; it is a promise about the program, not checked at run time.
  */
-export class Engine {
+export class Engine<R extends MatchRecord = MatchRecord> {
   private readonly typeField: string;
   private readonly timeField: string;
   private readonly bound: number;
@@ -792,15 +794,15 @@ export class Engine {
   }
 
   /** Subscribes to matches, timeouts, late events or unusable events. */
-  on<K extends keyof EngineEvents>(name: K, listener: EngineEvents[K]): this {
-    this.listeners[name].push(listener);
+  on<K extends keyof EngineEvents>(name: K, listener: EngineEvents<R>[K]): this {
+    this.listeners[name].push(listener as EngineEvents[K]);
     return this;
   }
 
   /** Unsubscribes a listener added with {@link on}. */
-  off<K extends keyof EngineEvents>(name: K, listener: EngineEvents[K]): this {
+  off<K extends keyof EngineEvents>(name: K, listener: EngineEvents<R>[K]): this {
     const l = this.listeners[name] as EngineEvents[K][];
-    const i = l.indexOf(listener);
+    const i = l.indexOf(listener as EngineEvents[K]);
     if (i >= 0) l.splice(i, 1);
     return this;
   }
@@ -1158,10 +1160,12 @@ export class Engine {
   }
 
   /** Runs an async iterable of events to its end, yielding matches and timeouts as they happen. */
-  async *run(events: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<MatchRecord> {
-    const queue: MatchRecord[] = [];
+  async *run<T extends MatchRecord = R>(
+    events: AsyncIterable<unknown> | Iterable<unknown>,
+  ): AsyncGenerator<T> {
+    const queue: T[] = [];
     const take = (r: MatchRecord) => {
-      queue.push(r);
+      queue.push(r as T);
     };
     this.on("match", take).on("timeout", take);
     try {
