@@ -1,0 +1,95 @@
+/**
+ * The Cepheus extension: colours come from the TextMate grammar (package.json), everything
+ * else from the language server `cep lsp --stdio`, started here for `cepheus` documents.
+ * The extension holds no language knowledge of its own.
+ */
+import { commands, type ExtensionContext, type LogOutputChannel, window, workspace } from "vscode";
+import { LanguageClient, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+import { commandLine, type ServerExecutable, type ServerSettings, serverOptions } from "./server.js";
+
+export { commandLine, serverOptions } from "./server.js";
+
+/** The language id of `.pattern` files, as contributed in package.json. */
+export const LANGUAGE_ID = "cepheus";
+
+let client: LanguageClient | undefined;
+let output: LogOutputChannel | undefined;
+
+/** Called by VS Code on the first `.pattern` file: starts the server, registers the restart command. */
+export async function activate(context: ExtensionContext): Promise<void> {
+  output = window.createOutputChannel("Cepheus Language Server", { log: true });
+  context.subscriptions.push(
+    output,
+    commands.registerCommand("cepheus.restartServer", () => restart()),
+    workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration("cepheus.server")) void restart();
+    }),
+  );
+  await start();
+}
+
+/** Called by VS Code on shutdown: stops the server. */
+export async function deactivate(): Promise<void> {
+  await stop();
+}
+
+function currentServer(): ServerExecutable {
+  const config = workspace.getConfiguration("cepheus.server");
+  const settings: ServerSettings = {
+    path: config.get<string>("path"),
+    args: config.get<string[]>("args"),
+  };
+  const folders = (workspace.workspaceFolders ?? [])
+    .filter((f) => f.uri.scheme === "file")
+    .map((f) => f.uri.fsPath);
+  return serverOptions(settings, { folders });
+}
+
+async function start(): Promise<void> {
+  const server = currentServer();
+  const run: ServerOptions = { command: server.command, args: server.args, options: server.options };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: "file", language: LANGUAGE_ID },
+      { scheme: "untitled", language: LANGUAGE_ID },
+    ],
+    // The server checks a whole workspace: it hears about .pattern files changed outside the editor.
+    synchronize: { fileEvents: workspace.createFileSystemWatcher("**/*.pattern") },
+    outputChannel: output,
+  };
+  // The id "cepheus" makes the client read the `cepheus.trace.server` setting.
+  const created = new LanguageClient(LANGUAGE_ID, "Cepheus Language Server", run, clientOptions);
+  client = created;
+  try {
+    await created.start();
+  } catch (error) {
+    if (client === created) client = undefined;
+    await created.dispose().catch(() => undefined);
+    await reportStartFailure(server, error);
+  }
+}
+
+async function stop(): Promise<void> {
+  const running = client;
+  client = undefined;
+  if (running === undefined) return;
+  await running.dispose().catch(() => undefined);
+}
+
+async function restart(): Promise<void> {
+  await stop();
+  await start();
+}
+
+async function reportStartFailure(server: ServerExecutable, error: unknown): Promise<void> {
+  const reason = error instanceof Error ? error.message : String(error);
+  const message =
+    `Cepheus: could not start the language server \`${commandLine(server)}\` (${reason}). ` +
+    "Install Cepheus in the workspace (`npm install --save-dev cepheus`) or globally " +
+    "(`npm install -g cepheus`), or set `cepheus.server.path` to its `cep` program; " +
+    "it needs a version that has `cep lsp`.";
+  output?.error(message);
+  const choice = await window.showErrorMessage(message, "Open Settings", "Show Log");
+  if (choice === "Open Settings") await commands.executeCommand("workbench.action.openSettings", "cepheus.server");
+  else if (choice === "Show Log") output?.show();
+}
