@@ -4,7 +4,14 @@
  * The extension holds no language knowledge of its own.
  */
 import { commands, type ExtensionContext, type LogOutputChannel, window, workspace } from "vscode";
-import { LanguageClient, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+import {
+  CloseAction,
+  ErrorAction,
+  type ErrorHandler,
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from "vscode-languageclient/node";
 import { commandLine, type ServerExecutable, type ServerSettings, serverOptions } from "./server.js";
 
 export { commandLine, serverOptions } from "./server.js";
@@ -12,7 +19,34 @@ export { commandLine, serverOptions } from "./server.js";
 /** The language id of `.pattern` files, as contributed in package.json. */
 export const LANGUAGE_ID = "cepheus";
 
-let client: LanguageClient | undefined;
+/**
+ * The language client, quiet while it starts: a server that cannot start would otherwise
+ * raise three notifications of the client's own ("couldn't create connection", …) before
+ * ours, which says what to install; the client's messages still go to the output channel.
+ */
+class CepheusClient extends LanguageClient {
+  starting = true;
+
+  override error(message: string, data?: unknown, showNotification: boolean | "force" = true): void {
+    super.error(message, data, this.starting ? false : showNotification);
+  }
+}
+
+/** Once running, the client's usual policy (restart a crashed server up to 4 times in 3 minutes); while starting, none. */
+function errorHandler(client: () => CepheusClient): ErrorHandler {
+  let usual: ErrorHandler | undefined;
+  const running = () => (usual ??= client().createDefaultErrorHandler(4));
+  return {
+    error: (error, message, count) =>
+      client().starting
+        ? { action: ErrorAction.Shutdown, handled: true }
+        : running().error(error, message, count),
+    closed: () =>
+      client().starting ? { action: CloseAction.DoNotRestart, handled: true } : running().closed(),
+  };
+}
+
+let client: CepheusClient | undefined;
 let output: LogOutputChannel | undefined;
 
 /** Called by VS Code on the first `.pattern` file: starts the server, registers the restart command. */
@@ -56,12 +90,15 @@ async function start(): Promise<void> {
     // The server checks a whole workspace: it hears about .pattern files changed outside the editor.
     synchronize: { fileEvents: workspace.createFileSystemWatcher("**/*.pattern") },
     outputChannel: output,
+    initializationFailedHandler: () => false,
+    errorHandler: errorHandler(() => created),
   };
   // The id "cepheus" makes the client read the `cepheus.trace.server` setting.
-  const created = new LanguageClient(LANGUAGE_ID, "Cepheus Language Server", run, clientOptions);
+  const created = new CepheusClient(LANGUAGE_ID, "Cepheus Language Server", run, clientOptions);
   client = created;
   try {
     await created.start();
+    created.starting = false;
   } catch (error) {
     if (client === created) client = undefined;
     await created.dispose().catch(() => undefined);
@@ -90,6 +127,7 @@ async function reportStartFailure(server: ServerExecutable, error: unknown): Pro
     "it needs a version that has `cep lsp`.";
   output?.error(message);
   const choice = await window.showErrorMessage(message, "Open Settings", "Show Log");
-  if (choice === "Open Settings") await commands.executeCommand("workbench.action.openSettings", "cepheus.server");
+  if (choice === "Open Settings")
+    await commands.executeCommand("workbench.action.openSettings", "cepheus.server");
   else if (choice === "Show Log") output?.show();
 }
