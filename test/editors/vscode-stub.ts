@@ -22,10 +22,11 @@ export interface VscodeWorld {
 // An inert value: any property is another one, calling or constructing it gives another one.
 // `then` is absent so that awaiting it does not hang; primitives convert to "".
 function anything(): any {
-  const target = () => {};
+  const target = class {}; // constructible (the client extends some vscode classes) and callable through the trap
   return new Proxy(target, {
-    get(_t, key) {
+    get(t, key) {
       if (key === "then") return undefined;
+      if (key === "prototype") return t.prototype; // what `class … extends` builds on
       if (key === Symbol.toPrimitive) return () => "";
       if (key === Symbol.iterator) return function* () {};
       return anything();
