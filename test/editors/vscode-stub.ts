@@ -17,6 +17,8 @@ export interface VscodeRecord {
 export interface VscodeWorld {
   readonly folders: readonly string[];
   readonly settings: Readonly<Record<string, unknown>>;
+  /** `workspace.isTrusted` (default true). */
+  readonly trusted?: boolean;
 }
 
 // An inert value: any property is another one, calling or constructing it gives another one.
@@ -51,6 +53,7 @@ export function vscodeStub(world: VscodeWorld): { module: any; record: VscodeRec
     version: "1.91.0",
     env: { appName: "stub", language: "en", machineId: "stub", sessionId: "stub" },
     workspace: {
+      isTrusted: world.trusted ?? true,
       workspaceFolders: world.folders.map((fsPath, index) => ({
         index,
         name: fsPath,

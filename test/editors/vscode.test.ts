@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { requireWithVscode, vscodeStub } from "./vscode-stub.js";
@@ -163,6 +163,13 @@ describe("serverOptions: which program runs `cep lsp --stdio`", () => {
     expect(serverOptions({ path: "my-cep" }, env).command).toBe("my-cep");
   });
 
+  test("an untrusted workspace's own node_modules/.bin/cep is not run", () => {
+    const local = join("/ws", "node_modules", ".bin", "cep");
+    const env = { folders: ["/ws"], exists: has(local), platform: "linux", trusted: false };
+    expect(serverOptions({}, env).command).toBe("cep");
+    expect(serverOptions({}, { ...env, trusted: true }).command).toBe(local);
+  });
+
   test("on Windows npm's cep.cmd shim is found and run through a shell", () => {
     const local = join("C:\\ws", "node_modules", ".bin", "cep.cmd");
     const found = serverOptions({}, { folders: ["C:\\ws"], exists: has(local), platform: "win32" });
@@ -178,7 +185,7 @@ describe("serverOptions: which program runs `cep lsp --stdio`", () => {
 const FAKE_SERVER = `#!/usr/bin/env node
 const fs = require("node:fs");
 const log = (entry) => fs.appendFileSync(process.env.FAKE_CEP_LOG, JSON.stringify(entry) + "\\n");
-log({ argv: process.argv.slice(2), cwd: process.cwd() });
+log({ argv: process.argv.slice(2), cwd: process.cwd(), program: process.argv[1] });
 if (process.env.FAKE_CEP_MODE === "old") {
   process.stderr.write("error: unknown command 'lsp'\\n");
   process.exit(1);
@@ -232,8 +239,8 @@ describe("activate: the language client runs the server", () => {
     rmSync(ws, { recursive: true, force: true });
   });
 
-  async function activated(settings: Record<string, unknown>) {
-    const { module, record } = vscodeStub({ folders: [ws], settings });
+  async function activated(settings: Record<string, unknown>, trusted = true) {
+    const { module, record } = vscodeStub({ folders: [ws], settings, trusted });
     const { exports, unhook } = requireWithVscode(bundle, module);
     const context = { subscriptions: [] as { dispose(): unknown }[] };
     await exports.activate(context);
@@ -247,7 +254,11 @@ describe("activate: the language client runs the server", () => {
       expect(record.commands.has("cepheus.restartServer")).toBe(true);
       await exports.deactivate();
       const log = entries();
-      expect(log[0]).toEqual({ argv: ["lsp", "--stdio"], cwd: ws });
+      expect(log[0]).toEqual({
+        argv: ["lsp", "--stdio"],
+        cwd: ws,
+        program: join(ws, "node_modules", ".bin", "cep"),
+      });
       const methods = log.slice(1).map((e) => e.method);
       expect(methods.slice(0, 2)).toEqual(["initialize", "initialized"]);
       expect(methods.slice(-2)).toEqual(["shutdown", "exit"]);
@@ -274,6 +285,27 @@ describe("activate: the language client runs the server", () => {
       expect(record.errors).toHaveLength(2);
     } finally {
       unhook();
+    }
+  }, 30_000);
+
+  test("in an untrusted workspace the server is cep from the PATH, not the workspace's own", async () => {
+    const bin = join(ws, "on-path");
+    mkdirSync(bin);
+    writeFileSync(join(bin, "cep"), FAKE_SERVER);
+    chmodSync(join(bin, "cep"), 0o755);
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}${delimiter}${path}`;
+    try {
+      const { exports, record, unhook } = await activated({}, false);
+      try {
+        expect(record.errors).toEqual([]);
+        await exports.deactivate();
+        expect(entries()[0]).toMatchObject({ argv: ["lsp", "--stdio"], program: join(bin, "cep") });
+      } finally {
+        unhook();
+      }
+    } finally {
+      process.env.PATH = path;
     }
   }, 30_000);
 

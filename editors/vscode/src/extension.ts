@@ -58,6 +58,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
     workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration("cepheus.server")) void restart();
     }),
+    // Trusting the workspace lets its own node_modules/.bin/cep run.
+    workspace.onDidGrantWorkspaceTrust(() => void restart()),
   );
   await start();
 }
@@ -76,7 +78,7 @@ function currentServer(): ServerExecutable {
   const folders = (workspace.workspaceFolders ?? [])
     .filter((f) => f.uri.scheme === "file")
     .map((f) => f.uri.fsPath);
-  return serverOptions(settings, { folders });
+  return serverOptions(settings, { folders, trusted: workspace.isTrusted });
 }
 
 async function start(): Promise<void> {
@@ -124,7 +126,10 @@ async function reportStartFailure(server: ServerExecutable, error: unknown): Pro
     `Cepheus: could not start the language server \`${commandLine(server)}\` (${reason}). ` +
     "Install Cepheus in the workspace (`npm install --save-dev cepheus`) or globally " +
     "(`npm install -g cepheus`), or set `cepheus.server.path` to its `cep` program; " +
-    "it needs a version that has `cep lsp`.";
+    "it needs a version that has `cep lsp`." +
+    (workspace.isTrusted
+      ? ""
+      : " In this untrusted workspace, its own node_modules/.bin/cep is not used: trust it to use it.");
   output?.error(message);
   const choice = await window.showErrorMessage(message, "Open Settings", "Show Log");
   if (choice === "Open Settings")

@@ -23,6 +23,11 @@ export interface ServerExecutable {
 /** Where the server is looked for: the workspace folders' paths, the platform, and a file test. */
 export interface ServerEnvironment {
   readonly folders: readonly string[];
+  /**
+   * Whether the workspace is trusted (default true). An untrusted workspace's own
+   * `node_modules/.bin/cep` is not run: opening a folder must not run code it brought.
+   */
+  readonly trusted?: boolean;
   readonly platform?: NodeJS.Platform;
   readonly exists?: (file: string) => boolean;
 }
@@ -30,7 +35,8 @@ export interface ServerEnvironment {
 /**
  * The program and arguments that start the server. `cepheus.server.path` when set (a relative
  * path is taken from the first workspace folder; a bare name is looked up on the PATH), else
- * the first workspace folder's `node_modules/.bin/cep` that exists, else `cep` on the PATH.
+ * the first workspace folder's `node_modules/.bin/cep` that exists (trusted workspaces only),
+ * else `cep` on the PATH.
  *
  * @example serverOptions({}, { folders: ["/ws"] }) // { command: "/ws/node_modules/.bin/cep", args: ["lsp", "--stdio"], … } when it exists
  */
@@ -44,7 +50,7 @@ export function serverOptions(settings: ServerSettings, env: ServerEnvironment):
   if (configured) {
     const bare = !/[\\/]/.test(configured);
     command = bare || isAbsolute(configured) || cwd === undefined ? configured : resolve(cwd, configured);
-  } else {
+  } else if (env.trusted !== false) {
     const local = env.folders
       .map((folder) => join(folder, "node_modules", ".bin", windows ? "cep.cmd" : "cep"))
       .find((file) => exists(file));
