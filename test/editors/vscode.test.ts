@@ -239,6 +239,18 @@ describe("activate: the language client runs the server", () => {
     rmSync(ws, { recursive: true, force: true });
   });
 
+  /** The log once every server started has received `exit` (it is sent without waiting for an answer), or after 10 s. */
+  async function settled() {
+    const count = (log: { argv?: string[]; method?: string }[], what: (e: (typeof log)[number]) => boolean) =>
+      log.filter(what).length;
+    for (let waited = 0; waited < 10_000; waited += 50) {
+      const log = entries();
+      if (count(log, (e) => e.method === "exit") >= count(log, (e) => e.argv !== undefined)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return entries();
+  }
+
   async function activated(settings: Record<string, unknown>, trusted = true) {
     const { module, record } = vscodeStub({ folders: [ws], settings, trusted });
     const { exports, unhook } = requireWithVscode(bundle, module);
@@ -253,7 +265,7 @@ describe("activate: the language client runs the server", () => {
       expect(record.errors).toEqual([]);
       expect(record.commands.has("cepheus.restartServer")).toBe(true);
       await exports.deactivate();
-      const log = entries();
+      const log = await settled();
       expect(log[0]).toEqual({
         argv: ["lsp", "--stdio"],
         cwd: ws,
@@ -283,6 +295,22 @@ describe("activate: the language client runs the server", () => {
         ["lsp", "--stdio", "--verbose"],
       ]);
       expect(record.errors).toHaveLength(2);
+    } finally {
+      unhook();
+    }
+  }, 30_000);
+
+  test("restarts run one after another: two at once leave one server, and every server started is stopped", async () => {
+    const { exports, record, unhook } = await activated({});
+    try {
+      const restart = record.commands.get("cepheus.restartServer")!;
+      await Promise.all([restart(), restart()]);
+      await exports.deactivate();
+      const log = await settled();
+      const started = log.filter((e) => e.argv !== undefined).length;
+      const exited = log.filter((e) => e.method === "exit").length;
+      expect([started, exited]).toEqual([3, 3]);
+      expect(record.errors).toEqual([]);
     } finally {
       unhook();
     }

@@ -102,9 +102,11 @@ async function start(): Promise<void> {
     await created.start();
     created.starting = false;
   } catch (error) {
-    if (client === created) client = undefined;
+    if (client !== created) return; // stopped while starting (a restart): not a failure
+    client = undefined;
     await created.dispose().catch(() => undefined);
-    await reportStartFailure(server, error);
+    // Not awaited: the notification's promise settles only when the user closes it.
+    reportStartFailure(server, error);
   }
 }
 
@@ -115,12 +117,15 @@ async function stop(): Promise<void> {
   await running.dispose().catch(() => undefined);
 }
 
-async function restart(): Promise<void> {
-  await stop();
-  await start();
+// Restarts run one after another: two quick setting changes must not leave two servers.
+let restarting: Promise<void> = Promise.resolve();
+
+function restart(): Promise<void> {
+  restarting = restarting.then(stop).then(start);
+  return restarting;
 }
 
-async function reportStartFailure(server: ServerExecutable, error: unknown): Promise<void> {
+function reportStartFailure(server: ServerExecutable, error: unknown): void {
   const reason = error instanceof Error ? error.message : String(error);
   const message =
     `Cepheus: could not start the language server \`${commandLine(server)}\` (${reason}). ` +
@@ -131,8 +136,8 @@ async function reportStartFailure(server: ServerExecutable, error: unknown): Pro
       ? ""
       : " In this untrusted workspace, its own node_modules/.bin/cep is not used: trust it to use it.");
   output?.error(message);
-  const choice = await window.showErrorMessage(message, "Open Settings", "Show Log");
-  if (choice === "Open Settings")
-    await commands.executeCommand("workbench.action.openSettings", "cepheus.server");
-  else if (choice === "Show Log") output?.show();
+  void window.showErrorMessage(message, "Open Settings", "Show Log").then((choice) => {
+    if (choice === "Open Settings") void commands.executeCommand("workbench.action.openSettings", "cepheus.server");
+    else if (choice === "Show Log") output?.show();
+  });
 }
