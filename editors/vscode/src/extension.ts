@@ -137,7 +137,8 @@ function reportStartFailure(server: ServerExecutable, error: unknown): void {
       : " In this untrusted workspace, its own node_modules/.bin/cep is not used: trust it to use it.");
   output?.error(message);
   void window.showErrorMessage(message, "Open Settings", "Show Log").then((choice) => {
-    if (choice === "Open Settings") void commands.executeCommand("workbench.action.openSettings", "cepheus.server");
+    if (choice === "Open Settings")
+      void commands.executeCommand("workbench.action.openSettings", "cepheus.server");
     else if (choice === "Show Log") output?.show();
   });
 }
