@@ -34,8 +34,9 @@
  * - any block right after an HTML comment `<!-- output of: cep … -->` (or `cat …`) must
  *   be exactly that command's output: how the Mermaid pictures and the pattern files
  *   quoted in docs/patterns.md stay true (scripts/render-docs.ts refreshes them).
- * - other languages (`text`, `json`, `mermaid`, plain) are not run; an unknown language
- *   or flag fails, so a typo cannot silently turn a sample off.
+ * - other languages (`text`, `json`, `mermaid`, plain, and editor configurations in `lua`,
+ *   `toml` and `elisp`) are not run; an unknown language or flag fails, so a typo cannot
+ *   silently turn a sample off.
  *
  * Comparing output: trailing spaces and trailing blank lines are ignored; in an expected
  * line, `…` stands for any text within that line, and a line that is only `…` stands
@@ -112,6 +113,9 @@ const LANGS: Record<string, readonly string[]> = {
   sh: [],
   json: [],
   mermaid: [],
+  lua: [],
+  toml: [],
+  elisp: [],
   "": [],
 };
 

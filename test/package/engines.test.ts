@@ -44,3 +44,23 @@ test("every installed dependency accepts every Node version package.json claims"
   expect(checked, "installed packages found in package-lock.json").toBeGreaterThan(50);
   expect(refused, `dependencies that refuse part of engines.node ${claimed}`).toEqual([]);
 });
+
+// The VS Code extension (editors/vscode) has its own lockfile, installed by `npm test`
+// (scripts/vscode-extension.sh): it claims the same Node range and every entry of its lockfile
+// accepts it — all entries, installed or not, so this holds before the extension is built.
+test("the VS Code extension claims the same Node range and its lockfile accepts all of it", () => {
+  const claimed: string = json("package.json").engines.node;
+  expect(json("editors/vscode/package.json").engines.node).toBe(claimed);
+  const lock = json("editors/vscode/package-lock.json");
+  expect(lock.lockfileVersion).toBeGreaterThanOrEqual(2);
+  const packages: Record<string, LockEntry> = lock.packages;
+  const refused: string[] = [];
+  for (const [path, entry] of Object.entries(packages)) {
+    if (path === "") continue;
+    const wanted = Array.isArray(entry.engines) ? undefined : (entry.engines as { node?: string })?.node;
+    if (wanted !== undefined && !semver.subset(claimed, wanted))
+      refused.push(`editors/vscode/${path}@${entry.version}: engines.node ${wanted}`);
+  }
+  expect(Object.keys(packages).length, "entries in editors/vscode/package-lock.json").toBeGreaterThan(50);
+  expect(refused, `extension dependencies that refuse part of engines.node ${claimed}`).toEqual([]);
+});
