@@ -147,7 +147,7 @@ export interface PrintResult {
   readonly marks: ReadonlyMap<number, number>;
 }
 
-/** Lays `doc` out in `width` columns. Lines never end in spaces. */
+/** Lays `doc` out in `width` columns. Lines never end in spaces; the text ends without a line break. */
 export function printDoc(doc: Doc, width: number): PrintResult {
   propagateBreaks(doc);
   const lines: string[] = [];
@@ -156,20 +156,29 @@ export function printDoc(doc: Doc, width: number): PrintResult {
   let atLineStart = true;
   let pendingIndent = 0;
   let suffixes: string[] = [];
+  // `write` and `newline` call each other (a pending suffix is flushed by a newline).
+  let newline: (ind: number) => void;
   const marks = new Map<number, number>();
 
-  const write = (text: string) => {
+  const write = (text: string, ind: number) => {
     if (text === "") return;
+    if (suffixes.length > 0) {
+      // A `//` comment ends its line: what follows goes on the next one, so the comment
+      // stays right after the token it followed, and before any later comment.
+      if (text.trim() === "") return;
+      newline(ind);
+    }
     if (atLineStart) {
       cur += " ".repeat(pendingIndent);
       atLineStart = false;
     }
     cur += text;
   };
-  const newline = (ind: number) => {
+  newline = (ind: number) => {
     if (suffixes.length > 0) {
-      write(suffixes.join(""));
+      const text = suffixes.join("");
       suffixes = [];
+      write(text, ind);
     }
     if (atLineStart && cur === "") {
       // Already at the start of a line (after a comment's own line): no empty line.
@@ -193,7 +202,7 @@ export function printDoc(doc: Doc, width: number): PrintResult {
   while (stack.length > 0) {
     const [ind, mode, d] = stack.pop() as Frame;
     if (typeof d === "string") {
-      write(d);
+      write(d, ind);
       continue;
     }
     if (Array.isArray(d)) {
@@ -203,7 +212,7 @@ export function printDoc(doc: Doc, width: number): PrintResult {
     const c = d as Command;
     switch (c.t) {
       case "line":
-        if (mode === "flat" && !c.hard) write(c.flat);
+        if (mode === "flat" && !c.hard) write(c.flat, ind);
         else newline(ind);
         break;
       case "group": {
@@ -229,9 +238,9 @@ export function printDoc(doc: Doc, width: number): PrintResult {
           lines.push("");
           length += 1;
         }
-        write(c.text);
+        write(c.text, ind);
         if (c.newlineAfter) newline(ind);
-        else write(" ");
+        else write(" ", ind);
         break;
       case "blank":
         if (atLineStart && cur === "" && !lastLineBlank()) {
@@ -244,9 +253,14 @@ export function printDoc(doc: Doc, width: number): PrintResult {
         break;
     }
   }
-  if (suffixes.length > 0) write(suffixes.join(""));
+  if (suffixes.length > 0) {
+    cur += suffixes.join("");
+    suffixes = [];
+  }
   const last = cur.trimEnd();
-  return { text: [...lines, last].join("\n"), marks };
+  if (last !== "") lines.push(last);
+  while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  return { text: lines.join("\n"), marks };
 }
 
 /** Does `next`, then the rest of the line, fit in `room` columns? */

@@ -98,8 +98,10 @@ export class Rules {
   private braced(open: Doc, items: Doc[]): Doc {
     const inner = this.c.dangling();
     const close = this.c.take("}");
-    if (items.length === 0 && inner.length === 0) return [open, close];
-    return group([open, indent([line, join(line, items), ifBreak(","), inner]), line, close]);
+    const comments = inner.filter((d) => typeof d === "object" && "t" in d && d.t === "comment");
+    if (items.length === 0 && comments.length === 0) return [open, close];
+    const comma = items.length > 0 ? ifBreak(",") : "";
+    return group([open, indent([line, join(line, items), comma, inner]), line, close]);
   }
 
   private pattern(p: PatternDecl): Doc {
