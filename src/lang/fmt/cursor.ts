@@ -12,7 +12,8 @@
  * - Any other comment is a *leading* comment of the next token: on its own line, with
  *   an empty line before it if the author left one; a `/* … *\/` followed by more on
  *   its line keeps that on its line.
- * - A token the author put after an empty line gets one (where a line starts anyway).
+ * - A token the author put after an empty line gets one (where a line starts anyway),
+ *   except right after an opening `{` and before a closing bracket.
  */
 import type { IToken } from "chevrotain";
 import type { Comment } from "../tokens.js";
@@ -27,9 +28,14 @@ function commentText(c: Comment): string {
 const hasNewline = (s: string): boolean => /[\n\r]/.test(s);
 const hasBlankLine = (s: string): boolean => /\r?\n[ \t\f\v\uFEFF\r]*\r?\n/.test(s);
 
+const CLOSERS = new Set([")", "]", "}"]);
+
 /** Tokens in order, taken one at a time with their comments. */
 export class Cursor {
   private i = 0;
+  private noBlank = false;
+  private deferAt = -1;
+  private deferred: Doc[] = [];
   private ci = 0;
   /** Index of each token by its start offset. */
   private readonly byStart = new Map<number, number>();
@@ -103,12 +109,36 @@ export class Cursor {
     if (expect !== undefined && tok.image !== expect) {
       throw new Error(`formatter: expected ${expect}, found ${tok.image} at ${tok.startOffset}`);
     }
-    const out = this.leading(tok.startOffset);
+    const out = this.leading(tok.startOffset, !CLOSERS.has(tok.image));
     if (before !== undefined) out.push(before);
     if (text !== null) out.push(text ?? tok.image);
     this.i++;
-    out.push(...this.trailing(tok.startOffset + tok.image.length));
+    const end = tok.startOffset + tok.image.length;
+    const trail = this.trailing(end, tok.image === "(" || tok.image === "[");
+    if (end === this.deferAt) {
+      this.deferred = trail;
+      this.deferAt = -1;
+    } else out.push(...trail);
+    // No empty line right after an opening brace.
+    this.noBlank = tok.image === "{";
     return out;
+  }
+
+  /**
+   * Keeps the trailing comments of the token that ends at `end` aside, for
+   * {@link takeDeferred}: a list's last item gets its comma before its comment.
+   */
+  defer(end: number): void {
+    this.deferAt = end;
+    this.deferred = [];
+  }
+
+  /** The comments kept aside by {@link defer}. */
+  takeDeferred(): Doc[] {
+    const d = this.deferred;
+    this.deferred = [];
+    this.deferAt = -1;
+    return d;
   }
 
   /** Takes every token that starts before `end`, joined by single spaces. */
@@ -131,9 +161,10 @@ export class Cursor {
   }
 
   /** Comments left before `at`, as leading comments; then a blank line if the source has one before `at`. */
-  private leading(at: number): Doc[] {
+  private leading(at: number, blankAfter = true): Doc[] {
     const out: Doc[] = [];
-    let from = this.i > 0 ? this.prevEnd() : 0;
+    let from = this.i > 0 && !this.noBlank ? this.prevEnd() : 0;
+    this.noBlank = false;
     while (this.ci < this.comments.length && this.comments[this.ci].start < at) {
       const c = this.comments[this.ci++];
       const after = this.source.slice(c.end, this.nextStart(at));
@@ -146,12 +177,12 @@ export class Cursor {
       );
       from = c.end;
     }
-    if (from > 0 && hasBlankLine(this.source.slice(from, at))) out.push(blank);
+    if (blankAfter && from > 0 && hasBlankLine(this.source.slice(from, at))) out.push(blank);
     return out;
   }
 
   /** Comments on the line of a token that ends at `end`, before the next token. */
-  private trailing(end: number): Doc[] {
+  private trailing(end: number, afterOpener: boolean): Doc[] {
     const out: Doc[] = [];
     const next = this.tokens[this.i]?.startOffset ?? this.source.length;
     let from = end;
@@ -159,7 +190,8 @@ export class Cursor {
       const c = this.comments[this.ci];
       if (c.start >= next || hasNewline(this.source.slice(from, c.start))) break;
       this.ci++;
-      out.push(c.kind === "line" ? suffix(` ${commentText(c)}`) : ` ${commentText(c)}`);
+      if (c.kind === "line") out.push(suffix(` ${commentText(c)}`));
+      else out.push(afterOpener ? `${commentText(c)} ` : ` ${commentText(c)}`);
       from = c.end;
     }
     return out;

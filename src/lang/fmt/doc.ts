@@ -6,8 +6,9 @@
  *
  * Beyond Prettier's core, two commands serve comments and blank lines: `comment` puts a
  * comment on a line of its own (breaking the line before it when needed), and `blank`
- * keeps one empty line where a line starts anyway. `comment` and `suffix` (a trailing
- * line comment, written just before the next line break) break every enclosing group.
+ * keeps one empty line where a line starts anyway. `comment` breaks every enclosing
+ * group; `suffix` (a trailing `//` comment) is written just before the next line break,
+ * and a group with more text after one on its line does not fit.
  *
  * Printing is a loop over an explicit stack: a 2,000-operand `where` is a flat list of
  * parts, never a deep recursion.
@@ -87,8 +88,10 @@ export function join(sep: Doc, docs: readonly Doc[]): Doc[] {
 }
 
 // Not `blank`: an empty line the author left where no line starts is dropped, and must
-// not change the layout (or a second run would lay the text out differently).
-const BREAKS_PARENT = new Set(["suffix", "comment"]);
+// not change the layout (or a second run would lay the text out differently). Not
+// `suffix`: a `//` comment after a group's last token leaves the group on one line
+// (`fits` sees whether anything would follow it on the line).
+const BREAKS_PARENT = new Set(["comment"]);
 
 /**
  * Marks every group that contains a hard line break, a comment or a line suffix as
@@ -171,6 +174,7 @@ export function printDoc(doc: Doc, width: number): PrintResult {
     if (atLineStart) {
       cur += " ".repeat(pendingIndent);
       atLineStart = false;
+      text = text.trimStart();
     }
     cur += text;
   };
@@ -230,6 +234,8 @@ export function printDoc(doc: Doc, width: number): PrintResult {
         stack.push([ind, mode, mode === "break" ? c.broken : c.flat]);
         break;
       case "suffix":
+        // Two `//` comments cannot share a line: the first ends it.
+        if (suffixes.length > 0) newline(ind);
         suffixes.push(c.text);
         break;
       case "comment":
@@ -268,6 +274,7 @@ function fits(next: Frame, rest: readonly Frame[], room: number): boolean {
   const todo: Frame[] = [next];
   let restIndex = rest.length - 1;
   let left = room;
+  let suffixed = false; // a `//` comment is pending: no more text fits on this line
   while (left >= 0) {
     if (todo.length === 0) {
       if (restIndex < 0) return true;
@@ -276,6 +283,7 @@ function fits(next: Frame, rest: readonly Frame[], room: number): boolean {
     }
     const [ind, mode, d] = todo.pop() as Frame;
     if (typeof d === "string") {
+      if (suffixed && d.trim() !== "") return false;
       const nl = d.indexOf("\n");
       if (nl >= 0) return left - nl >= 0;
       left -= d.length;
@@ -303,6 +311,9 @@ function fits(next: Frame, rest: readonly Frame[], room: number): boolean {
         break;
       case "comment":
         return true;
+      case "suffix":
+        suffixed = true;
+        break;
       default:
         break;
     }

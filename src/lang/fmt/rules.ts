@@ -84,21 +84,26 @@ export class Rules {
     const head = [" ", this.c.take(undefined, name), " ".repeat(Math.max(1, pad - name.length + 1))];
     const open = this.c.take("{");
     const fields: Doc[][] = e.fields.map((f, i) => {
+      if (i === e.fields.length - 1) this.c.defer(f.span.end);
       const parts: Doc[] = [this.c.take(undefined, identToSource(f.name.name, true)), this.c.take(":"), " "];
       parts.push(this.c.take(undefined, f.type));
       if (f.optional) parts.push(this.c.take("?"));
       if (i < e.fields.length - 1) parts.push(this.c.take(","));
       return parts;
     });
-    if (this.c.peek()?.image === ",") fields[fields.length - 1].push(this.c.take(",", null));
     return [head, this.braced(open, fields)];
   }
 
-  /** `{ a, b }` on one line, or one item per line with a trailing comma. */
+  /**
+   * `{ a, b }` on one line, or one item per line with a trailing comma — before the
+   * last item's comments (kept aside with `defer`) and any comma the author wrote.
+   */
   private braced(open: Doc, items: Doc[]): Doc {
-    const inner = this.c.dangling();
+    const after = this.c.takeDeferred();
+    if (this.c.peek()?.image === ",") after.push(...this.c.take(",", null));
+    const inner = [...after, ...this.c.dangling()];
     const close = this.c.take("}");
-    const comments = inner.filter((d) => typeof d === "object" && "t" in d && d.t === "comment");
+    const comments = inner.filter((d) => typeof d === "string" || ("t" in d && d.t !== "blank"));
     if (items.length === 0 && comments.length === 0) return [open, close];
     const comma = items.length > 0 ? ifBreak(",") : "";
     return group([open, indent([line, join(line, items), comma, inner]), line, close]);
@@ -138,14 +143,16 @@ export class Rules {
   private emit(e: EmitClause): Doc {
     const head = [this.c.take("emit"), " "];
     const open = this.c.take("{");
-    const fields: Doc[][] = e.fields.map((f, i) => [
-      this.ident(f.name, true),
-      this.c.take(":"),
-      " ",
-      this.expr(f.value),
-      i < e.fields.length - 1 ? this.c.take(",") : "",
-    ]);
-    if (this.c.peek()?.image === ",") fields[fields.length - 1].push(this.c.take(",", null));
+    const fields: Doc[][] = e.fields.map((f, i) => {
+      if (i === e.fields.length - 1) this.c.defer(f.span.end);
+      return [
+        this.ident(f.name, true),
+        this.c.take(":"),
+        " ",
+        this.expr(f.value),
+        i < e.fields.length - 1 ? this.c.take(",") : "",
+      ];
+    });
     return [head, this.braced(open, fields)];
   }
 
@@ -215,7 +222,7 @@ export class Rules {
     }
     let body = this.bare(e, end);
     if (parens === 0) return body;
-    for (let k = 0; k < parens; k++) body = [opens[parens - 1 - k], indent(body), this.c.take(")")];
+    for (let k = 0; k < parens; k++) body = [opens[parens - 1 - k], align(body), this.c.take(")")];
     return body;
   }
 
