@@ -25,15 +25,14 @@ function commentText(c: Comment): string {
   return c.kind === "line" ? text.trimEnd() : text;
 }
 
-const hasNewline = (s: string): boolean => /[\n\r]/.test(s);
-const hasBlankLine = (s: string): boolean => /\r?\n[ \t\f\v\uFEFF\r]*\r?\n/.test(s);
-
 const CLOSERS = new Set([")", "]", "}"]);
 
 /** Tokens in order, taken one at a time with their comments. */
 export class Cursor {
   private i = 0;
   private noBlank = false;
+  /** End of the last token taken, or of its last trailing comment. */
+  private lastEnd = 0;
   private deferAt = -1;
   private deferred: Doc[] = [];
   private ci = 0;
@@ -103,24 +102,29 @@ export class Cursor {
    * comments.
    * `expect` guards the walk: the formatter never prints a token it did not expect.
    */
-  take(expect?: string, text?: string | null, before?: Doc): Doc[] {
+  take(expect?: string, text?: string | null, before?: Doc): Doc {
     const tok = this.tokens[this.i];
     if (tok === undefined) throw new Error(`formatter: expected ${expect ?? "a token"}, found the end`);
     if (expect !== undefined && tok.image !== expect) {
       throw new Error(`formatter: expected ${expect}, found ${tok.image} at ${tok.startOffset}`);
     }
-    const out = this.leading(tok.startOffset, !CLOSERS.has(tok.image));
-    if (before !== undefined) out.push(before);
-    if (text !== null) out.push(text ?? tok.image);
+    const lead = this.leading(tok.startOffset, !CLOSERS.has(tok.image));
     this.i++;
     const end = tok.startOffset + tok.image.length;
-    const trail = this.trailing(end, tok.image === "(" || tok.image === "[");
+    let trail = this.trailing(end, tok.image === "(" || tok.image === "[");
     if (end === this.deferAt) {
-      this.deferred = trail;
+      this.deferred = trail ?? [];
       this.deferAt = -1;
-    } else out.push(...trail);
+      trail = null;
+    }
     // No empty line right after an opening brace.
     this.noBlank = tok.image === "{";
+    const shown = text === null ? "" : (text ?? tok.image);
+    if (lead === null && trail === null && before === undefined) return shown; // the common case
+    const out = lead ?? [];
+    if (before !== undefined) out.push(before);
+    out.push(shown);
+    if (trail !== null) out.push(...trail);
     return out;
   }
 
@@ -146,7 +150,7 @@ export class Cursor {
     const out: Doc[] = [];
     while (this.i < this.tokens.length && this.tokens[this.i].startOffset < end) {
       if (out.length > 0) out.push(" ");
-      out.push(...this.take());
+      out.push(this.take());
     }
     return out;
   }
@@ -157,54 +161,56 @@ export class Cursor {
    */
   dangling(): Doc[] {
     const tok = this.tokens[this.i];
-    return this.leading(tok === undefined ? this.source.length : tok.startOffset);
+    return this.leading(tok === undefined ? this.source.length : tok.startOffset) ?? [];
   }
 
-  /** Comments left before `at`, as leading comments; then a blank line if the source has one before `at`. */
-  private leading(at: number, blankAfter = true): Doc[] {
-    const out: Doc[] = [];
-    let from = this.i > 0 && !this.noBlank ? this.prevEnd() : 0;
+  /**
+   * Comments left before `at`, as leading comments; then a blank line if the source has
+   * one before `at`. Null when there is neither.
+   */
+  private leading(at: number, blankAfter = true): Doc[] | null {
+    let out: Doc[] | null = null;
+    let from = this.i > 0 && !this.noBlank ? this.lastEnd : 0;
     this.noBlank = false;
     while (this.ci < this.comments.length && this.comments[this.ci].start < at) {
       const c = this.comments[this.ci++];
-      const after = this.source.slice(c.end, this.nextStart(at));
-      out.push(
-        comment(
-          commentText(c),
-          from > 0 && hasBlankLine(this.source.slice(from, c.start)),
-          hasNewline(after) || c.kind === "line",
-        ),
-      );
+      const blankBefore = from > 0 && this.newlines(from, c.start) >= 2;
+      const newlineAfter = c.kind === "line" || this.newlines(c.end, this.nextStart(at)) > 0;
+      (out ??= []).push(comment(commentText(c), blankBefore, newlineAfter));
       from = c.end;
     }
-    if (blankAfter && from > 0 && hasBlankLine(this.source.slice(from, at))) out.push(blank);
+    if (blankAfter && from > 0 && this.newlines(from, at) >= 2) (out ??= []).push(blank);
     return out;
   }
 
-  /** Comments on the line of a token that ends at `end`, before the next token. */
-  private trailing(end: number, afterOpener: boolean): Doc[] {
-    const out: Doc[] = [];
+  /** Comments on the line of a token that ends at `end`, before the next token; null when none. */
+  private trailing(end: number, afterOpener: boolean): Doc[] | null {
+    let out: Doc[] | null = null;
     const next = this.tokens[this.i]?.startOffset ?? this.source.length;
     let from = end;
     while (this.ci < this.comments.length) {
       const c = this.comments[this.ci];
-      if (c.start >= next || hasNewline(this.source.slice(from, c.start))) break;
+      if (c.start >= next || this.newlines(from, c.start) > 0) break;
       this.ci++;
+      out ??= [];
       if (c.kind === "line") out.push(suffix(` ${commentText(c)}`));
       else out.push(afterOpener ? `${commentText(c)} ` : ` ${commentText(c)}`);
       from = c.end;
     }
+    this.lastEnd = from;
     return out;
-  }
-
-  private prevEnd(): number {
-    const p = this.tokens[this.i - 1];
-    return p.startOffset + p.image.length;
   }
 
   /** Where the next comment starts, or `at` if none does before it. */
   private nextStart(at: number): number {
     const c = this.comments[this.ci];
     return c !== undefined && c.start < at ? c.start : at;
+  }
+
+  /** Line ends in the source between `from` and `to` (whitespace between tokens and comments). */
+  private newlines(from: number, to: number): number {
+    let n = 0;
+    for (let k = from; k < to; k++) if (this.source.charCodeAt(k) === 10) n++;
+    return n;
   }
 }

@@ -87,56 +87,37 @@ export function join(sep: Doc, docs: readonly Doc[]): Doc[] {
   return out;
 }
 
-// Not `blank`: an empty line the author left where no line starts is dropped, and must
-// not change the layout (or a second run would lay the text out differently). Not
-// `suffix`: a `//` comment after a group's last token leaves the group on one line
-// (`fits` sees whether anything would follow it on the line).
-const BREAKS_PARENT = new Set(["comment"]);
-
 /**
- * Marks every group that contains a hard line break, a comment or a line suffix as
- * broken (Prettier's `propagateBreaks`). Returns whether `doc` contains one.
+ * Marks every group that contains a hard line break or an own-line comment as broken
+ * (Prettier's `propagateBreaks`). Returns whether `doc` contains one. Not `blank`: an
+ * empty line the author left where no line starts is dropped and must not change the
+ * layout (a second run would differ). Not `suffix`: a `//` comment after a group's
+ * last token leaves the group on one line (`fits` sees whether more would follow it). Recursive: a doc
+ * is as deep as the expression nesting the parser allows (`limits.ts`), chains are flat.
  */
 function propagateBreaks(doc: Doc): boolean {
-  // Post-order over an explicit stack: [doc, children visited].
-  const result = new Map<Doc, boolean>();
-  const stack: [Doc, boolean][] = [[doc, false]];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    const [d, visited] = top;
-    const kids = children(d);
-    if (!visited) {
-      top[1] = true;
-      for (const k of kids) if (typeof k !== "string" && !result.has(k)) stack.push([k, false]);
-      continue;
-    }
-    stack.pop();
-    if (typeof d === "string") continue;
+  if (typeof doc === "string") return false;
+  if (Array.isArray(doc)) {
     let breaks = false;
-    if (!Array.isArray(d)) {
-      const c = d as Command;
-      if ((c.t === "line" && c.hard) || BREAKS_PARENT.has(c.t)) breaks = true;
-    }
-    for (const k of kids) if (typeof k !== "string" && result.get(k)) breaks = true;
-    if (!Array.isArray(d) && (d as Command).t === "group" && breaks) (d as { broken: boolean }).broken = true;
-    result.set(d, breaks);
+    for (const d of doc as readonly Doc[]) if (typeof d !== "string" && propagateBreaks(d)) breaks = true;
+    return breaks;
   }
-  return result.get(doc) ?? false;
-}
-
-function children(d: Doc): readonly Doc[] {
-  if (typeof d === "string") return [];
-  if (Array.isArray(d)) return d as readonly Doc[];
-  const c = d as Command;
+  const c = doc as Command;
   switch (c.t) {
+    case "line":
+      return c.hard;
+    case "comment":
+      return true;
     case "group":
+      if (propagateBreaks(c.body)) c.broken = true;
+      return c.broken;
     case "indent":
     case "align":
-      return [c.body];
+      return propagateBreaks(c.body);
     case "ifBreak":
-      return [c.broken, c.flat];
+      return propagateBreaks(c.broken) || propagateBreaks(c.flat);
     default:
-      return [];
+      return false;
   }
 }
 

@@ -100,7 +100,7 @@ export class Rules {
    */
   private braced(open: Doc, items: Doc[]): Doc {
     const after = this.c.takeDeferred();
-    if (this.c.peek()?.image === ",") after.push(...this.c.take(",", null));
+    if (this.c.peek()?.image === ",") after.push(this.c.take(",", null));
     const inner = [...after, ...this.c.dangling()];
     const close = this.c.take("}");
     const comments = inner.filter((d) => typeof d === "string" || ("t" in d && d.t !== "blank"));
