@@ -57,6 +57,13 @@ export type * as ast from "./lang/ast.js";
 export type { CheckResult, PatternInfo, VariableInfo } from "./lang/check.js";
 /** Check parsed files together (names, variables, modifiers, windows, schemas). */
 export { check } from "./lang/check.js";
+export type { FormatOptions, FormatResult, RangeFormatResult } from "./lang/fmt/index.js";
+/**
+ * `cep fmt`'s canonical layout: `formatSource(source, file)` formats a whole file
+ * (refused, with its diagnostics, when it has a syntax error); `formatRange(source,
+ * file, span)` the blocks a range touches (editors' range formatting).
+ */
+export { formatRange, formatSource } from "./lang/fmt/index.js";
 /** Parse one file into an AST and diagnostics (never throws). */
 export { parse } from "./lang/parse.js";
 
