@@ -60,6 +60,13 @@ export { check } from "./lang/check.js";
 export type { TypesOptions, TypesSource } from "./lang/dts.js";
 /** TypeScript declarations of event schemas and match records (`cep types`; docs/library.md "Typed matches"). */
 export { generateTypes } from "./lang/dts.js";
+export type { FormatOptions, FormatResult, RangeFormatResult } from "./lang/fmt/index.js";
+/**
+ * `cep fmt`'s canonical layout: `formatSource(source, file)` formats a whole file
+ * (refused, with its diagnostics, when it has a syntax error); `formatRange(source,
+ * file, span)` the blocks a range touches (editors' range formatting).
+ */
+export { formatRange, formatSource } from "./lang/fmt/index.js";
 /** Parse one file into an AST and diagnostics (never throws). */
 export { parse } from "./lang/parse.js";
 

@@ -13,6 +13,7 @@ import { type CliEnv, UsageError } from "./api.js";
 import { checkCommand } from "./check.js";
 import { addDistCommands } from "./dist-commands.js";
 import { type ExplainFormat, explainCommand } from "./explain.js";
+import { fmtCommand } from "./fmt-command.js";
 import { addRunOptions, addTraceOptions, resolveRunOptions } from "./options.js";
 import { runCommand } from "./run-command.js";
 import { testCommand } from "./test-command.js";
@@ -60,6 +61,16 @@ export async function runCli(argv: readonly string[], env: CliEnv): Promise<numb
     .argument("<file.pattern...>", "pattern files")
     .action(async (files: string[]) => {
       code = await checkCommand(env, files);
+    });
+
+  program
+    .command("fmt")
+    .description("format pattern files in the canonical layout (in place; `-` = stdin to stdout)")
+    .argument("<file.pattern...>", "pattern files, or - for stdin")
+    .option("--check", "write nothing; exit 1 naming every file that would change")
+    .option("--stdout", "write the formatted text to stdout instead of the files")
+    .action(async (files: string[], opts: { check?: boolean; stdout?: boolean }) => {
+      code = await fmtCommand(env, files, { check: opts.check ?? false, stdout: opts.stdout ?? false });
     });
 
   program
