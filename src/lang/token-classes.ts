@@ -45,7 +45,6 @@ const OPERATORS = [
   T.GreaterEq,
   T.Less,
   T.Greater,
-  T.Question,
 ];
 const OPEN = [T.LCurly, T.LParen, T.LBracket];
 const CLOSE = [T.RCurly, T.RParen, T.RBracket];

@@ -69,6 +69,8 @@ export class LspClient {
     readonly connection: ProtocolConnection,
   ) {
     this.exited = new Promise((resolve) => process.on("exit", (code) => resolve((this.exitCode = code))));
+    // A write after the process ended (a test that killed it) is not the test's failure.
+    process.stdin?.on("error", () => {});
     process.stderr?.on("data", (chunk: Buffer) => {
       this.stderr += chunk.toString();
     });
@@ -187,7 +189,7 @@ export class LspClient {
 
   /** Ends the process without the protocol (after a failed test). */
   kill(): void {
-    if (this.exitCode === null) this.process.kill();
     this.connection.dispose();
+    if (this.exitCode === null) this.process.kill();
   }
 }

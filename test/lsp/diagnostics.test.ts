@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { TextDocument } from "vscode-languageserver-textdocument";
 import { afterEach, beforeAll, beforeEach, expect, test } from "vitest";
+import { TextDocument } from "vscode-languageserver-textdocument";
 import { CompileError, compile } from "../../src/index.js";
 import { lineCol } from "../../src/lang/format.js";
 import { cepBin, LspClient, uriOf } from "./client.js";
@@ -67,7 +67,8 @@ function cepCheck(files: readonly string[]): string[] {
   const out: string[] = [];
   for (const line of r.stderr.split("\n")) {
     if (/^\S+\.pattern:\d+:\d+: /.test(line)) out.push(line);
-    else if (line.startsWith("  = hint: ")) out[out.length - 1] += ` | hint: ${line.slice("  = hint: ".length)}`;
+    else if (line.startsWith("  = hint: "))
+      out[out.length - 1] += ` | hint: ${line.slice("  = hint: ".length)}`;
   }
   return out.sort();
 }
@@ -130,7 +131,9 @@ test("each range is the span compile() gives, in UTF-16 positions", async () => 
   for (const d of all) {
     const uri = uriOf(join(dir, d.file));
     const doc = TextDocument.create(uri, "cep-pattern", 0, FILES[d.file]);
-    const published = c.latest.get(uri)?.find((p) => p.code === d.code && doc.offsetAt(p.range.start) === d.span.start);
+    const published = c.latest
+      .get(uri)
+      ?.find((p) => p.code === d.code && doc.offsetAt(p.range.start) === d.span.start);
     expect(published, `${d.file} ${d.code}`).toBeDefined();
     expect(doc.offsetAt(published?.range.end ?? { line: 0, character: 0 })).toBe(d.span.end);
   }
@@ -146,13 +149,17 @@ test("fixing the schema in one open file clears the errors it caused in another;
   expect(c.latest.get(a)?.map((d) => d.code)).toEqual(["E2073", "W2001", "E2070", "E2060"]);
   // Rename the field `user` to `usr` in the schema (line 1, "event Login { user: …").
   const at = FILES["schema.pattern"].split("\n")[1].indexOf("user");
-  const v = c.change(schema, [{ range: { start: { line: 1, character: at }, end: { line: 1, character: at + 4 } }, text: "usr" }]);
+  const v = c.change(schema, [
+    { range: { start: { line: 1, character: at }, end: { line: 1, character: at + 4 } }, text: "usr" },
+  ]);
   const next = c.diagnostics(a);
   await c.diagnostics(schema, v);
   expect((await next).diagnostics.map((d) => d.code)).toEqual(["W2001", "E2060"]);
   // Undo: a's errors come back.
   const again = c.diagnostics(a);
-  c.change(schema, [{ range: { start: { line: 1, character: at }, end: { line: 1, character: at + 3 } }, text: "user" }]);
+  c.change(schema, [
+    { range: { start: { line: 1, character: at }, end: { line: 1, character: at + 3 } }, text: "user" },
+  ]);
   expect((await again).diagnostics.map((d) => d.code)).toEqual(["E2073", "W2001", "E2070", "E2060"]);
 });
 
@@ -185,7 +192,7 @@ test("a watched file created or changed on disk is read and checked with the oth
   const first = c.diagnostics(d);
   c.filesChanged([{ uri: d, type: 1 }]);
   expect((await first).diagnostics.map((x) => x.code)).toEqual(["E2070"]);
-  writeFileSync(join(dir, "sub", "d.pattern"), "pattern D { match a: Logout where user == \"x\" }\n");
+  writeFileSync(join(dir, "sub", "d.pattern"), 'pattern D { match a: Logout where user == "x" }\n');
   const fixed = c.diagnostics(d);
   c.filesChanged([{ uri: d, type: 2 }]);
   expect((await fixed).diagnostics).toEqual([]);

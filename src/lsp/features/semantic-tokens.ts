@@ -58,6 +58,9 @@ export function semanticTokens(doc: TextDocument, ast: FileNode | null): Semanti
     }
   }
   durations.sort((a, b) => a.start - b.start);
+  // The field types of an `event` block are its only names the AST does not keep as names.
+  const events = ast?.events.map((e) => e.span) ?? [];
+  let ev = 0;
   const builder = new SemanticTokensBuilder();
   let d = 0;
   for (const t of tokenClasses(text)) {
@@ -68,7 +71,9 @@ export function semanticTokens(doc: TextDocument, ast: FileNode | null): Semanti
     if (inDuration) type = OF_ROLE.duration;
     else if (t.cls === "name") {
       const n = names.get(t.start);
+      while (ev < events.length && events[ev].end <= t.start) ev++;
       if (n !== undefined && n.end === t.end) ({ type, mods } = n);
+      else if (ev < events.length && events[ev].start <= t.start) type = OF_ROLE.type;
     } else type = OF_CLASS[t.cls];
     if (type === undefined) continue;
     // A token may not span lines (block comments): one per line.
