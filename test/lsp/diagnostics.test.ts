@@ -82,7 +82,7 @@ function asCheckLines(c: LspClient): string[] {
     const doc = TextDocument.create(uri, "cep-pattern", 0, text);
     for (const d of diagnostics) {
       const { line, column } = lineCol(text, doc.offsetAt(d.range.start));
-      const [message, hint] = d.message.split("\nhint: ");
+      const [message, hint] = String(d.message).split("\nhint: ");
       const warning = d.severity === 2 ? "warning " : "";
       out.push(
         `${basename(path)}:${line}:${column}: ${warning}${d.code} ${message}${hint === undefined ? "" : ` | hint: ${hint}`}`,

@@ -29,7 +29,7 @@ pattern CardTesting {
 `;
 
 let dir: string;
-let client: LspClient & { initializeResult: { capabilities: Record<string, unknown> } };
+let client: Awaited<ReturnType<typeof LspClient.start>>;
 const uri = "untitled:outline";
 
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { CodeAction, TextEdit } from "vscode-languageserver-protocol";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { LspClient, uriOf } from "./client.js";
+import { LspClient } from "./client.js";
 
 const SCHEMA = "event Login { user: string, ok: boolean, amount: number }\nevent Logout { user: string }\n";
 
