@@ -122,7 +122,7 @@ export class LspClient {
   /** `textDocument/didOpen`. */
   open(uri: string, text: string, version = 1): void {
     this.versions.set(uri, version);
-    void this.connection.sendNotification("textDocument/didOpen", {
+    this.notify("textDocument/didOpen", {
       textDocument: { uri, languageId: "cep-pattern", version, text },
     });
   }
@@ -131,7 +131,7 @@ export class LspClient {
   change(uri: string, changes: readonly Change[]): number {
     const version = (this.versions.get(uri) ?? 0) + 1;
     this.versions.set(uri, version);
-    void this.connection.sendNotification("textDocument/didChange", {
+    this.notify("textDocument/didChange", {
       textDocument: { uri, version },
       contentChanges: changes.map((c) => ({ range: c.range, text: c.text })),
     });
@@ -141,12 +141,12 @@ export class LspClient {
   /** `textDocument/didClose`. */
   close(uri: string): void {
     this.versions.delete(uri);
-    void this.connection.sendNotification("textDocument/didClose", { textDocument: { uri } });
+    this.notify("textDocument/didClose", { textDocument: { uri } });
   }
 
   /** `workspace/didChangeWatchedFiles` (type 1 created, 2 changed, 3 deleted). */
   filesChanged(changes: readonly { uri: string; type: 1 | 2 | 3 }[]): void {
-    void this.connection.sendNotification("workspace/didChangeWatchedFiles", { changes });
+    this.notify("workspace/didChangeWatchedFiles", { changes });
   }
 
   /**
@@ -170,6 +170,11 @@ export class LspClient {
         );
       }, timeoutMs);
     });
+  }
+
+  /** Sends a notification; one that cannot be written (the server ended) is the test's to notice, not an unhandled rejection. */
+  private notify(method: string, params: unknown): void {
+    this.connection.sendNotification(method, params).catch(() => {});
   }
 
   /** Any request. */

@@ -20,13 +20,12 @@ import {
 } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Diagnostic } from "../../lang/diagnostics.js";
-import { RESERVED_WORDS } from "../../lang/tokens.js";
+import { identToSource } from "../../lang/expr-text.js";
 import type { ServerContext } from "../context.js";
 import { rangeToSpan } from "../positions.js";
 import { toLspDiagnostic } from "./diagnostics.js";
 
 const DID_YOU_MEAN = /did you mean `([^`]+)`\?/;
-const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The text that replaces `d`'s span, or null when its hint suggests nothing to write. */
 export function replacementFor(d: Diagnostic, text: string): string | null {
@@ -44,9 +43,7 @@ export function replacementFor(d: Diagnostic, text: string): string | null {
     return suggestion;
   }
   // Semantic ones suggest names.
-  return PLAIN_NAME.test(suggestion) && !RESERVED_WORDS.has(suggestion)
-    ? suggestion
-    : `\`${suggestion.replaceAll("`", "``")}\``;
+  return identToSource(suggestion);
 }
 
 /** The quick fixes of `diagnostics` (those of `doc`) that touch `span`. */
