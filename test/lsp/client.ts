@@ -25,12 +25,12 @@ import {
 } from "vscode-languageserver-protocol/node";
 import { privateBin } from "../cli/dist.js";
 
-let bin: string | null = null;
+let privateCopy: string | null = null;
 
 /** The `bin/cep.js` tests spawn (built once per test file). */
 export function cepBin(): string {
-  bin ??= privateBin();
-  return bin;
+  privateCopy ??= privateBin();
+  return privateCopy;
 }
 
 /** The `file://` URI of a path, as editors send it. */
@@ -95,15 +95,17 @@ export class LspClient {
 
   /**
    * Starts `cep lsp --stdio` and initializes it with `folder` as the workspace folder
-   * (null: no folder). `capabilities` are the client's (default: watched files by registration, workspace folders).
+   * (null: no folder). `capabilities` are the client's (default: watched files by registration,
+   * workspace folders); `bin` the `cep.js` to run (default: a private copy of the build).
    */
   static async start(
     folder: string | null,
     capabilities: ClientCapabilities = {
       workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true },
     },
+    bin: string = cepBin(),
   ): Promise<LspClient & { initializeResult: InitializeResult }> {
-    const child = spawn(process.execPath, [cepBin(), "lsp", "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [bin, "lsp", "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
     const connection = createProtocolConnection(
       new StreamMessageReader(child.stdout),
       new StreamMessageWriter(child.stdin),
