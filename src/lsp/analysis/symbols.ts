@@ -1,0 +1,284 @@
+/**
+ * The symbol index of a workspace: every occurrence of a variable, an event type, a
+ * pattern name and a field in every document, plus the places hover explains (function
+ * names, durations, terms). Built once per {@link WorkspaceView} from the ASTs and the
+ * checker's {@link PatternInfo}s, and cached: hover, completion, definition, references
+ * and rename all read it.
+ *
+ * ```ts
+ * const index = symbolIndex(view);
+ * const here = occurrencesAt(index, uri, offset); // innermost first
+ * const all = index.bySymbol.get(here[0].symbol);
+ * ```
+ */
+import type { Duration, EventDecl, PatternDecl, Span, Term } from "../../lang/ast.js";
+import type { PatternInfo } from "../../lang/check.js";
+import type { WorkspaceView } from "../view.js";
+import { walkExpr } from "./walk.js";
+
+/** What a symbol names. */
+export type SymbolKind = "variable" | "type" | "pattern" | "field";
+
+/** A named thing of the workspace. */
+export interface SymbolInfo {
+  /** Unique per workspace: `type:LoginOk`, `pattern:P`, `field:LoginOk:ip`, `var:<uri>@<offset>:fail`. */
+  readonly id: string;
+  readonly kind: SymbolKind;
+  readonly name: string;
+  /** Variables: their pattern; else null. */
+  readonly pattern: PatternScope | null;
+  /** Fields: the event type they belong to; else null. */
+  readonly owner: string | null;
+}
+
+/** A pattern as the index sees it: where it is and what the checker knows of it. */
+export interface PatternScope {
+  readonly uri: string;
+  readonly decl: PatternDecl;
+  readonly info: PatternInfo | null;
+  /** Variable name → its event type (null for `*`), first binding wins. */
+  readonly variables: ReadonlyMap<string, string | null>;
+}
+
+/** One place a symbol is written. */
+export interface Occurrence {
+  readonly symbol: string;
+  readonly uri: string;
+  /** The name as written (backticks included). */
+  readonly span: Span;
+  /** Its binding or declaration (a term's variable, an `event` or `pattern` name, a declared field). */
+  readonly declaration: boolean;
+  /** A bare term `LoginOk`: the variable is bound by the type's name, nothing is written for it. */
+  readonly implicit: boolean;
+}
+
+/** Places that hover explains but that are not symbols. */
+export type Mark =
+  | { readonly kind: "function"; readonly uri: string; readonly span: Span; readonly name: string }
+  | { readonly kind: "duration"; readonly uri: string; readonly span: Span; readonly duration: Duration }
+  | {
+      readonly kind: "term";
+      readonly uri: string;
+      readonly span: Span;
+      readonly term: Term;
+      readonly scope: PatternScope;
+    };
+
+/** The index of one view. */
+export interface SymbolIndex {
+  readonly symbols: ReadonlyMap<string, SymbolInfo>;
+  /** Per document, sorted by start. */
+  readonly byUri: ReadonlyMap<string, readonly Occurrence[]>;
+  readonly bySymbol: ReadonlyMap<string, readonly Occurrence[]>;
+  /** Per document, sorted by start. */
+  readonly marks: ReadonlyMap<string, readonly Mark[]>;
+  /** Declared event types: name → the first declaration and its document. */
+  readonly events: ReadonlyMap<string, { readonly uri: string; readonly decl: EventDecl }>;
+  /** Every event type named anywhere (declared or used in a term). */
+  readonly types: ReadonlySet<string>;
+  /** Fields read of each type (`a.ip` where `a` is of type T, bare names in T's `where`), declared or not. */
+  readonly fieldsRead: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Every pattern, in document order. */
+  readonly patterns: readonly PatternScope[];
+}
+
+/** The id of an event type's symbol. */
+export const typeId = (name: string): string => `type:${name}`;
+/** The id of a pattern's symbol. */
+export const patternId = (name: string): string => `pattern:${name}`;
+/** The id of a field's symbol. */
+export const fieldId = (type: string, name: string): string => `field:${type}:${name}`;
+/** The id of a variable's symbol (its pattern is identified by document and position). */
+export const variableId = (scope: PatternScope, name: string): string =>
+  `var:${scope.uri}@${scope.decl.span.start}:${name}`;
+
+const cache = new WeakMap<WorkspaceView, SymbolIndex>();
+
+/** The index of `view`, built on first use and cached for the view's lifetime. */
+export function symbolIndex(view: WorkspaceView): SymbolIndex {
+  let index = cache.get(view);
+  if (index === undefined) {
+    index = build(view);
+    cache.set(view, index);
+  }
+  return index;
+}
+
+/** Occurrences whose span holds `offset` (a cursor at a name's end counts), in index order. */
+export function occurrencesAt(index: SymbolIndex, uri: string, offset: number): Occurrence[] {
+  const sorted = index.byUri.get(uri) ?? [];
+  // The first occurrence starting after `offset`; occurrences never overlap (a bare
+  // term's type and its implicit variable share one span), so look back only while
+  // they still reach `offset`.
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid].span.start <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: Occurrence[] = [];
+  for (let k = lo - 1; k >= 0 && sorted[k].span.end >= offset; k--) out.push(sorted[k]);
+  return out.reverse();
+}
+
+/** Marks whose span holds `offset`, innermost (shortest) first. */
+export function marksAt(index: SymbolIndex, uri: string, offset: number): Mark[] {
+  return (index.marks.get(uri) ?? [])
+    .filter((m) => m.span.start <= offset && offset <= m.span.end)
+    .sort((a, b) => a.span.end - a.span.start - (b.span.end - b.span.start));
+}
+
+/** Collects occurrences and marks while walking the ASTs. */
+export class IndexBuilder {
+  readonly symbols = new Map<string, SymbolInfo>();
+  readonly byUri = new Map<string, Occurrence[]>();
+  readonly bySymbol = new Map<string, Occurrence[]>();
+  readonly marks = new Map<string, Mark[]>();
+  readonly fieldsRead = new Map<string, Set<string>>();
+  readonly types = new Set<string>();
+
+  symbol(
+    id: string,
+    kind: SymbolKind,
+    name: string,
+    pattern: PatternScope | null,
+    owner: string | null,
+  ): string {
+    if (!this.symbols.has(id)) this.symbols.set(id, { id, kind, name, pattern, owner });
+    return id;
+  }
+
+  add(symbol: string, uri: string, span: Span, declaration: boolean, implicit = false): void {
+    const o: Occurrence = { symbol, uri, span, declaration, implicit };
+    push(this.byUri, uri, o);
+    push(this.bySymbol, symbol, o);
+  }
+
+  mark(m: Mark): void {
+    push(this.marks, m.uri, m);
+  }
+
+  /** A read of field `name` of an event of type `type`. */
+  field(type: string, name: string, uri: string, span: Span): void {
+    let read = this.fieldsRead.get(type);
+    if (read === undefined) this.fieldsRead.set(type, (read = new Set()));
+    read.add(name);
+    this.add(this.symbol(fieldId(type, name), "field", name, null, type), uri, span, false);
+  }
+
+  /** A use of variable `name` of `scope` (an unbound name is no symbol). */
+  variable(scope: PatternScope, name: string, span: Span): string | null {
+    if (!scope.variables.has(name)) return null;
+    this.add(this.symbol(variableId(scope, name), "variable", name, scope, null), scope.uri, span, false);
+    return scope.variables.get(name) ?? null;
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
+function build(view: WorkspaceView): SymbolIndex {
+  const b = new IndexBuilder();
+  const infoByDecl = new Map<PatternDecl, PatternInfo>();
+  for (const info of view.checked.patterns) infoByDecl.set(info.decl, info);
+  const events = new Map<string, { uri: string; decl: EventDecl }>();
+  const patterns: PatternScope[] = [];
+
+  // 1. Declarations: event types and their fields, across files.
+  for (const doc of view.docs) {
+    for (const decl of doc.parsed.ast?.events ?? []) {
+      const name = decl.name.name;
+      if (!events.has(name)) events.set(name, { uri: doc.uri, decl });
+      b.types.add(name);
+      b.add(b.symbol(typeId(name), "type", name, null, null), doc.uri, decl.name.span, true);
+      for (const f of decl.fields) {
+        b.add(
+          b.symbol(fieldId(name, f.name.name), "field", f.name.name, null, name),
+          doc.uri,
+          f.name.span,
+          true,
+        );
+      }
+    }
+  }
+
+  // 2. Patterns: names, terms, key paths, skip targets, expressions.
+  for (const doc of view.docs) {
+    for (const decl of doc.parsed.ast?.patterns ?? []) {
+      const info = infoByDecl.get(decl) ?? null;
+      const variables = new Map<string, string | null>();
+      for (const v of info?.variables ?? []) if (!variables.has(v.name)) variables.set(v.name, v.type);
+      const scope: PatternScope = { uri: doc.uri, decl, info, variables };
+      patterns.push(scope);
+      indexPattern(b, scope, events);
+    }
+  }
+
+  const byStart = (a: { span: Span }, c: { span: Span }) => a.span.start - c.span.start;
+  for (const list of b.byUri.values()) list.sort(byStart);
+  for (const list of b.marks.values()) list.sort(byStart);
+  return {
+    symbols: b.symbols,
+    byUri: b.byUri,
+    bySymbol: b.bySymbol,
+    marks: b.marks,
+    events,
+    types: b.types,
+    fieldsRead: b.fieldsRead,
+    patterns,
+  };
+}
+
+function indexPattern(
+  b: IndexBuilder,
+  scope: PatternScope,
+  events: ReadonlyMap<string, { uri: string; decl: EventDecl }>,
+): void {
+  const { decl, uri } = scope;
+  b.add(
+    b.symbol(patternId(decl.name.name), "pattern", decl.name.name, null, null),
+    uri,
+    decl.name.span,
+    true,
+  );
+  if (decl.within !== null) b.mark({ kind: "duration", uri, span: decl.within.span, duration: decl.within });
+
+  // Terms: each binds its variable (explicitly, or implicitly by its type's name).
+  for (const v of scope.info?.variables ?? []) {
+    const term = v.term;
+    b.mark({ kind: "term", uri, span: term.span, term, scope });
+    const varSymbol = b.symbol(variableId(scope, v.name), "variable", v.name, scope, null);
+    if (term.type !== null) {
+      b.types.add(term.type.name);
+      b.add(b.symbol(typeId(term.type.name), "type", term.type.name, null, null), uri, term.type.span, false);
+    }
+    if (term.explicitVariable || term.type === null) b.add(varSymbol, uri, term.variable.span, true);
+    else b.add(varSymbol, uri, term.type.span, true, true);
+    if (term.within !== null)
+      b.mark({ kind: "duration", uri, span: term.within.span, duration: term.within });
+    for (const m of term.modifiers) if (m.condition !== null) walkExpr(b, scope, m.condition, "where", null);
+    if (term.where !== null) walkExpr(b, scope, term.where, "where", term.type?.name ?? null);
+  }
+
+  // `key by`: the first segment is a field of every declared type the pattern reads.
+  const declaredTypes = new Set<string>();
+  for (const t of scope.variables.values()) if (t !== null && events.has(t)) declaredTypes.add(t);
+  for (const path of decl.keyBy) {
+    const head = path.segments[0];
+    if (head === undefined) continue;
+    for (const t of declaredTypes) {
+      if (events.get(t)?.decl.fields.some((f) => f.name.name === head.name))
+        b.field(t, head.name, uri, head.span);
+    }
+  }
+
+  const target = decl.skip?.target ?? null;
+  if (target !== null) b.variable(scope, target.name, target.span);
+  for (const emit of [decl.emit, decl.onTimeout?.emit ?? null]) {
+    for (const f of emit?.fields ?? []) walkExpr(b, scope, f.value, "emit", null);
+  }
+}
