@@ -11,8 +11,9 @@
  * complete(view, uri, offset); // { span, items: [{ label: "where", kind: "keyword" }, …] }
  * ```
  */
-import type { Span } from "../../lang/ast.js";
+
 import { type AssistToken, assistAt, type Expectation } from "../../lang/assist.js";
+import type { Span } from "../../lang/ast.js";
 import { identToSource } from "../../lang/expr-text.js";
 import { FUNCTIONS } from "../../lang/types.js";
 import type { WorkspaceView } from "../view.js";

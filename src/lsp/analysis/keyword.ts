@@ -2,8 +2,9 @@
  * The reserved word under the cursor, when it is used as a keyword: after `.`, as an
  * `emit` key and as an `event` field name any word is a plain name (§1.1).
  */
-import type { Span } from "../../lang/ast.js";
+
 import { assistTokens, tokenIndexAt } from "../../lang/assist.js";
+import type { Span } from "../../lang/ast.js";
 import type { WorkspaceView } from "../view.js";
 
 /** The keyword at `offset` of document `uri` (the cursor inside it or at its end), or null. */

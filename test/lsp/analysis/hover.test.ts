@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FUNCTIONS } from "../../../src/lang/types.js";
 import { KEYWORDS } from "../../../src/lang/tokens.js";
+import { FUNCTIONS } from "../../../src/lang/types.js";
 import { hover, humanDuration, quantifierWords } from "../../../src/lsp/analysis/hover.js";
 import { FUNCTION_DOCS, KEYWORD_DOCS } from "../../../src/lsp/analysis/words.js";
 import { at, LOGIN, LOGIN_URI, QUICK, QUICK_URI, SCHEMAS, SCHEMAS_URI, view } from "./fixture.js";
