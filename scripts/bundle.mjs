@@ -5,8 +5,8 @@
  * modules (ours, Chevrotain's, commander's) one by one (~50 ms), then V8 compiles what
  * runs (~20 ms): `cep run` started in ~200 ms, now ~120 ms (bench/results.md, CLI).
  *
- * - ioredis (`cep produce|worker|consume|status`), luxon and re2js stay external and are
- *   required only when used (dynamic imports become lazy initialisers in the bundle).
+ * - ioredis (`cep produce|worker|consume|status`), luxon, re2js and the LSP libraries
+ *   (`cep lsp`) stay external and are required only when used (dynamic imports become lazy initialisers in the bundle).
  * - The code cache (`cep.cjs.cache`) is made here by loading the bundle the way bin/cep.js
  *   does and running `cep run` over an empty input, so the functions start-up needs are in
  *   it. V8 rejects a cache from another Node version or other flags: bin/cep.js then just
@@ -53,7 +53,14 @@ const result = await build({
   format: "cjs",
   platform: "node",
   target: "node20",
-  external: ["ioredis", "luxon", "re2js"],
+  external: [
+    "ioredis",
+    "luxon",
+    "re2js",
+    "vscode-languageserver",
+    "vscode-languageserver-textdocument",
+    "vscode-uri",
+  ],
   logLevel: "warning",
   minifyWhitespace: true,
   minifySyntax: true,

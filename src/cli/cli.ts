@@ -97,6 +97,17 @@ export async function runCli(argv: readonly string[], env: CliEnv): Promise<numb
     code = await replCommand(env, files, resolveReplOptions(opts));
   });
 
+  program
+    .command("lsp")
+    .description("language server for editors: LSP over stdin/stdout (pass --stdio)")
+    .option("--stdio", "speak LSP over stdin/stdout (the only transport; editors pass it)")
+    .action(async (opts: { stdio?: boolean }) => {
+      if (opts.stdio !== true)
+        throw new UsageError("lsp needs --stdio: the language server speaks LSP over stdin/stdout");
+      // Loaded on use: the protocol library is for this command only.
+      code = await (await import("../lsp/command.js")).lspCommand();
+    });
+
   addDistCommands(program, env, (c) => {
     code = c;
   });

@@ -4,11 +4,11 @@
  */
 import { createHash } from "node:crypto";
 import type { EventDecl } from "../lang/ast.js";
-import { check, type VariableInfo } from "../lang/check.js";
+import { type CheckOptions, type CheckResult, check, type VariableInfo } from "../lang/check.js";
 import { describePattern, type PatternSummary } from "../lang/describe.js";
 import { CompileError, type Diagnostic } from "../lang/diagnostics.js";
 import { type LineCol, lineIndex } from "../lang/format.js";
-import { parse } from "../lang/parse.js";
+import { type ParseResult, parse } from "../lang/parse.js";
 import { buildNfa } from "./build-nfa.js";
 import { buildDebug } from "./debug.js";
 import { describeNfa, dumpNfa, type NfaDescription } from "./dump.js";
@@ -50,15 +50,10 @@ export interface ExplainablePattern extends CompiledPattern {
 export function compile(input: string | readonly SourceFile[], options: CompileOptions = {}): Program {
   const files: readonly SourceFile[] =
     typeof input === "string" ? [{ file: options.file ?? "<input>", source: input }] : input;
-  const diagnostics: Diagnostic[] = [];
-  const asts = [];
-  for (const f of files) {
-    const r = parse(f.source, f.file);
-    diagnostics.push(...r.diagnostics);
-    if (r.ast !== null) asts.push(r.ast);
-  }
-  const checked = check(asts, options);
-  diagnostics.push(...checked.diagnostics);
+  const { checked, diagnostics } = checkParsed(
+    files.map((f) => parse(f.source, f.file)),
+    options,
+  );
   if (diagnostics.some((d) => d.severity === "error")) throw new CompileError(diagnostics);
 
   const sourceOf = new Map(files.map((f) => [f.file, f.source]));
@@ -119,6 +114,27 @@ export function compile(input: string | readonly SourceFile[], options: CompileO
     };
   });
   return { patterns, warnings: diagnostics.filter((d) => d.severity === "warning"), sources: sourceOf };
+}
+
+/**
+ * The front end of {@link compile} over files already parsed: every file's parse
+ * diagnostics in file order, then `check` over their ASTs together. Every diagnostic
+ * `cep check` prints comes from here; the language server calls it after re-parsing only
+ * the file that changed.
+ */
+export function checkParsed(
+  parsed: readonly ParseResult[],
+  options: CheckOptions = {},
+): { checked: CheckResult; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const asts = [];
+  for (const r of parsed) {
+    diagnostics.push(...r.diagnostics);
+    if (r.ast !== null) asts.push(r.ast);
+  }
+  const checked = check(asts, options);
+  diagnostics.push(...checked.diagnostics);
+  return { checked, diagnostics };
 }
 
 /** `f` called at most once: its result is kept. */
