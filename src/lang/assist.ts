@@ -115,6 +115,38 @@ export function blockStartOf(tokens: readonly AssistToken[], i: number): number 
   return 0;
 }
 
+type Paths = ReturnType<ReturnType<typeof getStrictParser>["computeContentAssist"]>;
+
+function contentAssist(rule: string, prefix: IToken[]): Paths {
+  try {
+    return getStrictParser().computeContentAssist(rule, prefix);
+  } catch {
+    // A prefix the grammar rejects has no continuation.
+    return [];
+  }
+}
+
+/**
+ * Where content assist may start again inside a block: the rule a token starts (or, with
+ * `after`, the rule starting after it), and the rules around it, so rule stacks read as
+ * from the block.
+ */
+const ANCHORS: Readonly<Record<string, { rule: string; after: boolean; outer: readonly string[] }>> = {
+  Emit: { rule: "emitClause", after: false, outer: ["block", "patternDecl"] },
+  Where: {
+    rule: "expression",
+    after: true,
+    outer: ["block", "patternDecl", "matchClause", "sequence", "element", "term"],
+  },
+  Until: {
+    rule: "modifier",
+    after: false,
+    outer: ["block", "patternDecl", "matchClause", "sequence", "element", "term"],
+  },
+  Match: { rule: "matchClause", after: false, outer: ["block", "patternDecl"] },
+  After: { rule: "skipClause", after: false, outer: ["block", "patternDecl"] },
+};
+
 /** What the grammar allows at `offset` of `source`. */
 export function assistAt(source: string, offset: number): AssistPlace {
   const { raw, tokens } = lexCached(source);
@@ -128,11 +160,17 @@ export function assistAt(source: string, offset: number): AssistPlace {
   }
   const blockStart = blockStartOf(tokens, cursor - 1);
   const prefix = raw.slice(blockStart, cursor);
-  let paths: ReturnType<ReturnType<typeof getStrictParser>["computeContentAssist"]> = [];
-  try {
-    paths = getStrictParser().computeContentAssist("block", prefix);
-  } catch {
-    // A prefix the grammar rejects has no continuation.
+  let paths = contentAssist("block", prefix);
+  // An error earlier in the block (the user is mid-edit elsewhere) rejects the whole
+  // prefix: start again from the last clause or condition before the cursor.
+  for (let k = cursor - 1; paths.length === 0 && k > blockStart; k--) {
+    const anchor = ANCHORS[tokens[k].type];
+    if (anchor === undefined || (tokens[k].type === "Match" && tokens[k - 1]?.type === "After")) continue;
+    const from = anchor.after ? k + 1 : k;
+    paths = contentAssist(anchor.rule, raw.slice(from, cursor)).map((p) => ({
+      ...p,
+      ruleStack: [...anchor.outer, ...p.ruleStack],
+    }));
   }
   const seen = new Set<string>();
   const expected: Expectation[] = [];

@@ -88,6 +88,11 @@ export function complete(view: WorkspaceView, uri: string, offset: number): Comp
       case "Identifier term":
         for (const t of index.types)
           add({ label: identToSource(t), kind: "type", detail: typeDetail(index, t) });
+        // Types of the block being typed: it does not parse, so the index has not seen them.
+        for (const t of terms) {
+          if (t.type !== null)
+            add({ label: identToSource(t.type), kind: "type", detail: typeDetail(index, t.type) });
+        }
         break;
       case "Identifier call":
         names(exp, place.tokens, place.cursor, terms, index, add);

@@ -4,7 +4,11 @@
  * feature is a new file and one line here; `server.ts` never changes for it.
  */
 import type { Feature } from "../context.js";
+import { register as completion } from "./completion.js";
 import { register as diagnostics } from "./diagnostics.js";
+import { register as hover } from "./hover.js";
+import { register as navigation } from "./navigation.js";
+import { register as rename } from "./rename.js";
 
 /** Registered in this order; their capabilities are merged into `initialize`'s result. */
-export const features: readonly Feature[] = [diagnostics];
+export const features: readonly Feature[] = [diagnostics, hover, completion, navigation, rename];

@@ -90,6 +90,16 @@ describe("completion", () => {
     expect(items).toContain("count");
   });
 
+  it("still completes after a syntax error earlier in the same pattern", () => {
+    const items = labels("pattern P {\n  match a: LoginFailed next b: LoginOk where b.\n  emit { x: |");
+    expect(items.filter((l) => l === "a" || l === "b")).toEqual(["a", "b"]);
+    expect(labels("pattern P {\n  match a: LoginFailed where ) next b: LoginOk where |", "field")).toEqual([
+      "user",
+      "ip",
+      "device",
+    ]);
+  });
+
   it("offers variables as a skip target, even of a pattern that does not parse yet", () => {
     expect(labels("pattern P {\n  after match skip to first |\n  match a: A next b: B\n}")).toEqual([
       "a",
