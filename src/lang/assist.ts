@@ -10,6 +10,7 @@
  * ```
  */
 import type { IToken, TokenType } from "chevrotain";
+import { shortPrefix } from "./assist-prefix.js";
 import { getStrictParser } from "./parser.js";
 import * as T from "./tokens.js";
 
@@ -147,6 +148,20 @@ const ANCHORS: Readonly<Record<string, { rule: string; after: boolean; outer: re
   After: { rule: "skipClause", after: false, outer: ["block", "patternDecl"] },
 };
 
+/** How many tokens back from the cursor {@link assistAt} looks for a place to start again. */
+const ANCHOR_REACH = 24;
+
+/** Whether the block's own `{ … }` closes within `prefix`. */
+function blockEnded(prefix: readonly IToken[]): boolean {
+  let depth = 0;
+  for (let k = 0; k < prefix.length; k++) {
+    const t = prefix[k].tokenType;
+    if (t === T.LCurly) depth++;
+    else if (t === T.RCurly && --depth === 0) return true;
+  }
+  return false;
+}
+
 /** What the grammar allows at `offset` of `source`. */
 export function assistAt(source: string, offset: number): AssistPlace {
   const { raw, tokens } = lexCached(source);
@@ -160,10 +175,12 @@ export function assistAt(source: string, offset: number): AssistPlace {
   }
   const blockStart = blockStartOf(tokens, cursor - 1);
   const prefix = raw.slice(blockStart, cursor);
-  let paths = contentAssist("block", prefix);
+  // After the block's closing `}`, the next block may start.
+  let paths = blockEnded(prefix) ? contentAssist("block", []) : contentAssist("block", shortPrefix(prefix));
   // An error earlier in the block (the user is mid-edit elsewhere) rejects the whole
-  // prefix: start again from the last clause or condition before the cursor.
-  for (let k = cursor - 1; paths.length === 0 && k > blockStart; k--) {
+  // prefix: start again from the last clause or condition shortly before the cursor (a
+  // few tokens back only: content assist's cost grows steeply with the prefix).
+  for (let k = cursor - 1; paths.length === 0 && k > Math.max(blockStart, cursor - ANCHOR_REACH); k--) {
     const anchor = ANCHORS[tokens[k].type];
     if (anchor === undefined || (tokens[k].type === "Match" && tokens[k - 1]?.type === "After")) continue;
     const from = anchor.after ? k + 1 : k;

@@ -43,15 +43,15 @@ export function hover(view: WorkspaceView, uri: string, offset: number): HoverRe
         case "type": {
           const term =
             termMark?.kind === "term" && termMark.term.type?.span.start === occ.span.start ? termMark : null;
-          const parts = term === null ? [] : [termText(term.scope, term.term)];
+          const parts = term === null ? [] : [termText(index, term.scope, term.term)];
           parts.push(typeText(index, sym.name));
           return { span: occ.span, markdown: parts.join("\n\n") };
         }
         case "variable": {
           const scope = sym.pattern as PatternScope;
-          const v = scope.info?.variables.find((x) => x.name === sym.name);
+          const v = index.infoOf(scope)?.variables.find((x) => x.name === sym.name);
           if (v === undefined) return null;
-          const parts = [termText(scope, v.term)];
+          const parts = [termText(index, scope, v.term)];
           if (v.type !== null) parts.push(typeText(index, v.type));
           return { span: occ.span, markdown: parts.join("\n\n") };
         }
@@ -63,13 +63,13 @@ export function hover(view: WorkspaceView, uri: string, offset: number): HoverRe
     }
   }
   const mark = marks.find((m) => m.kind !== "term");
-  if (mark !== undefined) return { span: mark.span, markdown: markText(mark) };
+  if (mark !== undefined) return { span: mark.span, markdown: markText(index, mark) };
   const kw = keywordAt(view, uri, offset);
   if (kw !== null) return { span: kw.span, markdown: `**${kw.word}** — ${KEYWORD_DOCS[kw.word]}` };
   if (termMark !== undefined && termMark.kind === "term") {
     const q = termMark.term.quantifier;
     if (q !== null && q.span.start <= offset && offset <= q.span.end) {
-      return { span: q.span, markdown: termText(termMark.scope, termMark.term) };
+      return { span: q.span, markdown: termText(index, termMark.scope, termMark.term) };
     }
   }
   return null;
@@ -123,8 +123,8 @@ export function termWords(t: TermSummary): string {
   return text;
 }
 
-function termText(scope: PatternScope, term: Term): string {
-  const info = scope.info;
+function termText(index: SymbolIndex, scope: PatternScope, term: Term): string {
+  const info = index.infoOf(scope);
   const v = info?.variables.find((x) => x.term === term);
   if (info === null || v === undefined) return "";
   return termWords(describeTerms(info)[v.index]);
@@ -154,8 +154,9 @@ function fieldText(index: SymbolIndex, type: string, name: string): string {
 
 function patternText(index: SymbolIndex, name: string): string {
   const scope = index.patterns.find((p) => p.decl.name.name === name);
-  if (scope === undefined || scope.info === null) return `pattern \`${identToSource(name)}\``;
-  const s = describePattern(scope.info);
+  const info = scope === undefined ? null : index.infoOf(scope);
+  if (info === null) return `pattern \`${identToSource(name)}\``;
+  const s = describePattern(info);
   const lines = [`pattern **${identToSource(name)}**`];
   lines.push(
     `- key: ${s.key.length === 0 ? "none (one global partition)" : s.key.map((k) => `\`${k}\``).join(", ")}`,
@@ -166,7 +167,7 @@ function patternText(index: SymbolIndex, name: string): string {
   return lines.join("\n");
 }
 
-function markText(mark: Mark): string {
+function markText(index: SymbolIndex, mark: Mark): string {
   switch (mark.kind) {
     case "function": {
       const doc = FUNCTION_DOCS[mark.name];
@@ -175,7 +176,7 @@ function markText(mark: Mark): string {
     case "duration":
       return `\`${mark.duration.raw}\` = ${mark.duration.ms} ms (${humanDuration(mark.duration.ms)})`;
     case "term":
-      return termText(mark.scope, mark.term);
+      return termText(index, mark.scope, mark.term);
   }
 }
 

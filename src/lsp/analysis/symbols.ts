@@ -11,8 +11,9 @@
  * const all = index.bySymbol.get(here[0].symbol);
  * ```
  */
-import type { Duration, EventDecl, PatternDecl, Span, Term } from "../../lang/ast.js";
+import type { Duration, EventDecl, PatternDecl, Sequence, Span, Term } from "../../lang/ast.js";
 import type { PatternInfo } from "../../lang/check.js";
+import type { ParseResult } from "../../lang/parse.js";
 import type { WorkspaceView } from "../view.js";
 import { walkExpr } from "./walk.js";
 
@@ -35,7 +36,6 @@ export interface SymbolInfo {
 export interface PatternScope {
   readonly uri: string;
   readonly decl: PatternDecl;
-  readonly info: PatternInfo | null;
   /** Variable name → its event type (null for `*`), first binding wins. */
   readonly variables: ReadonlyMap<string, string | null>;
 }
@@ -80,6 +80,8 @@ export interface SymbolIndex {
   readonly fieldsRead: ReadonlyMap<string, ReadonlySet<string>>;
   /** Every pattern, in document order. */
   readonly patterns: readonly PatternScope[];
+  /** What the checker knows of a pattern (null if it did not see it). */
+  readonly infoOf: (scope: PatternScope) => PatternInfo | null;
 }
 
 /** The id of an event type's symbol. */
@@ -138,15 +140,64 @@ export class IndexBuilder {
   readonly fieldsRead = new Map<string, Set<string>>();
   readonly types = new Set<string>();
 
-  symbol(
-    id: string,
-    kind: SymbolKind,
-    name: string,
-    pattern: PatternScope | null,
-    owner: string | null,
-  ): string {
-    if (!this.symbols.has(id)) this.symbols.set(id, { id, kind, name, pattern, owner });
+  /** Ids made once per symbol: building them per occurrence cost more than the rest of the index. */
+  private readonly ids = new Map<unknown, Map<string, string>>();
+
+  private symbol(space: unknown, name: string, make: () => SymbolInfo): string {
+    let names = this.ids.get(space);
+    if (names === undefined) this.ids.set(space, (names = new Map()));
+    let id = names.get(name);
+    if (id === undefined) {
+      const info = make();
+      id = info.id;
+      names.set(name, id);
+      if (!this.symbols.has(id)) this.symbols.set(id, info);
+    }
     return id;
+  }
+
+  /** The symbol of event type `name`. */
+  typeSymbol(name: string): string {
+    return this.symbol("type", name, () => ({
+      id: typeId(name),
+      kind: "type",
+      name,
+      pattern: null,
+      owner: null,
+    }));
+  }
+
+  /** The symbol of pattern `name`. */
+  patternSymbol(name: string): string {
+    return this.symbol("pattern", name, () => ({
+      id: patternId(name),
+      kind: "pattern",
+      name,
+      pattern: null,
+      owner: null,
+    }));
+  }
+
+  /** The symbol of field `name` of event type `type`. */
+  fieldSymbol(type: string, name: string): string {
+    return this.symbol(`field:${type}`, name, () => ({
+      id: fieldId(type, name),
+      kind: "field",
+      name,
+      pattern: null,
+      owner: type,
+    }));
+  }
+
+  /** The symbol of variable `name` of `scope`. */
+  variableSymbol(scope: PatternScope, name: string): string {
+    return this.symbol(scope, name, () => ({
+      id: variableId(scope, name),
+      kind: "variable",
+      name,
+      pattern: scope,
+      owner: null,
+    }));
   }
 
   add(symbol: string, uri: string, span: Span, declaration: boolean, implicit = false): void {
@@ -164,13 +215,13 @@ export class IndexBuilder {
     let read = this.fieldsRead.get(type);
     if (read === undefined) this.fieldsRead.set(type, (read = new Set()));
     read.add(name);
-    this.add(this.symbol(fieldId(type, name), "field", name, null, type), uri, span, false);
+    this.add(this.fieldSymbol(type, name), uri, span, false);
   }
 
   /** A use of variable `name` of `scope` (an unbound name is no symbol). */
   variable(scope: PatternScope, name: string, span: Span): string | null {
     if (!scope.variables.has(name)) return null;
-    this.add(this.symbol(variableId(scope, name), "variable", name, scope, null), scope.uri, span, false);
+    this.add(this.variableSymbol(scope, name), scope.uri, span, false);
     return scope.variables.get(name) ?? null;
   }
 }
@@ -181,80 +232,111 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else list.push(value);
 }
 
-function build(view: WorkspaceView): SymbolIndex {
+/** Each document's part of the index, kept per parse: an edit re-indexes only the edited file. */
+interface DocPart {
+  readonly uri: string;
+  readonly b: IndexBuilder;
+  readonly events: ReadonlyMap<string, { uri: string; decl: EventDecl }>;
+  readonly patterns: readonly PatternScope[];
+}
+
+const parts = new WeakMap<ParseResult, DocPart>();
+
+function docPart(uri: string, parsed: ParseResult): DocPart {
+  const cached = parts.get(parsed);
+  if (cached !== undefined && cached.uri === uri) return cached;
   const b = new IndexBuilder();
-  const infoByDecl = new Map<PatternDecl, PatternInfo>();
-  for (const info of view.checked.patterns) infoByDecl.set(info.decl, info);
   const events = new Map<string, { uri: string; decl: EventDecl }>();
-  const patterns: PatternScope[] = [];
-
-  // 1. Declarations: event types and their fields, across files.
-  for (const doc of view.docs) {
-    for (const decl of doc.parsed.ast?.events ?? []) {
-      const name = decl.name.name;
-      if (!events.has(name)) events.set(name, { uri: doc.uri, decl });
-      b.types.add(name);
-      b.add(b.symbol(typeId(name), "type", name, null, null), doc.uri, decl.name.span, true);
-      for (const f of decl.fields) {
-        b.add(
-          b.symbol(fieldId(name, f.name.name), "field", f.name.name, null, name),
-          doc.uri,
-          f.name.span,
-          true,
-        );
-      }
-    }
+  // 1. Declarations: event types and their fields.
+  for (const decl of parsed.ast?.events ?? []) {
+    const name = decl.name.name;
+    if (!events.has(name)) events.set(name, { uri, decl });
+    b.types.add(name);
+    b.add(b.typeSymbol(name), uri, decl.name.span, true);
+    for (const f of decl.fields) b.add(b.fieldSymbol(name, f.name.name), uri, f.name.span, true);
   }
-
   // 2. Patterns: names, terms, key paths, skip targets, expressions.
-  for (const doc of view.docs) {
-    for (const decl of doc.parsed.ast?.patterns ?? []) {
-      const info = infoByDecl.get(decl) ?? null;
-      const variables = new Map<string, string | null>();
-      for (const v of info?.variables ?? []) if (!variables.has(v.name)) variables.set(v.name, v.type);
-      const scope: PatternScope = { uri: doc.uri, decl, info, variables };
-      patterns.push(scope);
-      indexPattern(b, scope, events);
-    }
+  const patterns: PatternScope[] = [];
+  for (const decl of parsed.ast?.patterns ?? []) {
+    const terms = termsOf(decl.match);
+    const variables = new Map<string, string | null>();
+    for (const t of terms)
+      if (!variables.has(t.variable.name)) variables.set(t.variable.name, t.type?.name ?? null);
+    const scope: PatternScope = { uri, decl, variables };
+    patterns.push(scope);
+    indexPattern(b, scope, terms);
   }
-
   const byStart = (a: { span: Span }, c: { span: Span }) => a.span.start - c.span.start;
   for (const list of b.byUri.values()) list.sort(byStart);
   for (const list of b.marks.values()) list.sort(byStart);
+  const part = { uri, b, events, patterns };
+  parts.set(parsed, part);
+  return part;
+}
+
+/** Every term of a sequence in source order, depth-first through groups (the checker's variable order). */
+function termsOf(seq: Sequence, out: Term[] = []): Term[] {
+  for (const el of seq.elements) {
+    if (el.item.kind === "Term") out.push(el.item);
+    else termsOf(el.item.body, out);
+  }
+  return out;
+}
+
+function build(view: WorkspaceView): SymbolIndex {
+  const symbols = new Map<string, SymbolInfo>();
+  const byUri = new Map<string, readonly Occurrence[]>();
+  const bySymbol = new Map<string, readonly Occurrence[]>();
+  const marks = new Map<string, readonly Mark[]>();
+  const events = new Map<string, { uri: string; decl: EventDecl }>();
+  const types = new Set<string>();
+  const fieldsRead = new Map<string, ReadonlySet<string>>();
+  const patterns: PatternScope[] = [];
+  for (const doc of view.docs) {
+    const part = docPart(doc.uri, doc.parsed);
+    const b = part.b;
+    byUri.set(doc.uri, b.byUri.get(doc.uri) ?? []);
+    marks.set(doc.uri, b.marks.get(doc.uri) ?? []);
+    for (const [id, info] of b.symbols) if (!symbols.has(id)) symbols.set(id, info);
+    for (const [id, list] of b.bySymbol) {
+      const had = bySymbol.get(id);
+      bySymbol.set(id, had === undefined ? list : [...had, ...list]);
+    }
+    for (const [name, e] of part.events) if (!events.has(name)) events.set(name, e);
+    for (const t of b.types) types.add(t);
+    for (const [type, read] of b.fieldsRead) {
+      const had = fieldsRead.get(type);
+      fieldsRead.set(type, had === undefined ? read : new Set([...had, ...read]));
+    }
+    patterns.push(...part.patterns);
+  }
+  const infos = new Map<PatternDecl, PatternInfo>();
+  for (const info of view.checked.patterns) infos.set(info.decl, info);
   return {
-    symbols: b.symbols,
-    byUri: b.byUri,
-    bySymbol: b.bySymbol,
-    marks: b.marks,
+    symbols,
+    byUri,
+    bySymbol,
+    marks,
     events,
-    types: b.types,
-    fieldsRead: b.fieldsRead,
+    types,
+    fieldsRead,
     patterns,
+    infoOf: (scope) => infos.get(scope.decl) ?? null,
   };
 }
 
-function indexPattern(
-  b: IndexBuilder,
-  scope: PatternScope,
-  events: ReadonlyMap<string, { uri: string; decl: EventDecl }>,
-): void {
+function indexPattern(b: IndexBuilder, scope: PatternScope, terms: readonly Term[]): void {
   const { decl, uri } = scope;
-  b.add(
-    b.symbol(patternId(decl.name.name), "pattern", decl.name.name, null, null),
-    uri,
-    decl.name.span,
-    true,
-  );
+  b.add(b.patternSymbol(decl.name.name), uri, decl.name.span, true);
   if (decl.within !== null) b.mark({ kind: "duration", uri, span: decl.within.span, duration: decl.within });
 
   // Terms: each binds its variable (explicitly, or implicitly by its type's name).
-  for (const v of scope.info?.variables ?? []) {
-    const term = v.term;
+  for (const term of terms) {
     b.mark({ kind: "term", uri, span: term.span, term, scope });
-    const varSymbol = b.symbol(variableId(scope, v.name), "variable", v.name, scope, null);
+    const varSymbol = b.variableSymbol(scope, term.variable.name);
     if (term.type !== null) {
       b.types.add(term.type.name);
-      b.add(b.symbol(typeId(term.type.name), "type", term.type.name, null, null), uri, term.type.span, false);
+      b.add(b.typeSymbol(term.type.name), uri, term.type.span, false);
     }
     if (term.explicitVariable || term.type === null) b.add(varSymbol, uri, term.variable.span, true);
     else b.add(varSymbol, uri, term.type.span, true, true);
@@ -264,16 +346,12 @@ function indexPattern(
     if (term.where !== null) walkExpr(b, scope, term.where, "where", term.type?.name ?? null);
   }
 
-  // `key by`: the first segment is a field of every declared type the pattern reads.
-  const declaredTypes = new Set<string>();
-  for (const t of scope.variables.values()) if (t !== null && events.has(t)) declaredTypes.add(t);
+  // `key by`: the first segment is a field of every type the pattern reads.
+  const readTypes = new Set<string>();
+  for (const t of scope.variables.values()) if (t !== null) readTypes.add(t);
   for (const path of decl.keyBy) {
     const head = path.segments[0];
-    if (head === undefined) continue;
-    for (const t of declaredTypes) {
-      if (events.get(t)?.decl.fields.some((f) => f.name.name === head.name))
-        b.field(t, head.name, uri, head.span);
-    }
+    if (head !== undefined) for (const t of readTypes) b.field(t, head.name, uri, head.span);
   }
 
   const target = decl.skip?.target ?? null;
