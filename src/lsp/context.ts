@@ -34,3 +34,23 @@ export interface ServerContext {
  * capabilities it adds (merged into the `initialize` result).
  */
 export type Feature = (ctx: ServerContext) => ServerCapabilities;
+
+/**
+ * {@link ServerContext.safe} over `log`: the handler's result, or — when it throws —
+ * `fallback`, with the error and the handler's name logged.
+ *
+ * ```ts
+ * const safe = guard((m) => connection.console.error(m));
+ * connection.onHover(safe("hover", null, (params) => hover(params)));
+ * ```
+ */
+export function guard(log: (message: string) => void): ServerContext["safe"] {
+  return (name, fallback, handler) => (params) => {
+    try {
+      return handler(params);
+    } catch (err) {
+      log(`cep lsp: internal error in ${name}: ${err instanceof Error ? err.stack : String(err)}`);
+      return fallback;
+    }
+  };
+}

@@ -23,7 +23,7 @@ import {
 } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { URI } from "vscode-uri";
-import type { ServerContext } from "./context.js";
+import { guard, type ServerContext } from "./context.js";
 import { features } from "./features/index.js";
 import { spanToRange } from "./positions.js";
 import type { WorkspaceView } from "./view.js";
@@ -94,14 +94,7 @@ export function startServer(connection: Connection): void {
       const doc = workspace.textDocument(uri);
       return doc === undefined ? null : spanToRange(doc, span);
     },
-    safe: (name, fallback, handler) => (params) => {
-      try {
-        return handler(params);
-      } catch (err) {
-        log(`cep lsp: internal error in ${name}: ${err instanceof Error ? err.stack : String(err)}`);
-        return fallback;
-      }
-    },
+    safe: guard(log),
     onViewChanged: (listener) => {
       listeners.push(listener);
     },

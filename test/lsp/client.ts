@@ -25,12 +25,12 @@ import {
 } from "vscode-languageserver-protocol/node";
 import { privateBin } from "../cli/dist.js";
 
-let bin: string | null = null;
+let privateCopy: string | null = null;
 
 /** The `bin/cep.js` tests spawn (built once per test file). */
 export function cepBin(): string {
-  bin ??= privateBin();
-  return bin;
+  privateCopy ??= privateBin();
+  return privateCopy;
 }
 
 /** The `file://` URI of a path, as editors send it. */
@@ -69,6 +69,8 @@ export class LspClient {
     readonly connection: ProtocolConnection,
   ) {
     this.exited = new Promise((resolve) => process.on("exit", (code) => resolve((this.exitCode = code))));
+    // A write after the process ended (a test that killed it) is not the test's failure.
+    process.stdin?.on("error", () => {});
     process.stderr?.on("data", (chunk: Buffer) => {
       this.stderr += chunk.toString();
     });
@@ -93,15 +95,17 @@ export class LspClient {
 
   /**
    * Starts `cep lsp --stdio` and initializes it with `folder` as the workspace folder
-   * (null: no folder). `capabilities` are the client's (default: watched files by registration, workspace folders).
+   * (null: no folder). `capabilities` are the client's (default: watched files by registration,
+   * workspace folders); `bin` the `cep.js` to run (default: a private copy of the build).
    */
   static async start(
     folder: string | null,
     capabilities: ClientCapabilities = {
       workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true },
     },
+    bin: string = cepBin(),
   ): Promise<LspClient & { initializeResult: InitializeResult }> {
-    const child = spawn(process.execPath, [cepBin(), "lsp", "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [bin, "lsp", "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
     const connection = createProtocolConnection(
       new StreamMessageReader(child.stdout),
       new StreamMessageWriter(child.stdin),
@@ -120,7 +124,7 @@ export class LspClient {
   /** `textDocument/didOpen`. */
   open(uri: string, text: string, version = 1): void {
     this.versions.set(uri, version);
-    void this.connection.sendNotification("textDocument/didOpen", {
+    this.notify("textDocument/didOpen", {
       textDocument: { uri, languageId: "cep-pattern", version, text },
     });
   }
@@ -129,7 +133,7 @@ export class LspClient {
   change(uri: string, changes: readonly Change[]): number {
     const version = (this.versions.get(uri) ?? 0) + 1;
     this.versions.set(uri, version);
-    void this.connection.sendNotification("textDocument/didChange", {
+    this.notify("textDocument/didChange", {
       textDocument: { uri, version },
       contentChanges: changes.map((c) => ({ range: c.range, text: c.text })),
     });
@@ -139,12 +143,12 @@ export class LspClient {
   /** `textDocument/didClose`. */
   close(uri: string): void {
     this.versions.delete(uri);
-    void this.connection.sendNotification("textDocument/didClose", { textDocument: { uri } });
+    this.notify("textDocument/didClose", { textDocument: { uri } });
   }
 
   /** `workspace/didChangeWatchedFiles` (type 1 created, 2 changed, 3 deleted). */
   filesChanged(changes: readonly { uri: string; type: 1 | 2 | 3 }[]): void {
-    void this.connection.sendNotification("workspace/didChangeWatchedFiles", { changes });
+    this.notify("workspace/didChangeWatchedFiles", { changes });
   }
 
   /**
@@ -170,6 +174,11 @@ export class LspClient {
     });
   }
 
+  /** Sends a notification; one that cannot be written (the server ended) is the test's to notice, not an unhandled rejection. */
+  private notify(method: string, params: unknown): void {
+    this.connection.sendNotification(method, params).catch(() => {});
+  }
+
   /** Any request. */
   request<R>(method: string, params: unknown): Promise<R> {
     return this.connection.sendRequest(method, params) as Promise<R>;
@@ -187,7 +196,7 @@ export class LspClient {
 
   /** Ends the process without the protocol (after a failed test). */
   kill(): void {
-    if (this.exitCode === null) this.process.kill();
     this.connection.dispose();
+    if (this.exitCode === null) this.process.kill();
   }
 }
