@@ -10,24 +10,11 @@
  * `b…`). The tokens kept are the block's own, behind a few real ones (`pattern P {
  * match`), so rule stacks still read from `block`.
  */
-import { createTokenInstance, type IToken, type TokenType } from "chevrotain";
+import type { IToken, TokenType } from "chevrotain";
 import * as T from "./tokens.js";
 
 const OPENERS: ReadonlySet<TokenType> = new Set([T.LParen, T.LBracket, T.LCurly]);
 const CLOSERS: ReadonlySet<TokenType> = new Set([T.RParen, T.RBracket, T.RCurly]);
-
-function name(image: string): IToken {
-  return createTokenInstance(
-    T.Identifier,
-    image,
-    Number.NaN,
-    Number.NaN,
-    Number.NaN,
-    Number.NaN,
-    Number.NaN,
-    Number.NaN,
-  );
-}
 
 /**
  * `prefix` (a block's tokens before the cursor, from its `pattern`) cut to the current
@@ -59,7 +46,8 @@ export function shortPrefix(prefix: readonly IToken[]): IToken[] {
       clause < 0 &&
       (t === T.Next || (t === T.By && prefix[k - 1].tokenType === T.Followed))
     ) {
-      // From the operator on (`not`, `followed`, `by`, `any` included), after a stand-in term.
+      // From the operator on (`not`, `followed`, `by`, `any` included), after a stand-in
+      // term: the pattern's name, a real name token.
       const op = t === T.Next ? k : k - 1;
       element = prefix[op - 1]?.tokenType === T.Not ? op - 1 : op;
     } else if (match >= 0 && t === T.On) {
@@ -71,12 +59,12 @@ export function shortPrefix(prefix: readonly IToken[]): IToken[] {
   if (match < 0) return [...prefix];
   const head = [prefix[0], prefix[1], prefix[2], prefix[match]];
   if (clause < 0) {
-    const standIn = element === match + 1 ? [] : [name("a")];
+    const standIn = element === match + 1 ? [] : [prefix[1]];
     return [...head, ...standIn, ...cutCondition(prefix, element, T.Where)];
   }
-  if (field < 0) return [...head, name("a"), ...prefix.slice(clause)];
+  if (field < 0) return [...head, prefix[1], ...prefix.slice(clause)];
   const open = prefix.slice(clause, prefix.findIndex((t, k) => k > clause && t.tokenType === T.LCurly) + 1);
-  return [...head, name("a"), ...open, ...cutCondition(prefix, field, T.Colon)];
+  return [...head, prefix[1], ...open, ...cutCondition(prefix, field, T.Colon)];
 }
 
 /** Tokens from `from`, with the condition after the first `start` token (`where`, or an emit field's `:`) cut after its last top-level `and`/`or`. */

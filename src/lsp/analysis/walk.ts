@@ -7,7 +7,7 @@
  * enough to collect the fields read of an undeclared type).
  */
 import type { Expr, IndexExpr, MemberExpr } from "../../lang/ast.js";
-import { leftSpine } from "../../lang/chain.js";
+import { leftSpine, pathSteps } from "../../lang/chain.js";
 import { FUNCTIONS } from "../../lang/types.js";
 import type { IndexBuilder, PatternScope } from "./symbols.js";
 
@@ -96,13 +96,7 @@ class Walker {
   }
 
   private path(e: MemberExpr | IndexExpr): Value {
-    const steps: (MemberExpr | IndexExpr)[] = [];
-    let root: Expr = e;
-    while (root.kind === "Member" || root.kind === "Index") {
-      steps.push(root);
-      root = root.object;
-    }
-    steps.reverse();
+    const [root, steps] = pathSteps(e);
     const rootIsVariable = root.kind === "Name";
     let value = rootIsVariable ? this.variable(root) : this.visit(root);
     for (let i = 0; i < steps.length; i++) {
