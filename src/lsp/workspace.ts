@@ -97,11 +97,15 @@ export class Workspace {
     this.cached = null;
   }
 
-  /** An editor closed a document: its disk copy (if any, and in the workspace) takes its place. */
+  /**
+   * An editor closed a document: its disk copy (if any, and in the workspace) takes its
+   * place, read again — it may have been saved since (a client need not watch files).
+   */
   closeDocument(uri: string): void {
     const key = uriKey(uri);
     if (!this.open.delete(key)) return;
     this.cached = null;
+    this.fileChanged(uri, false);
   }
 
   /** A watched file was created, changed or deleted on disk. */

@@ -181,6 +181,26 @@ test("closing a document that has no file on disk clears its diagnostics; a dele
   expect((await gone).diagnostics).toEqual([]);
 });
 
+test("a closed document is checked as it is on disk then, even when the client watches no files", async () => {
+  const c = (client = await LspClient.start(dir, {}));
+  const a = uriOf(join(dir, "a.pattern"));
+  c.open(a, FILES["a.pattern"]);
+  expect((await c.diagnostics(a, 1)).diagnostics.length).toBe(4);
+  // The user fixes the file and saves it: the editor sends the edit, and the file is written.
+  const fixed = "pattern Brute { key by user match f: Login next s: Logout }\n";
+  const v = c.change(a, [
+    { range: { start: { line: 0, character: 0 }, end: { line: 99, character: 0 } }, text: fixed },
+  ]);
+  expect((await c.diagnostics(a, v)).diagnostics).toEqual([]);
+  writeFileSync(join(dir, "a.pattern"), fixed);
+  // Closed without a watched-file event: the saved text counts, not the one read at start.
+  const next = c.diagnostics(a);
+  c.close(a);
+  expect((await next).diagnostics).toEqual([]);
+  const b = uriOf(join(dir, "b.pattern"));
+  expect(c.latest.get(b)?.length).toBe(2);
+});
+
 test("a watched file created or changed on disk is read and checked with the others", async () => {
   const c = (client = await LspClient.start(dir));
   const d = uriOf(join(dir, "sub", "d.pattern"));
