@@ -1,9 +1,10 @@
 /**
  * The symbol index of a workspace: every occurrence of a variable, an event type, a
  * pattern name and a field in every document, plus the places hover explains (function
- * names, durations, terms). Built once per {@link WorkspaceView} from the ASTs and the
- * checker's {@link PatternInfo}s, and cached: hover, completion, definition, references
- * and rename all read it.
+ * names, durations, terms). Each document's part is built from its AST once per parse
+ * (an edit re-indexes only the edited file); a {@link WorkspaceView}'s index merges the
+ * parts once and is cached with the view. Hover, completion, definition, references and
+ * rename all read it; the checker's {@link PatternInfo} of a pattern is at `infoOf`.
  *
  * ```ts
  * const index = symbolIndex(view);
@@ -32,7 +33,7 @@ export interface SymbolInfo {
   readonly owner: string | null;
 }
 
-/** A pattern as the index sees it: where it is and what the checker knows of it. */
+/** A pattern as the index sees it: where it is and its variables' types (from its terms). */
 export interface PatternScope {
   readonly uri: string;
   readonly decl: PatternDecl;
