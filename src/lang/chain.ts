@@ -14,7 +14,7 @@
  * for (const link of links) acc = combine(link.op, acc, visit(link.right));
  * ```
  */
-import type { BinaryExpr, Expr } from "./ast.js";
+import type { BinaryExpr, Expr, IndexExpr, MemberExpr } from "./ast.js";
 
 /**
  * The leftmost operand of a chain of binary operators (of any operators, mixed), and the
@@ -29,4 +29,19 @@ export function leftSpine(e: BinaryExpr): [first: Expr, links: BinaryExpr[]] {
   }
   links.reverse();
   return [node, links];
+}
+
+/**
+ * A path's root and its steps, outermost last: `first(v).a[0].b` is `first(v)` and
+ * `[.a, [0], .b]`. Paths nest one level per step, so they are walked in a loop too.
+ */
+export function pathSteps(e: MemberExpr | IndexExpr): [root: Expr, steps: (MemberExpr | IndexExpr)[]] {
+  const steps: (MemberExpr | IndexExpr)[] = [];
+  let root: Expr = e;
+  while (root.kind === "Member" || root.kind === "Index") {
+    steps.push(root);
+    root = root.object;
+  }
+  steps.reverse();
+  return [root, steps];
 }

@@ -4,10 +4,14 @@
  * feature is a new file and one line here; `server.ts` never changes for it.
  */
 import type { Feature } from "../context.js";
+import { register as completion } from "./completion.js";
 import { register as diagnostics } from "./diagnostics.js";
 import { register as folding } from "./folding.js";
 import { register as formatting } from "./formatting.js";
+import { register as hover } from "./hover.js";
+import { register as navigation } from "./navigation.js";
 import { register as quickFixes } from "./quick-fixes.js";
+import { register as rename } from "./rename.js";
 import { register as semanticTokens } from "./semantic-tokens.js";
 import { register as symbols } from "./symbols.js";
 
@@ -19,4 +23,8 @@ export const features: readonly Feature[] = [
   folding,
   quickFixes,
   formatting,
+  hover,
+  completion,
+  navigation,
+  rename,
 ];
