@@ -55,7 +55,7 @@ export function checkState(decl: PatternDecl, file: string, report: (d: Diagnost
   checkUnbounded(decl, decl.match, file, report);
   const g = growth(decl);
   if (g.degree <= 1 || g.span === null) return;
-  const where = decl.within === null ? "of the key (no window)" : `in the ${decl.within.raw} window`;
+  const where = decl.within === null ? "of the key (no pattern window)" : `in the ${decl.within.raw} window`;
   const exp = g.degree === Number.POSITIVE_INFINITY;
   const n = exp ? 20 : 100;
   const figure = exp ? 2 ** n : n ** g.degree / factorial(g.degree);
@@ -110,12 +110,17 @@ function checkUnbounded(
     if (combinations !== undefined && isLoop(item.quantifier)) {
       warn("`combinations`", { start: combinations.span.start, end: combinations.span.start + 12 });
     } else if (relaxedUnbounded(item) && item.quantifier !== null) {
-      const name = item.kind === "Term" ? `\`${item.variable.name}${item.quantifier.raw}\`` : "the group";
-      warn(`the relaxed loop ${name}`, item.quantifier.span);
+      warn(`the relaxed loop ${loopName(item)}`, item.quantifier.span);
     } else warned = false;
     // Once for a looping group: what is inside it lives as long as the group's branches.
     if (item.kind === "Group" && !warned) checkUnbounded(decl, item.body, file, report);
   }
+}
+
+/** `` `r+` `` for a term, `` `(…)*` `` for a group. */
+function loopName(item: Term | Group): string {
+  const q = item.quantifier?.raw ?? "";
+  return item.kind === "Term" ? `\`${item.variable.name}${q}\`` : `\`(…)${q}\``;
 }
 
 function relaxedUnbounded(item: Term | Group): boolean {
@@ -165,7 +170,7 @@ export function growth(decl: PatternDecl): Growth {
       forks++;
       span ??= loop.quantifier.span;
       sources.push(
-        `the relaxed loop ${loop.kind === "Term" ? `\`${loop.variable.name}${loop.quantifier.raw}\`` : "group"} never ends and starts a branch at every event the next term takes`,
+        `the relaxed loop ${loopName(loop)} never ends and starts a branch at every event the next term takes`,
       );
     }
   }

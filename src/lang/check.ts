@@ -266,7 +266,6 @@ function checkPattern(
   };
   visitItem(decl.match);
   checkFirstEvents(decl, file, report);
-  checkUnused(decl, file, report);
   for (const emit of [decl.emit, decl.onTimeout?.emit ?? null]) {
     if (emit === null) continue;
     const names = new Set<string>();
@@ -277,6 +276,9 @@ function checkPattern(
       checkExpr(field.value, scope("emit", null));
     }
   }
+  // Unused names only once the pattern is right: a misspelt name is an error, not a
+  // warning about the name it missed.
+  if (!out.some((d) => d.severity === "error")) checkUnused(decl, file, report);
 
   return {
     decl,
