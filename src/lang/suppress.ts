@@ -105,7 +105,13 @@ export function applyIgnores(files: readonly FileNode[], diagnostics: readonly D
       const keyword = dir.scope === "file" ? "cep-ignore-file" : "cep-ignore";
       if (dir.codes.length === 0) {
         kept.push(
-          semantic(Messages.IgnoreWithoutCode, file, dir.span, [keyword], fill(Hints.IgnoreWithoutCode, [keyword])),
+          semantic(
+            Messages.IgnoreWithoutCode,
+            file,
+            dir.span,
+            [keyword],
+            fill(Hints.IgnoreWithoutCode, [keyword]),
+          ),
         );
       }
       for (const c of dir.codes) {

@@ -29,7 +29,8 @@ function degreeOf(source: string): number {
   return growth(ast.patterns[0]).degree;
 }
 
-const stream = (n: number, cycle: readonly string[]) => Array.from({ length: n }, (_, i) => cycle[i % cycle.length]);
+const stream = (n: number, cycle: readonly string[]) =>
+  Array.from({ length: n }, (_, i) => cycle[i % cycle.length]);
 
 // [match clause, event types cycled through the stream, degree the model must give]
 const rows: [string, string[], number][] = [
