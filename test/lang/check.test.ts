@@ -152,9 +152,9 @@ describe("negation", () => {
     expect(diags("pattern P { within 1m match a: A followed by B* not next C followed by D }")).toEqual([
       "E2024 not next",
     ]);
-    expect(diags("pattern P { within 1m match a: A followed by B+ optional not next C followed by D }")).toEqual([
-      "E2024 not next",
-    ]);
+    expect(
+      diags("pattern P { within 1m match a: A followed by B+ optional not next C followed by D }"),
+    ).toEqual(["E2024 not next"]);
     expect(diags("pattern P { within 1m match a: A followed by B+ not next C followed by D }")).toEqual([]);
   });
 
@@ -162,7 +162,9 @@ describe("negation", () => {
     expect(diags("pattern P { within 1m match a: A followed by (B not next C)+ followed by D }")).toEqual([
       "E2025 not next",
     ]);
-    expect(diags("pattern P { within 1m match a: A followed by (B not next C next E)+ followed by D }")).toEqual([]);
+    expect(
+      diags("pattern P { within 1m match a: A followed by (B not next C next E)+ followed by D }"),
+    ).toEqual([]);
   });
 
   it("trailing `not followed by` needs a window (E2026)", () => {
@@ -501,5 +503,25 @@ describe("hand-built trees (shapes the parser does not produce)", () => {
     const decl: PatternDecl = { ...p, match: { ...p.match, elements: [neg, c] } };
     const r = check([{ ...ast, patterns: [decl] }]);
     expect(r.diagnostics.map((d) => d.code)).toEqual(["E2020"]);
+  });
+});
+
+describe("`// cep-ignore` directives", () => {
+  it("`cep-ignore-file` silences only its own file; a line directive only its line", () => {
+    const a = parsed("// cep-ignore-file W2005\npattern A { match a: X followed by any b: Y }", "a.pattern");
+    const b = parsed("pattern B { match a: X followed by any b: Y }", "b.pattern");
+    const result = check([a, b]);
+    expect(result.diagnostics.map((d) => `${d.file} ${d.code}`)).toEqual(["b.pattern W2005"]);
+    expect(result.patterns.map((p) => p.warnings.map((w) => w.code))).toEqual([[], ["W2005"]]);
+    const lines =
+      "pattern C {\n  // cep-ignore W2005\n\n  // a comment line is not code\n  match a: X followed by any b: Y\n}\npattern D { match a: X+ }";
+    expect(diags(lines)).toEqual(["W2005 +"]);
+  });
+
+  it("never silences an error, and says so", () => {
+    expect(diags("// cep-ignore E2011 W2005\npattern P { match a: A+ where zz.x > 1 }")).toEqual([
+      "W2010 E2011",
+      "E2011 zz",
+    ]);
   });
 });
