@@ -92,11 +92,12 @@ export function applyIgnores(files: readonly FileNode[], diagnostics: readonly D
   for (const f of files)
     if (f.ignores !== undefined && f.ignores.length > 0) byFile.set(f.file, [...f.ignores]);
   if (byFile.size === 0) return [...diagnostics];
+  const index = new Map<string, Silencers>();
+  for (const [file, directives] of byFile) index.set(file, silencers(directives));
   const used = new Set<IgnoredCode>();
   const kept: Diagnostic[] = [];
   for (const d of diagnostics) {
-    const directives = d.severity === "warning" ? byFile.get(d.file) : undefined;
-    const by = directives === undefined ? undefined : silencer(directives, d);
+    const by = d.severity === "warning" ? index.get(d.file)?.get(d.code)?.(d.span.start) : undefined;
     if (by === undefined) kept.push(d);
     else used.add(by);
   }
@@ -135,15 +136,47 @@ export function applyIgnores(files: readonly FileNode[], diagnostics: readonly D
   return kept;
 }
 
-/** The directive code that silences `d`, if any: a line directive first, then a file one. */
-function silencer(directives: readonly IgnoreDirective[], d: Diagnostic): IgnoredCode | undefined {
-  let byFile: IgnoredCode | undefined;
+/** Per code: the directive code that silences a warning at an offset, if any. */
+type Silencers = Map<string, (offset: number) => IgnoredCode | undefined>;
+
+/**
+ * An index of a file's directives by code: its line directives sorted by line, found by
+ * binary search (a hostile file may hold many of both), a line directive first, then a
+ * file one.
+ */
+function silencers(directives: readonly IgnoreDirective[]): Silencers {
+  const lines = new Map<string, { target: Span; code: IgnoredCode }[]>();
+  const whole = new Map<string, IgnoredCode>();
   for (const dir of directives) {
-    const c = dir.codes.find((x) => x.code === d.code);
-    if (c === undefined) continue;
-    if (dir.scope === "file") byFile ??= c;
-    else if (dir.target !== null && d.span.start >= dir.target.start && d.span.start <= dir.target.end)
-      return c;
+    for (const c of dir.codes) {
+      if (dir.scope === "file") {
+        if (!whole.has(c.code)) whole.set(c.code, c);
+      } else if (dir.target !== null) {
+        let list = lines.get(c.code);
+        if (list === undefined) lines.set(c.code, (list = []));
+        list.push({ target: dir.target, code: c });
+      }
+    }
   }
-  return byFile;
+  const out: Silencers = new Map();
+  for (const code of new Set([...lines.keys(), ...whole.keys()])) {
+    const list = (lines.get(code) ?? []).sort((a, b) => a.target.start - b.target.start);
+    const file = whole.get(code);
+    out.set(code, (offset) => {
+      // The last line starting at or before `offset`: lines do not overlap.
+      let lo = 0;
+      let hi = list.length - 1;
+      let found = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (list[mid].target.start <= offset) {
+          found = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      const hit = found >= 0 && offset <= list[found].target.end ? list[found] : undefined;
+      return hit?.code ?? file;
+    });
+  }
+  return out;
 }
