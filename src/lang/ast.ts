@@ -38,6 +38,30 @@ export interface FileNode {
   readonly events: readonly EventDecl[];
   readonly patterns: readonly PatternDecl[];
   readonly span: Span;
+  /** The file's `// cep-ignore` directives (`suppress.ts`), applied by `check`. */
+  readonly ignores?: readonly IgnoreDirective[];
+}
+
+/** One code named by a directive. */
+export interface IgnoredCode {
+  readonly code: string;
+  readonly span: Span;
+}
+
+/** One `// cep-ignore …` or `// cep-ignore-file …` comment. */
+export interface IgnoreDirective {
+  readonly kind: "Ignore";
+  /** `line`: the line it stands for; `file`: the whole file. */
+  readonly scope: "line" | "file";
+  readonly codes: readonly IgnoredCode[];
+  /**
+   * The line silenced (offsets of its first character and of its end), for `line`: the
+   * comment's own line when code precedes it there, else the next line that has code;
+   * null when no code follows, or for `file`.
+   */
+  readonly target: Span | null;
+  /** The comment. */
+  readonly span: Span;
 }
 
 /** Schema field types of `event` declarations. */

@@ -5,7 +5,7 @@
 
 import type { BinaryExpr, CallExpr, EventDecl, Expr, Ident, IndexExpr, MemberExpr, NameExpr } from "./ast.js";
 import { leftSpine } from "./chain.js";
-import { fill, Hints, type MessageDef, Messages, semantic } from "./check-messages.js";
+import { fill, Hints, type MessageDef, Messages, NeverTrueWhy, semantic } from "./check-messages.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { exprToSource } from "./expr-text.js";
 import { re2 } from "./lazy.js";
@@ -66,6 +66,8 @@ const STATIC: Record<StaticType, Ty> = {
   null: { type: "null" },
   any: ANY,
 };
+const ORDERING = new Set(["<", "<=", ">", ">=", "between"]);
+
 const DYNAMIC_EVENT: Ty = { type: "any", event: null };
 
 function eventTy(schema: Schema | null): Ty {
@@ -129,10 +131,17 @@ class ExprChecker {
       }
       case "Between": {
         const v = this.visit(e.value);
+        let clash = false;
+        const types = [v.type];
         for (const bound of [e.low, e.high]) {
           const b = this.visit(bound);
-          if (incompatible(v.type, b.type)) this.error(Messages.IncompatibleTypes, bound, [v.type, b.type]);
+          types.push(b.type);
+          if (incompatible(v.type, b.type)) {
+            this.error(Messages.IncompatibleTypes, bound, [v.type, b.type]);
+            clash = true;
+          }
         }
+        if (!clash) this.neverTrue(e, e.span, types, "between");
         return BOOLEAN;
       }
       case "IsNull":
@@ -150,13 +159,20 @@ class ExprChecker {
         return BOOLEAN;
       case "in": {
         if (e.right.kind !== "List") {
-          this.visit(e.right);
+          const r = this.visit(e.right);
+          if (r.type !== "any") this.warnNeverTrue(e, e.opSpan, NeverTrueWhy.InNotList, Hints.NeverTrueTypes);
+          else if (l.type === "null") this.neverTrue(e, e.opSpan, [l.type], "in");
           return BOOLEAN;
         }
+        let clash = false;
         for (const item of e.right.items) {
           const t = this.visit(item);
-          if (incompatible(l.type, t.type)) this.error(Messages.IncompatibleTypes, item, [l.type, t.type]);
+          if (incompatible(l.type, t.type)) {
+            this.error(Messages.IncompatibleTypes, item, [l.type, t.type]);
+            clash = true;
+          }
         }
+        if (!clash) this.neverTrue(e, e.opSpan, [l.type], "in");
         return BOOLEAN;
       }
       case "==":
@@ -170,7 +186,7 @@ class ExprChecker {
           this.scope.report(
             semantic(Messages.IncompatibleTypes, this.scope.file, e.opSpan, [l.type, r.type]),
           );
-        }
+        } else this.neverTrue(e, e.opSpan, [l.type, r.type], e.op);
         return BOOLEAN;
       }
       default: {
@@ -180,6 +196,32 @@ class ExprChecker {
         return NUMBER;
       }
     }
+  }
+
+  /**
+   * W2007: a comparison whose operand types make it null whatever the values (§3.4): a
+   * `null` literal operand (`==`, ordering, `in`, `between` all give null for it), or a
+   * boolean in an ordering (`<` and `between` compare numbers or strings only). Mismatched
+   * known types are already E2071 and are not reported again.
+   */
+  private neverTrue(e: Expr, span: Expr["span"], types: readonly StaticType[], op: string): void {
+    if (types.includes("null")) {
+      const other =
+        e.kind === "Binary" ? (e.left.kind === "Literal" && e.left.value === null ? e.right : e.left) : null;
+      const hint =
+        other !== null && (op === "==" || op === "!=")
+          ? fill(Hints.NullComparison, [exprToSource(other)])
+          : Hints.NeverTrueTypes;
+      this.warnNeverTrue(e, span, fill(NeverTrueWhy.Null, [op]), hint);
+    } else if (ORDERING.has(op) && types.includes("boolean")) {
+      this.warnNeverTrue(e, span, fill(NeverTrueWhy.BooleanOrder, [op]), Hints.NeverTrueTypes);
+    }
+  }
+
+  private warnNeverTrue(e: Expr, span: Expr["span"], why: string, hint: string): void {
+    let text = exprToSource(e);
+    if (text.length > 60) text = `${text.slice(0, 57)}…`;
+    this.scope.report(semantic(Messages.NeverTrue, this.scope.file, span, [text, why], hint));
   }
 
   /** A bare name: a field of the current event in `where`/`until`, a variable (its events) in `emit`. */

@@ -104,6 +104,13 @@ export const Messages = {
     "W2004",
     "this loop repeats a group that can take no event: each event is matched in many ways, and matches multiply with every repetition",
   ),
+  UnboundedState: warning("W2005", "{0} with no window: partial matches per key can grow without end"),
+  Growth: warning("W2006", "up to ~{0} partial matches per key for n events {1}: ~{2} at n = {3}"),
+  NeverTrue: warning("W2007", "`{0}` is never true: {1}"),
+  UnusedVariable: warning("W2008", "variable `{0}` is never used"),
+  UnusedIgnore: warning("W2009", "`{0}` is ignored here but no such warning is reported {1}"),
+  IgnoreError: warning("W2010", "`{0}` is an error: errors cannot be silenced"),
+  IgnoreWithoutCode: warning("W2011", "`{0}` names no warning code"),
 } as const;
 
 /** Every hint text. */
@@ -157,6 +164,27 @@ export const Hints = {
   RegexSyntax: "the regex is RE2 syntax: no backreferences or lookaround",
   UnknownType: "a type without declaration is dynamic: any field may be read",
   KeyField: "events of type `{0}` have no key and never reach this pattern",
+  UnboundedState:
+    "each branch it keeps lives until the end of input: add `within <duration>` before `match`{0}; if the stream bounds it, silence with `// cep-ignore W2005 <reason>` on the line above",
+  TermWindowAfterAny: " (or a term-level `within` on the term after `followed by any`)",
+  Growth:
+    "{0}; a smaller window or `followed by`/`consecutive` instead of keeping every branch bounds it; to accept it, `// cep-ignore W2006 <reason>` on the line above",
+  NullComparison: "to test for null, write `{0} is null` or `{0} is not null`",
+  NeverTrueTypes: "fix the types, or silence with `// cep-ignore W2007 <reason>` on the line above",
+  UnusedNamed:
+    "use it in a `where` or the `emit`, or drop the name (write `{1}` alone: its events stay in the record's `events`); or silence with `// cep-ignore W2008`",
+  UnusedNeeded:
+    "use it in a `where` or the `emit`; every term has a variable and {0}, so to keep it unread silence with `// cep-ignore W2008`",
+  UnusedIgnore: "remove it, or the code from `{0}`",
+  IgnoreError: "fix the error; only warnings (`W` codes) can be ignored",
+  IgnoreWithoutCode: "write the codes to silence after it: `// {0} W2005, W2006 <reason>`",
+} as const;
+
+/** Why a comparison is never true (W2007). */
+export const NeverTrueWhy = {
+  Null: "`{0}` with `null` is null whatever the other side",
+  BooleanOrder: "`{0}` compares two numbers or two strings, never booleans",
+  InNotList: "`in` needs a list on its right, and this is never one",
 } as const;
 
 /** Fill `{0}`, `{1}`… placeholders. */

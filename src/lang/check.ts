@@ -17,8 +17,11 @@ import { fill, Hints, Messages, semantic } from "./check-messages.js";
 import { checkFirstEvents } from "./check-null.js";
 import { checkStructure, isNegated } from "./check-sequence.js";
 import { checkSize } from "./check-size.js";
+import { checkState } from "./check-state.js";
+import { checkUnused } from "./check-unused.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { editDistance, nearest } from "./nearest.js";
+import { applyIgnores } from "./suppress.js";
 import { RESERVED_WORDS } from "./types.js";
 
 /** One variable of a pattern (one per term, negated ones included). */
@@ -148,6 +151,18 @@ export function check(files: readonly FileNode[], options: CheckOptions = {}): C
     }
   }
 
+  // 3. `// cep-ignore` directives: the one place every caller's warnings pass.
+  const kept = applyIgnores(files, diagnostics);
+  if (kept.length !== diagnostics.length || kept.some((d, i) => d !== diagnostics[i])) {
+    const live = new Set(kept);
+    for (let i = 0; i < patterns.length; i++) {
+      const p = patterns[i];
+      if (p.warnings.some((w) => !live.has(w)))
+        patterns[i] = { ...p, warnings: p.warnings.filter((w) => live.has(w)) };
+    }
+    diagnostics.splice(0, diagnostics.length, ...kept);
+  }
+
   // Stable: same position keeps report order.
   diagnostics.sort(
     (a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || a.span.start - b.span.start,
@@ -212,6 +227,7 @@ function checkPattern(
   // 2. Structure: negation, quantifiers, modifiers, windows; the compiled size.
   checkStructure(decl, file, report);
   checkSize(decl, file, report);
+  checkState(decl, file, report);
 
   // 3. Key paths must exist on every declared type the pattern reads.
   checkKeyFields(decl, file, variables, schemas, report);
@@ -260,6 +276,9 @@ function checkPattern(
       checkExpr(field.value, scope("emit", null));
     }
   }
+  // Unused names only once the pattern is right: a misspelt name is an error, not a
+  // warning about the name it missed.
+  if (!out.some((d) => d.severity === "error")) checkUnused(decl, file, report);
 
   return {
     decl,

@@ -35,6 +35,7 @@ import { lineCol } from "./format.js";
 import { MAX_BLOCK_TOKENS, MAX_NESTING } from "./limits.js";
 import { Messages, type MessageTemplate, message, orList, quote, suggest } from "./messages.js";
 import { canFollow, expectedAfter, getStrictParser, NestingTooDeep } from "./parser.js";
+import { ignoreDirectives } from "./suppress.js";
 import * as T from "./tokens.js";
 
 /** The result of {@link parse}. */
@@ -149,7 +150,15 @@ function parseUnsafe(source: string, file: string): ParseResult {
     i = nextBlockStart(tokens, Math.max(at, i + 1));
   }
   parser.input = [];
-  const ast: FileNode = { kind: "File", file, events, patterns, span: { start: 0, end: source.length } };
+  const ignores = ignoreDirectives(source, tokens, comments);
+  const ast: FileNode = {
+    kind: "File",
+    file,
+    events,
+    patterns,
+    span: { start: 0, end: source.length },
+    ignores,
+  };
   return { ast: deepFreeze(ast), diagnostics, comments };
 }
 

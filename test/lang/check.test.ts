@@ -75,7 +75,7 @@ describe("variables", () => {
       "E2010 Tick | both terms bind `Tick`: name the second one, e.g. `tick2: Tick`",
     ]);
     expect(diags("pattern P { match a: Tick followed by Tick }")).toEqual([]);
-    expect(diags("pattern P { match a: A followed by (a: B)+ }")).toEqual(["E2010 a"]);
+    expect(diags("pattern P { match a: A followed by (a: B)+ }")).toEqual(["E2010 a", "W2005 +"]);
     expect(diags("pattern P { within 1s match a: A followed by b: B not followed by a: C }")).toEqual([
       "E2010 a",
     ]);
@@ -107,7 +107,7 @@ describe("variables", () => {
       "E2011 c | variables of this pattern: `a`",
     ]);
     expect(
-      diags("pattern P { match a: A followed by b: B where count(a) > 1 and sum(a.x) > 2 emit { n: a } }"),
+      diags("pattern P { match a: A followed by B where count(a) > 1 and sum(a.x) > 2 emit { n: a } }"),
     ).toEqual([]);
   });
 
@@ -146,23 +146,25 @@ describe("negation", () => {
   });
 
   it("negation may not follow a term that can be absent (E2024)", () => {
-    expect(diags("pattern P { match a: A followed by B? not next C followed by D }")).toEqual([
+    expect(diags("pattern P { within 1m match a: A followed by B? not next C followed by D }")).toEqual([
       "E2024 not next",
     ]);
-    expect(diags("pattern P { match a: A followed by B* not next C followed by D }")).toEqual([
+    expect(diags("pattern P { within 1m match a: A followed by B* not next C followed by D }")).toEqual([
       "E2024 not next",
     ]);
-    expect(diags("pattern P { match a: A followed by B+ optional not next C followed by D }")).toEqual([
-      "E2024 not next",
-    ]);
-    expect(diags("pattern P { match a: A followed by B+ not next C followed by D }")).toEqual([]);
+    expect(
+      diags("pattern P { within 1m match a: A followed by B+ optional not next C followed by D }"),
+    ).toEqual(["E2024 not next"]);
+    expect(diags("pattern P { within 1m match a: A followed by B+ not next C followed by D }")).toEqual([]);
   });
 
   it("a negated term may not end a group (E2025)", () => {
-    expect(diags("pattern P { match a: A followed by (B not next C)+ followed by D }")).toEqual([
+    expect(diags("pattern P { within 1m match a: A followed by (B not next C)+ followed by D }")).toEqual([
       "E2025 not next",
     ]);
-    expect(diags("pattern P { match a: A followed by (B not next C next E)+ followed by D }")).toEqual([]);
+    expect(
+      diags("pattern P { within 1m match a: A followed by (B not next C next E)+ followed by D }"),
+    ).toEqual([]);
   });
 
   it("trailing `not followed by` needs a window (E2026)", () => {
@@ -214,12 +216,12 @@ describe("quantifiers and modifiers", () => {
   });
 
   it("a term that can be absent may not directly follow a greedy term (E2038)", () => {
-    expect(diags("pattern P { match a: A+ greedy followed by b: B? }", true)).toEqual([
+    expect(diags("pattern P { within 1m match a: A+ greedy followed by b: B? }", true)).toEqual([
       "E2038 ? | `a` is greedy; make this term required or drop `greedy`",
     ]);
-    expect(only("match a: A+ greedy followed by b: B+ optional")).toEqual(["E2038"]);
-    expect(only("match a: A+ greedy followed by (b: B? next c: C)")).toEqual(["E2038"]);
-    expect(only("match a: A+ greedy followed by b: B followed by c: C?")).toEqual([]);
+    expect(only("within 1m match a: A+ greedy followed by b: B+ optional")).toEqual(["E2038"]);
+    expect(only("within 1m match a: A+ greedy followed by (b: B? next c: C)")).toEqual(["E2038"]);
+    expect(only("within 1m match a: A+ greedy followed by b: B followed by c: C?")).toEqual([]);
   });
 });
 
@@ -257,13 +259,13 @@ describe("term-level within", () => {
 
   it("warns about a loop over a group that can take no event, once, at the outermost (W2004)", () => {
     // ten nested `*` made one event give 512 identical matches and a few events hang a run
-    expect(diags("pattern P { match (((g: A)*)*)* }")).toEqual(["W2004 *"]);
-    expect(codes("match ((g: A)* next b: B?){2,}")).toEqual(["W2004"]);
-    expect(codes("match (g: A? followed by (b: B*){1,3})+")).toEqual(["W2004"]);
+    expect(diags("pattern P { within 1m match (((g: A)*)*)* }")).toEqual(["W2004 *"]);
+    expect(codes("within 1m match ((g: A)* next b: B?){2,}")).toEqual(["W2006", "W2004"]);
+    expect(codes("within 1m match (g: A? followed by (b: B*){1,3})+")).toEqual(["W2004"]);
     // one required element, or no loop on the group: fine
-    expect(codes("match (g: A* next b: B){2,}")).toEqual([]);
-    expect(codes("match (g: A+)+")).toEqual([]);
-    expect(codes("match (g: A*)? next b: B")).toEqual([]);
+    expect(codes("within 1m match (g: A* next b: B){2,}")).toEqual(["W2006"]);
+    expect(codes("within 1m match (g: A+)+")).toEqual([]);
+    expect(codes("within 1m match (g: A*)? next b: B")).toEqual([]);
   });
 });
 
@@ -347,7 +349,7 @@ describe("schemas and static types", () => {
     ]);
     expect(diags(`${ev}\npattern P { match a: Login where event.qq == 1 }`)).toEqual(["E2070 qq"]);
     expect(
-      diags(`${ev}\npattern P { match fails: Login+ followed by b: Login where fails > 3 }`, true),
+      diags(`${ev}\npattern P { within 1m match fails: Login+ followed by b: Login where fails > 3 }`, true),
     ).toEqual([
       "E2070 fails | a bare name is a field of the current event; for the variable `fails`, write `fails.field`, `count(fails)`…",
     ]);
@@ -363,7 +365,7 @@ describe("schemas and static types", () => {
       [],
     );
     // `until` tests events of any type.
-    expect(diags(`${ev}\npattern P { match a: Login+ until (zz > 1) }`)).toEqual([]);
+    expect(diags(`${ev}\npattern P { within 1m match a: Login+ until (zz > 1) }`)).toEqual([]);
   });
 
   it("comparisons between incompatible known types (E2071)", () => {
@@ -374,13 +376,14 @@ describe("schemas and static types", () => {
     expect(diags(`${ev}\npattern P { match a: Login where n between "a" and 5 }`)).toEqual(['E2071 "a"']);
     expect(diags(`${ev}\npattern P { match a: Login where len(user) == "x" }`)).toEqual(["E2071 =="]);
     expect(diags(`${ev}\npattern P { match a: Login where count(a) > "x" }`)).toEqual(["E2071 >"]);
-    // `null`, optional fields, `time`, `any`, `prev.*`, `coalesce` and `if` are compatible with everything.
+    // `null`, optional fields, `time`, `any`, `prev.*`, `coalesce` and `if` are compatible with
+    // everything (`== null` is never true, a warning: W2007).
     expect(
       diags(
         `${ev}\npattern P { match a: Login where n == null and note == 1 and at == "x" and meta == 1 ` +
           `and prev.x == "y" and coalesce(n, 1) == "z" and if(ok, 1, 2) == "w" and upper(user) == "A" }`,
       ),
-    ).toEqual([]);
+    ).toEqual(["W2007 =="]);
   });
 
   it("arithmetic on a known non-number (E2072)", () => {
@@ -500,5 +503,25 @@ describe("hand-built trees (shapes the parser does not produce)", () => {
     const decl: PatternDecl = { ...p, match: { ...p.match, elements: [neg, c] } };
     const r = check([{ ...ast, patterns: [decl] }]);
     expect(r.diagnostics.map((d) => d.code)).toEqual(["E2020"]);
+  });
+});
+
+describe("`// cep-ignore` directives", () => {
+  it("`cep-ignore-file` silences only its own file; a line directive only its line", () => {
+    const a = parsed("// cep-ignore-file W2005\npattern A { match a: X followed by any b: Y }", "a.pattern");
+    const b = parsed("pattern B { match a: X followed by any b: Y }", "b.pattern");
+    const result = check([a, b]);
+    expect(result.diagnostics.map((d) => `${d.file} ${d.code}`)).toEqual(["b.pattern W2005"]);
+    expect(result.patterns.map((p) => p.warnings.map((w) => w.code))).toEqual([[], ["W2005"]]);
+    const lines =
+      "pattern C {\n  // cep-ignore W2005\n\n  // a comment line is not code\n  match a: X followed by any b: Y\n}\npattern D { match a: X+ }";
+    expect(diags(lines)).toEqual(["W2005 +"]);
+  });
+
+  it("never silences an error, and says so", () => {
+    expect(diags("// cep-ignore E2011 W2005\npattern P { match a: A+ where zz.x > 1 }")).toEqual([
+      "W2010 E2011",
+      "E2011 zz",
+    ]);
   });
 });
