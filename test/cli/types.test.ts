@@ -15,7 +15,7 @@ const bin = join(root, "bin", "cep.js");
 let dir: string;
 
 const GOOD = `event LoginFailed { user: string, ip: string }
-pattern BruteForce { key by user match fail: LoginFailed{3,} emit { user: fail.user, n: count(fail) } }
+pattern BruteForce { key by user within 5m match fail: LoginFailed{3,} emit { user: fail.user, n: count(fail) } }
 `;
 const WARNS = "pattern Typo { match a: LoginFaild }\n";
 const BAD = `event A { n: number }\npattern P { match a: A where n == "x" }\n`;
