@@ -17,8 +17,8 @@ event Charge { card: string, amount: number, merchant: string? }
 pattern CardTesting {
   key by card
   within 10 minutes
-  match small: Charge{3,} where amount < 5
-        followed by (x: Charge next y: Charge)
+  match small: Charge{3,} where amount < 5 // cep-ignore W2006 a short window
+        followed by (x: Charge next y: Charge) // cep-ignore W2008 only their shape matters
         followed by big: Charge where amount >= 200 and card == small.card
   emit {
     card: big.card,
@@ -134,6 +134,7 @@ test("semantic tokens: keywords, event types, variables, fields, functions, numb
     "amount property",
     "< operator",
     "5 number",
+    "// cep-ignore W2006 a short window comment",
   ]);
   expect(at(11)).toEqual([
     "followed keyword",

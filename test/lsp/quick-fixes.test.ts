@@ -49,7 +49,12 @@ const CASES: readonly [kind: string, source: string, code: string, fixed: string
     "E2070",
     "user",
   ],
-  ["a misspelt variable", "pattern P { match a: Login next b: Logout emit { u: aa.user } }", "E2011", "a"],
+  [
+    "a misspelt variable",
+    "pattern P { match a: Login next b: Logout emit { u: aa.user, v: b.user } }",
+    "E2011",
+    "a",
+  ],
   ["a misspelt function", "pattern P { match a: Login emit { u: lowr(a.user) } }", "E2060", "lower"],
   [
     "a name that must be quoted",
