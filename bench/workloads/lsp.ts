@@ -69,7 +69,7 @@ pattern P${f}_${p} {
   key by user
   within 10 minutes
   after match skip past last event
-  match probe: E${a}{3,} where amount < 5 and ok
+  match probe: E${a}{3,} consecutive where amount < 5 and ok
         followed by big: E${b} where amount >= 200 and ip != probe.ip
         not followed by out: E${c} where user == probe.user
         followed by fin: E${a} where amount > 1
