@@ -45,3 +45,44 @@ export function pathSteps(e: MemberExpr | IndexExpr): [root: Expr, steps: (Membe
   steps.reverse();
   return [root, steps];
 }
+
+/**
+ * Pushes `e`'s direct subexpressions onto `stack` (none for literals, names, `event`,
+ * `prev`): the generic step of an iterative walk, for the kinds a walk does not treat
+ * itself. Since every kind is handled here, a walk that defers to it misses none.
+ */
+export function pushOperands(e: Expr, stack: Expr[]): void {
+  switch (e.kind) {
+    case "List":
+      for (const item of e.items) stack.push(item);
+      break;
+    case "Member":
+      stack.push(e.object);
+      break;
+    case "Index":
+      stack.push(e.object, e.index);
+      break;
+    case "Call":
+      for (const arg of e.args) stack.push(arg);
+      break;
+    case "Unary":
+    case "IsNull":
+      stack.push(e.operand);
+      break;
+    case "Binary":
+      stack.push(e.left, e.right);
+      break;
+    case "Between":
+      stack.push(e.value, e.low, e.high);
+      break;
+    case "Literal":
+    case "Name":
+    case "Event":
+    case "Prev":
+      break;
+    default: {
+      const unknown: never = e; // a new kind of expression must be handled here
+      throw new Error(`unknown expression ${(unknown as Expr).kind}`);
+    }
+  }
+}

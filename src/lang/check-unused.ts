@@ -10,6 +10,7 @@
  * `events`, so this is a warning, not an error.
  */
 import type { Expr, PatternDecl, Sequence } from "./ast.js";
+import { pathSteps, pushOperands } from "./chain.js";
 import { fill, Hints, Messages, semantic } from "./check-messages.js";
 import { isNegated, terms } from "./check-sequence.js";
 import type { Diagnostic } from "./diagnostics.js";
@@ -65,11 +66,8 @@ function readNames(e: Expr, mode: "where" | "emit", read: Set<string>): void {
         break;
       case "Member":
       case "Index": {
-        let root: Expr = x;
-        while (root.kind === "Member" || root.kind === "Index") {
-          if (root.kind === "Index") stack.push(root.index);
-          root = root.object;
-        }
+        const [root, steps] = pathSteps(x);
+        for (const step of steps) if (step.kind === "Index") stack.push(step.index);
         if (root.kind === "Name") read.add(root.name.name);
         else stack.push(root);
         break;
@@ -80,21 +78,8 @@ function readNames(e: Expr, mode: "where" | "emit", read: Set<string>): void {
           else stack.push(a);
         }
         break;
-      case "List":
-        stack.push(...x.items);
-        break;
-      case "Unary":
-      case "IsNull":
-        stack.push(x.operand);
-        break;
-      case "Binary":
-        stack.push(x.left, x.right);
-        break;
-      case "Between":
-        stack.push(x.value, x.low, x.high);
-        break;
       default:
-        break;
+        pushOperands(x, stack);
     }
   }
 }

@@ -5,6 +5,7 @@
  * is as deep as it is long (lang/chain.ts).
  */
 import type { Expr, FileNode, Sequence, Span } from "../lang/ast.js";
+import { pushOperands } from "../lang/chain.js";
 
 /** The role of a name. */
 export type NameRole = "type" | "variable" | "property" | "function" | "pattern" | "duration";
@@ -70,9 +71,6 @@ function expression(root: Expr, mode: "where" | "emit", add: Add): void {
       case "Literal":
         if (e.duration) add(e.span, "duration");
         break;
-      case "List":
-        stack.push(...e.items);
-        break;
       case "Name":
         add(e.name.span, mode === "where" ? "property" : "variable");
         break;
@@ -87,22 +85,10 @@ function expression(root: Expr, mode: "where" | "emit", add: Add): void {
       }
       case "Call":
         add(e.callee.span, "function");
-        stack.push(...e.args);
-        break;
-      case "Unary":
-        stack.push(e.operand);
-        break;
-      case "Binary":
-        stack.push(e.left, e.right);
-        break;
-      case "Between":
-        stack.push(e.value, e.low, e.high);
-        break;
-      case "IsNull":
-        stack.push(e.operand);
+        pushOperands(e, stack);
         break;
       default:
-        break;
+        pushOperands(e, stack);
     }
   }
 }
