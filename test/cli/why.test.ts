@@ -11,18 +11,18 @@
  * name the right event line and the right rule, not merely be what the code prints.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as shellParse } from "shell-quote";
 import { beforeAll, describe, expect, test } from "vitest";
+import { expectGolden } from "../support/golden.js";
 import { ensureBuilt } from "./dist.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const bin = join(root, "bin", "cep.js");
 const casesDir = join(root, "test", "cases", "why");
 const baselines = join(root, "test", "baselines", "why");
-const ACCEPT = process.env.ACCEPT === "1";
 
 beforeAll(() => {
   ensureBuilt();
@@ -61,17 +61,7 @@ describe("cep why: the catalogue", () => {
   for (const name of names) {
     test(name, () => {
       const actual = runCase(name);
-      const baseline = join(baselines, `${name}.txt`);
-      if (ACCEPT) {
-        mkdirSync(baselines, { recursive: true });
-        writeFileSync(baseline, actual);
-        return;
-      }
-      if (!existsSync(baseline))
-        throw new Error(
-          `missing baseline ${baseline}; run ACCEPT=1 npx vitest run test/cli/why.test.ts and review it`,
-        );
-      expect(actual).toBe(readFileSync(baseline, "utf8"));
+      expectGolden(actual, join(baselines, `${name}.txt`), "test/cli/why.test.ts");
     });
   }
 });

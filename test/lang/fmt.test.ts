@@ -7,33 +7,23 @@
  * A missing or different baseline fails. To accept the current output, run
  * `ACCEPT=1 npx vitest run test/lang/fmt.test.ts` and review the diff.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { formatRange, formatSource } from "../../src/lang/fmt/index.js";
 import { formatDiagnostic } from "../../src/lang/format.js";
+import { ACCEPT, expectGolden } from "../support/golden.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const casesDir = join(root, "test", "cases", "fmt");
 const baselines = join(root, "test", "baselines", "fmt");
-const ACCEPT = process.env.ACCEPT === "1";
 const cases = readdirSync(casesDir)
   .filter((f) => f.endsWith(".pattern"))
   .sort();
 
 function golden(name: string, actual: string) {
-  const path = join(baselines, name);
-  if (ACCEPT) {
-    mkdirSync(baselines, { recursive: true });
-    writeFileSync(path, actual);
-    return;
-  }
-  if (!existsSync(path))
-    throw new Error(
-      `missing baseline ${path}; run ACCEPT=1 npx vitest run test/lang/fmt.test.ts and review it`,
-    );
-  expect(actual).toBe(readFileSync(path, "utf8"));
+  expectGolden(actual, join(baselines, name), "test/lang/fmt.test.ts");
 }
 
 describe("golden files", () => {

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { generateTypes } from "../../src/index.js";
+import { expectGolden } from "../support/golden.js";
 import { PATTERNS_DIR, readLines, scenarioOptions } from "../support/scenarios.js";
 import { STRICT_OPTIONS, tsc } from "./tsc.js";
 
@@ -35,10 +36,7 @@ describe("golden declarations of the example patterns", () => {
   });
   for (const name of scenarios) {
     test(name, () => {
-      const baseline = join(BASELINES, `${name}.d.ts`);
-      const actual = typesOf(name);
-      if (process.env.ACCEPT === "1") writeFileSync(baseline, actual);
-      expect(actual).toBe(readFileSync(baseline, "utf8"));
+      expectGolden(typesOf(name), join(BASELINES, `${name}.d.ts`), "test/types/dts.test.ts");
     });
   }
 });
