@@ -21,7 +21,7 @@ import type {
   LiteralExpr,
   MemberExpr,
 } from "../lang/ast.js";
-import { leftSpine } from "../lang/chain.js";
+import { leftSpine, pathSteps } from "../lang/chain.js";
 import { FUNCTIONS } from "../lang/types.js";
 import type { CompiledCondition, CompiledExpr, EvalContext } from "./eval-context.js";
 import {
@@ -508,15 +508,9 @@ class ExprCompiler {
   private aggregate(name: string, arg: Expr | undefined): CompiledExpr {
     const build = AGGREGATES.get(name);
     if (build === undefined || arg === undefined) return NULL;
-    const steps: (MemberExpr | IndexExpr)[] = [];
-    let root: Expr = arg;
-    while (root.kind === "Member" || root.kind === "Index") {
-      steps.push(root);
-      root = root.object;
-    }
+    const [root, steps] = pathSteps(arg);
     const v = this.rootVariable(root);
     if (v === undefined) return NULL;
-    steps.reverse();
     let path: EventPath | null = null;
     for (const step of steps) path = this.pathStep(path, step);
     return build(v, path);

@@ -33,9 +33,10 @@ export function leftSpine(e: BinaryExpr): [first: Expr, links: BinaryExpr[]] {
 
 /**
  * A path's root and its steps, outermost last: `first(v).a[0].b` is `first(v)` and
- * `[.a, [0], .b]`. Paths nest one level per step, so they are walked in a loop too.
+ * `[.a, [0], .b]`. Paths nest one level per step, so they are walked in a loop too. Any
+ * other expression is its own root, with no steps.
  */
-export function pathSteps(e: MemberExpr | IndexExpr): [root: Expr, steps: (MemberExpr | IndexExpr)[]] {
+export function pathSteps(e: Expr): [root: Expr, steps: (MemberExpr | IndexExpr)[]] {
   const steps: (MemberExpr | IndexExpr)[] = [];
   let root: Expr = e;
   while (root.kind === "Member" || root.kind === "Index") {

@@ -4,7 +4,7 @@
  */
 
 import type { BinaryExpr, CallExpr, EventDecl, Expr, Ident, IndexExpr, MemberExpr, NameExpr } from "./ast.js";
-import { leftSpine } from "./chain.js";
+import { leftSpine, pathSteps } from "./chain.js";
 import { fill, Hints, type MessageDef, Messages, NeverTrueWhy, semantic } from "./check-messages.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { exprToSource } from "./expr-text.js";
@@ -283,13 +283,7 @@ class ExprChecker {
 
   /** `x.f`, `x[i]` chains: the root is a variable, `prev`, `event` or a call. */
   private path(e: MemberExpr | IndexExpr): Ty {
-    const steps: (MemberExpr | IndexExpr)[] = [];
-    let root: Expr = e;
-    while (root.kind === "Member" || root.kind === "Index") {
-      steps.push(root);
-      root = root.object;
-    }
-    steps.reverse();
+    const [root, steps] = pathSteps(e);
     let ty: Ty;
     let rootIsVariable = false;
     if (root.kind === "Name") {
@@ -369,13 +363,7 @@ class ExprChecker {
       this.variable(arg.name, null);
       return;
     }
-    const steps: (MemberExpr | IndexExpr)[] = [];
-    let root: Expr = arg;
-    while (root.kind === "Member" || root.kind === "Index") {
-      steps.push(root);
-      root = root.object;
-    }
-    steps.reverse();
+    const [root, steps] = pathSteps(arg);
     if (root.kind !== "Name" || steps.length === 0 || steps[0].kind !== "Member") {
       this.error(Messages.AggregateArgument, arg, [fn], fill(Hints.AggregateExample, [fn]));
       return;
