@@ -105,6 +105,17 @@ describe("cep fmt properties", () => {
     for (const s of seeds) for (const width of [100, 40]) checkProperties(s, width);
   });
 
+  it("found by the property below: comments and blank lines around a dropped trailing comma", () => {
+    checkProperties(
+      "pattern B {\n  match A\n    followed by C where z in [1, 2, 3 \n// own line\n  \r\n ,] and not (w in [])\n}\n",
+      100,
+    );
+    checkProperties(
+      "pattern B {\n  match A\n    followed by C where z in [1, 2, 3 // note\n, /* two\n lines */ ] and not (w in [])\n}\n",
+      100,
+    );
+  });
+
   it("generated and mutated sources: idempotent, same AST, same comments", () => {
     fc.assert(
       fc.property(sourceArb, fc.constantFrom(100, 60, 30), (source, width) => checkProperties(source, width)),

@@ -108,10 +108,16 @@ export class Cursor {
     if (expect !== undefined && tok.image !== expect) {
       throw new Error(`formatter: expected ${expect}, found ${tok.image} at ${tok.startOffset}`);
     }
-    const lead = this.leading(tok.startOffset, !CLOSERS.has(tok.image));
+    // No blank line before a closer, nor before a dropped token (a trailing comma: a
+    // closer follows it, and the blank would move before the closer only this once).
+    const lead = this.leading(tok.startOffset, text !== null && !CLOSERS.has(tok.image));
+    // A dropped token on a line of its own keeps no trailing comments: they lead the next
+    // token, where the next run finds them once the token is gone.
+    const ownLine = text === null && this.newlines(this.lastEnd, tok.startOffset) > 0;
     this.i++;
     const end = tok.startOffset + tok.image.length;
-    let trail = this.trailing(end, tok.image === "(" || tok.image === "[");
+    let trail = ownLine ? null : this.trailing(end, tok.image === "(" || tok.image === "[");
+    if (ownLine) this.lastEnd = end;
     if (end === this.deferAt) {
       this.deferred = trail ?? [];
       this.deferAt = -1;
