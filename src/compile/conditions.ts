@@ -14,6 +14,7 @@ export const TRUE: Cond = Object.freeze({
   guards: [],
   negOf: null,
   parts: null,
+  emit: null,
 });
 
 const UNKNOWN = () => null;
@@ -31,7 +32,7 @@ export function cond(
   negOf: Cond | null = null,
   parts: CondParts | null = null,
 ): Cond {
-  return Object.freeze({ test, src, isTrue: false, types, verdict, guards, negOf, parts });
+  return Object.freeze({ test, src, isTrue: false, types, verdict, guards, negOf, parts, emit: null });
 }
 
 /** The type test of a term: `type == "T"`. */

@@ -50,6 +50,31 @@ export interface Cond {
    * conditions, or a leaf that names what it tests. Never read while matching.
    */
   readonly parts: CondParts | null;
+  /**
+   * The condition as JavaScript source, for generated matchers (codegen): a boolean
+   * expression that gives exactly what `test` gives, written into `scope`; null when the
+   * condition has no such form (the generated code then calls `test`). Nothing from the
+   * pattern text reaches the source except through `scope.literal`.
+   */
+  readonly emit: ((scope: CodeScope) => string | null) | null;
+}
+
+/**
+ * Where a {@link Cond.emit}ted expression lives in generated code: the names it may use
+ * and how it refers to values that are not code.
+ */
+export interface CodeScope {
+  /** The identifier holding the current event (`ctx.event`). */
+  readonly ev: string;
+  /** The identifier holding the bound {@link MatchContext}. */
+  readonly ctx: string;
+  /**
+   * An expression reading `value` from the generated function's parameters (never the
+   * value spelled out as code): patterns that differ only in literals get the same source.
+   */
+  literal(value: unknown): string;
+  /** An expression naming a runtime helper (a value operation of compile/functions.ts) by name. */
+  helper(name: string): string;
 }
 
 /**
