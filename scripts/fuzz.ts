@@ -9,7 +9,7 @@
  *   npm run fuzz -- --seed 1 --replay events:1234
  */
 import { parseArgs } from "node:util";
-import { parseDurationArg } from "../src/cli/duration.js";
+import { parseDurationArg } from "../src/shell/duration.js";
 import { type CampaignOptions, formatSummary, replay, runCampaign } from "./fuzz/campaign.js";
 import { privateBin } from "./fuzz/cli.js";
 import { KINDS, type Kind } from "./fuzz/target.js";

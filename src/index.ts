@@ -126,11 +126,11 @@ export { whyText } from "./runtime/trace/why-text.js";
 
 // --- Scale-out on Redis (docs/scale-out.md) ---
 
-export { assign } from "./dist/assign.js";
-export type { ConsumeOptions } from "./dist/consumer.js";
+export { assign } from "./scaleout/assign.js";
+export type { ConsumeOptions } from "./scaleout/consumer.js";
 /** Reads a job's matches through a consumer group, each with its id `p:src:i` (at-least-once delivery). */
-export { consume } from "./dist/consumer.js";
-export type { Client, CommitArgs, PartitionKeys } from "./dist/functions.js";
+export { consume } from "./scaleout/consumer.js";
+export type { Client, CommitArgs, PartitionKeys } from "./scaleout/functions.js";
 /** The Redis Function library and its calls: claim, renew, release, the atomic commit; key names. */
 export {
   claim,
@@ -141,18 +141,18 @@ export {
   loadFunctions,
   release,
   renew,
-} from "./dist/functions.js";
+} from "./scaleout/functions.js";
 /** FNV-1a (UTF-8) partitioning and balanced rendezvous assignment, as every producer and worker computes them. */
-export { fnv1a32String, partitionOf } from "./dist/hash.js";
-export type { ConnectOptions, JobConfig, JobRequest } from "./dist/job.js";
+export { fnv1a32String, partitionOf } from "./scaleout/hash.js";
+export type { ConnectOptions, JobConfig, JobRequest } from "./scaleout/job.js";
 /** Redis connections and the job's fixed settings (`cep:job`). */
-export { connect, ensureJob, JobError, readJob } from "./dist/job.js";
-export type { ProducerOptions, ProducerStats, Refusal } from "./dist/producer.js";
+export { connect, ensureJob, JobError, readJob } from "./scaleout/job.js";
+export type { ProducerOptions, ProducerStats, Refusal } from "./scaleout/producer.js";
 /** Partitions events into a job's input streams and owns time (watermark ticks). */
-export { Producer } from "./dist/producer.js";
-export type { JobStatus, PartitionStatus } from "./dist/status.js";
+export { Producer } from "./scaleout/producer.js";
+export type { JobStatus, PartitionStatus } from "./scaleout/status.js";
 /** `cep status` as data and as text. */
-export { renderStatus, status } from "./dist/status.js";
-export type { WorkerOptions, WorkerStats } from "./dist/worker.js";
+export { renderStatus, status } from "./scaleout/status.js";
+export type { WorkerOptions, WorkerStats } from "./scaleout/worker.js";
 /** A worker: membership, leases, one engine per owned partition, atomic commits. */
-export { Worker } from "./dist/worker.js";
+export { Worker } from "./scaleout/worker.js";

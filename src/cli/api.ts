@@ -5,8 +5,8 @@
  * real one, tests pass a stub. Keeping the CLI code free of a runtime import of the
  * library lets its tests run without the engine and keeps the dependency one-way.
  */
-import type { Writable } from "node:stream";
 import type { Diagnostic } from "../lang/diagnostics.js";
+import type { ShellEnv } from "../shell/env.js";
 import type { CliTraceOptions } from "./trace-option.js";
 
 /** One pattern source file. */
@@ -109,31 +109,10 @@ export interface CepApi {
   renderDiagnostic(d: Diagnostic, source: string, options: { color: boolean }): string;
 }
 
-/** The process around a command: streams, environment, clocks. Injected for tests. */
-export interface CliEnv {
+/** The process around a command (streams, environment, clocks) and the library it drives. Injected for tests. */
+export interface CliEnv extends ShellEnv {
   readonly api: CepApi;
-  readonly stdin: AsyncIterable<Buffer | string>;
-  readonly stdout: Writable;
-  readonly stderr: Writable;
-  /** stderr is a terminal: progress and colours are allowed there. */
-  readonly stderrIsTTY: boolean;
-  /** stdin is a terminal: `cep run` without `--input` says it is waiting for events there. */
-  readonly stdinIsTTY?: boolean;
-  /** Environment variables (NO_COLOR). */
-  readonly env: Readonly<Record<string, string | undefined>>;
-  /** Wall clock in ms (processing time without `--clock`). */
-  readonly wallClock: () => number;
-  /** Monotonic ms for elapsed time. */
-  readonly monotonic: () => number;
 }
 
-/** A usage problem: printed as `cep: <message>`, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
-
-/** Colours on stderr: only on a terminal, never with NO_COLOR (no-color.org: set and non-empty). */
-export function useColor(env: CliEnv): boolean {
-  const noColor = env.env.NO_COLOR;
-  return env.stderrIsTTY && (noColor === undefined || noColor === "");
-}
+// Defined beside `ShellEnv`, as the REPL throws it too; every CLI module imports it from here.
+export { UsageError, useColor } from "../shell/env.js";

@@ -15,8 +15,10 @@
  *   states:  6
  * ```
  */
+
+import { formatMs } from "../shell/duration.js";
 import type { CliEnv, CompiledPattern } from "./api.js";
-import { formatMs, isNfaDescription } from "./explain-render.js";
+import { isNfaDescription } from "./explain-render.js";
 import { compileSources, readSources } from "./load.js";
 
 /** The summary fields `cep check` knows how to print. */

@@ -68,8 +68,8 @@ import { dirname } from "node:path";
 import { keepText, keptText } from "../io/event-text.js";
 import type { ReadPosition } from "../io/events.js";
 import type { FileSink } from "../io/sinks.js";
+import { ioReason } from "../shell/io-reason.js";
 import { type CompiledProgram, UsageError } from "./api.js";
-import { ioReason } from "./load.js";
 import type { RunOptions } from "./options.js";
 import type { RunCheckpoints, RunCounters } from "./run.js";
 

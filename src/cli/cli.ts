@@ -11,11 +11,11 @@ import { Command, CommanderError, Option } from "commander";
 import { addReplOptions, resolveReplOptions } from "../repl/options.js";
 import { type CliEnv, UsageError } from "./api.js";
 import { checkCommand } from "./check.js";
-import { addDistCommands } from "./dist-commands.js";
 import { type ExplainFormat, explainCommand } from "./explain.js";
 import { fmtCommand } from "./fmt-command.js";
 import { addRunOptions, addTraceOptions, resolveRunOptions } from "./options.js";
 import { runCommand } from "./run-command.js";
+import { addScaleOutCommands } from "./scaleout-commands.js";
 import { testCommand } from "./test-command.js";
 import { addTypesCommand } from "./types-command.js";
 import { addWhyCommand } from "./why-command.js";
@@ -124,7 +124,7 @@ export async function runCli(argv: readonly string[], env: CliEnv): Promise<numb
       code = await (await import("../lsp/command.js")).lspCommand();
     });
 
-  addDistCommands(program, env, (c) => {
+  addScaleOutCommands(program, env, (c) => {
     code = c;
   });
 

@@ -17,6 +17,7 @@
  * renderMermaid([{ name: "BruteForce", nfa }]);  // flowchart LR …
  * ```
  */
+import { formatMs } from "../shell/duration.js";
 
 export type StateKind = "normal" | "start" | "final" | "stop" | "pending";
 export type EdgeAction = "take" | "ignore" | "proceed";
@@ -67,31 +68,6 @@ export function isNfaDescription(x: unknown): x is NfaDescription {
         s.edges.every((e: { target?: unknown }) => typeof e?.target === "string"),
     )
   );
-}
-
-const UNITS: [string, number][] = [
-  ["w", 604_800_000],
-  ["d", 86_400_000],
-  ["h", 3_600_000],
-  ["m", 60_000],
-  ["s", 1000],
-  ["ms", 1],
-];
-
-/** Milliseconds in the language's compact duration syntax: 5400000 → `1h30m`, 1500 → `1s500ms`. */
-export function formatMs(ms: number): string {
-  if (!Number.isFinite(ms)) return String(ms);
-  if (ms === 0) return "0ms";
-  let rest = Math.abs(ms);
-  let out = ms < 0 ? "-" : "";
-  for (const [unit, size] of UNITS) {
-    const n = Math.floor(rest / size);
-    if (n > 0) {
-      out += `${n}${unit}`;
-      rest -= n * size;
-    }
-  }
-  return out;
 }
 
 /** A readable line for a window description; null when there is none. */

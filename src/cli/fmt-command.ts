@@ -22,8 +22,9 @@ import { randomBytes } from "node:crypto";
 import { readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { formatSource } from "../lang/fmt/index.js";
+import { ioReason } from "../shell/io-reason.js";
 import type { CliEnv } from "./api.js";
-import { ioReason, printDiagnostics } from "./load.js";
+import { printDiagnostics } from "./load.js";
 
 /** The options of `cep fmt`. */
 export interface FmtOptions {

@@ -4,25 +4,9 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Diagnostic } from "../lang/diagnostics.js";
+import { ioReason } from "../shell/io-reason.js";
+import { editDistance } from "../util/nearest.js";
 import { type CliEnv, type CompiledProgram, type SourceFile, UsageError, useColor } from "./api.js";
-
-/** A readable reason for a failed open/read: "no such file", "permission denied", … */
-export function ioReason(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  switch (code) {
-    case "ENOENT":
-      return "no such file or directory";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EISDIR":
-      return "is a directory";
-    case "ENOTDIR":
-      return "not a directory";
-    default:
-      return err instanceof Error ? err.message : String(err);
-  }
-}
 
 /** Reads every pattern file; throws {@link UsageError} on the first unreadable one. */
 export async function readSources(files: readonly string[]): Promise<SourceFile[]> {
@@ -74,19 +58,6 @@ export function compileSources(
   }
   if (options.printWarnings !== false) printDiagnostics(env, program.warnings ?? [], sources);
   return program;
-}
-
-/** Edit distance, for "did you mean" on pattern names. */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
 }
 
 /** Checks that every `--pattern` name exists; throws {@link UsageError} naming the nearest. */

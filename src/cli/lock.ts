@@ -30,8 +30,8 @@
 import { readFileSync, unlinkSync } from "node:fs";
 import { link, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
+import { ioReason } from "../shell/io-reason.js";
 import { UsageError } from "./api.js";
-import { ioReason } from "./load.js";
 
 /** Who holds a lock. */
 export interface LockHolder {

@@ -6,9 +6,8 @@ import { resolve } from "node:path";
 import bytes from "bytes";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { MAX_RECORD_LINES } from "../io/csv.js";
-import { parseTime, TIME_FORMS } from "../runtime/values.js";
+import { clockOption, durationOption, nonEmpty } from "../shell/options.js";
 import { UsageError } from "./api.js";
-import { parseDurationArg } from "./duration.js";
 import type { RunSettings } from "./run.js";
 
 /** `cep run` options after validation. */
@@ -57,23 +56,6 @@ interface RawRunOptions {
   traceOut?: string;
 }
 
-/** Commander parser for a duration option (language.md §3.5; `0` allowed). */
-export function durationOption(value: string): number {
-  try {
-    return parseDurationArg(value, { allowZero: true });
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-}
-
-/** Commander parser for `--clock <time>`: a time as everywhere else (`parseTime`), digits as epoch ms. */
-export function clockOption(value: string): number {
-  const text = value.trim();
-  const t = parseTime(/^-?\d+$/.test(text) ? Number(text) : text);
-  if (typeof t === "string") throw new InvalidArgumentError(`expected ${TIME_FORMS}`);
-  return t;
-}
-
 function countOption(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
@@ -101,11 +83,6 @@ export function sizeOption(value: string): number {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-function nonEmpty(value: string): string {
-  if (value.length === 0) throw new InvalidArgumentError("must not be empty");
-  return value;
 }
 
 /** Adds the `cep run` options to `cmd`. */

@@ -16,6 +16,7 @@ import { resolve } from "node:path";
 import { quote } from "shell-quote";
 import { type FileSink, type LineSink, openFileSink, StreamSink } from "../io/sinks.js";
 import { type InputSource, openInput } from "../io/source.js";
+import { ioReason } from "../shell/io-reason.js";
 import { type CliEnv, type SourceFile, UsageError } from "./api.js";
 import {
   Checkpointer,
@@ -26,7 +27,7 @@ import {
   runDifferences,
   runIdentity,
 } from "./checkpoint.js";
-import { checkPatternNames, compileSources, ioReason, readSources } from "./load.js";
+import { checkPatternNames, compileSources, readSources } from "./load.js";
 import { CheckpointLock } from "./lock.js";
 import type { RunOptions } from "./options.js";
 import { createProgress, summaryLine } from "./progress.js";

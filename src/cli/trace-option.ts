@@ -13,8 +13,9 @@
  * const trace = traceOptions(specs, (rec) => out.write(JSON.stringify(rec)), lineOf);
  * ```
  */
+
+import { type KeyArg, parseKeyArg } from "../shell/key-arg.js";
 import { UsageError } from "./api.js";
-import { type KeyArg, parseKeyArg } from "./key-arg.js";
 
 /** One `--trace` value. */
 export interface TraceSpec {

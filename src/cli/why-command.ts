@@ -20,8 +20,8 @@ import {
   type WhyReport,
 } from "../runtime/trace/why.js";
 import { whyText } from "../runtime/trace/why-text.js";
+import { parseKeyArg } from "../shell/key-arg.js";
 import { type CliEnv, UsageError } from "./api.js";
-import { parseKeyArg } from "./key-arg.js";
 import { checkPatternNames, compileSources, readSources } from "./load.js";
 import { addRunOptions, resolveRunOptions } from "./options.js";
 import { keyJson, tracedRun } from "./why-run.js";

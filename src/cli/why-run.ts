@@ -10,8 +10,8 @@ import { MemorySink } from "../io/sinks.js";
 import { type InputSource, openInput } from "../io/source.js";
 import type { TraceRecord } from "../runtime/trace/records.js";
 import { keyJson, type WhyEvent } from "../runtime/trace/why.js";
+import { ioReason } from "../shell/io-reason.js";
 import { type CliEnv, type CompiledProgram, UsageError } from "./api.js";
-import { ioReason } from "./load.js";
 import { prepareRun, type RunSettings } from "./run.js";
 
 /** What a traced run leaves. */

@@ -6,7 +6,7 @@
  * if (sink.error) env.stderr.write(`cep: ${writeFailure("--output out.ndjson", sink.error)}\n`);
  * ```
  */
-import { ioReason } from "./load.js";
+import { ioReason } from "../shell/io-reason.js";
 
 /** A write error as `ENOSPC: no space left on device` (Node adds `, write`: the call, not the cause). */
 export function writeReason(err: Error): string {

@@ -5,7 +5,7 @@
  */
 
 import type { RE2JS } from "re2js";
-import { re2 } from "../lang/lazy.js";
+import { re2 } from "../util/lazy.js";
 import type { CompiledExpr, EvalContext } from "./eval-context.js";
 
 const hasOwn = Object.prototype.hasOwnProperty;

@@ -3,14 +3,14 @@
  * regexes and static types (language.md §2, §3.4).
  */
 
+import { re2 } from "../util/lazy.js";
+import { nearest } from "../util/nearest.js";
 import type { BinaryExpr, CallExpr, EventDecl, Expr, Ident, IndexExpr, MemberExpr, NameExpr } from "./ast.js";
 import { leftSpine, pathSteps } from "./chain.js";
 import { fill, Hints, type MessageDef, Messages, NeverTrueWhy, semantic } from "./check-messages.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { exprToSource } from "./expr-text.js";
-import { re2 } from "./lazy.js";
 import { code } from "./messages.js";
-import { nearest } from "./nearest.js";
 import { FUNCTIONS, fieldStaticType, incompatible, nonNumber, type StaticType } from "./types.js";
 
 /** A declared event type with the static type of each field (role fields included). */

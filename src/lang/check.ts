@@ -11,6 +11,8 @@
  * const { diagnostics, patterns } = check([parse(src, "a.pattern").ast!]);
  * ```
  */
+
+import { editDistance, nearest } from "../util/nearest.js";
 import type { Contiguity, EventDecl, FileNode, PatternDecl, Sequence, SequenceElement, Term } from "./ast.js";
 import { checkExpr, type ExprScope, makeSchema, type Schema, type ScopeVariable } from "./check-expr.js";
 import { fill, Hints, Messages, semantic } from "./check-messages.js";
@@ -20,7 +22,6 @@ import { checkSize } from "./check-size.js";
 import { checkState } from "./check-state.js";
 import { checkUnused } from "./check-unused.js";
 import type { Diagnostic } from "./diagnostics.js";
-import { editDistance, nearest } from "./nearest.js";
 import { applyIgnores } from "./suppress.js";
 import { RESERVED_WORDS } from "./types.js";
 

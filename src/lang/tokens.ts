@@ -26,7 +26,7 @@ import {
   type TokenType,
   tokenMatcher,
 } from "chevrotain";
-import { luxon } from "./lazy.js";
+import { luxon } from "../util/lazy.js";
 import { Messages, type MessageTemplate, message, quote, suggest } from "./messages.js";
 
 // ---------------------------------------------------------------------------

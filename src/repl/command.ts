@@ -16,7 +16,7 @@
 
 import { createInterface, type Interface } from "node:readline";
 import { Readable, type Writable } from "node:stream";
-import type { CliEnv } from "../cli/api.js";
+import type { ShellEnv } from "../shell/env.js";
 import { HISTORY_SIZE, History, historyPath } from "./history.js";
 import type { ReplOptions } from "./options.js";
 import { Session } from "./session.js";
@@ -31,7 +31,7 @@ const isTTY = (s: unknown): boolean => (s as { isTTY?: unknown } | null)?.isTTY 
 
 /** Runs the REPL until `.exit` or the end of input; resolves to the exit code (0). */
 export async function replCommand(
-  env: CliEnv & ReplTerminal,
+  env: ShellEnv & ReplTerminal,
   files: readonly string[],
   options: ReplOptions,
 ): Promise<number> {

@@ -3,9 +3,9 @@
  * names, defaults and validation. No runtime import of the library here, so `cli.ts`
  * can wire the command without loading the engine.
  */
-import { type Command, InvalidArgumentError } from "commander";
-import { UsageError } from "../cli/api.js";
-import { clockOption, durationOption } from "../cli/options.js";
+import type { Command } from "commander";
+import { UsageError } from "../shell/env.js";
+import { clockOption, durationOption, nonEmpty } from "../shell/options.js";
 
 /** `cep repl` options after validation. */
 export interface ReplOptions {
@@ -18,11 +18,6 @@ export interface ReplOptions {
   clock: number | null;
   /** `false` (`--no-schema-check`): events are not checked against declared schemas (default: checked). */
   schemaCheck?: boolean;
-}
-
-function nonEmpty(value: string): string {
-  if (value.length === 0) throw new InvalidArgumentError("must not be empty");
-  return value;
 }
 
 /** Adds the `cep repl` options to `cmd`. */

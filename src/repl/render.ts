@@ -10,7 +10,7 @@
  *   emit  {"user":"alice","attempts":2}
  * ```
  */
-import { formatMs } from "../cli/explain-render.js";
+import { formatMs } from "../shell/duration.js";
 
 const ANSI = {
   reset: "\x1b[0m",

@@ -23,9 +23,6 @@
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { formatMs } from "../cli/explain-render.js";
-import { type KeyArg, parseKeyArg } from "../cli/key-arg.js";
-import { editDistance, ioReason } from "../cli/load.js";
 import type { CompiledPattern, Program } from "../compile/model.js";
 // Not ../index.js: that also exports the scale-out API, whose Redis client would load at every start.
 import { compile } from "../compile/program.js";
@@ -40,6 +37,10 @@ import type { MatchRecord } from "../runtime/records.js";
 import { recordText } from "../runtime/trace/describe.js";
 import type { TraceRecord } from "../runtime/trace/records.js";
 import { invalidTime, parseTime, TIME_FORMS } from "../runtime/values.js";
+import { formatMs } from "../shell/duration.js";
+import { ioReason } from "../shell/io-reason.js";
+import { type KeyArg, parseKeyArg } from "../shell/key-arg.js";
+import { editDistance } from "../util/nearest.js";
 import { PatternCollector } from "./collector.js";
 import type { ReplOptions } from "./options.js";
 import { formatTime, type Paint, painter, renderRecord } from "./render.js";

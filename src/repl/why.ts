@@ -18,13 +18,13 @@
  * ```
  */
 
-import type { KeyArg } from "../cli/key-arg.js";
 import type { CompiledPattern } from "../compile/model.js";
 import { renderDiagnostic } from "../lang/format.js";
 import type { BranchRow, CellRow, Snapshot } from "../runtime/snapshot.js";
 import { recordText } from "../runtime/trace/describe.js";
 import type { TraceReason, TraceRecord } from "../runtime/trace/records.js";
 import { canonicalKey, path } from "../runtime/values.js";
+import type { KeyArg } from "../shell/key-arg.js";
 import type { Paint } from "./render.js";
 import { describeBranch } from "./state.js";
 

@@ -2,7 +2,7 @@
  * Reading the role fields of an event: time, type and key paths. Own properties only,
  * so nothing user-supplied is read through a prototype.
  */
-import { luxon } from "../lang/lazy.js";
+import { luxon } from "../util/lazy.js";
 
 const hasOwn = Object.prototype.hasOwnProperty;
 

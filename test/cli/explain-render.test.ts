@@ -1,7 +1,6 @@
 import { describe, expect, test } from "vitest";
 import {
   describeWindow,
-  formatMs,
   isNfaDescription,
   type NfaDescription,
   renderDot,
@@ -43,13 +42,6 @@ const nfa: NfaDescription = {
 };
 
 describe("formatting", () => {
-  test("formatMs uses the language's compact syntax", () => {
-    expect(formatMs(5_400_000)).toBe("1h30m");
-    expect(formatMs(1500)).toBe("1s500ms");
-    expect(formatMs(0)).toBe("0ms");
-    expect(formatMs(694_861_001)).toBe("1w1d1h1m1s1ms");
-  });
-
   test("describeWindow accepts ms, text and objects", () => {
     expect(describeWindow(300_000)).toBe("within 5m");
     expect(describeWindow("within 5 minutes")).toBe("within 5 minutes");

@@ -22,7 +22,7 @@
  * ```
  */
 import type { CompiledPattern } from "../../compile/model.js";
-import { nearest as nearestName } from "../../lang/nearest.js";
+import { nearest as nearestName } from "../../util/nearest.js";
 import { canonicalKey, field, path } from "../values.js";
 import type { TraceEvent, TraceReason, TraceRecord } from "./records.js";
 

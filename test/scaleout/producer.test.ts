@@ -4,10 +4,10 @@
  * job detected instead of its entries being lost silently.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Client, keys } from "../../src/dist/functions.js";
-import { partitionOf } from "../../src/dist/hash.js";
-import { connect, ensureJob } from "../../src/dist/job.js";
-import { Producer } from "../../src/dist/producer.js";
+import { type Client, keys } from "../../src/scaleout/functions.js";
+import { partitionOf } from "../../src/scaleout/hash.js";
+import { connect, ensureJob } from "../../src/scaleout/job.js";
+import { Producer } from "../../src/scaleout/producer.js";
 import { type RedisServer, startRedis } from "../support/redis.js";
 
 let redis: RedisServer;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { parseDurationArg } from "../../src/cli/duration.js";
+import { formatMs, parseDurationArg } from "../../src/shell/duration.js";
 
 describe("parseDurationArg", () => {
   test.each([
@@ -44,5 +44,19 @@ describe("parseDurationArg", () => {
     ["99999999999999999999", /too large/],
   ])("%s is rejected", (text, message) => {
     expect(() => parseDurationArg(text, { allowZero: true })).toThrow(message);
+  });
+});
+
+describe("formatMs", () => {
+  test("uses the language's compact syntax", () => {
+    expect(formatMs(5_400_000)).toBe("1h30m");
+    expect(formatMs(1500)).toBe("1s500ms");
+    expect(formatMs(0)).toBe("0ms");
+    expect(formatMs(694_861_001)).toBe("1w1d1h1m1s1ms");
+  });
+
+  test("reads back as the same duration", () => {
+    for (const ms of [1, 999, 60_000, 5_400_000, 694_861_001])
+      expect(parseDurationArg(formatMs(ms))).toBe(ms);
   });
 });

@@ -16,7 +16,7 @@ import {
   loadFunctions,
   release,
   renew,
-} from "../../src/dist/functions.js";
+} from "../../src/scaleout/functions.js";
 import { type RedisServer, startRedis } from "../support/redis.js";
 
 let server: RedisServer;

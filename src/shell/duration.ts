@@ -1,13 +1,15 @@
 /**
  * Durations on the command line (language.md §3.5): the language's forms (`5s`, `1h30m`,
- * `2 minutes`, `1.5s`), ISO-8601 (`PT1M`, `P1W2D`), or a bare integer of milliseconds.
+ * `2 minutes`, `1.5s`), ISO-8601 (`PT1M`, `P1W2D`), or a bare integer of milliseconds;
+ * and back, in the compact form `cep` and the REPL print.
  *
  * ```ts
  * parseDurationArg("1h30m");                      // 5_400_000
  * parseDurationArg("0", { allowZero: true });     // 0 (--out-of-orderness)
+ * formatMs(5_400_000);                            // "1h30m"
  * ```
  */
-import { luxon } from "../lang/lazy.js";
+import { luxon } from "../util/lazy.js";
 
 const UNIT_MS: Record<string, bigint> = {
   ms: 1n,
@@ -87,4 +89,29 @@ function parseParts(s: string): bigint {
     rest = rest.slice(whole.length);
   }
   return total;
+}
+
+const FORMAT_UNITS: [string, number][] = [
+  ["w", 604_800_000],
+  ["d", 86_400_000],
+  ["h", 3_600_000],
+  ["m", 60_000],
+  ["s", 1000],
+  ["ms", 1],
+];
+
+/** Milliseconds in the language's compact duration syntax: 5400000 → `1h30m`, 1500 → `1s500ms`. */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  if (ms === 0) return "0ms";
+  let rest = Math.abs(ms);
+  let out = ms < 0 ? "-" : "";
+  for (const [unit, size] of FORMAT_UNITS) {
+    const n = Math.floor(rest / size);
+    if (n > 0) {
+      out += `${n}${unit}`;
+      rest -= n * size;
+    }
+  }
+  return out;
 }

@@ -5,7 +5,7 @@
  */
 import { Cluster, Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { claim, commit, keys, loadFunctions, release } from "../../src/dist/functions.js";
+import { claim, commit, keys, loadFunctions, release } from "../../src/scaleout/functions.js";
 import { type RedisClusterHandle, startCluster } from "../support/redis.js";
 
 let handle: RedisClusterHandle;

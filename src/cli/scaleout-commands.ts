@@ -8,9 +8,10 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import type { JsonObject } from "../io/json.js";
 import { errorRecord, type LineSink, lateRecord, openFileSink, StreamSink } from "../io/sinks.js";
 import { openInput } from "../io/source.js";
+import { ioReason } from "../shell/io-reason.js";
+import { durationOption } from "../shell/options.js";
 import { type CliEnv, UsageError } from "./api.js";
-import { compileSources, ioReason, readSources } from "./load.js";
-import { durationOption } from "./options.js";
+import { compileSources, readSources } from "./load.js";
 import { newBar } from "./progress.js";
 import { readerLeft, writeFailure } from "./write-error.js";
 
@@ -45,7 +46,7 @@ interface RedisOpts {
 
 /** Connects, or fails with a usage error when Redis does not answer within 5 s. */
 async function openRedis(opts: RedisOpts, name: string) {
-  const { connect } = await import("../dist/job.js");
+  const { connect } = await import("../scaleout/job.js");
   // ioredis reconnects by itself; say so once per distinct error instead of once per attempt.
   let lastError = "";
   const client = connect(opts.redis, {
@@ -126,7 +127,7 @@ function reportFailedWrites(env: CliEnv, opened: readonly OpenedSink[]): boolean
 
 /** Maps a job error to a usage error (exit 2). */
 async function withJob<T>(f: () => Promise<T>): Promise<T> {
-  const { JobError } = await import("../dist/job.js");
+  const { JobError } = await import("../scaleout/job.js");
   try {
     return await f();
   } catch (err) {
@@ -136,7 +137,7 @@ async function withJob<T>(f: () => Promise<T>): Promise<T> {
 }
 
 /** Registers produce, worker, consume and status on `program`; `setCode` receives each command's exit code. */
-export function addDistCommands(program: Command, env: CliEnv, setCode: (code: number) => void): void {
+export function addScaleOutCommands(program: Command, env: CliEnv, setCode: (code: number) => void): void {
   addJobOptions(
     program
       .command("produce")
@@ -230,8 +231,8 @@ async function produceTo(env: CliEnv, opts: ProduceOpts, opened: OpenedSink[]): 
   const log = opts.log === undefined ? null : await openSink(env, opts.log, "stdout", "--log", opened);
   const client = await openRedis(opts, "cep-produce");
   try {
-    const { ensureJob } = await import("../dist/job.js");
-    const { Producer } = await import("../dist/producer.js");
+    const { ensureJob } = await import("../scaleout/job.js");
+    const { Producer } = await import("../scaleout/producer.js");
     const job = await withJob(() =>
       ensureJob(client, {
         partitions: opts.partitions,
@@ -345,7 +346,7 @@ async function workerCommand(env: CliEnv, files: string[], opts: WorkerOpts): Pr
   const sources = await readSources(files);
   const client = await openRedis(opts, `cep-worker-${opts.id ?? process.pid}`);
   try {
-    const { ensureJob } = await import("../dist/job.js");
+    const { ensureJob } = await import("../scaleout/job.js");
     const job = await withJob(() =>
       ensureJob(client, {
         partitions: opts.partitions,
@@ -356,7 +357,7 @@ async function workerCommand(env: CliEnv, files: string[], opts: WorkerOpts): Pr
     );
     const program = compileSources(env, sources, { typeField: job.typeField, timeField: job.timeField });
     if (program === null) return 1;
-    const { Worker } = await import("../dist/worker.js");
+    const { Worker } = await import("../scaleout/worker.js");
     let worker: InstanceType<typeof Worker>;
     let abandoned = false;
     try {
@@ -433,8 +434,8 @@ async function consumeTo(env: CliEnv, opts: ConsumeOpts, opened: OpenedSink[]): 
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
   try {
-    const { readJob } = await import("../dist/job.js");
-    const { consume } = await import("../dist/consumer.js");
+    const { readJob } = await import("../scaleout/job.js");
+    const { consume } = await import("../scaleout/consumer.js");
     const job = await readJob(client);
     if (job === null) throw new UsageError("no job in this Redis (run cep produce or cep worker first)");
     await consume(client, job, (line) => out.write(line), {
@@ -459,7 +460,7 @@ async function consumeTo(env: CliEnv, opts: ConsumeOpts, opened: OpenedSink[]): 
 async function statusCommand(env: CliEnv, opts: RedisOpts & { json?: boolean }): Promise<number> {
   const client = await openRedis(opts, "cep-status");
   try {
-    const { status, renderStatus } = await import("../dist/status.js");
+    const { status, renderStatus } = await import("../scaleout/status.js");
     const s = await status(client);
     if (s === null) throw new UsageError("no job in this Redis (run cep produce or cep worker first)");
     env.stdout.write(opts.json ? `${JSON.stringify(s, null, 2)}\n` : renderStatus(s));

@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { keys } from "../../src/dist/functions.js";
-import { connect } from "../../src/dist/job.js";
+import { keys } from "../../src/scaleout/functions.js";
+import { connect } from "../../src/scaleout/job.js";
 import { privateBin, root } from "../cli/dist.js";
 import { type RedisServer, startRedis } from "../support/redis.js";
 import { generate, PATTERNS } from "./harness.js";
@@ -23,7 +23,7 @@ const children = new Set<ChildProcess>();
 beforeAll(async () => {
   bin = privateBin();
   redis = await startRedis();
-  dir = mkdtempSync(join(tmpdir(), "cep-dist-cli-"));
+  dir = mkdtempSync(join(tmpdir(), "cep-scaleout-cli-"));
 }, 60_000);
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { editDistance, nearest } from "../../src/lang/nearest.js";
+import { editDistance, nearest } from "../../src/util/nearest.js";
 
 describe("edit distance and suggestions", () => {
   it("counts an adjacent transposition as one edit", () => {

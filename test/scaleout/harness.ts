@@ -16,11 +16,11 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { expect } from "vitest";
 import { rng } from "../../bench/gen.js";
-import { type Client, keys } from "../../src/dist/functions.js";
-import { connect, ensureJob, type JobConfig } from "../../src/dist/job.js";
-import { Producer } from "../../src/dist/producer.js";
 import { compile, Engine } from "../../src/index.js";
 import { canonicalKey } from "../../src/runtime/values.js";
+import { type Client, keys } from "../../src/scaleout/functions.js";
+import { connect, ensureJob, type JobConfig } from "../../src/scaleout/job.js";
+import { Producer } from "../../src/scaleout/producer.js";
 import { privateBin } from "../cli/dist.js";
 
 /** W4 (keyed A then B within a window), a W1-style 3-step skip-till-any with timeouts, and a skip strategy. */

@@ -3,8 +3,8 @@
  * that the spelled-out list the engine gets (`candidates`) finds exactly the same ones.
  */
 import { describe, expect, test } from "vitest";
-import { parseKeyArg } from "../../src/cli/key-arg.js";
 import { canonicalKey } from "../../src/runtime/values.js";
+import { parseKeyArg } from "../../src/shell/key-arg.js";
 
 /** How the engine's tracer compares a `keys` list: primitives by value, composites by canonical JSON. */
 const listed = (list: readonly unknown[], key: unknown) =>

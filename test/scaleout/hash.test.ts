@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fmix32, fnv1a32, fnv1a32String, keyString, partitionOf } from "../../src/dist/hash.js";
+import { fmix32, fnv1a32, fnv1a32String, keyString, partitionOf } from "../../src/scaleout/hash.js";
 
 const utf8 = (s: string) => new Uint8Array(Buffer.from(s, "utf8"));
 

@@ -6,10 +6,10 @@ import { readFileSync } from "node:fs";
 import { type AddressInfo, createServer, connect as netConnect, type Socket } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { assign } from "../../src/dist/assign.js";
-import { type Client, keys } from "../../src/dist/functions.js";
-import { connect, ensureJob } from "../../src/dist/job.js";
-import { Producer } from "../../src/dist/producer.js";
+import { assign } from "../../src/scaleout/assign.js";
+import { type Client, keys } from "../../src/scaleout/functions.js";
+import { connect, ensureJob } from "../../src/scaleout/job.js";
+import { Producer } from "../../src/scaleout/producer.js";
 import { type RedisServer, startCluster, startRedis } from "../support/redis.js";
 import {
   checkAgainstOracle,

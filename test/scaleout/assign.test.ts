@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { assign } from "../../src/dist/assign.js";
+import { assign } from "../../src/scaleout/assign.js";
 
 const idArb = fc.oneof(
   fc.constantFrom("w0", "w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "w9"),
