@@ -475,7 +475,7 @@ const blockPrograms = (b: Block) => commands(b).flatMap((c) => programs(c.comman
  * checked by test/package/npx.test.ts (`npx cep` in a clone),
  * test/package/ensure-test-tools.test.ts (.ci/run runs exactly the README's test
  * command) and CI itself; the README's scale-out demonstration (`npm run build && bash
- * scripts/scale-out-demo.sh`) is a ```text block, run by test/dist/demo.test.ts. So that
+ * scripts/scale-out-demo.sh`) is a ```text block, run by test/scaleout/demo.test.ts. So that
  * nothing else hides in one, a set-up block may run set-up programs only.
  */
 const isSetUp = (b: Block) => isShell(b) && blockPrograms(b).some((p) => SETUP.has(p));
