@@ -364,7 +364,9 @@ export function measureCase(c: BenchCase, opts: HarnessOptions): CaseResult {
   }
   log(`  ${c.id}: N=${N}${c.f3 !== null && n3 !== N ? ` (F3: ${n3})` : ""}, oracle ${verified}`);
 
-  // 3. Rounds, alternating.
+  // 3. Rounds, alternating. F1 is the yardstick: one untimed run first, so its first timed
+  // run is not its warm-up (the engine's came in calibration).
+  timeBaseline(c.f1, events, N);
   const f2At3 = n3 === N ? null : timeBaseline(c.f2, events, n3).matches;
   const eMs: number[] = [];
   const iMs: number[] = [];

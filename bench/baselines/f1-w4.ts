@@ -4,7 +4,8 @@
  *
  * - one Map lookup per A or B (the minimum for a keyed pattern), none for the other
  *   events, which cost two string compares;
- * - a key's waiting A's are a plain array (the Map's value, no wrapper object);
+ * - a key's waiting A is the Map's value itself, and only a second A makes it an array
+ *   (most keys wait for one A at a time): no wrapper object, one allocation per A at most;
  * - expiry runs only when an A or B arrives: a B takes only the A's of its key still in the
  *   window, and a global FIFO of the A's (checked at its front) drops expired A's and
  *   their keys, so the state stays bounded by the window without work on other events.
@@ -18,8 +19,8 @@ interface KeyedEvent {
 }
 
 class AThenB implements Baseline {
-  /** Key → its waiting A's, oldest first. */
-  private readonly waiting = new Map<unknown, KeyedEvent[]>();
+  /** Key → its waiting A, or its waiting A's oldest first. */
+  private readonly waiting = new Map<unknown, KeyedEvent | KeyedEvent[]>();
   /** Every A in arrival order, `fifo[head..tail)` possibly still waiting. */
   private fifo: KeyedEvent[] = [];
   private head = 0;
@@ -39,19 +40,22 @@ class AThenB implements Baseline {
       if (ty === "B") {
         const t = e.ts;
         if (this.head < this.tail && t - this.fifo[this.head].ts >= w) this.expire(t);
-        const list = waiting.get(e.k);
-        if (list === undefined) continue;
-        for (let k = 0; k < list.length; k++) {
-          const a = list[k];
-          if (t - a.ts < w) this.sink([a, e]);
-        }
+        const v = waiting.get(e.k);
+        if (v === undefined) continue;
+        if (Array.isArray(v)) {
+          for (let k = 0; k < v.length; k++) {
+            const a = v[k];
+            if (t - a.ts < w) this.sink([a, e]);
+          }
+        } else if (t - v.ts < w) this.sink([v, e]);
         if (!this.any) waiting.delete(e.k);
       } else if (ty === "A") {
         const t = e.ts;
         if (this.head < this.tail && t - this.fifo[this.head].ts >= w) this.expire(t);
-        const list = waiting.get(e.k);
-        if (list === undefined) waiting.set(e.k, [e]);
-        else list.push(e);
+        const v = waiting.get(e.k);
+        if (v === undefined) waiting.set(e.k, e);
+        else if (Array.isArray(v)) v.push(e);
+        else waiting.set(e.k, [v, e]);
         this.push(e);
       }
     }
@@ -65,11 +69,12 @@ class AThenB implements Baseline {
     const tl = this.tail;
     while (h < tl && t - fifo[h].ts >= w) {
       const a = fifo[h++];
-      const list = this.waiting.get(a.k);
-      // Still waiting only if it heads its key's list (a B may have taken it).
-      if (list !== undefined && list[0] === a) {
-        if (list.length === 1) this.waiting.delete(a.k);
-        else list.shift();
+      const v = this.waiting.get(a.k);
+      // Still waiting only if it is its key's A or heads its key's list (a B may have taken it).
+      if (v === a) this.waiting.delete(a.k);
+      else if (Array.isArray(v) && v[0] === a) {
+        if (v.length === 1) this.waiting.delete(a.k);
+        else v.shift();
       }
     }
     this.head = h;

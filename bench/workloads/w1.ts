@@ -57,8 +57,8 @@ function w1Case(n: number, w: number, any: boolean, never: boolean): BenchCase {
 export function w1Cases(): { cases: BenchCase[]; skipped: string[] } {
   const cases: BenchCase[] = [];
   const skipped: string[] = [];
+  // w = 300 only for the SASE-shaped run (n = 3 `followed by`, windows 10/100/300/1000).
   for (const n of [3, 5])
-    // w = 300 only for the SASE-shaped run (n = 3 `followed by`, windows 10/100/300/1000).
     for (const any of [false, true])
       for (const w of n === 3 && !any ? [10, 100, 300, 1000] : [10, 100, 1000]) {
         const perStart = any ? expectedAnyMatchesPerStart(n, w) : 0;
