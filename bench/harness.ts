@@ -132,7 +132,7 @@ export function newEngine(program: Program, interpreter = false): Engine {
  * does not, the engine is the interpreter whatever the bench asks, and no figure may be
  * reported as the generated matcher's or the interpreter's apart.
  */
-export function hasCodegenSwitch(program: Program): boolean {
+export function hasCodegenSwitch(program: Program, EngineClass: typeof Engine = Engine): boolean {
   let read = false;
   const probe = {
     get codegen() {
@@ -140,7 +140,7 @@ export function hasCodegenSwitch(program: Program): boolean {
       return false;
     },
   };
-  new Engine(program, probe as EngineOptions).end();
+  new EngineClass(program, probe as EngineOptions).end();
   return read;
 }
 
