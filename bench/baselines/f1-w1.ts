@@ -6,7 +6,7 @@
  *
  * - the type is found by string compares against the stage types (no Map);
  * - waiting partial matches live in flat, reused arrays (a buffer per stage with a head
- *   and a tail, compacted in place, never shrunk): no allocation per event, only the
+ *   and a tail, compacted in place once half is dead, never shrunk): no allocation per event, only the
  *   arrays the sink receives;
  * - expiry is lazy: a stage drops its expired front only when it receives or hands on
  *   (the oldest entries are at the front), so an event no stage takes costs its compares.
@@ -78,7 +78,7 @@ class FollowedBy implements Baseline {
       let dt = tail[s];
       while (dh < dt && t - dst[dh * s].ts >= w) dh++;
       if (dh === dt) dh = dt = 0;
-      else if (dh > 0 && (dt + tl - h) * s > dst.length) {
+      else if (dh * 2 >= dt && (dt + tl - h) * s > dst.length) {
         dst.copyWithin(0, dh * s, dt * s);
         dt -= dh;
         dh = 0;
@@ -101,7 +101,7 @@ class FollowedBy implements Baseline {
     let tl = this.tail[1];
     while (h < tl && t - b[h].ts >= this.w) h++;
     if (h === tl) h = tl = 0;
-    else if (h > 0 && tl === b.length) {
+    else if (h * 2 >= tl && tl === b.length) {
       b.copyWithin(0, h, tl);
       tl -= h;
       h = 0;
@@ -161,7 +161,7 @@ class FollowedByAny implements Baseline {
       const lowest = t - w;
       while (h < tl && b[h].ts <= lowest) h++;
       if (h === tl) h = tl = 0;
-      else if (h > 0 && tl === b.length) {
+      else if (h * 2 >= tl && tl === b.length) {
         b.copyWithin(0, h, tl);
         tl -= h;
         h = 0;

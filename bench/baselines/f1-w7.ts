@@ -34,7 +34,7 @@ function step(st: Waiting, e: Tick, w: number, sink: MatchSink): void {
     let tl = st.tail;
     while (h < tl && t - list[h].ts >= w) h++;
     if (h === tl) h = tl = 0;
-    else if (tl === list.length && h > 0) {
+    else if (tl === list.length && h * 2 >= tl) {
       list.copyWithin(0, h, tl);
       tl -= h;
       h = 0;

@@ -4,6 +4,8 @@
  * SASE-shaped run; and the detection of the engine's codegen switch (`--interpreter`,
  * `--both`), which must not claim interpreter figures from an engine without one.
  */
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { type CaseResult, hasCodegenSwitch, newEngine } from "../../bench/harness.js";
 import { speedTargets, type TargetRow } from "../../bench/speed-targets.js";
@@ -131,5 +133,40 @@ describe("the codegen switch (--interpreter, --both)", () => {
     };
     expect(run(true)).toEqual(run(false));
     expect(run(true).length).toBeGreaterThan(100);
+  });
+});
+
+describe("npm run bench -- … --both (a short real run)", () => {
+  it("prints F1 and engine/F1 beside F2, the #16 targets, and n/a for the interpreter without a switch", () => {
+    const root = fileURLToPath(new URL("../..", import.meta.url));
+    const args = ["--expose-gc", "--import", "tsx", "bench/run.ts", "W1 n=3 fb w=10"];
+    const out = execFileSync(
+      process.execPath,
+      [...args, "--quick", "--seconds=0.02", "--rounds=1", "--both"],
+      {
+        cwd: root,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      },
+    );
+    const head = out.split("\n").find((l) => l.startsWith("| case |")) as string;
+    const cells = (line: string) => line.split("|").map((c) => c.trim());
+    const cols = cells(head);
+    const data = cells(out.split("\n").find((l) => l.startsWith("| W1 n=3 fb w=10 |")) as string);
+    for (const c of [
+      "engine ev/s",
+      "engine (interpreter) ev/s",
+      "F1 ev/s",
+      "engine/F1 time",
+      "F2 ev/s",
+      "engine/F2 time",
+    ])
+      expect(cols).toContain(c);
+    const switchExists = hasCodegenSwitch(compile("pattern P { match a: A }"));
+    expect(data[cols.indexOf("engine (interpreter) ev/s")] === "n/a").toBe(!switchExists);
+    expect(data[cols.indexOf("engine/F1 time")]).toMatch(/^\d+\.\d\d×$/);
+    expect(data[cols.indexOf("oracle")]).toMatch(/^ok/);
+    if (!switchExists) expect(out).toContain("this engine has no codegen switch");
+    expect(out).toMatch(/\| SASE-shaped run .*\| w=10: [\d.]+M .*\| (FAIL|n\/a) \|/);
   });
 });
