@@ -398,7 +398,7 @@ const header = [
       ? interpreter
         ? "the interpreter (`--interpreter`: `{ codegen: false }`)"
         : `the default build (generated matchers where the engine has them)${both ? "; engine (interpreter): `{ codegen: false }`" : ""}`
-      : `the interpreter — this engine has no codegen switch (it does not read \`EngineOptions.codegen\`)${interpreter || bothAsked ? ", so `--interpreter`/`--both` change nothing and the interpreter column is n/a" : ""}`
+      : `the interpreter — this engine has no codegen switch (it does not read \`EngineOptions.codegen\`)${bothAsked ? ", so `--both` has no second engine to time: its column says n/a" : interpreter ? ", so `--interpreter` changes nothing" : ""}`
   }`,
 ];
 
