@@ -168,6 +168,8 @@ describe("npm run bench -- … --both (a short real run)", () => {
     expect(data[cols.indexOf("oracle")]).toMatch(/^ok/);
     if (!switchExists) expect(out).toContain("this engine has no codegen switch");
     // One case of the four (a filter matches ids by substring: w=300 is the only one).
-    expect(out).toMatch(/\| SASE-shaped run .*\| w=300: [\d.]+M \(not run: w=10, w=100, w=1000\) \| (FAIL|n\/a) \|/);
+    expect(out).toMatch(
+      /\| SASE-shaped run .*\| w=300: [\d.]+M \(not run: w=10, w=100, w=1000\) \| (FAIL|n\/a) \|/,
+    );
   });
 });
