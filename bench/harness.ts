@@ -3,20 +3,20 @@
  * to a run time, then timed in rounds that alternate the engine with the baselines in
  * this process (style.md §19), and probed once more for latency and memory.
  *
- * 1. verify: engine, F2 and F3 on a prefix — same matches (count and an order-independent
+ * 1. verify: engine, F1, F2 and F3 on a prefix — same matches (count and an order-independent
  *    hash of every match's events and emit values), or the case fails;
  * 2. calibrate: grow the engine's input until it takes ~`seconds` (within minN..maxN);
  *    F3 gets its own length for half that time (it may be much slower), never more than
  *    the engine's;
- * 3. rounds: engine, F2, F3, F0 (a full GC before the engine and F3, which allocate);
- *    the engine's match count must equal F2's in every round (and F3's equal F2's on its
- *    length);
+ * 3. rounds: engine, F1, F2, F3, F0 (a full GC before the engine and F3, which allocate);
+ *    the engine's and F1's match counts must equal F2's in every round (and F3's equal
+ *    F2's on its length); with `both`, the engine built with `{ codegen: false }` too;
  * 4. probe: the engine once more with each push timed (hdr-histogram), live partial
  *    matches sampled, heap measured after GC at checkpoints and at the end.
  */
 import v8 from "node:v8";
 import { build } from "hdr-histogram-js";
-import { compile, Engine, type MatchRecord, type Program } from "../src/index.js";
+import { compile, Engine, type EngineOptions, type MatchRecord, type Program } from "../src/index.js";
 import { f0 } from "./baselines/f0.js";
 import type { BaselineFactory, MatchSink } from "./baselines/types.js";
 
@@ -36,6 +36,9 @@ export interface BenchCase {
   readonly verifyN: number;
   /** Key field for F0; null when unkeyed. */
   readonly keyField: string | null;
+  /** The tightest hand-written loop for this one pattern (the yardstick). */
+  readonly f1: BaselineFactory;
+  /** A general hand-written matcher for the workload. */
   readonly f2: BaselineFactory;
   readonly f3: BaselineFactory | null;
   /** Event counts at which the probe measures heap after GC (heap-bounded-by-window checks). */
@@ -56,6 +59,9 @@ export interface CaseResult {
   readonly n3: number;
   /** Median ms over the rounds. */
   readonly engineMs: number;
+  /** Median ms of the engine built with `{ codegen: false }` (`both`), else null. */
+  readonly interpreterMs: number | null;
+  readonly f1Ms: number;
   readonly f2Ms: number;
   readonly f3Ms: number | null;
   readonly f0Ms: number;
@@ -81,6 +87,10 @@ export interface HarnessOptions {
   readonly seconds: number;
   readonly rounds: number;
   readonly log: (line: string) => void;
+  /** Build the engine with `{ codegen: false }` (`--interpreter`). */
+  readonly interpreter?: boolean;
+  /** Also time (and verify) the engine built with `{ codegen: false }` in every round (`--both`). */
+  readonly both?: boolean;
 }
 
 const gcFn = (globalThis as { gc?: () => void }).gc;
@@ -106,6 +116,34 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+// --- the engine ---
+
+/**
+ * The one place the bench builds an engine: `interpreter` passes `{ codegen: false }`.
+ * `EngineOptions.codegen` is another item's (#16); until it exists the engine ignores the
+ * key (it reads only the options it knows), hence the cast. See {@link hasCodegenSwitch}.
+ */
+export function newEngine(program: Program, interpreter = false): Engine {
+  return interpreter ? new Engine(program, { codegen: false } as EngineOptions) : new Engine(program);
+}
+
+/**
+ * Whether the engine has a codegen switch: building one reads `options.codegen`. When it
+ * does not, the engine is the interpreter whatever the bench asks, and no figure may be
+ * reported as the generated matcher's or the interpreter's apart.
+ */
+export function hasCodegenSwitch(program: Program, EngineClass: typeof Engine = Engine): boolean {
+  let read = false;
+  const probe = {
+    get codegen() {
+      read = true;
+      return false;
+    },
+  };
+  new EngineClass(program, probe as EngineOptions).end();
+  return read;
+}
+
 // --- timed runs ---
 
 interface Timed {
@@ -118,9 +156,10 @@ export function timeEngine(
   program: Program,
   events: readonly object[],
   n: number,
+  interpreter = false,
 ): Timed & { atEnd: number; setupMs: number } {
   const s0 = performance.now();
-  const engine = new Engine(program);
+  const engine = newEngine(program, interpreter);
   const setupMs = performance.now() - s0;
   let matches = 0;
   engine.on("match", () => {
@@ -197,16 +236,34 @@ function missing(a: readonly string[], b: readonly string[], max: number): strin
   return out;
 }
 
-/** Runs engine, F2 and F3 on events[0..n) and compares their matches. Returns errors. */
-export function verify(c: BenchCase, program: Program, events: readonly object[], n: number): string[] {
+/**
+ * Runs engine, F1, F2 and F3 on events[0..n) and compares their matches (with `both`, the
+ * engine built with `{ codegen: false }` too). Returns errors.
+ */
+export function verify(
+  c: BenchCase,
+  program: Program,
+  events: readonly object[],
+  n: number,
+  interpreter = false,
+  both = false,
+): string[] {
   const ids = new Map<object, number>();
   for (let i = 0; i < n; i++) ids.set(events[i], i);
-  const eng = new MatchDigest(ids);
-  const engine = new Engine(program);
-  engine.on("match", (r) => eng.add(recordEvents(r), r.emit));
-  for (let i = 0; i < n; i++) engine.push(events[i]);
-  engine.end();
+  const engineDigest = (interp: boolean) => {
+    const d = new MatchDigest(ids);
+    const engine = newEngine(program, interp);
+    engine.on("match", (r) => d.add(recordEvents(r), r.emit));
+    for (let i = 0; i < n; i++) engine.push(events[i]);
+    engine.end();
+    return d;
+  };
+  const eng = engineDigest(interpreter);
   const digests: [string, MatchDigest][] = [["engine", eng]];
+  if (both) digests.push(["engine (interpreter)", engineDigest(true)]);
+  const f1 = new MatchDigest(ids);
+  c.f1((evs, emit) => f1.add(evs, emit)).run(events, 0, n);
+  digests.push(["F1", f1]);
   const f2 = new MatchDigest(ids);
   const sink2: MatchSink = (evs, emit) => f2.add(evs, emit);
   c.f2(sink2).run(events, 0, n);
@@ -237,13 +294,19 @@ function clamp(x: number, lo: number, hi: number): number {
 }
 
 /** Grows the engine's input ×4 until a run takes a quarter of `targetMs`, then scales to it. */
-function calibrate(c: BenchCase, program: Program, events: readonly object[], targetMs: number): number {
+function calibrate(
+  c: BenchCase,
+  program: Program,
+  events: readonly object[],
+  targetMs: number,
+  interpreter = false,
+): number {
   const maxN = Math.min(c.maxN, events.length);
   let n = Math.min(maxN, c.startN);
-  let t = timeEngine(program, events, n).ms;
+  let t = timeEngine(program, events, n, interpreter).ms;
   for (let i = 0; i < 6 && t < targetMs / 4 && n < maxN; i++) {
     n = Math.min(maxN, n * 4);
-    t = timeEngine(program, events, n).ms;
+    t = timeEngine(program, events, n, interpreter).ms;
   }
   return Math.round(clamp((n * targetMs) / Math.max(t, 1), Math.min(c.minN, maxN), maxN));
 }
@@ -255,11 +318,11 @@ function calibrate(c: BenchCase, program: Program, events: readonly object[], ta
 export function profileCase(c: BenchCase, opts: HarnessOptions): number[] {
   const events = c.events();
   const program = compile(c.source);
-  const N = calibrate(c, program, events, opts.seconds * 1000);
+  const N = calibrate(c, program, events, opts.seconds * 1000, opts.interpreter);
   const out: number[] = [];
   for (let r = 0; r < opts.rounds; r++) {
     fullGc();
-    out.push((N / timeEngine(program, events, N).ms) * 1000);
+    out.push((N / timeEngine(program, events, N, opts.interpreter).ms) * 1000);
   }
   const fmt = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(1)}k`);
   opts.log(`  ${c.id}: N=${N}, engine ${out.map(fmt).join(" / ")} ev/s`);
@@ -282,11 +345,13 @@ export function measureCase(c: BenchCase, opts: HarnessOptions): CaseResult {
 
   // 1. Oracle on a prefix.
   const vn = Math.min(c.verifyN, maxN);
-  errors.push(...verify(c, program, events, vn));
+  const interp = opts.interpreter === true;
+  const both = opts.both === true && !interp;
+  errors.push(...verify(c, program, events, vn, interp, both));
   const verified = errors.length === 0 ? `${vn}` : "MISMATCH";
 
   // 2. Calibrate the engine's length, then F3's.
-  const N = calibrate(c, program, events, target);
+  const N = calibrate(c, program, events, target, interp);
   let n3 = N;
   if (c.f3 !== null) {
     let m = Math.min(N, c.startN);
@@ -299,10 +364,14 @@ export function measureCase(c: BenchCase, opts: HarnessOptions): CaseResult {
   }
   log(`  ${c.id}: N=${N}${c.f3 !== null && n3 !== N ? ` (F3: ${n3})` : ""}, oracle ${verified}`);
 
-  // 3. Rounds, alternating.
+  // 3. Rounds, alternating. F1 is the yardstick: one untimed run first, so its first timed
+  // run is not its warm-up (the engine's came in calibration).
+  timeBaseline(c.f1, events, N);
   const f2At3 = n3 === N ? null : timeBaseline(c.f2, events, n3).matches;
   const eMs: number[] = [];
+  const iMs: number[] = [];
   const setupMs: number[] = [];
+  const f1Ms: number[] = [];
   const f2Ms: number[] = [];
   const f3Ms: number[] = [];
   const f0Ms: number[] = [];
@@ -310,7 +379,7 @@ export function measureCase(c: BenchCase, opts: HarnessOptions): CaseResult {
   for (let r = 0; r < opts.rounds; r++) {
     // A full GC before the runs that allocate (engine, F3): each starts with a clean heap.
     fullGc();
-    const e = timeEngine(program, events, N);
+    const e = timeEngine(program, events, N, interp);
     eMs.push(e.ms);
     setupMs.push(e.setupMs);
     const b2 = timeBaseline(c.f2, events, N);
@@ -319,6 +388,19 @@ export function measureCase(c: BenchCase, opts: HarnessOptions): CaseResult {
       errors.push(
         `${c.id}: round ${r + 1}: engine ${e.matches} matches (${e.atEnd} at end()), F2 ${b2.matches}, on ${N} events`,
       );
+    if (both) {
+      fullGc();
+      const ie = timeEngine(program, events, N, true);
+      iMs.push(ie.ms);
+      if (ie.matches !== b2.matches || ie.atEnd !== 0)
+        errors.push(
+          `${c.id}: round ${r + 1}: engine (interpreter) ${ie.matches} matches (${ie.atEnd} at end()), F2 ${b2.matches}, on ${N} events`,
+        );
+    }
+    const b1 = timeBaseline(c.f1, events, N);
+    f1Ms.push(b1.ms);
+    if (b1.matches !== b2.matches)
+      errors.push(`${c.id}: round ${r + 1}: F1 ${b1.matches} matches, F2 ${b2.matches}, on ${N} events`);
     matches = b2.matches;
     if (c.f3 !== null) {
       fullGc();
@@ -332,7 +414,7 @@ export function measureCase(c: BenchCase, opts: HarnessOptions): CaseResult {
   }
 
   // 4. Probe: latency, partial matches, heap.
-  const probe = probeEngine(program, events, N, c.checkpoints ?? []);
+  const probe = probeEngine(program, events, N, c.checkpoints ?? [], interp);
   log(`  ${c.id}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return {
     workload: c.workload,
@@ -340,6 +422,8 @@ export function measureCase(c: BenchCase, opts: HarnessOptions): CaseResult {
     n: N,
     n3,
     engineMs: median(eMs),
+    interpreterMs: iMs.length > 0 ? median(iMs) : null,
+    f1Ms: median(f1Ms),
     f2Ms: median(f2Ms),
     f3Ms: f3Ms.length > 0 ? median(f3Ms) : null,
     f0Ms: median(f0Ms),
@@ -368,6 +452,7 @@ export function probeEngine(
   events: readonly object[],
   n: number,
   checkpoints: readonly number[],
+  interpreter = false,
 ): Probe {
   const hist = build({
     lowestDiscernibleValue: 1,
@@ -379,7 +464,7 @@ export function probeEngine(
   const marks = new Set(checkpoints.filter((x) => x <= n));
   const cps: Checkpoint[] = [];
   const heap0 = heapAfterGc();
-  const engine = new Engine(program);
+  const engine = newEngine(program, interpreter);
   engine.on("match", () => {});
   let peak = 0;
   for (let i = 0; i < n; i++) {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- FILTER…] [--seconds=S] [--rounds=R] [--quick] [--profile]`: runs the benchmark
+ * `npm run bench [-- FILTER…] [--seconds=S] [--rounds=R] [--quick] [--profile] [--interpreter | --both]`: runs the benchmark
  * suite (W1, W3, W4, W7, EVICT, TRACE, CLI, LSP), prints a table and the issue's targets with PASS/FAIL, and
  * writes bench/results.md (bench/results-partial.md when filtered).
  *
@@ -10,14 +10,21 @@
  * `--profile` runs only the engine (calibrated, `rounds` times) and prints its events/s:
  * `node --cpu-prof --import tsx bench/run.ts W4 --profile` then shows the engine alone.
  *
+ * `--interpreter` builds the engine with `{ codegen: false }` (the interpreter instead of
+ * generated matchers); `--both` times that engine too, in every round, as an extra column.
+ * When the engine has no codegen switch (it does not read `EngineOptions.codegen`), that
+ * column says n/a and the header says the engine is the interpreter either way.
+ *
  * Needs `--expose-gc` (the npm script passes it) for heap figures.
  */
 import { execSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
+import { compile } from "../src/index.js";
 import { releaseCached } from "./gen.js";
-import { type BenchCase, type CaseResult, measureCase, profileCase } from "./harness.js";
+import { type BenchCase, type CaseResult, hasCodegenSwitch, measureCase, profileCase } from "./harness.js";
+import { overF3, speedTargets, type TargetRow } from "./speed-targets.js";
 import { type CliResult, measureCli } from "./workloads/cli.js";
 import { type DistResult, distSection, measureDistributed } from "./workloads/distributed.js";
 import { type EvictionFigures, measureEviction } from "./workloads/evict.js";
@@ -26,7 +33,7 @@ import { type LspFeatureFigures, measureLspFeatures } from "./workloads/lsp-feat
 import { measureTrace, type TraceFigures } from "./workloads/trace.js";
 import { w1Cases } from "./workloads/w1.js";
 import { w3Cases } from "./workloads/w3.js";
-import { HOT_STEP_MS, type KeyMemory, keyMemory, W4_RATE, w4Cases } from "./workloads/w4.js";
+import { HOT_STEP_MS, type KeyMemory, keyMemory, W4_RATE, W4_SOURCE, w4Cases } from "./workloads/w4.js";
 import { w7Cases } from "./workloads/w7.js";
 
 // --- arguments ---
@@ -38,6 +45,8 @@ const quick = argv.includes("--quick");
 const seconds = Number(flag("seconds") ?? (quick ? 0.25 : 1));
 const rounds = Number(flag("rounds") ?? (quick ? 1 : 3));
 const cliRounds = quick ? rounds : Math.max(rounds, 7);
+const interpreter = argv.includes("--interpreter");
+const bothAsked = argv.includes("--both") && !interpreter;
 const filters = argv.filter((a) => !a.startsWith("--"));
 const wanted = (workload: string, id: string) =>
   filters.length === 0 ||
@@ -56,15 +65,18 @@ const loadBefore = os.loadavg();
 const w1 = w1Cases();
 const all: BenchCase[] = [...w1.cases, ...w3Cases(), ...w4Cases(), ...w7Cases()];
 const cases = all.filter((c) => wanted(c.workload, c.id));
+// Without a codegen switch there is one engine (the interpreter): --both would time it twice.
+const codegenSwitch = hasCodegenSwitch(compile(W4_SOURCE));
+const both = bothAsked && codegenSwitch;
 if (argv.includes("--profile")) {
   // Engine only (for `node --cpu-prof --import tsx bench/run.ts W4 --profile`): no table, no file.
-  for (const c of cases) profileCase(c, { seconds, rounds, log });
+  for (const c of cases) profileCase(c, { seconds, rounds, log, interpreter });
   process.exit(0);
 }
 const results: CaseResult[] = [];
 for (const c of cases) {
   log(`${c.id} …`);
-  results.push(measureCase(c, { seconds, rounds, log }));
+  results.push(measureCase(c, { seconds, rounds, log, interpreter, both }));
 }
 releaseCached();
 let keyMem: KeyMemory | null = null;
@@ -126,11 +138,14 @@ const count = (n: number) => n.toLocaleString("en-US");
 const x = (v: number, digits = 2) => `${v.toFixed(digits)}×`;
 
 function row(r: CaseResult): string[] {
-  const f3 = r.f3Ms === null ? null : r.f3Ms / r.n3 / (r.engineMs / r.n);
+  const f3 = overF3(r);
   return [
     r.id,
     count(r.n),
     rate(r.n, r.engineMs),
+    ...(bothAsked ? [r.interpreterMs === null ? "n/a" : rate(r.n, r.interpreterMs)] : []),
+    rate(r.n, r.f1Ms),
+    x(r.engineMs / r.f1Ms),
     rate(r.n, r.f2Ms),
     x(r.engineMs / r.f2Ms),
     r.f3Ms === null ? "–" : rate(r.n3, r.f3Ms),
@@ -150,6 +165,9 @@ const HEAD = [
   "case",
   "events",
   "engine ev/s",
+  ...(bothAsked ? ["engine (interpreter) ev/s"] : []),
+  "F1 ev/s",
+  "engine/F1 time",
   "F2 ev/s",
   "engine/F2 time",
   "F3 ev/s",
@@ -172,15 +190,9 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
 
 // --- targets ---
 
-type Status = "PASS" | "FAIL" | "n/a";
-interface TargetRow {
-  target: string;
-  figure: string;
-  status: Status;
-}
 const byId = (id: string) => results.find((r) => r.id === id);
 const evps = (r: CaseResult) => (r.n / r.engineMs) * 1000;
-const targets: TargetRow[] = [];
+const targets: TargetRow[] = speedTargets(results);
 const na = (target: string) => targets.push({ target, figure: "not run", status: "n/a" });
 
 for (const dist of ["uniform", "zipf"]) {
@@ -380,7 +392,14 @@ const header = [
   `- command: \`${command}\` (= \`node --expose-gc --import tsx bench/run.ts${argv.length > 0 ? ` ${argv.join(" ")}` : ""}\`), ${elapsed.toFixed(0)} s`,
   `- engine source: ${source}`,
   `- load average (1 min) at start / end: ${loadBefore[0].toFixed(2)} / ${os.loadavg()[0].toFixed(2)} on ${cpus.length} cores${Math.max(loadBefore[0], os.loadavg()[0]) > cpus.length + 0.5 ? " — the machine was busy (this run counts for ~1): absolute figures are low and noisy, ratios (same-process, alternating) less so" : ""}`,
-  `- settings: ~${seconds} s per engine measurement, ${rounds} round${rounds === 1 ? "" : "s"} alternating engine / F2 / F3 / F0, medians reported`,
+  `- settings: ~${seconds} s per engine measurement, ${rounds} round${rounds === 1 ? "" : "s"} alternating engine${both ? " / engine (interpreter)" : ""} / F1 / F2 / F3 / F0, medians reported`,
+  `- engine: ${
+    codegenSwitch
+      ? interpreter
+        ? "the interpreter (`--interpreter`: `{ codegen: false }`)"
+        : `the default build (generated matchers where the engine has them)${both ? "; engine (interpreter): `{ codegen: false }`" : ""}`
+      : `the interpreter — this engine has no codegen switch (it does not read \`EngineOptions.codegen\`)${bothAsked ? ", so `--both` has no second engine to time: its column says n/a" : interpreter ? ", so `--interpreter` changes nothing" : ""}`
+  }`,
 ];
 
 const figures = table(HEAD, results.map(row));
@@ -486,8 +505,8 @@ if (cli !== null) {
 }
 
 const notes = [
-  "- **Columns.** ev/s = events pushed per second (library API, pre-built event objects, matches delivered to a callback that counts them). engine/F2 time: the engine's time over the hand-written matcher's on the same events (≤ 1 would mean as fast). × faster than F3: F3 time per event ÷ engine time per event (< 1: the naive run-list NFA is faster) (F3 may run on a prefix, `events` is the engine's). F0: a loop that only reads each event. peak partials: the engine's live partial matches (sampled). heap after GC: retained by the engine at the end of the input, before `end()` (noise ±~50 kB: small figures can come out negative). push p50/p99: latency of one `push` (hdr-histogram, includes ~50 ns of timer overhead). compile + new Engine: one-off set-up, not in the timed pushes.",
-  "- **Oracle.** F2 implements each pattern's exact Flink semantics by hand; before timing, engine, F2 and F3 run on a prefix (column `oracle`: its length) and must produce the same matches (count, and a hash of every match's events and emit values); in every timed round the engine's match count must equal F2's. A mismatch fails the run (exit code 1).",
+  "- **Columns.** ev/s = events pushed per second (library API, pre-built event objects, matches delivered to a callback that counts them). F1: the tightest hand-written loop for the case's one pattern (bench/baselines/f1-*.ts), the yardstick of issue #16; engine/F1 time: the engine's time over F1's on the same events (≤ 1 would mean as fast). F2: a general hand-written matcher for the workload; engine/F2 time likewise. × faster than F3: F3 time per event ÷ engine time per event (< 1: the naive run-list NFA is faster) (F3 may run on a prefix, `events` is the engine's). F0: a loop that only reads each event. peak partials: the engine's live partial matches (sampled). heap after GC: retained by the engine at the end of the input, before `end()` (noise ±~50 kB: small figures can come out negative). push p50/p99: latency of one `push` (hdr-histogram, includes ~50 ns of timer overhead). compile + new Engine: one-off set-up, not in the timed pushes.",
+  "- **Oracle.** F1 and F2 implement each pattern's exact Flink semantics by hand; before timing, engine, F1, F2 and F3 run on a prefix (column `oracle`: its length) and must produce the same matches (count, and a hash of every match's events and emit values); in every timed round the engine's and F1's match counts must equal F2's. A mismatch fails the run (exit code 1).",
   `- **W4 time.** ${W4_RATE} events per ms of event time (ts = ⌊i/${W4_RATE}⌋), so a 10 s window spans 1M events; at least two windows are timed. With ts = event index a key of 100k would see ~0.1 events per window and nothing would ever match.`,
   "- **W3 patterns.** Rise: `a: Tick followed by r: Tick{3,} consecutive where price > prev.price`, emit from/to/ticks. V: `top: Tick next down: Tick{2,} consecutive where price < prev.price next up: Tick{2,} consecutive where price > prev.price and price < max(down.price)`, emit high/low/close/falling/rising. No window, no skip strategy: every run prefix of ≥ 3 (Rise) and every V suffix (V) is a match, as in Flink.",
   `- **W7.** ts = event index: a 30 s window is 30,000 events; 1,000 symbols, half A, half B, each symbol's price a random walk of ±1% steps. ${
@@ -498,6 +517,7 @@ const notes = [
           .join(", ")} timed fewer events (see \`events\`): never the window's steady state.`
       : "Every case timed at least two windows."
   }`,
+  "- **F1.** The tightest JavaScript loop a person would write for the one pattern: string compares on the type, flat reused arrays (with a head and a tail) for the waiting partial matches, a Map only where the pattern is keyed (one lookup per event that can matter), expiry checked only where an event is taken, no allocation per event beyond the arrays and emit objects the sink receives. It is the limit the engine's generated matchers aim at (issue #16: engine/F1 ≤ 2).",
   ...w1.skipped.map((s) => `- ${s}.`),
 ];
 

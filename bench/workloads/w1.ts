@@ -1,8 +1,10 @@
 /**
  * W1: SEQ-n (n = 3, 5) over 9 equally likely types T0..T8, ts = event index (ms),
- * `within` 10 / 100 / 1000 ms, `followed by` and `followed by any`; plus "never": n = 3
- * whose last type (T9) never occurs, so partial matches only expire.
+ * `within` 10 / 100 / 1000 ms (and 300 for n = 3 `followed by`: the SASE-shaped run),
+ * `followed by` and `followed by any`; plus "never": n = 3 whose last type (T9) never
+ * occurs, so partial matches only expire.
  */
+import { f1W1 } from "../baselines/f1-w1.js";
 import { f2W1 } from "../baselines/f2-w1.js";
 import { f3, type NaiveStage } from "../baselines/f3-runlist.js";
 import { cached, w1Events } from "../gen.js";
@@ -45,6 +47,7 @@ function w1Case(n: number, w: number, any: boolean, never: boolean): BenchCase {
     startN: 1000,
     verifyN: Math.round(Math.max(1.5 * w, Math.min(200_000, 2_000_000 / heavy))),
     keyField: null,
+    f1: f1W1(types, w, any),
     f2: f2W1(types, w, any),
     f3: f3([{ key: null, window: w, stages: stages(types, any) }]),
   };
@@ -54,9 +57,10 @@ function w1Case(n: number, w: number, any: boolean, never: boolean): BenchCase {
 export function w1Cases(): { cases: BenchCase[]; skipped: string[] } {
   const cases: BenchCase[] = [];
   const skipped: string[] = [];
+  // w = 300 only for the SASE-shaped run (n = 3 `followed by`, windows 10/100/300/1000).
   for (const n of [3, 5])
     for (const any of [false, true])
-      for (const w of [10, 100, 1000]) {
+      for (const w of n === 3 && !any ? [10, 100, 300, 1000] : [10, 100, 1000]) {
         const perStart = any ? expectedAnyMatchesPerStart(n, w) : 0;
         if (perStart > 1e5) {
           skipped.push(

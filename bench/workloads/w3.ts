@@ -2,6 +2,7 @@
  * W3: rising run and V-shape per symbol (`prev`, `consecutive`, aggregates) over 100 and
  * 10,000 symbols, each a random walk with 70% up-moves (integer cents; ts = event index).
  */
+import { f1Rise, f1VShape } from "../baselines/f1-w3.js";
 import { f2Rise, f2VShape } from "../baselines/f2-w3.js";
 import { f3, type NaiveEvent, prevOf, takenBy } from "../baselines/f3-runlist.js";
 import type { BaselineFactory } from "../baselines/types.js";
@@ -83,6 +84,7 @@ function w3Case(
   name: "rise" | "V",
   symbols: number,
   source: string,
+  f1: BaselineFactory,
   f2: BaselineFactory,
   f3b: BaselineFactory,
 ): BenchCase {
@@ -96,6 +98,7 @@ function w3Case(
     startN: 1000,
     verifyN: 100_000,
     keyField: "sym",
+    f1,
     f2,
     f3: f3b,
   };
@@ -104,8 +107,8 @@ function w3Case(
 export function w3Cases(): BenchCase[] {
   const out: BenchCase[] = [];
   for (const symbols of [100, 10_000]) {
-    out.push(w3Case("rise", symbols, RISE, f2Rise, f3Rise));
-    out.push(w3Case("V", symbols, VSHAPE, f2VShape, f3V));
+    out.push(w3Case("rise", symbols, RISE, f1Rise, f2Rise, f3Rise));
+    out.push(w3Case("V", symbols, VSHAPE, f1VShape, f2VShape, f3V));
   }
   return out;
 }

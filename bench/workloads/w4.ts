@@ -6,6 +6,7 @@
  */
 
 import { compile, Engine } from "../../src/index.js";
+import { f1W4 } from "../baselines/f1-w4.js";
 import { f2W4 } from "../baselines/f2-w4.js";
 import { f3 } from "../baselines/f3-runlist.js";
 import { cached, hotKeyEvents, type KeyedEvent, w4Events } from "../gen.js";
@@ -37,6 +38,7 @@ function w4Case(keys: number, dist: "uniform" | "zipf"): BenchCase {
     startN: 10_000,
     verifyN: Math.round(1.2 * WINDOW_MS * W4_RATE),
     keyField: "k",
+    f1: f1W4(WINDOW_MS, false),
     f2: f2W4(WINDOW_MS, false),
     f3: f3([
       {
@@ -63,6 +65,7 @@ function hotCase(): BenchCase {
     startN: 1000,
     verifyN: Math.round(1.2 * HOT_WINDOW_EVENTS),
     keyField: "k",
+    f1: f1W4(WINDOW_MS, true),
     f2: f2W4(WINDOW_MS, true),
     f3: f3([
       {

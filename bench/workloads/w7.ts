@@ -4,6 +4,7 @@
  * symbol, over events of 1,000 symbols (half A, half B; ts = event index, so one window
  * holds 30,000 events, 30 per symbol).
  */
+import { f1W7 } from "../baselines/f1-w7.js";
 import { f2W7 } from "../baselines/f2-w7.js";
 import { f3, type NaiveEvent, prevOf } from "../baselines/f3-runlist.js";
 import { cached, symbolName, w7Events } from "../gen.js";
@@ -38,6 +39,7 @@ function w7Case(patterns: number): BenchCase {
     startN: 1000,
     verifyN: patterns >= 1000 ? 3000 : 40_000,
     keyField: "sym",
+    f1: f1W7(symbols, WINDOW_MS),
     f2: f2W7(symbols, WINDOW_MS),
     f3: f3(
       symbols.map((s) => ({
