@@ -54,6 +54,20 @@ export function conditionCode(expr: Expr, exprScope: ExprScope, scope: CodeScope
   }
 }
 
+/**
+ * The JavaScript source of expression `expr` in a `where`: its value, exactly as
+ * `compileExpr(expr, exprScope)` gives it (null where {@link conditionCode} is null).
+ */
+export function valueCode(expr: Expr, exprScope: ExprScope, scope: CodeScope): string | null {
+  if (exprScope.mode !== "where") return null;
+  try {
+    return new Emitter(exprScope.variables, scope).value(expr, 0);
+  } catch (e) {
+    if (e instanceof Unsupported) return null;
+    throw e;
+  }
+}
+
 /** A form left to the closure. */
 class Unsupported extends Error {}
 
