@@ -104,7 +104,10 @@ function withEmittedConditions(program: Program): Program {
       ...p,
       nfa: {
         ...p.nfa,
-        states: p.nfa.states.map((s) => ({ ...s, edges: s.edges.map((e) => ({ ...e, cond: convert(e.cond) })) })),
+        states: p.nfa.states.map((s) => ({
+          ...s,
+          edges: s.edges.map((e) => ({ ...e, cond: convert(e.cond) })),
+        })),
       },
     })),
   };
@@ -166,7 +169,10 @@ describe("hostile patterns: conditions as code", () => {
           ...p.nfa,
           states: p.nfa.states.map((s) => ({
             ...s,
-            edges: s.edges.map((e) => ({ ...e, cond: { ...e.cond, emit: e.cond.emit === null ? null : () => "true" } })),
+            edges: s.edges.map((e) => ({
+              ...e,
+              cond: { ...e.cond, emit: e.cond.emit === null ? null : () => "true" },
+            })),
           })),
         },
       })),

@@ -8,18 +8,24 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { CODE_HELPERS } from "../../src/compile/code-helpers.js";
 import { compileCondition, compileExpr, type ExprScope } from "../../src/compile/expr.js";
 import { conditionCode, valueCode } from "../../src/compile/expr-code.js";
 import type { MatchContext } from "../../src/compile/nfa.js";
 import type { Expr } from "../../src/lang/ast.js";
 import { parse } from "../../src/lang/parse.js";
-import { CODE_HELPERS } from "../../src/compile/code-helpers.js";
 import { instantiate, testScope } from "../support/code-scope.js";
 
-const SCOPE: ExprScope = { variables: new Map([["a", 0], ["b", 1]]), mode: "where" };
+const SCOPE: ExprScope = {
+  variables: new Map([
+    ["a", 0],
+    ["b", 1],
+  ]),
+  mode: "where",
+};
 
 /** The `where` expression of `a: A followed by b: B where <text>` (parsed, not checked: any form the parser takes). */
-export function whereOf(text: string): Expr {
+function whereOf(text: string): Expr {
   const { ast, diagnostics } = parse(`pattern P { match a: A followed by b: B where ${text} }`, "p.pattern");
   const where = ast?.patterns[0]?.match.elements[1]?.item;
   if (diagnostics.length > 0 || where?.kind !== "Term" || where.where === null)
@@ -30,16 +36,37 @@ export function whereOf(text: string): Expr {
 const FIELDS = ["f", "g", "h", "s", "`__proto__`", "`constructor`", "`length`", "`toString`", "`x y`"];
 const MEMBERS = ["f", "g", "s", "__proto__", "constructor", "length", "`x y`"];
 
-const numberText = fc.constantFrom("0", "1", "2", "3", "10", "2.5", "0.1", "1e308", "9007199254740993", "1e-300", "1.7976931348623157e308");
+const numberText = fc.constantFrom(
+  "0",
+  "1",
+  "2",
+  "3",
+  "10",
+  "2.5",
+  "0.1",
+  "1e308",
+  "9007199254740993",
+  "1e-300",
+  "1.7976931348623157e308",
+);
 const stringText = fc
-  .constantFrom("", "a", "ab", "A", "b", "é😀", "\\u0000", "\\\"q\\\"", "10", "true", "x y", "aaa")
+  .constantFrom("", "a", "ab", "A", "b", "é😀", "\\u0000", '\\"q\\"', "10", "true", "x y", "aaa")
   .map((s) => `"${s}"`);
 const literalText = fc.oneof(
   numberText,
   stringText,
   fc.constantFrom("true", "false", "null", "5s", "1min", "[]", "[1, 2]", '["a", null, true]'),
 );
-const regexText = fc.constantFrom('"^a+"', '"b"', '"^$"', '"[0-9]+"', '"(a|b)*c"', '"(?P<x>a)"', '"\\\\d"', '"["');
+const regexText = fc.constantFrom(
+  '"^a+"',
+  '"b"',
+  '"^$"',
+  '"[0-9]+"',
+  '"(a|b)*c"',
+  '"(?P<x>a)"',
+  '"\\\\d"',
+  '"["',
+);
 const leafText = fc.oneof(
   { weight: 3, arbitrary: literalText },
   { weight: 4, arbitrary: fc.constantFrom(...FIELDS) },
@@ -103,7 +130,9 @@ const exprText: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
     tie("e").map((x) => `-(${x})`),
     fc.tuple(tie("e"), tie("e"), tie("e")).map(([x, lo, hi]) => `(${x}) between (${lo}) and (${hi})`),
     fc.tuple(tie("e"), fc.boolean()).map(([x, n]) => `(${x}) is ${n ? "not " : ""}null`),
-    fc.tuple(tie("e"), fc.array(literalText, { maxLength: 4 })).map(([x, l]) => `(${x}) in [${l.join(", ")}]`),
+    fc
+      .tuple(tie("e"), fc.array(literalText, { maxLength: 4 }))
+      .map(([x, l]) => `(${x}) in [${l.join(", ")}]`),
     fc.array(tie("e"), { maxLength: 3 }).map((l) => `[${l.join(", ")}]`),
     fc.tuple(fc.constantFrom(...UNARY_FUNCS), tie("e")).map(([f, x]) => `${f}(${x})`),
     fc.tuple(fc.constantFrom(...BINARY_FUNCS), tie("e"), tie("e")).map(([f, x, y]) => `${f}(${x}, ${y})`),
@@ -114,14 +143,31 @@ const exprText: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
     fc.tuple(tie("e"), tie("e")).map(([x, i]) => `(${x})[${i}]`),
     // Flat chains, past the closure compiler's loop threshold (16 links) too.
     fc
-      .tuple(fc.array(leafText, { minLength: 2, maxLength: 24 }), fc.constantFrom("+", "-", "*", "and", "or", "mixed"))
+      .tuple(
+        fc.array(leafText, { minLength: 2, maxLength: 24 }),
+        fc.constantFrom("+", "-", "*", "and", "or", "mixed"),
+      )
       .chain(([items, op]) =>
         fc
-          .array(fc.constantFrom(...BINARY.filter((o) => o !== "in" && !o.includes("=") && !"<>".includes(o))), {
-            minLength: items.length,
-            maxLength: items.length,
-          })
-          .map((ops) => items.map((x, i) => (i === 0 ? `(${x})` : ` ${op === "mixed" ? ops[i] : op} (${x})`)).join("")),
+          .array(
+            fc.constantFrom(...BINARY.filter((o) => o !== "in" && !o.includes("=") && !"<>".includes(o))),
+            {
+              minLength: items.length,
+              maxLength: items.length,
+            },
+          )
+          .map((ops) =>
+            items.map((x, i) => (i === 0 ? `(${x})` : ` ${op === "mixed" ? ops[i] : op} (${x})`)).join(""),
+          ),
+      )
+      // A comparison or `in` after the chain is one more link of the same left spine.
+      .chain((chain) =>
+        fc.oneof(
+          fc.constant(chain),
+          fc
+            .tuple(fc.constantFrom("==", "!=", "<", ">=", "in"), leafText)
+            .map(([op, x]) => (op === "in" ? `${chain} in [${x}, 1, "a"]` : `${chain} ${op} (${x})`)),
+        ),
       ),
   ),
 })).e;
@@ -133,7 +179,24 @@ const num = fc.oneof(
   { weight: 1, arbitrary: fc.double() },
 );
 const str = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom("", "a", "ab", "aaa", "A", "b", "é😀", "\u0000", "10", "true", "c", "bc", "x y") },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      "",
+      "a",
+      "ab",
+      "aaa",
+      "A",
+      "b",
+      "é😀",
+      "\u0000",
+      "10",
+      "true",
+      "c",
+      "bc",
+      "x y",
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 4 }) },
 );
 const scalar = fc.oneof(num, str, fc.constantFrom(null, undefined, true, false));
@@ -143,9 +206,12 @@ const value: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
     scalar,
     fc.array(tie("v"), { maxLength: 3 }),
     fc
-      .array(fc.tuple(fc.constantFrom("f", "g", "h", "s", "__proto__", "constructor", "length", "x y"), tie("v")), {
-        maxLength: 4,
-      })
+      .array(
+        fc.tuple(fc.constantFrom("f", "g", "h", "s", "__proto__", "constructor", "length", "x y"), tie("v")),
+        {
+          maxLength: 4,
+        },
+      )
       .map((es) => Object.fromEntries(es)),
   ),
 })).v;
@@ -259,10 +325,10 @@ describe("conditions as code (expr-code.ts) agree with the closures (expr.ts)", 
       "`length`",
       "event.length",
       "f / 0 is null",
-      "f in [1, null, \"a\"]",
+      'f in [1, null, "a"]',
       "not (f between 1 and g)",
       "if(f, g, h) == null",
-      "matches(s, \"^a+\")",
+      'matches(s, "^a+")',
       "sum(a.f) + f < 100",
       "count(a) == 2 and first(a).f != last(a).f",
       "coalesce(f, g)",
