@@ -148,7 +148,8 @@ describe("hostile patterns: conditions as code", () => {
         expect(code, c.src).not.toBeNull();
         if (code === null) continue;
         expect(code.source).toMatch(SAFE_SOURCE);
-        for (const name of code.source.matchAll(/H\.(\w+)/g)) expect(CODE_HELPERS[name[1]]).toBeDefined();
+        for (const name of code.source.matchAll(/H\.(\w+)/g))
+          expect(Object.hasOwn(CODE_HELPERS, name[1])).toBe(true);
       }
       const events = hostileEvents(h);
       const want = runInterpreter(program, events);

@@ -26,7 +26,8 @@ export function testScope(): CodeScope & { readonly literals: unknown[] } {
       return `L[${literals.length - 1}]`;
     },
     helper(name) {
-      if (!/^\w+$/.test(name) || CODE_HELPERS[name] === undefined) throw new Error(`unknown helper ${name}`);
+      if (!/^\w+$/.test(name) || !Object.hasOwn(CODE_HELPERS, name))
+        throw new Error(`unknown helper ${name}`);
       return `H.${name}`;
     },
   };
@@ -34,13 +35,15 @@ export function testScope(): CodeScope & { readonly literals: unknown[] } {
 
 /** Instantiates source emitted into `scope` as a condition of a {@link MatchContext}. */
 export function instantiate(source: string, literals: readonly unknown[]): (ctx: MatchContext) => boolean {
-  const f = new Function("H", "L", "ctx", `"use strict"; const ev = ctx.event; return ${source};`) as (
-    h: typeof CODE_HELPERS,
-    l: readonly unknown[],
-    ctx: MatchContext,
-  ) => unknown;
+  // As a generated matcher holds it: a factory over the helpers and literals, run once.
+  const factory = new Function(
+    "H",
+    "L",
+    `"use strict"; return (ctx) => { const ev = ctx.event; return ${source}; };`,
+  );
+  const f = factory(CODE_HELPERS, literals) as (ctx: MatchContext) => unknown;
   return (ctx) => {
-    const r = f(CODE_HELPERS, literals, ctx);
+    const r = f(ctx);
     if (typeof r !== "boolean") throw new Error(`emitted condition gave ${String(r)}, not a boolean`);
     return r;
   };
