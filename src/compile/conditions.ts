@@ -1,8 +1,12 @@
 /**
  * A tiny algebra over edge conditions (Flink's `RichAndCondition`, `RichNotCondition`,
- * `BooleanConditions.trueFunction()`), each carrying its source form for dumps.
+ * `BooleanConditions.trueFunction()`), each carrying its source form for dumps and its
+ * JavaScript form for generated matchers (`emit`; `and`/`not` compose their parts').
  */
-import type { Cond, CondParts, Guard, MatchContext } from "./nfa.js";
+import type { CodeScope, Cond, CondParts, Guard, MatchContext } from "./nfa.js";
+
+/** How a condition writes itself as JavaScript ({@link Cond.emit}). */
+type Emit = (scope: CodeScope) => string | null;
 
 /** The constant `true`. */
 export const TRUE: Cond = Object.freeze({
@@ -14,7 +18,7 @@ export const TRUE: Cond = Object.freeze({
   guards: [],
   negOf: null,
   parts: null,
-  emit: null,
+  emit: () => "true",
 });
 
 const UNKNOWN = () => null;
@@ -31,8 +35,9 @@ export function cond(
   guards: readonly Guard[] = [],
   negOf: Cond | null = null,
   parts: CondParts | null = null,
+  emit: Emit | null = null,
 ): Cond {
-  return Object.freeze({ test, src, isTrue: false, types, verdict, guards, negOf, parts, emit: null });
+  return Object.freeze({ test, src, isTrue: false, types, verdict, guards, negOf, parts, emit });
 }
 
 /** The type test of a term: `type == "T"`. */
@@ -45,6 +50,7 @@ export function typeIs(typeName: string): Cond {
     [],
     null,
     { op: "type", type: typeName },
+    (scope) => `${scope.ctx}.eventType === ${scope.literal(typeName)}`,
   );
 }
 
@@ -75,6 +81,7 @@ export function not(c: Cond): Cond {
     [],
     c,
     { op: "not", c },
+    composed([c], ([x]) => `!${paren(x)}`),
   );
 }
 
@@ -100,5 +107,36 @@ export function and(a: Cond, b: Cond): Cond {
     [...a.guards, ...b.guards],
     null,
     { op: "and", a, b },
+    composed([a, b], ([x, y]) => `${paren(x)} && ${paren(y)}`),
   );
+}
+
+/** The emit of a condition made of `parts`: null when some part has no JavaScript form. */
+function composed(parts: readonly Cond[], join: (codes: string[]) => string): Emit | null {
+  if (parts.some((p) => p.emit === null)) return null;
+  return (scope) => {
+    const codes: string[] = [];
+    for (const p of parts) {
+      const code = p.emit?.(scope) ?? null;
+      if (code === null) return null;
+      codes.push(code);
+    }
+    return join(codes);
+  };
+}
+
+/** `code` in parentheses, unless it is already one parenthesised group or a plain name. */
+function paren(code: string): string {
+  if (/^[\w$.]+$/.test(code)) return code;
+  if (code.startsWith("(") && !/["'`]/.test(code)) {
+    let depth = 0;
+    for (let i = 0; i < code.length; i++) {
+      if (code[i] === "(") depth++;
+      else if (code[i] === ")" && --depth === 0) {
+        if (i === code.length - 1) return code;
+        break;
+      }
+    }
+  }
+  return `(${code})`;
 }

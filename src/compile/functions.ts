@@ -95,30 +95,47 @@ export function roundHalfAwayFromZero(x: number): number {
 
 type Builder = (args: readonly CompiledExpr[]) => CompiledExpr;
 
-function numeric(f: (x: number) => number): Builder {
-  return ([a]) =>
-    (ctx) => {
-      const x = a(ctx);
-      return typeof x === "number" ? finite(f(x)) : null;
-    };
+function numeric(f: (x: number) => number): (x: unknown) => number | null {
+  return (x) => (typeof x === "number" ? finite(f(x)) : null);
 }
 
-function stringOp(f: (s: string) => unknown): Builder {
-  return ([a]) =>
-    (ctx) => {
-      const s = a(ctx);
-      return typeof s === "string" ? f(s) : null;
-    };
+function stringOp(f: (s: string) => unknown): (s: unknown) => unknown {
+  return (s) => (typeof s === "string" ? f(s) : null);
 }
 
-function stringPair(f: (s: string, t: string) => boolean): Builder {
-  return ([a, b]) =>
-    (ctx) => {
-      const s = a(ctx);
-      if (typeof s !== "string") return null;
-      const t = b(ctx);
-      return typeof t === "string" ? f(s, t) : null;
-    };
+function stringPair(f: (s: string, t: string) => boolean): (s: unknown, t: unknown) => boolean | null {
+  return (s, t) => (typeof s === "string" && typeof t === "string" ? f(s, t) : null);
+}
+
+/**
+ * The strict scalar functions (every argument evaluated) as plain value operations: the
+ * closures below apply them, and generated code calls them (`code-helpers.ts`).
+ * A missing argument is `null`.
+ */
+export const SCALAR_VALUES: ReadonlyMap<string, (a: unknown, b: unknown) => unknown> = new Map<
+  string,
+  (a: unknown, b: unknown) => unknown
+>([
+  ["abs", numeric((x) => unsigned0(Math.abs(x)))],
+  ["round", numeric(roundHalfAwayFromZero)],
+  ["floor", numeric((x) => unsigned0(Math.floor(x)))],
+  ["ceil", numeric((x) => unsigned0(Math.ceil(x)))],
+  ["lower", stringOp((s) => s.toLowerCase())],
+  ["upper", stringOp((s) => s.toUpperCase())],
+  ["len", (x) => (typeof x === "string" || Array.isArray(x) ? x.length : null)],
+  ["contains", stringPair((s, t) => s.includes(t))],
+  ["startsWith", stringPair((s, t) => s.startsWith(t))],
+  ["endsWith", stringPair((s, t) => s.endsWith(t))],
+]);
+
+/** `coalesce(a, b)` on values: `a` unless it is `null`. */
+export function coalesce(a: unknown, b: unknown): unknown {
+  return a !== null ? a : b;
+}
+
+/** A value operation over compiled arguments (one or two: the compiler passes `maxArgs` of them). */
+function applied(f: (a: unknown, b: unknown) => unknown): Builder {
+  return ([a, b]) => (b === undefined ? (ctx) => f(a(ctx), null) : (ctx) => f(a(ctx), b(ctx)));
 }
 
 /**
@@ -126,23 +143,7 @@ function stringPair(f: (s: string, t: string) => boolean): Builder {
  * a missing argument reads as `null`). `matches` is built by {@link matchesBuilder}.
  */
 export const SCALAR_FUNCTIONS: ReadonlyMap<string, Builder> = new Map<string, Builder>([
-  ["abs", numeric((x) => unsigned0(Math.abs(x)))],
-  ["round", numeric(roundHalfAwayFromZero)],
-  ["floor", numeric((x) => unsigned0(Math.floor(x)))],
-  ["ceil", numeric((x) => unsigned0(Math.ceil(x)))],
-  ["lower", stringOp((s) => s.toLowerCase())],
-  ["upper", stringOp((s) => s.toUpperCase())],
-  [
-    "len",
-    ([a]) =>
-      (ctx) => {
-        const x = a(ctx);
-        return typeof x === "string" || Array.isArray(x) ? x.length : null;
-      },
-  ],
-  ["contains", stringPair((s, t) => s.includes(t))],
-  ["startsWith", stringPair((s, t) => s.startsWith(t))],
-  ["endsWith", stringPair((s, t) => s.endsWith(t))],
+  ...[...SCALAR_VALUES].map(([name, f]): [string, Builder] => [name, applied(f)]),
   [
     "coalesce",
     ([a, b]) =>
@@ -168,6 +169,11 @@ export function compileRegex(source: string): RE2JS | null {
   }
 }
 
+/** `matches(s, "re")` on values: an unanchored search; `null` when `s` is not a string or the regex is invalid. */
+export function matchValue(s: unknown, re: RE2JS | null): boolean | null {
+  return re !== null && typeof s === "string" ? re.test(s) : null;
+}
+
 /** `matches(s, "re")`: an unanchored search; `null` when `s` is not a string. */
 export function matchesBuilder(subject: CompiledExpr, re: RE2JS | null): CompiledExpr {
   if (re === null) return () => null;
@@ -180,69 +186,82 @@ export function matchesBuilder(subject: CompiledExpr, re: RE2JS | null): Compile
 /** Reads a value out of one taken event (the path after the variable in `sum(v.a.b)`). */
 export type EventPath = (event: unknown, ctx: EvalContext) => unknown;
 
+/**
+ * An aggregate over taken events (§3.4), reading each event through `get(event, arg)`:
+ * the closures pass an {@link EventPath} and the context, generated code a path as data.
+ */
+export type Aggregate = <A>(
+  evs: readonly unknown[],
+  get: (event: unknown, arg: A) => unknown,
+  arg: A,
+) => unknown;
+
+/** `count(v.f)`: the events whose value is a number. */
+export const countOf: Aggregate = (evs, get, arg) => {
+  let n = 0;
+  for (let i = 0; i < evs.length; i++) if (typeof get(evs[i], arg) === "number") n++;
+  return n;
+};
+
+/** `sum`: of the numbers; 0 of nothing. */
+export const sumOf: Aggregate = (evs, get, arg) => {
+  let s = 0;
+  for (let i = 0; i < evs.length; i++) {
+    const x = get(evs[i], arg);
+    if (typeof x === "number") s += x;
+  }
+  return finite(s);
+};
+
+/** `avg`: of the numbers; `null` of nothing. */
+export const avgOf: Aggregate = (evs, get, arg) => {
+  let s = 0;
+  let n = 0;
+  for (let i = 0; i < evs.length; i++) {
+    const x = get(evs[i], arg);
+    if (typeof x === "number") {
+      s += x;
+      n++;
+    }
+  }
+  return n === 0 ? null : finite(s / n);
+};
+
+function extreme(sign: 1 | -1): Aggregate {
+  return (evs, get, arg) => {
+    let best: number | null = null;
+    for (let i = 0; i < evs.length; i++) {
+      const x = get(evs[i], arg);
+      if (typeof x === "number" && (best === null || (sign > 0 ? x > best : x < best))) best = x;
+    }
+    return best;
+  };
+}
+
+/** `min`, `max`: of the numbers; `null` of nothing. */
+export const minOf: Aggregate = extreme(-1);
+export const maxOf: Aggregate = extreme(1);
+
+const itself = (e: unknown) => e;
+
+function aggregateOf(f: Aggregate): (v: number, path: EventPath | null) => CompiledExpr {
+  return (v, path) => {
+    const get = path ?? itself;
+    return (ctx) => f(ctx.taken(v), get, ctx);
+  };
+}
+
 /** Aggregates over the taken events of variable `v`, reading `path` from each (§3.4). */
 export const AGGREGATES: ReadonlyMap<string, (v: number, path: EventPath | null) => CompiledExpr> = new Map([
   [
     "count",
     (v: number, path: EventPath | null): CompiledExpr => {
       if (path === null) return (ctx) => ctx.taken(v).length;
-      return (ctx) => {
-        const evs = ctx.taken(v);
-        let n = 0;
-        for (let i = 0; i < evs.length; i++) if (typeof path(evs[i], ctx) === "number") n++;
-        return n;
-      };
+      return (ctx) => countOf(ctx.taken(v), path, ctx);
     },
   ],
-  [
-    "sum",
-    (v: number, path: EventPath | null): CompiledExpr => {
-      const get = path ?? ((e: unknown) => e);
-      return (ctx) => {
-        const evs = ctx.taken(v);
-        let s = 0;
-        for (let i = 0; i < evs.length; i++) {
-          const x = get(evs[i], ctx);
-          if (typeof x === "number") s += x;
-        }
-        return finite(s);
-      };
-    },
-  ],
-  [
-    "avg",
-    (v: number, path: EventPath | null): CompiledExpr => {
-      const get = path ?? ((e: unknown) => e);
-      return (ctx) => {
-        const evs = ctx.taken(v);
-        let s = 0;
-        let n = 0;
-        for (let i = 0; i < evs.length; i++) {
-          const x = get(evs[i], ctx);
-          if (typeof x === "number") {
-            s += x;
-            n++;
-          }
-        }
-        return n === 0 ? null : finite(s / n);
-      };
-    },
-  ],
-  ["min", extreme(-1)],
-  ["max", extreme(1)],
+  ["sum", aggregateOf(sumOf)],
+  ["avg", aggregateOf(avgOf)],
+  ["min", aggregateOf(minOf)],
+  ["max", aggregateOf(maxOf)],
 ]);
-
-function extreme(sign: 1 | -1): (v: number, path: EventPath | null) => CompiledExpr {
-  return (v, path) => {
-    const get = path ?? ((e: unknown) => e);
-    return (ctx) => {
-      const evs = ctx.taken(v);
-      let best: number | null = null;
-      for (let i = 0; i < evs.length; i++) {
-        const x = get(evs[i], ctx);
-        if (typeof x === "number" && (best === null || (sign > 0 ? x > best : x < best))) best = x;
-      }
-      return best;
-    };
-  };
-}

@@ -73,7 +73,10 @@ export interface CodeScope {
    * value spelled out as code): patterns that differ only in literals get the same source.
    */
   literal(value: unknown): string;
-  /** An expression naming a runtime helper (a value operation of compile/functions.ts) by name. */
+  /**
+   * An expression naming a runtime helper by name: a key of `CODE_HELPERS`
+   * (compile/code-helpers.ts, the value operations of compile/functions.ts).
+   */
   helper(name: string): string;
 }
 

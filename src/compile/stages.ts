@@ -10,6 +10,7 @@
 import type { Expr, Group, Modifier, Quantifier, Sequence, Term } from "../lang/ast.js";
 import { and, cond, TRUE, typeIs } from "./conditions.js";
 import { compileCondition } from "./expr.js";
+import { conditionCode } from "./expr-code.js";
 import { exprToSource } from "./expr-source.js";
 import type { Cond, Guard } from "./nfa.js";
 
@@ -97,14 +98,17 @@ function innerStrategy(mods: readonly Modifier[]): Strategy {
 function untilCond(mods: readonly Modifier[], scope: StageScope, variable: number): Cond | null {
   const u = mods.find((m) => m.name === "until");
   if (!u?.condition) return null;
+  const expr = u.condition;
+  const exprScope = { variables: scope.variables, mode: "where" } as const;
   return cond(
-    compileCondition(u.condition, { variables: scope.variables, mode: "where" }),
-    exprToSource(u.condition),
+    compileCondition(expr, exprScope),
+    exprToSource(expr),
     null,
     undefined,
     [],
     null,
     { op: "until", variable },
+    (code) => conditionCode(expr, exprScope, code),
   );
 }
 
@@ -115,14 +119,17 @@ export function termCondition(term: Term, scope: StageScope): Cond {
     c = typeIs(term.type.name);
   }
   if (term.where !== null) {
+    const expr = term.where;
+    const exprScope = { variables: scope.variables, mode: "where" } as const;
     const w = cond(
-      compileCondition(term.where, { variables: scope.variables, mode: "where" }),
-      exprToSource(term.where),
+      compileCondition(expr, exprScope),
+      exprToSource(expr),
       null,
       undefined,
-      guardsOf(term.where),
+      guardsOf(expr),
       null,
       { op: "where", variable: scope.variables.get(term.variable.name) ?? -1 },
+      (code) => conditionCode(expr, exprScope, code),
     );
     c = and(c, w);
   }
