@@ -20,14 +20,15 @@
 import type { CompiledPattern, Program } from "../compile/model.js";
 import { Dispatcher } from "./dispatch.js";
 import { ExpiryQueue } from "./expiry.js";
-import { isComposite, MISSING, type Runner, stateAt } from "./key-table.js";
-import { DEFAULT_LIMITS, Limits, OldestFirst, type StateLimits } from "./limits.js";
-import { type KeyState, Matcher } from "./matcher.js";
-import { type BatchResult, type EngineEvents, StepOutput } from "./output.js";
-import { PartitionTracker } from "./partition.js";
-import { type MatchRecord, RecordBuilder } from "./records.js";
+import { isComposite, MISSING, newRunner, type Runner, stateAt } from "./key-table.js";
+import { DEFAULT_LIMITS, Limits, type StateLimits } from "./limits.js";
+import { Matcher } from "./matcher.js";
+import { type BatchResult, type EngineEvents, type EngineStats, StepOutput } from "./output.js";
+import { type DirtyKeys, PartitionTracker } from "./partition.js";
+import type { MatchRecord } from "./records.js";
 import { SchemaChecks } from "./schema.js";
 import {
+  checkSamePatterns,
   decodeEngine,
   decodeKey,
   decodeTime,
@@ -47,7 +48,8 @@ import { TraceHooks } from "./trace-hooks.js";
 import { canonicalKey, field, put } from "./values.js";
 
 export { DEFAULT_LIMITS, LimitError, type StateLimits } from "./limits.js";
-export type { BatchRecord, BatchResult, EngineError, EngineEvents } from "./output.js";
+export type { BatchRecord, BatchResult, EngineError, EngineEvents, EngineStats } from "./output.js";
+export type { DirtyKeys } from "./partition.js";
 
 /** Engine options (cli.md "The library"). */
 export interface EngineOptions {
@@ -86,40 +88,6 @@ export interface EngineOptions {
    * partial match did with each event and why it ended. Off by default; off costs nothing.
    */
   trace?: TraceOptions;
-}
-
-/** Keys whose state changed since the last drain: snapshots to write and keys to delete (canonical JSON). */
-export interface DirtyKeys {
-  readonly put: [string, string][];
-  readonly del: string[];
-}
-
-/** Counters reported by {@link Engine.stats}. */
-export interface EngineStats {
-  events: number;
-  matches: number;
-  timeouts: number;
-  late: number;
-  bad: number;
-  /** Live partial matches over all patterns and keys. */
-  partialMatches: number;
-  /** Keys holding state, over all patterns. */
-  keys: number;
-  /** Partial matches dropped by state limits. */
-  dropped: number;
-  /** Estimated bytes of state, as the `memory` limit counts them (limits.ts). */
-  memory: number;
-  /**
-   * Events skipped silently by at least one pattern for a missing key because their type
-   * is one that pattern never mentions (language.md §3; not reported, not bad).
-   */
-  unkeyed: number;
-  /** Events that did not fit the declaration of their type (reported once each, withheld from the patterns using it). */
-  schemaErrors: number;
-  /** Matches per pattern name. */
-  matchesByPattern: Record<string, number>;
-  /** Live partial matches per pattern name. */
-  partialMatchesByPattern: Record<string, number>;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -175,7 +143,7 @@ export class Engine<R extends MatchRecord = MatchRecord> {
     if (this.partition !== null) PartitionTracker.check(this.partition.by, this.runners);
     if (options.restore !== undefined) {
       const snap = validateSnapshot(options.restore);
-      this.checkSamePatterns(snap.patterns);
+      checkSamePatterns(this.runners, snap.patterns);
       decodeEngine(this.state(), snap);
       this.trace?.restored(this.runners);
     }
@@ -274,7 +242,7 @@ export class Engine<R extends MatchRecord = MatchRecord> {
 
   /** Restores {@link snapshotPartition}'s result; throws if it was taken with other patterns. */
   restorePartition(snap: PartitionSnapshot): void {
-    this.checkSamePatterns(snap.patterns);
+    checkSamePatterns(this.runners, snap.patterns);
     this.time.watermark = decodeTime(snap.watermark);
     this.time.now = decodeTime(snap.now);
     this.time.highest = decodeTime(snap.highest);
@@ -291,18 +259,6 @@ export class Engine<R extends MatchRecord = MatchRecord> {
   private partitioned(what: string): PartitionTracker {
     if (this.partition === null) throw new Error(`${what} needs the engine's partitionBy option`);
     return this.partition;
-  }
-
-  private checkSamePatterns(patterns: readonly { name: string; fingerprint: string }[]): void {
-    const have = this.runners.map((r) => `${r.pattern.name}@${r.pattern.fingerprint}`).sort();
-    const want = patterns.map((p) => `${p.name}@${p.fingerprint}`).sort();
-    if (have.join(",") !== want.join(",")) {
-      const names = (l: string[]) => l.map((x) => x.split("@")[0]).join(", ") || "(none)";
-      throw new Error(
-        `snapshot was taken with different patterns: snapshot has ${names(want)}; this engine runs ${names(have)}` +
-          " (same names with a changed definition count as different)",
-      );
-    }
   }
 
   /** Subscribes to matches, timeouts, late events or unusable events. */
@@ -351,31 +307,10 @@ export class Engine<R extends MatchRecord = MatchRecord> {
   }
 
   private addCompiled(pattern: CompiledPattern): void {
-    const keys = new Map<unknown, KeyState>();
-    const composite = new Map<string, KeyState>();
-    const runner: Runner = {
-      id: this.nextRunnerId++,
-      pattern,
-      // The one place matchers are made (an interpreted or, later, a generated one).
-      matcher: new Matcher(pattern, this.typeField),
-      keys,
-      composite,
-      holding: new Set(),
-      partials: 0,
-      matches: 0,
-      oldest: new OldestFirst(keys),
-      oldestComposite: new OldestFirst(composite),
-      group: null,
-      mark: -1,
-      guarded: false,
-      keyed: pattern.keyPaths.length > 0,
-      records: new RecordBuilder(pattern),
-      keyName:
-        pattern.keyPaths.length === 1 && pattern.keyPaths[0].length === 1 ? pattern.keyPaths[0][0] : null,
-      // Older compiled models (built by hand) may lack `schemas`.
-      schemaTypes: new Set((pattern.schemas ?? []).map((m) => m.type)),
-      traced: this.trace?.tracer.tracesPattern(pattern) === true,
-    };
+    // The one place matchers are made (an interpreted or, later, a generated one).
+    const matcher = new Matcher(pattern, this.typeField);
+    const traced = this.trace?.tracer.tracesPattern(pattern) === true;
+    const runner = newRunner(this.nextRunnerId++, pattern, matcher, traced);
     this.runners.push(runner);
     this.runnerOf.set(pattern, runner);
     this.runners.sort((a, b) => a.pattern.order - b.pattern.order || a.id - b.id);

@@ -5,9 +5,9 @@
  * registration (state-store.ts) and pick runners for an event (dispatch.ts) share them.
  */
 import type { CompiledPattern } from "../compile/model.js";
-import type { OldestFirst } from "./limits.js";
+import { OldestFirst } from "./limits.js";
 import type { Branch, KeyState, Matcher } from "./matcher.js";
-import type { RecordBuilder } from "./records.js";
+import { RecordBuilder } from "./records.js";
 
 /** A missing or null key path: the event is not fed to that pattern. */
 export const MISSING = Symbol("missing key");
@@ -43,6 +43,34 @@ export interface Runner {
   /** Eviction order of `keys` and `composite`: oldest state first. */
   readonly oldest: OldestFirst;
   readonly oldestComposite: OldestFirst;
+}
+
+/** A runner for a pattern and its matcher, with no state yet. */
+export function newRunner(id: number, pattern: CompiledPattern, matcher: Matcher, traced: boolean): Runner {
+  const keys = new Map<unknown, KeyState>();
+  const composite = new Map<string, KeyState>();
+  return {
+    id,
+    pattern,
+    matcher,
+    keys,
+    composite,
+    holding: new Set(),
+    partials: 0,
+    matches: 0,
+    oldest: new OldestFirst(keys),
+    oldestComposite: new OldestFirst(composite),
+    group: null,
+    mark: -1,
+    guarded: false,
+    keyed: pattern.keyPaths.length > 0,
+    records: new RecordBuilder(pattern),
+    keyName:
+      pattern.keyPaths.length === 1 && pattern.keyPaths[0].length === 1 ? pattern.keyPaths[0][0] : null,
+    // Older compiled models (built by hand) may lack `schemas`.
+    schemaTypes: new Set((pattern.schemas ?? []).map((m) => m.type)),
+    traced,
+  };
 }
 
 /** Start candidates of one event type: patterns any such event may start, and those indexed by a guard. */

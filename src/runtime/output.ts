@@ -41,6 +41,34 @@ export interface EngineEvents<R extends MatchRecord = MatchRecord> {
   warning: (message: string) => void;
 }
 
+/** Counters reported by {@link Engine.stats}. */
+export interface EngineStats {
+  events: number;
+  matches: number;
+  timeouts: number;
+  late: number;
+  bad: number;
+  /** Live partial matches over all patterns and keys. */
+  partialMatches: number;
+  /** Keys holding state, over all patterns. */
+  keys: number;
+  /** Partial matches dropped by state limits. */
+  dropped: number;
+  /** Estimated bytes of state, as the `memory` limit counts them (limits.ts). */
+  memory: number;
+  /**
+   * Events skipped silently by at least one pattern for a missing key because their type
+   * is one that pattern never mentions (language.md §3; not reported, not bad).
+   */
+  unkeyed: number;
+  /** Events that did not fit the declaration of their type (reported once each, withheld from the patterns using it). */
+  schemaErrors: number;
+  /** Matches per pattern name. */
+  matchesByPattern: Record<string, number>;
+  /** Live partial matches per pattern name. */
+  partialMatchesByPattern: Record<string, number>;
+}
+
 /** Counters kept as events are reported (part of `stats()` and of snapshots). */
 export interface Counters {
   events: number;

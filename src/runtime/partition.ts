@@ -22,6 +22,12 @@ export interface Part {
   readonly buffered: Set<Buffered>;
 }
 
+/** Keys whose state changed since the last drain: snapshots to write and keys to delete (canonical JSON). */
+export interface DirtyKeys {
+  readonly put: [string, string][];
+  readonly del: string[];
+}
+
 /** Parts by canonical partition key, and the keys changed since the last drain. */
 export class PartitionTracker {
   private readonly parts = new Map<string, Part>();
@@ -127,7 +133,7 @@ export class PartitionTracker {
   }
 
   /** The dirty keys as snapshots to write or keys to delete (canonical JSON, sorted); clears the set. */
-  drain(runners: readonly Runner[]): { put: [string, string][]; del: string[] } {
+  drain(runners: readonly Runner[]): DirtyKeys {
     const put: [string, string][] = [];
     const del: string[] = [];
     for (const name of [...this.dirty].sort()) {

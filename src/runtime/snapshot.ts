@@ -202,6 +202,22 @@ export interface PartitionSnapshot {
   highest: number | null;
 }
 
+/** Throws unless `patterns` (a snapshot's) are the running ones: same names, same fingerprints. */
+export function checkSamePatterns(
+  runners: readonly Runner[],
+  patterns: readonly { name: string; fingerprint: string }[],
+): void {
+  const have = runners.map((r) => `${r.pattern.name}@${r.pattern.fingerprint}`).sort();
+  const want = patterns.map((p) => `${p.name}@${p.fingerprint}`).sort();
+  if (have.join(",") !== want.join(",")) {
+    const names = (l: string[]) => l.map((x) => x.split("@")[0]).join(", ") || "(none)";
+    throw new Error(
+      `snapshot was taken with different patterns: snapshot has ${names(want)}; this engine runs ${names(have)}` +
+        " (same names with a changed definition count as different)",
+    );
+  }
+}
+
 /** The parts of an engine a snapshot reads and writes. */
 export interface EngineState {
   readonly runners: readonly Runner[];
