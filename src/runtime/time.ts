@@ -118,7 +118,11 @@ export class EventTime {
   /** A time that is not an integer number of ms: parsed (ISO strings), or BAD. */
   private admitOther(obj: Record<string, unknown>, value: unknown): number {
     let raw = value;
-    if ((typeof raw === "object" || typeof raw === "function") && raw !== null && !hasOwn.call(obj, this.timeField))
+    if (
+      (typeof raw === "object" || typeof raw === "function") &&
+      raw !== null &&
+      !hasOwn.call(obj, this.timeField)
+    )
       raw = undefined;
     const t = parseTime(raw);
     if (typeof t === "number") return this.admitAt(t);

@@ -5,7 +5,13 @@
 import { describe, expect, it } from "vitest";
 import { BAD, BUFFER, type Buffered, EventTime, FEED, LATE, WATERMARK } from "../../src/runtime/time.js";
 
-const options = { timeField: "ts", outOfOrderness: 0, processingTime: false, watermarksOnly: false, clock: () => 0 };
+const options = {
+  timeField: "ts",
+  outOfOrderness: 0,
+  processingTime: false,
+  watermarksOnly: false,
+  clock: () => 0,
+};
 
 /** Admits a record; returns the verdict with the time or the reason admission left behind. */
 function admit(t: EventTime, obj: Record<string, unknown>): [number, number | string] {
