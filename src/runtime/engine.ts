@@ -23,7 +23,13 @@ import { ExpiryQueue } from "./expiry.js";
 import { isComposite, MISSING, newRunner, type Runner, stateAt } from "./key-table.js";
 import { DEFAULT_LIMITS, Limits, type StateLimits } from "./limits.js";
 import { Matcher } from "./matcher.js";
-import { type BatchResult, type EngineEvents, type EngineStats, StepOutput } from "./output.js";
+import {
+  type BatchResult,
+  type Counters,
+  type EngineEvents,
+  type EngineStats,
+  StepOutput,
+} from "./output.js";
 import { type DirtyKeys, PartitionTracker } from "./partition.js";
 import type { MatchRecord } from "./records.js";
 import { SchemaChecks } from "./schema.js";
@@ -41,7 +47,7 @@ import {
   validateSnapshot,
 } from "./snapshot.js";
 import { StateStore } from "./state-store.js";
-import { BAD, type Buffered, EventTime, FEED, LATE, WATERMARK } from "./time.js";
+import { BAD, BUFFER, type Buffered, EventTime, FEED, WATERMARK } from "./time.js";
 import type { TraceOptions } from "./trace/records.js";
 import { Tracer } from "./trace/tracer.js";
 import { TraceHooks } from "./trace-hooks.js";
@@ -110,6 +116,8 @@ export class Engine<R extends MatchRecord = MatchRecord> {
   private nextRunnerId = 0;
   private ended = false;
   private readonly out: StepOutput;
+  /** `out.counters`, held here too: `push` counts every event. */
+  private readonly counters: Counters;
   private readonly time: EventTime;
   private readonly limits: Limits;
   private readonly expiry = new ExpiryQueue();
@@ -124,6 +132,7 @@ export class Engine<R extends MatchRecord = MatchRecord> {
   constructor(program: Program, options: EngineOptions = {}) {
     this.typeField = options.typeField ?? "type";
     this.out = new StepOutput(this.runnerOf);
+    this.counters = this.out.counters;
     this.time = new EventTime({
       timeField: options.timeField ?? "ts",
       outOfOrderness: options.outOfOrderness ?? 0,
@@ -339,23 +348,14 @@ export class Engine<R extends MatchRecord = MatchRecord> {
     // 2. Admission (time.ts): a watermark, a bad or late time, or an event on time.
     const et = this.time;
     const verdict = et.admit(obj);
-    if (verdict === WATERMARK) {
-      this.advanceTo(et.time);
-      return;
-    }
-    if (verdict === BAD) {
-      this.out.bad(et.reason, event);
+    if (verdict > BUFFER) {
+      this.refuse(verdict, event);
       return;
     }
     const time = et.time;
-    if (verdict === LATE) {
-      if (this.trace !== null) this.trace.late(this.dispatch, event, time, et.target());
-      this.out.late(event);
-      return;
-    }
     // 3. It counts; its type is read, and it is checked against its type's declaration
     // (language.md §2): a misfit is reported once and withheld from the patterns using the type.
-    this.out.counters.events++;
+    this.counters.events++;
     let type = obj[this.typeField];
     if (
       (typeof type === "object" || typeof type === "function") &&
@@ -372,13 +372,24 @@ export class Engine<R extends MatchRecord = MatchRecord> {
         this.advance(time);
         if (this.trace !== null) this.trace.tracer.arrived();
       }
-      this.step(event, type, time, null, invalid, sizeOf(bytes));
+      this.dispatch.step(event, type, time, null, invalid, sizeOf(bytes));
       return;
     }
     // 5. Buffered, its keys read now so a missing key is reported with the input record
     // that has it; then everything due by the new target T is fed.
     this.enqueue(event, time, type, this.dispatch.readKeys(event, invalid, type), invalid, sizeOf(bytes));
     this.flush(et.target());
+  }
+
+  /** A record admission did not pass on: a watermark (time advances), a bad time or a late event. */
+  private refuse(verdict: number, event: unknown): void {
+    const et = this.time;
+    if (verdict === WATERMARK) this.advanceTo(et.time);
+    else if (verdict === BAD) this.out.bad(et.reason, event);
+    else {
+      if (this.trace !== null) this.trace.late(this.dispatch, event, et.time, et.target());
+      this.out.late(event);
+    }
   }
 
   /** Whether an event of a declared type does not fit its declaration; if so it is reported (once) and counted. */
@@ -492,36 +503,10 @@ export class Engine<R extends MatchRecord = MatchRecord> {
       else this.advance(b.time);
       if (trace !== null) trace.tracer.arrived();
       // 3. It is fed, with the keys read when it was pushed.
-      this.step(b.event, b.type, b.time, b.keys, b.invalid, b.bytes);
+      this.dispatch.step(b.event, b.type, b.time, b.keys, b.invalid, b.bytes);
     }
     // 4. Time advances to t.
     this.advance(t);
-  }
-
-  /**
-   * One step: feed one event to every pattern it reaches. `keys` holds key values read at
-   * push time (buffered events); null means read them now and report missing ones.
-   * `invalid`: it did not fit its type's declaration. `bytes`: its size from `push`, or −1.
-   */
-  private step(
-    event: unknown,
-    type: unknown,
-    time: number,
-    keys: unknown[] | null,
-    invalid: boolean,
-    bytes: number,
-  ): void {
-    // 1. It gets the next feed number; its size is known to the limits.
-    const seq = this.time.seq++;
-    this.limits.startEvent(bytes);
-    // 2. Dispatch: each pattern it reaches processes it for its key (state-store.ts settles the key).
-    this.dispatch.feed(event, type, time, keys, invalid, seq);
-    // 3. Tracing: a traced key holding state whose pattern skipped the event still says so.
-    const trace = this.trace;
-    if (trace?.wants(event, keys, invalid)) trace.unfed(this.dispatch, event, type, time, keys, invalid, seq);
-    // 4. The step's outcomes are emitted in §5 order.
-    const out = this.out;
-    if (out.matches.length !== 0 || out.timeouts.length !== 0) out.endStep();
   }
 
   /**

@@ -103,7 +103,12 @@ export class EventTime {
     // Integer epoch ms is the common case: no call, no allocation.
     if (typeof raw !== "number" || !Number.isInteger(raw) || raw > MAX_TIME || raw < -MAX_TIME)
       return this.admitOther(obj, raw);
-    return this.admitAt(raw);
+    // admitAt's steps, repeated here: one call less on every event.
+    this.time = raw;
+    if (this.watermarksOnly) return BUFFER;
+    if (raw < this.highest - this.bound || raw <= this.watermark) return LATE;
+    if (raw > this.highest) this.highest = raw;
+    return this.bound === 0 && this.buffer.size === 0 && raw >= this.now ? FEED : BUFFER;
   }
 
   /** An event at time `t`: LATE, or FEED (the fast path: nothing buffered, nothing can come before it) or BUFFER. */
