@@ -5,7 +5,7 @@
  * (time moves; windows close). The parts, each one concrete class in a readonly field:
  *
  * - time.ts `EventTime`: H, D, the clock, the out-of-order buffer, admission of records;
- * - dispatch.ts `Dispatcher`: which patterns an event reaches, key reading;
+ * - dispatch.ts `Dispatcher`: the per-event step, which patterns an event reaches, key reading;
  * - state-store.ts `StateStore`: the only code that registers or unregisters a key's state;
  * - limits.ts `Limits`, expiry.ts `ExpiryQueue`, partition.ts `PartitionTracker`: the
  *   accounts the store keeps;
@@ -20,7 +20,7 @@
 import type { CompiledPattern, Program } from "../compile/model.js";
 import { Dispatcher } from "./dispatch.js";
 import { ExpiryQueue } from "./expiry.js";
-import { isComposite, MISSING, newRunner, type Runner, stateAt } from "./key-table.js";
+import { newRunner, type Runner } from "./key-table.js";
 import { DEFAULT_LIMITS, Limits, type StateLimits } from "./limits.js";
 import { Matcher } from "./matcher.js";
 import {
@@ -37,10 +37,10 @@ import {
   checkSamePatterns,
   decodeEngine,
   decodeKey,
-  decodeTime,
+  decodePartition,
   type EngineState,
   encodeEngine,
-  encodeTime,
+  encodePartition,
   type PartitionSnapshot,
   type Snapshot,
   validateKeySnapshot,
@@ -239,22 +239,12 @@ export class Engine<R extends MatchRecord = MatchRecord> {
 
   /** The partition-level state: watermark, times and the patterns' identity. */
   snapshotPartition(): PartitionSnapshot {
-    const t = this.time;
-    return {
-      v: 1,
-      patterns: this.runners.map((r) => ({ name: r.pattern.name, fingerprint: r.pattern.fingerprint })),
-      watermark: encodeTime(t.watermark),
-      now: encodeTime(t.now),
-      highest: encodeTime(t.highest),
-    };
+    return encodePartition(this.state());
   }
 
   /** Restores {@link snapshotPartition}'s result; throws if it was taken with other patterns. */
   restorePartition(snap: PartitionSnapshot): void {
-    checkSamePatterns(this.runners, snap.patterns);
-    this.time.watermark = decodeTime(snap.watermark);
-    this.time.now = decodeTime(snap.now);
-    this.time.highest = decodeTime(snap.highest);
+    decodePartition(this.state(), snap);
   }
 
   /** The fingerprint of the running pattern set (names and definitions). */
@@ -499,37 +489,15 @@ export class Engine<R extends MatchRecord = MatchRecord> {
       if (b.part !== undefined) (this.partition as PartitionTracker).unbuffer(b);
       // 2. Time advances to its time: for every key, or with watermarks only, for its own keys.
       if (trace !== null) trace.tracer.arriving(b.event, et.seq, b.time, b.type);
-      if (et.watermarksOnly) this.advanceOwnKeys(b);
-      else this.advance(b.time);
+      if (et.watermarksOnly) {
+        if (b.time > et.now) this.store.advanceOwnKeys(b, this.dispatch);
+      } else this.advance(b.time);
       if (trace !== null) trace.tracer.arrived();
       // 3. It is fed, with the keys read when it was pushed.
       this.dispatch.step(b.event, b.type, b.time, b.keys, b.invalid, b.bytes);
     }
     // 4. Time advances to t.
     this.advance(t);
-  }
-
-  /**
-   * Watermarks-only mode: time advances for every key only through watermarks; before an
-   * event is fed, only its own keys are advanced to its time (Flink's per-key element
-   * timers). So a key's results never depend on other keys' events, which is what lets a
-   * partitioned run equal a single one (scale-out.md §2.5).
-   */
-  private advanceOwnKeys(b: Buffered): void {
-    const t = b.time;
-    if (!(t > this.time.now)) return;
-    for (const r of this.runners) {
-      let k = b.keys[r.id];
-      if (k === undefined) k = this.dispatch.keyOf(r, b.event, false);
-      if (k === MISSING) continue;
-      const composite = isComposite(k);
-      const ks = stateAt(r, composite ? canonicalKey(k) : k, composite);
-      if (ks === undefined || ks.dead || (ks.scheduled > t && ks.completed.length === 0)) continue;
-      // Its heap entry turns stale; settling schedules the next deadline.
-      ks.scheduled = Infinity;
-      this.store.advanceKey(r, ks, t);
-    }
-    this.out.endStep();
   }
 
   /** One step: time advances to `t` for every pattern and every key with something due. */

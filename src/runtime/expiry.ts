@@ -83,13 +83,6 @@ export class ExpiryQueue {
     for (const e of keep) this.heap.push(e);
   }
 
-  /** Live entries (not stale) in the heap: for tests and accounting checks. */
-  get size(): number {
-    let n = 0;
-    for (const e of this.heap.toArray()) if (!e.ks.dead && e.ks.scheduled === e.d) n++;
-    return n;
-  }
-
   /** Forgets everything (end of input). */
   clear(): void {
     this.heap.clear();

@@ -8,7 +8,7 @@
  * {@link decodeKey} reads one partition key's (partition.ts writes it). Both restores
  * register keys through the state store's one `restore`.
  */
-import type { Runner } from "./key-table.js";
+import { keyStates, type Runner } from "./key-table.js";
 import type { Limits } from "./limits.js";
 import { type Branch, type Cell, cellsFrom, claimBranch, lastCell } from "./matcher.js";
 import type { Counters } from "./output.js";
@@ -235,7 +235,7 @@ export function encodeEngine(e: EngineState): Snapshot {
   const runners = e.runners.map((r) => ({
     name: r.pattern.name,
     matches: r.matches,
-    keys: [...r.keys.values(), ...r.composite.values()].map((ks) => ({
+    keys: keyStates(r).map((ks) => ({
       key: ks.key,
       partials: ks.partials.map((b) => w.branch(b)),
       completed: ks.completed.map((b) => w.branch(b)),
@@ -289,6 +289,26 @@ export function decodeEngine(e: EngineState, snap: Snapshot): void {
       );
   }
   for (const [ev, time, arrival] of snap.buffer) e.rebuffer(snap.events[ev], time, arrival);
+}
+
+/** The partition-level state: watermark, times and the patterns' identity. */
+export function encodePartition(e: EngineState): PartitionSnapshot {
+  const t = e.time;
+  return {
+    v: 1,
+    patterns: e.runners.map((r) => ({ name: r.pattern.name, fingerprint: r.pattern.fingerprint })),
+    watermark: encodeTime(t.watermark),
+    now: encodeTime(t.now),
+    highest: encodeTime(t.highest),
+  };
+}
+
+/** Restores {@link encodePartition}'s result; throws if it was taken with other patterns. */
+export function decodePartition(e: EngineState, snap: PartitionSnapshot): void {
+  checkSamePatterns(e.runners, snap.patterns);
+  e.time.watermark = decodeTime(snap.watermark);
+  e.time.now = decodeTime(snap.now);
+  e.time.highest = decodeTime(snap.highest);
 }
 
 /** Adds one partition key's state (a {@link KeySnapshot}; the key holds nothing yet). */

@@ -8,12 +8,23 @@
  * clearing a partition key all go through these two.
  */
 
+import type { Dispatcher } from "./dispatch.js";
 import type { ExpiryQueue } from "./expiry.js";
-import { addLive, isComposite, newKeyState, type Runner, removeLive } from "./key-table.js";
+import {
+  addLive,
+  isComposite,
+  keyStates,
+  MISSING,
+  newKeyState,
+  type Runner,
+  removeLive,
+  stateAt,
+} from "./key-table.js";
 import { type Limits, LOW_WATER, measureKey } from "./limits.js";
 import { type Branch, type Cell, type FateInfo, type KeyState, NO_BRANCHES } from "./matcher.js";
 import type { StepOutput } from "./output.js";
 import type { PartitionTracker } from "./partition.js";
+import type { Buffered } from "./time.js";
 import type { TraceHooks } from "./trace-hooks.js";
 import { canonicalKey } from "./values.js";
 
@@ -77,6 +88,28 @@ export class StateStore {
       step.advanced(t, this.out.matches, this.out.timeouts, false);
       (trace as TraceHooks).note(r, ks);
     }
+  }
+
+  /**
+   * Watermarks-only mode: time advances for every key only through watermarks; before an
+   * event is fed (`b`, later than `now`), only its own keys are advanced to its time (Flink's per-key element
+   * timers). So a key's results never depend on other keys' events, which is what lets a
+   * partitioned run equal a single one (scale-out.md §2.5).
+   */
+  advanceOwnKeys(b: Buffered, dispatch: Dispatcher): void {
+    const t = b.time;
+    for (const r of this.runners) {
+      let k = b.keys[r.id];
+      if (k === undefined) k = dispatch.keyOf(r, b.event, false);
+      if (k === MISSING) continue;
+      const composite = isComposite(k);
+      const ks = stateAt(r, composite ? canonicalKey(k) : k, composite);
+      if (ks === undefined || ks.dead || (ks.scheduled > t && ks.completed.length === 0)) continue;
+      // Its heap entry turns stale; settling schedules the next deadline.
+      ks.scheduled = Infinity;
+      this.advanceKey(r, ks, t);
+    }
+    this.out.endStep();
   }
 
   /**
@@ -154,7 +187,7 @@ export class StateStore {
 
   /** A removed pattern's state leaves every account: totals, memory, partition parts (their keys turn dirty), holding set, expiry heap. */
   dropRunner(r: Runner): void {
-    for (const ks of [...r.keys.values(), ...r.composite.values()]) this.discard(r, ks);
+    for (const ks of keyStates(r)) this.discard(r, ks);
     this.expiry.dropRunner(r);
   }
 
@@ -165,7 +198,7 @@ export class StateStore {
   endAll(): void {
     const trace = this.trace;
     for (const r of this.runners) {
-      for (const ks of [...r.keys.values(), ...r.composite.values()]) {
+      for (const ks of keyStates(r)) {
         const step = trace === null ? null : trace.step(r, ks);
         if (ks.completed.length > 0) r.matcher.finish(ks, this.out.matches);
         if (step !== null) {

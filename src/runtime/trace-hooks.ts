@@ -7,7 +7,7 @@
  * null test.
  */
 import type { Dispatcher } from "./dispatch.js";
-import { MISSING, type Runner, withholds } from "./key-table.js";
+import { keyStates, MISSING, type Runner, withholds } from "./key-table.js";
 import type { KeyState } from "./matcher.js";
 import type { StepOutput } from "./output.js";
 import type { Tracer, TraceStep } from "./trace/tracer.js";
@@ -52,8 +52,7 @@ export class TraceHooks {
   restored(runners: readonly Runner[]): void {
     for (const r of runners) {
       if (!r.traced) continue;
-      for (const ks of [...r.keys.values(), ...r.composite.values()])
-        if (this.tracer.keyTest(ks.key)) this.note(r, ks);
+      for (const ks of keyStates(r)) if (this.tracer.keyTest(ks.key)) this.note(r, ks);
     }
   }
 
