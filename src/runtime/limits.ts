@@ -11,9 +11,15 @@
  * budget, every key is measured again from its live branches ({@link measureKey}) and
  * only then are keys evicted, down to {@link LOW_WATER} of the budget, so the next full
  * measure is at least a fifth of the budget of new state away (amortised O(1) per cell).
+ *
+ * {@link Limits} keeps the engine-wide accounts (partial matches, bytes, dropped) and the
+ * policy (warn once or fail, the per-key cap); evicting whole keys unregisters them, so
+ * that is the state store's (state-store.ts), which asks {@link Limits} when to stop.
  */
 import { getHeapStatistics } from "node:v8";
-import type { Cell, KeyState } from "./matcher.js";
+import type { Runner } from "./key-table.js";
+import { type Cell, type KeyState, startSeq } from "./matcher.js";
+import type { StepOutput } from "./output.js";
 
 /**
  * Bounds on state, so a key explosion, a hot key or large events cannot exhaust memory.
@@ -179,5 +185,127 @@ export class OldestFirst {
       this.iterator = null;
     }
     return undefined;
+  }
+}
+
+/** The state limits of one engine: its accounts over all patterns, its warnings, the per-key cap. */
+export class Limits {
+  /** The limits, copied to fields: each check on the hot path is one load and one compare. */
+  readonly perKey: number;
+  readonly partialMatches: number;
+  readonly keys: number;
+  readonly memory: number;
+  private readonly fail: boolean;
+  private readonly warned = new Set<string>();
+  /** Live partial matches over all patterns and keys. */
+  totalPartials = 0;
+  /** Estimated bytes of state over all patterns: the sum of the keys' `bytes`. */
+  bytes = 0;
+  /** Partial (and held-back) matches dropped by the limits. */
+  dropped = 0;
+  /** Size of the event being fed, from `push`; −1 until estimated (only if a key takes it). */
+  eventBytes = -1;
+  /** Whether `eventBytes` came from `push` (recorded in `sizes` when a key takes the event). */
+  private eventSized = false;
+  /** {@link sampledSize}'s running mean (0: none yet) and its xorshift state. */
+  private sizeMean = 0;
+  private sampleBits = 0x9e3779b9;
+  /** Sizes `push` was given, of events a key took: measuring a key again uses them. */
+  readonly sizes = new WeakMap<object, number>();
+
+  constructor(
+    limits: StateLimits,
+    private readonly out: StepOutput,
+  ) {
+    this.perKey = limits.partialMatchesPerKey;
+    this.partialMatches = limits.partialMatches;
+    this.keys = limits.keys;
+    this.memory = limits.memory;
+    this.fail = limits.onLimit === "fail";
+  }
+
+  /** The event about to be fed: its size from `push`, or −1. */
+  startEvent(bytes: number): void {
+    this.eventBytes = bytes;
+    this.eventSized = bytes >= 0;
+  }
+
+  /** Memory estimate at intake: `cells` new cells, the event once per key that takes it, a new key. */
+  intake(ks: KeyState, fresh: boolean, event: unknown, cells: number): void {
+    let size = this.eventBytes;
+    if (size < 0) size = this.eventBytes = this.sampledSize(event);
+    else if (this.eventSized) {
+      this.sizes.set(event as object, size);
+      this.eventSized = false;
+    }
+    this.charge(ks, (fresh ? KEY_BYTES : 0) + size + cells * CELL_BYTES);
+  }
+
+  /** Adds estimated bytes to a key and to the total. */
+  charge(ks: KeyState, bytes: number): void {
+    ks.bytes += bytes;
+    this.bytes += bytes;
+  }
+
+  /**
+   * The size charged for an event `push` was given no size for: a running mean of the
+   * events keys take, fed by the exact estimate of about one event in eight, picked by a
+   * seeded xorshift so no periodic stream can dodge it (the property walk of every event
+   * cost W1 ~15–25%). The budget only decides when to measure: before anything is dropped,
+   * keys are measured again (state-store.ts `overBudget`).
+   */
+  private sampledSize(event: unknown): number {
+    let x = this.sampleBits;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.sampleBits = x;
+    if (this.sizeMean === 0 || (x & 7) === 0) {
+      const b = estimateEventBytes(event);
+      this.sizeMean = this.sizeMean === 0 ? b : this.sizeMean + (b - this.sizeMean) / 8;
+    }
+    return this.sizeMean;
+  }
+
+  /** Measures every key of these runners again and resets the total to the sum. */
+  measure(runners: readonly Runner[]): number {
+    let total = 0;
+    for (const x of runners) {
+      for (const map of [x.keys, x.composite] as Map<unknown, KeyState>[]) {
+        for (const ks of map.values()) {
+          ks.bytes = measureKey(ks, this.sizes);
+          total += ks.bytes;
+        }
+      }
+    }
+    this.bytes = total;
+    return total;
+  }
+
+  /** A limit was hit: throws with `onLimit: "fail"`, else warns once per kind. */
+  hit(kind: keyof StateLimits, message: string): void {
+    if (this.fail) throw new LimitError(message);
+    if (this.warned.has(kind)) return;
+    this.warned.add(kind);
+    this.out.warn(`${message}; dropping the oldest partial matches`);
+  }
+
+  /** Per-key limit: keep the newest partial matches (by start event). */
+  dropOldest(r: Runner, ks: KeyState): void {
+    const limit = this.perKey;
+    this.hit(
+      "partialMatchesPerKey",
+      `pattern ${r.pattern.name}: more than ${limit} partial matches for one key`,
+    );
+    const sorted = ks.partials.slice().sort((a, b) => startSeq(b) - startSeq(a));
+    const cutoff = startSeq(sorted[limit - 1]);
+    let keepAtCutoff = limit - sorted.findIndex((b) => startSeq(b) === cutoff);
+    const kept: typeof ks.partials = [];
+    for (const b of ks.partials) {
+      if (startSeq(b) > cutoff || (startSeq(b) === cutoff && keepAtCutoff-- > 0)) kept.push(b);
+    }
+    this.dropped += ks.partials.length - kept.length;
+    ks.partials = kept;
+    r.matcher.remask(ks);
   }
 }

@@ -105,3 +105,60 @@ export function compileSchema(model: SchemaModel): SchemaCheck {
   );
   return make(slow, hasOwn) as SchemaCheck;
 }
+
+/**
+ * The checks of the declared types the running patterns use, each compiled once per
+ * declaration. When two patterns declare a type differently (a REPL session that
+ * redefined it), the first pattern's declaration is the one checked.
+ */
+export class SchemaChecks {
+  /** Declared type → its check; null when there are none (one test per event). */
+  checks: Map<string, SchemaCheck> | null = null;
+  /** Checks compiled once per declaration, kept across pattern changes. */
+  private readonly compiled = new WeakMap<SchemaModel, SchemaCheck>();
+  /** The last type looked up and its check: consecutive events often share a type. */
+  private lastType: unknown = undefined;
+  private lastCheck: SchemaCheck | undefined = undefined;
+
+  /** `enabled`: option `schemaCheck`; without it no event is checked. */
+  constructor(private readonly enabled: boolean) {}
+
+  /** (Re)builds the checks for these patterns' declarations. */
+  build(patterns: readonly { readonly schemas?: readonly SchemaModel[] }[]): void {
+    this.lastType = undefined;
+    this.lastCheck = undefined;
+    const checks = new Map<string, SchemaCheck>();
+    if (this.enabled) {
+      for (const p of patterns) {
+        // Older compiled models (built by hand) may lack `schemas`.
+        for (const m of p.schemas ?? []) {
+          if (checks.has(m.type)) continue;
+          let c = this.compiled.get(m);
+          if (c === undefined) {
+            c = compileSchema(m);
+            this.compiled.set(m, c);
+          }
+          checks.set(m.type, c);
+        }
+      }
+    }
+    this.checks = checks.size === 0 ? null : checks;
+  }
+
+  /** Why an event of a declared type does not fit its declaration, or null (`checks` is not null). */
+  misfit(type: string, event: Record<string, unknown>): string | null {
+    let check = this.lastCheck;
+    if (type !== this.lastType) {
+      check = (this.checks as Map<string, SchemaCheck>).get(type);
+      this.lastType = type;
+      this.lastCheck = check;
+    }
+    return check === undefined ? null : check(event);
+  }
+
+  /** Whether a restored buffered event does not fit (it was reported when first pushed). */
+  misfitsSilently(type: unknown, event: unknown): boolean {
+    const check = typeof type === "string" ? this.checks?.get(type) : undefined;
+    return check !== undefined && check(event as Record<string, unknown>) !== null;
+  }
+}

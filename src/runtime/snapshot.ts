@@ -3,8 +3,17 @@
  * version. Events are stored once and cells (the shared linked lists of partial
  * matches) once each, referenced by index, so the structure sharing of branches
  * survives the round trip.
+ *
+ * {@link encodeEngine} and {@link decodeEngine} write and read an engine's whole state;
+ * {@link decodeKey} reads one partition key's (partition.ts writes it). Both restores
+ * register keys through the state store's one `restore`.
  */
+import { keyStates, type Runner } from "./key-table.js";
+import type { Limits } from "./limits.js";
 import { type Branch, type Cell, cellsFrom, claimBranch, lastCell } from "./matcher.js";
+import type { Counters } from "./output.js";
+import type { StateStore } from "./state-store.js";
+import type { EventTime } from "./time.js";
 
 /** The snapshot format tag and version. */
 export const SNAPSHOT_FORMAT = "cepheus-snapshot";
@@ -191,4 +200,136 @@ export interface PartitionSnapshot {
   watermark: number | null;
   now: number | null;
   highest: number | null;
+}
+
+/** Throws unless `patterns` (a snapshot's) are the running ones: same names, same fingerprints. */
+export function checkSamePatterns(
+  runners: readonly Runner[],
+  patterns: readonly { name: string; fingerprint: string }[],
+): void {
+  const have = runners.map((r) => `${r.pattern.name}@${r.pattern.fingerprint}`).sort();
+  const want = patterns.map((p) => `${p.name}@${p.fingerprint}`).sort();
+  if (have.join(",") !== want.join(",")) {
+    const names = (l: string[]) => l.map((x) => x.split("@")[0]).join(", ") || "(none)";
+    throw new Error(
+      `snapshot was taken with different patterns: snapshot has ${names(want)}; this engine runs ${names(have)}` +
+        " (same names with a changed definition count as different)",
+    );
+  }
+}
+
+/** The parts of an engine a snapshot reads and writes. */
+export interface EngineState {
+  readonly runners: readonly Runner[];
+  readonly time: EventTime;
+  readonly counters: Counters;
+  readonly limits: Limits;
+  readonly store: StateStore;
+  /** Buffers a restored event again (its keys and fit read silently: they were reported when it was pushed). */
+  rebuffer(event: unknown, time: number, arrival?: number): void;
+}
+
+/** The whole state of an engine as a {@link Snapshot}. */
+export function encodeEngine(e: EngineState): Snapshot {
+  const w = new SnapshotWriter();
+  const runners = e.runners.map((r) => ({
+    name: r.pattern.name,
+    matches: r.matches,
+    keys: keyStates(r).map((ks) => ({
+      key: ks.key,
+      partials: ks.partials.map((b) => w.branch(b)),
+      completed: ks.completed.map((b) => w.branch(b)),
+    })),
+  }));
+  const t = e.time;
+  const buffer = t.buffered().map((b): [number, number, number] => [w.event(b.event), b.time, b.arrival]);
+  return {
+    format: SNAPSHOT_FORMAT,
+    version: SNAPSHOT_VERSION,
+    patterns: e.runners.map((r) => ({ name: r.pattern.name, fingerprint: r.pattern.fingerprint })),
+    time: {
+      highest: encodeTime(t.highest),
+      watermark: encodeTime(t.watermark),
+      now: encodeTime(t.now),
+      lastClock: encodeTime(t.lastClock),
+      seq: t.seq,
+      arrival: t.arrival,
+    },
+    counters: { ...e.counters, dropped: e.limits.dropped },
+    events: w.events,
+    cells: w.cells,
+    buffer,
+    runners,
+  };
+}
+
+/** Restores a {@link Snapshot} into a fresh engine running the same patterns (checked by the caller). */
+export function decodeEngine(e: EngineState, snap: Snapshot): void {
+  const t = snap.time;
+  const time = e.time;
+  time.highest = decodeTime(t.highest);
+  time.watermark = decodeTime(t.watermark);
+  time.now = decodeTime(t.now);
+  time.lastClock = decodeTime(t.lastClock);
+  time.seq = t.seq;
+  time.arrival = t.arrival;
+  const { dropped, ...counters } = snap.counters;
+  Object.assign(e.counters, counters);
+  e.limits.dropped = dropped ?? 0;
+  const reader = new SnapshotReader(snap);
+  for (const sr of snap.runners) {
+    const r = e.runners.find((x) => x.pattern.name === sr.name)!;
+    r.matches = sr.matches;
+    for (const k of sr.keys)
+      e.store.restore(
+        r,
+        k.key,
+        k.partials.map((row) => reader.branch(row)),
+        k.completed.map((row) => reader.branch(row)),
+      );
+  }
+  for (const [ev, time, arrival] of snap.buffer) e.rebuffer(snap.events[ev], time, arrival);
+}
+
+/** The partition-level state: watermark, times and the patterns' identity. */
+export function encodePartition(e: EngineState): PartitionSnapshot {
+  const t = e.time;
+  return {
+    v: 1,
+    patterns: e.runners.map((r) => ({ name: r.pattern.name, fingerprint: r.pattern.fingerprint })),
+    watermark: encodeTime(t.watermark),
+    now: encodeTime(t.now),
+    highest: encodeTime(t.highest),
+  };
+}
+
+/** Restores {@link encodePartition}'s result; throws if it was taken with other patterns. */
+export function decodePartition(e: EngineState, snap: PartitionSnapshot): void {
+  checkSamePatterns(e.runners, snap.patterns);
+  e.time.watermark = decodeTime(snap.watermark);
+  e.time.now = decodeTime(snap.now);
+  e.time.highest = decodeTime(snap.highest);
+}
+
+/** Adds one partition key's state (a {@link KeySnapshot}; the key holds nothing yet). */
+export function decodeKey(e: EngineState, snap: KeySnapshot): void {
+  // Ordinals become fresh feed numbers below every future one, in the same order.
+  let n = 0;
+  for (const c of snap.cells) if (c[2] + 1 > n) n = c[2] + 1;
+  for (const p of snap.patterns)
+    for (const k of p.keys) for (const b of [...k.partials, ...k.completed]) if (b[2] + 1 > n) n = b[2] + 1;
+  const base = e.time.seq;
+  e.time.seq += n;
+  const cells = cellsFrom(
+    snap.cells,
+    (i) => snap.events[i],
+    (ord) => base + ord,
+  );
+  const branch = ([state, last]: BranchRow): Branch => claimBranch(state, last < 0 ? null : cells[last]);
+  for (const p of snap.patterns) {
+    const r = e.runners.find((x) => x.pattern.name === p.name);
+    if (r === undefined) throw new Error(`key snapshot has state of pattern ${p.name}, which is not running`);
+    for (const k of p.keys) e.store.restore(r, k.key, k.partials.map(branch), k.completed.map(branch));
+  }
+  for (const [ev, time] of snap.buffer) e.rebuffer(snap.events[ev], time);
 }
