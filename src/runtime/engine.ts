@@ -34,6 +34,7 @@ import {
   type Outcome,
   startSeq,
 } from "./matcher.js";
+import { codegenDefault } from "./codegen/instantiate.js";
 import { type MatchRecord, RecordBuilder } from "./records.js";
 import { compileSchema, type SchemaCheck } from "./schema.js";
 import {
@@ -96,6 +97,12 @@ export interface EngineOptions {
    * partial match did with each event and why it ended. Off by default; off costs nothing.
    */
   trace?: TraceOptions;
+  /**
+   * Run each pattern on JavaScript generated for it (docs/library.md "Generated matchers";
+   * default true): the same results as the interpreter, faster. `false` runs the
+   * interpreter. Traced patterns always run on the interpreter.
+   */
+  codegen?: boolean;
 }
 
 /** One output of {@link Engine.batch}: a record and the index of the entry that produced it. */
@@ -304,6 +311,8 @@ const compareBuffered = (a: Buffered, b: Buffered) => a.time - b.time || a.arriv
  */
 export class Engine<R extends MatchRecord = MatchRecord> {
   private readonly typeField: string;
+  /** {@link EngineOptions.codegen}. */
+  private readonly codegen: boolean;
   private readonly timeField: string;
   private readonly bound: number;
   private readonly processingTime: boolean;
@@ -399,6 +408,7 @@ export class Engine<R extends MatchRecord = MatchRecord> {
 
   constructor(program: Program, options: EngineOptions = {}) {
     this.typeField = options.typeField ?? "type";
+    this.codegen = options.codegen ?? codegenDefault();
     this.timeField = options.timeField ?? "ts";
     this.bound = options.outOfOrderness ?? 0;
     this.processingTime = options.processingTime ?? false;
@@ -861,7 +871,11 @@ export class Engine<R extends MatchRecord = MatchRecord> {
     const runner: Runner = {
       id: this.nextRunnerId++,
       pattern,
-      matcher: new Matcher(pattern, this.typeField),
+      matcher: new Matcher(
+        pattern,
+        this.typeField,
+        this.codegen && this.tracer?.tracesPattern(pattern) !== true,
+      ),
       keys,
       composite,
       holding: new Set(),
