@@ -10,6 +10,7 @@
  */
 import { createRequire } from "node:module";
 import type { CompiledPattern, Program, SchemaModel } from "../compile/model.js";
+import { codegenDefault } from "./codegen/instantiate.js";
 import {
   CELL_BYTES,
   DEFAULT_LIMITS,
@@ -34,7 +35,6 @@ import {
   type Outcome,
   startSeq,
 } from "./matcher.js";
-import { codegenDefault } from "./codegen/instantiate.js";
 import { type MatchRecord, RecordBuilder } from "./records.js";
 import { compileSchema, type SchemaCheck } from "./schema.js";
 import {

@@ -371,7 +371,8 @@ export class Matcher {
     this.process =
       gen !== null
         ? (gen as unknown as Matcher["process"])
-        : (ks, event, eventType, info, time, seq, out) => this.interpret(ks, event, eventType, info, time, seq, out);
+        : (ks, event, eventType, info, time, seq, out) =>
+            this.interpret(ks, event, eventType, info, time, seq, out);
   }
 
   /** The interpreter's {@link process}: the reference the generated code is tested against. */

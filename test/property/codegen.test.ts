@@ -8,9 +8,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { CompiledPattern, Program } from "../../src/compile/model.js";
-import type { CodeScope, Cond, NfaState } from "../../src/compile/nfa.js";
+import type { NfaState } from "../../src/compile/nfa.js";
 import { compile, Engine, type EngineOptions, type MatchRecord } from "../../src/index.js";
 import { compiledSourceCount, generatedSource } from "../../src/runtime/codegen/instantiate.js";
+import { withFakeEmit } from "../support/fake-emit.js";
 import { eventsArb, type GenEvent, patternArb, renderPattern } from "./pattern-arb.js";
 
 const HANDMADE = [
@@ -44,33 +45,6 @@ function run(program: Program, events: readonly object[], options: EngineOptions
 function same(program: Program, events: readonly object[]): void {
   for (const p of program.patterns) expect("source" in generatedSource(p), p.name).toBe(true);
   expect(run(program, events, { codegen: true })).toEqual(run(program, events, { codegen: false }));
-}
-
-/**
- * The pattern with a fake `emit` on every condition: a type test inlined as a comparison
- * (no context), anything else calling its closure through a literal slot (context read).
- * `negOf` links are kept (to the copies).
- */
-function withFakeEmit(pattern: CompiledPattern): CompiledPattern {
-  const copies = new Map<Cond, Cond>();
-  const copy = (c: Cond): Cond => {
-    let out = copies.get(c);
-    if (out !== undefined) return out;
-    const parts = c.parts;
-    const emit =
-      parts !== null && parts.op === "type"
-        ? (s: CodeScope) => `${s.helper("readField")}(${s.ev}, ${s.literal("type")}) === ${s.literal(parts.type)}`
-        : (s: CodeScope) => `${s.literal(c.test)}(${s.ctx}) === true`;
-    out = { ...c, emit, negOf: null };
-    copies.set(c, out);
-    if (c.negOf !== null) (out as { negOf: Cond | null }).negOf = copy(c.negOf);
-    return out;
-  };
-  const states: NfaState[] = pattern.nfa.states.map((st) => ({
-    ...st,
-    edges: st.edges.map((e) => ({ ...e, cond: copy(e.cond) })),
-  }));
-  return { ...pattern, nfa: { ...pattern.nfa, states } } as CompiledPattern;
 }
 
 const streamArb = eventsArb(30).map((events) => events.map((e: GenEvent) => ({ ...e })));
@@ -110,13 +84,20 @@ describe("generated matchers vs the interpreter", () => {
   }, 120_000);
 
   it("share one compiled function between patterns that differ only in literals and names", () => {
-    const a = compile('pattern Alpha { key by k within 5ms match x: A where v > 1 followed by y: B where v == 2 }');
-    const b = compile('pattern `Beta \u2028 */` { key by k within 9ms match `q*/`: A where v > 7 followed by r: B where v == 3 }');
+    const a = compile(
+      "pattern Alpha { key by k within 5ms match x: A where v > 1 followed by y: B where v == 2 }",
+    );
+    const b = compile(
+      "pattern `Beta \u2028 */` { key by k within 9ms match `q*/`: A where v > 7 followed by r: B where v == 3 }",
+    );
     const [pa, pb] = [withFakeEmit(a.patterns[0]), withFakeEmit(b.patterns[0])];
     const exec = (p: CompiledPattern) => {
       const g = generatedSource(p);
       if (!("source" in g)) throw new Error(g.fallback);
-      return g.source.split("\n").filter((l) => !l.trim().startsWith("//")).join("\n");
+      return g.source
+        .split("\n")
+        .filter((l) => !l.trim().startsWith("//"))
+        .join("\n");
     };
     expect(exec(pa)).toBe(exec(pb));
     const before = compiledSourceCount();
@@ -125,5 +106,35 @@ describe("generated matchers vs the interpreter", () => {
     new Engine({ ...b, patterns: [pb] }, { codegen: true });
     expect(compiledSourceCount()).toBe(after);
     expect(after - before).toBeLessThanOrEqual(1);
+  });
+
+  it("fall back to the interpreter, with the reason, when the expansion would be too large", () => {
+    // 24 states, each with a conditional PROCEED to the next: 2^24 paths through the graph.
+    const base = compile("pattern P { match a: A followed by b: B }");
+    const p = base.patterns[0];
+    const c = p.nfa.states[p.nfa.start].edges[0].cond; // take if type == "A"
+    const N = 24;
+    const states: NfaState[] = [];
+    for (let i = 0; i < N; i++) {
+      const edges = [
+        { action: "proceed" as const, target: i + 1, cond: c },
+        { action: "take" as const, target: i + 1, cond: c },
+      ];
+      states.push({
+        id: i,
+        name: `s${i}`,
+        kind: i === 0 ? "start" : "normal",
+        variable: 0,
+        window: null,
+        edges,
+      });
+    }
+    states.push({ id: N, name: "match", kind: "final", variable: -1, window: null, edges: [] });
+    const wide = { ...p, nfa: { ...p.nfa, states, start: 0 } } as CompiledPattern;
+    const gen = generatedSource(wide);
+    expect("fallback" in gen && gen.fallback).toMatch(/too large/);
+    const program = { ...base, patterns: [wide] };
+    const events = [1, 2, 3].map((ts) => ({ type: "A", ts }));
+    expect(run(program, events, { codegen: true })).toEqual(run(program, events, { codegen: false }));
   });
 });

@@ -81,12 +81,17 @@ export function generatedMatcher(pattern: CompiledPattern, params: MatcherParams
 }
 
 /** The source a pattern runs on (annotated: state names and conditions in comments), or why it cannot. */
-export function generatedSource(pattern: CompiledPattern): { readonly source: string } | { readonly fallback: string } {
+export function generatedSource(
+  pattern: CompiledPattern,
+): { readonly source: string } | { readonly fallback: string } {
   const gen = generate(pattern, true);
   return "fallback" in gen ? gen : { source: gen.source };
 }
 
-function generate(pattern: CompiledPattern, annotate: boolean): GeneratedProcess | { readonly fallback: string } {
+function generate(
+  pattern: CompiledPattern,
+  annotate: boolean,
+): GeneratedProcess | { readonly fallback: string } {
   try {
     return generateProcess(pattern, annotate);
   } catch (err) {

