@@ -16,9 +16,12 @@
  */
 import v8 from "node:v8";
 import { build } from "hdr-histogram-js";
-import { compile, Engine, type MatchRecord, type Program } from "../src/index.js";
+import { compile, Engine, type EngineOptions, type MatchRecord, type Program } from "../src/index.js";
 import { f0 } from "./baselines/f0.js";
 import type { BaselineFactory, MatchSink } from "./baselines/types.js";
+
+/** `CEP_CODEGEN=0` runs the engine on the interpreter (A/B against generated matchers, issue #16). */
+const ENGINE_OPTIONS: EngineOptions = process.env.CEP_CODEGEN === "0" ? { codegen: false } : {};
 
 /** One benchmark: a pattern, its events, and its baselines. */
 export interface BenchCase {
@@ -120,7 +123,7 @@ export function timeEngine(
   n: number,
 ): Timed & { atEnd: number; setupMs: number } {
   const s0 = performance.now();
-  const engine = new Engine(program);
+  const engine = new Engine(program, ENGINE_OPTIONS);
   const setupMs = performance.now() - s0;
   let matches = 0;
   engine.on("match", () => {
@@ -202,7 +205,7 @@ export function verify(c: BenchCase, program: Program, events: readonly object[]
   const ids = new Map<object, number>();
   for (let i = 0; i < n; i++) ids.set(events[i], i);
   const eng = new MatchDigest(ids);
-  const engine = new Engine(program);
+  const engine = new Engine(program, ENGINE_OPTIONS);
   engine.on("match", (r) => eng.add(recordEvents(r), r.emit));
   for (let i = 0; i < n; i++) engine.push(events[i]);
   engine.end();
@@ -379,7 +382,7 @@ export function probeEngine(
   const marks = new Set(checkpoints.filter((x) => x <= n));
   const cps: Checkpoint[] = [];
   const heap0 = heapAfterGc();
-  const engine = new Engine(program);
+  const engine = new Engine(program, ENGINE_OPTIONS);
   engine.on("match", () => {});
   let peak = 0;
   for (let i = 0; i < n; i++) {
