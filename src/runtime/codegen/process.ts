@@ -162,7 +162,8 @@ export function generateProcess(pattern: CompiledPattern, annotate: boolean): Ge
   src.line("old[j] = x;");
   src.line("NX[j] = null;");
   src.close();
-  src.line("old.length = n;");
+  // Setting \`length\` is a runtime call: only when the count changed.
+  src.line("if (old.length !== n) old.length = n;");
   src.line("ks.mask = mask;");
   src.close();
   src.line("M.cells = cells;");
