@@ -32,7 +32,8 @@ const pair: [string, Lib][] = [
   ["other", base],
   ["this", mine],
 ];
-for (const c of [...w1Cases().cases, ...w3Cases(), ...w4Cases(), ...w7Cases()].filter((c) => want.includes(c.id))) {
+const cases = [...w1Cases().cases, ...w3Cases(), ...w4Cases(), ...w7Cases()];
+for (const c of cases.filter((c) => want.includes(c.id))) {
   const events = c.events().slice(0, n);
   const ms: Record<string, number[]> = { this: [], other: [] };
   for (let round = 0; round < rounds; round++) {
