@@ -25,8 +25,8 @@ export default defineConfig({
         test: {
           name: "interpreter",
           include: SEMANTIC,
-          // The formatter's property test runs no engine.
-          exclude: ["test/property/fmt.test.ts"],
+          // The formatter's runs no engine; codegen.test.ts runs both paths itself.
+          exclude: ["test/property/fmt.test.ts", "test/property/codegen.test.ts"],
           setupFiles: ["test/support/interpreter.ts"],
         },
       },

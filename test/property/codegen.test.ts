@@ -55,7 +55,7 @@ describe("generated matchers vs the interpreter", () => {
       fc.property(patternArb, streamArb, (p, events) => {
         same(compile(renderPattern(p), { file: "codegen.pattern" }), events.slice(0, 20));
       }),
-      { numRuns: Number(process.env.CODEGEN_RUNS ?? 300) },
+      { numRuns: Number(process.env.CODEGEN_RUNS ?? 200) },
     );
   }, 120_000);
 
