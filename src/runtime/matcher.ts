@@ -226,6 +226,8 @@ const UNCHANGED = 1;
 const DIES = 2;
 /** Distinct event types whose fates are cached per pattern (bounds memory with unbounded type vocabularies). */
 const FATE_CACHE_LIMIT = 4096;
+/** Types looked up by `===` before the fate map (a short scan is cheaper than a string hash lookup). */
+const RECENT_TYPES = 12;
 
 /** The mask bit of a state (states past 30 share bit 30). */
 export function stateBit(state: number): number {
@@ -458,7 +460,8 @@ export class Matcher {
 
   /**
    * Matches completed by the event `process` handles: reused (releaseCompleted copies what
-   * it keeps). Read by the tracer after `process`, as are {@link unpruned}.
+   * it keeps). Read by the tracer after `process`, as are {@link unpruned} (traced patterns
+   * run on the interpreter: generated code without a skip strategy leaves it empty).
    */
   readonly potentialScratch: Branch[] = [];
   /** Under a skip strategy: the partial matches the last `process` made, before pruning (the tracer's). */
@@ -537,6 +540,9 @@ export class Matcher {
     return info.fates[this.start.state] === EVALUATE;
   }
 
+  /** The first {@link RECENT_TYPES} primitive types seen and their fates, scanned before the map. */
+  private readonly recentTypes: unknown[] = [];
+  private readonly recentFates: FateInfo[] = [];
   private lastType: unknown = Symbol("none");
   private lastFates: FateInfo | null = null;
 
@@ -551,11 +557,26 @@ export class Matcher {
   fatesOf(eventType: unknown): FateInfo {
     // Consecutive events often share a type: skip the map lookup then.
     if (eventType === this.lastType && this.lastFates !== null) return this.lastFates;
-    let f = this.fateCache.get(eventType);
+    // A few types in a row (W1: 9): `===` over a short list beats hashing into the map.
+    const recent = this.recentTypes;
+    let f: FateInfo | undefined;
+    for (let i = 0; i < recent.length; i++) {
+      if (recent[i] === eventType) {
+        f = this.recentFates[i];
+        this.lastType = eventType;
+        this.lastFates = f;
+        return f;
+      }
+    }
+    f = this.fateCache.get(eventType);
     if (f === undefined) {
       f = this.computeFates(eventType);
       const primitive = eventType === null || typeof eventType !== "object";
       if (primitive && this.fateCache.size < FATE_CACHE_LIMIT) this.fateCache.set(eventType, f);
+    }
+    if (recent.length < RECENT_TYPES && (eventType === null || typeof eventType !== "object")) {
+      recent.push(eventType);
+      this.recentFates.push(f);
     }
     if (eventType === null || typeof eventType !== "object") {
       this.lastType = eventType;

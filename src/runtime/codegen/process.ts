@@ -98,8 +98,10 @@ export function generateProcess(pattern: CompiledPattern, annotate: boolean): Ge
   src.line("ctx.eventType = eventType;");
   src.line("const V = info.verdicts;");
   src.line("const fates = info.fates;");
-  src.line("const potential = M.potentialScratch;");
-  src.line("if (potential.length !== 0) potential.length = 0;");
+  if (skip) {
+    src.line("const potential = M.potentialScratch;");
+    src.line("if (potential.length !== 0) potential.length = 0;");
+  }
 
   const startStep = () => {
     src.note(`the Start state ${states[start].name}: new branches go last (partials stay ordered by start)`);
@@ -172,8 +174,6 @@ export function generateProcess(pattern: CompiledPattern, annotate: boolean): Ge
     src.note("the skip strategy's hold-back runs after every event");
     src.line("M.unpruned = ks.partials;");
     src.line("if (potential.length > 0 || ks.completed.length > 0) M.releaseCompleted(ks, potential, out);");
-  } else {
-    src.line("for (let j = 0; j < potential.length; j++) out.push(M.outcome(ks, potential[j], null));");
   }
   src.close();
   src.line(";");

@@ -42,7 +42,8 @@ interface Last {
 
 /**
  * Emits the step of the branch `b` (an expression: `b`, or `S` for the Start branch)
- * waiting in `from`: successors written to `NX[n++]`, completed matches to `potential`.
+ * waiting in `from`: successors written to `NX[n++]`, completed matches to `potential`
+ * (skip strategies) or `out`.
  */
 export function emitStep(g: StepGen, from: number, isStart: boolean, b: string): void {
   const { src } = g;
@@ -164,14 +165,22 @@ function emitEdge(g: StepGen, br: Branch, source: number, edge: number): void {
       if (g.skip) {
         src.line(`potential.push(withState(${x}, ${fin}));`);
         src.line("cells++;");
-      } else src.line(`potential.push(${x});`);
+      } else src.line(complete(g, x));
       src.close();
     }
   }
   const kind = states[t].kind;
-  if (kind === "final") src.line(`potential.push(${x});`);
+  if (kind === "final") src.line(complete(g, x));
   else if (kind === "stop") src.line("stop = true;");
   else src.line(`NX[n++] = ${x};`);
+}
+
+/**
+ * A completed match: held back for the skip strategy (`potential`), else straight out —
+ * the engine orders every outcome of the step (language.md §5), so no list in between.
+ */
+function complete(g: StepGen, x: string): string {
+  return g.skip ? `potential.push(${x});` : `out.push(M.outcome(ks, ${x}, null));`;
 }
 
 /** Flink `findFinalStateAfterProceed` from `cur`, expanded: sets `fin` to the Final state found. */
