@@ -137,4 +137,15 @@ describe("generated matchers vs the interpreter", () => {
     const events = [1, 2, 3].map((ts) => ({ type: "A", ts }));
     expect(run(program, events, { codegen: true })).toEqual(run(program, events, { codegen: false }));
   });
+
+  it("are what an engine runs by default; codegen: false runs the interpreter", () => {
+    // A shape no other test compiles: its source is new to the cache.
+    const program = compile("pattern Fresh { match a: A next b: B next c: C next d: D next e: E next f: F }");
+    const before = compiledSourceCount();
+    new Engine(program, { codegen: false });
+    expect(compiledSourceCount()).toBe(before);
+    new Engine(program);
+    expect(compiledSourceCount()).toBe(before + 1);
+  });
 });
+
