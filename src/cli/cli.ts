@@ -81,7 +81,8 @@ export async function runCli(argv: readonly string[], env: CliEnv): Promise<numb
     .addOption(
       new Option("--format <format>", "output format").choices(["text", "dot", "mermaid"]).default("text"),
     )
-    .action(async (file: string, opts: { pattern?: string; format: ExplainFormat }) => {
+    .option("--code", "print the JavaScript generated for each pattern's matcher")
+    .action(async (file: string, opts: { pattern?: string; format: ExplainFormat; code?: boolean }) => {
       code = await explainCommand(env, file, opts);
     });
 

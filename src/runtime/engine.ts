@@ -18,6 +18,7 @@
  * emitted (language.md §4, §5).
  */
 import type { CompiledPattern, Program } from "../compile/model.js";
+import { codegenDefault } from "./codegen/instantiate.js";
 import { Dispatcher } from "./dispatch.js";
 import { ExpiryQueue } from "./expiry.js";
 import { newRunner, type Runner } from "./key-table.js";
@@ -94,6 +95,12 @@ export interface EngineOptions {
    * partial match did with each event and why it ended. Off by default; off costs nothing.
    */
   trace?: TraceOptions;
+  /**
+   * Run each pattern on JavaScript generated for it (docs/library.md "Generated matchers";
+   * default true): the same results as the interpreter, faster. `false` runs the
+   * interpreter. Traced patterns always run on the interpreter.
+   */
+  codegen?: boolean;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -110,6 +117,8 @@ const sizeOf = (bytes: number | undefined): number =>
  */
 export class Engine<R extends MatchRecord = MatchRecord> {
   private readonly typeField: string;
+  /** {@link EngineOptions.codegen}. */
+  private readonly codegen: boolean;
   /** The running patterns in order (changed in place: the parts share this array). */
   private readonly runners: Runner[] = [];
   private readonly runnerOf = new Map<CompiledPattern, Runner>();
@@ -131,6 +140,7 @@ export class Engine<R extends MatchRecord = MatchRecord> {
 
   constructor(program: Program, options: EngineOptions = {}) {
     this.typeField = options.typeField ?? "type";
+    this.codegen = options.codegen ?? codegenDefault();
     this.out = new StepOutput(this.runnerOf);
     this.counters = this.out.counters;
     this.time = new EventTime({
@@ -306,9 +316,9 @@ export class Engine<R extends MatchRecord = MatchRecord> {
   }
 
   private addCompiled(pattern: CompiledPattern): void {
-    // The one place matchers are made (an interpreted or, later, a generated one).
-    const matcher = new Matcher(pattern, this.typeField);
+    // The one place matchers are made: generated, or interpreted (traced patterns always).
     const traced = this.trace?.tracer.tracesPattern(pattern) === true;
+    const matcher = new Matcher(pattern, this.typeField, this.codegen && !traced);
     const runner = newRunner(this.nextRunnerId++, pattern, matcher, traced);
     this.runners.push(runner);
     this.runnerOf.set(pattern, runner);

@@ -16,6 +16,8 @@
  */
 import type { CompiledPattern } from "../compile/model.js";
 import type { Cond, Edge, Guard, MatchContext, NfaState } from "../compile/nfa.js";
+import { generatedMatcher, type ProcessFn } from "./codegen/instantiate.js";
+import { VERDICT_FALSE, VERDICT_TRUE, VERDICT_UNKNOWN } from "./codegen/process.js";
 
 /**
  * One taken event in a partial match, and the branch that ends with it. Reached through
@@ -224,6 +226,8 @@ const UNCHANGED = 1;
 const DIES = 2;
 /** Distinct event types whose fates are cached per pattern (bounds memory with unbounded type vocabularies). */
 const FATE_CACHE_LIMIT = 4096;
+/** Types looked up by `===` before the fate map (a short scan is cheaper than a string hash lookup). */
+const RECENT_TYPES = 12;
 
 /** The mask bit of a state (states past 30 share bit 30). */
 export function stateBit(state: number): number {
@@ -248,7 +252,14 @@ export interface FateInfo {
    * (language.md §3); otherwise it is skipped silently and counted as unkeyed.
    */
   readonly relevant: boolean;
+  /**
+   * Per edge condition (states in order, edges in order): what it gives for every event of
+   * this type (codegen/process.ts `VERDICT_*`); read by generated matchers only (else empty).
+   */
+  readonly verdicts: Uint8Array;
 }
+
+const NO_VERDICTS = new Uint8Array(0);
 
 interface StaticEdges {
   readonly edges: readonly Edge[];
@@ -286,10 +297,35 @@ export class Matcher {
   /** The conditions of every TAKE edge (term conditions, negated terms' included), for {@link FateInfo.relevant}. */
   private readonly takeConds: readonly Cond[];
 
-  /** `typeField` names the type role field, so a `where type == "X"` guard pins the type too. */
+  /**
+   * Feeds one event to one key (Flink `NFA.process`): every partial match, and the Start
+   * state, computes its next states; Stop discards what that branch produced for this
+   * event; completed matches go out (through the skip strategy's hold-back when one is set).
+   * The pattern's generated code (codegen/) when it has some, else {@link interpret}; a
+   * field set in the constructor, so every matcher has one hidden class.
+   */
+  readonly process: (
+    ks: KeyState,
+    event: unknown,
+    eventType: unknown,
+    info: FateInfo,
+    time: number,
+    seq: number,
+    out: Outcome[],
+  ) => void;
+  /** Whether {@link process} is generated code. */
+  readonly generated: boolean;
+  /** Why the pattern runs on the interpreter although generated code was asked for (null: it does not, or was not asked). */
+  readonly fallback: string | null;
+
+  /**
+   * `typeField` names the type role field, so a `where type == "X"` guard pins the type too.
+   * `codegen`: run the pattern on generated code (codegen/) where the generator handles it.
+   */
   constructor(
     readonly pattern: CompiledPattern,
     private readonly typeField = "type",
+    codegen = false,
   ) {
     this.states = pattern.nfa.states;
     this.window = pattern.nfa.window;
@@ -325,14 +361,24 @@ export class Matcher {
         }
       }
     }
+    let gen: ProcessFn | null = null;
+    let fallback: string | null = null;
+    if (codegen) {
+      const g = generatedMatcher(pattern, { M: this, ctx: this.ctx, S: this.start, takeCell, withState });
+      if ("process" in g) gen = g.process;
+      else fallback = g.fallback;
+    }
+    this.generated = gen !== null;
+    this.fallback = fallback;
+    this.process =
+      gen !== null
+        ? (gen as unknown as Matcher["process"])
+        : (ks, event, eventType, info, time, seq, out) =>
+            this.interpret(ks, event, eventType, info, time, seq, out);
   }
 
-  /**
-   * Feeds one event to one key (Flink `NFA.process`): every partial match, and the Start
-   * state, computes its next states; Stop discards what that branch produced for this
-   * event; completed matches go out (through the skip strategy's hold-back when one is set).
-   */
-  process(
+  /** The interpreter's {@link process}: the reference the generated code is tested against. */
+  interpret(
     ks: KeyState,
     event: unknown,
     eventType: unknown,
@@ -414,7 +460,8 @@ export class Matcher {
 
   /**
    * Matches completed by the event `process` handles: reused (releaseCompleted copies what
-   * it keeps). Read by the tracer after `process`, as are {@link unpruned}.
+   * it keeps). Read by the tracer after `process`, as are {@link unpruned} (traced patterns
+   * run on the interpreter: generated code without a skip strategy leaves it empty).
    */
   readonly potentialScratch: Branch[] = [];
   /** Under a skip strategy: the partial matches the last `process` made, before pruning (the tracer's). */
@@ -493,6 +540,9 @@ export class Matcher {
     return info.fates[this.start.state] === EVALUATE;
   }
 
+  /** The first {@link RECENT_TYPES} primitive types seen and their fates, scanned before the map. */
+  private readonly recentTypes: unknown[] = [];
+  private readonly recentFates: FateInfo[] = [];
   private lastType: unknown = Symbol("none");
   private lastFates: FateInfo | null = null;
 
@@ -507,11 +557,26 @@ export class Matcher {
   fatesOf(eventType: unknown): FateInfo {
     // Consecutive events often share a type: skip the map lookup then.
     if (eventType === this.lastType && this.lastFates !== null) return this.lastFates;
-    let f = this.fateCache.get(eventType);
+    // A few types in a row (W1: 9): `===` over a short list beats hashing into the map.
+    const recent = this.recentTypes;
+    let f: FateInfo | undefined;
+    for (let i = 0; i < recent.length; i++) {
+      if (recent[i] === eventType) {
+        f = this.recentFates[i];
+        this.lastType = eventType;
+        this.lastFates = f;
+        return f;
+      }
+    }
+    f = this.fateCache.get(eventType);
     if (f === undefined) {
       f = this.computeFates(eventType);
       const primitive = eventType === null || typeof eventType !== "object";
       if (primitive && this.fateCache.size < FATE_CACHE_LIMIT) this.fateCache.set(eventType, f);
+    }
+    if (recent.length < RECENT_TYPES && (eventType === null || typeof eventType !== "object")) {
+      recent.push(eventType);
+      this.recentFates.push(f);
     }
     if (eventType === null || typeof eventType !== "object") {
       this.lastType = eventType;
@@ -563,7 +628,17 @@ export class Matcher {
       const kind = states[i].kind;
       if (out[i] !== UNCHANGED && kind !== "final" && kind !== "stop") need |= stateBit(i);
     }
-    return { fates: out, need, edges, relevant: this.takeConds.some((c) => this.canHold(c, eventType)) };
+    const verdicts = this.generated
+      ? Uint8Array.from(
+          states.flatMap((st) => st.edges),
+          (e) => {
+            const v = verdict(e.cond);
+            return v === null ? VERDICT_UNKNOWN : v ? VERDICT_TRUE : VERDICT_FALSE;
+          },
+        )
+      : NO_VERDICTS;
+    const relevant = this.takeConds.some((c) => this.canHold(c, eventType));
+    return { fates: out, need, edges, relevant, verdicts };
   }
 
   /** Whether `c` can hold for an event of this type: its type verdict, and a guard on the type field. */
@@ -839,7 +914,8 @@ export class Matcher {
    * no live partial match started strictly earlier; each emitted match prunes partial and
    * completed matches per the strategy.
    */
-  private releaseCompleted(ks: KeyState, potential: Branch[], out: Outcome[]): void {
+  /** @internal (generated code calls it) */
+  releaseCompleted(ks: KeyState, potential: Branch[], out: Outcome[]): void {
     let completed = ks.completed;
     if (potential.length > 0) {
       completed = completed.length === 0 ? potential.slice() : completed.concat(potential);
@@ -890,7 +966,8 @@ export class Matcher {
     }
   }
 
-  private outcome(ks: KeyState, b: Branch, stamp: number | null): Outcome {
+  /** @internal (generated code calls it) */
+  outcome(ks: KeyState, b: Branch, stamp: number | null): Outcome {
     return { pattern: this.pattern, key: ks.key, last: b, stamp };
   }
 }
