@@ -4,7 +4,7 @@
  * code here except through {@link PatternScope.literal} (a parameter slot, never the value
  * spelled out) and {@link comment} (line terminators removed, a comment end broken).
  */
-import * as functions from "../../compile/functions.js";
+import { CODE_HELPERS } from "../../compile/code-helpers.js";
 import type { CodeScope } from "../../compile/nfa.js";
 
 /** Lines of source with an indentation level; `open`/`close` bracket a block. */
@@ -95,8 +95,11 @@ const CONTROL = /[\u0000-\u001f\u007f]/g;
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** The helper table generated code reads as `H.name`: compile/functions.ts's value operations. */
-export const HELPERS: Readonly<Record<string, unknown>> = Object.freeze({ ...functions });
+/**
+ * The helper table generated code reads as `H.name`: compile/code-helpers.ts's value
+ * operations, the ones `Cond.emit` names (a plain frozen object: fast loads, inlinable).
+ */
+export const HELPERS: Readonly<Record<string, unknown>> = CODE_HELPERS;
 
 /**
  * The {@link CodeScope} of one pattern: literals go to `L[i]` (one slot per call, never
