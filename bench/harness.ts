@@ -16,7 +16,7 @@
  */
 import v8 from "node:v8";
 import { build } from "hdr-histogram-js";
-import { compile, Engine, type EngineOptions, type MatchRecord, type Program } from "../src/index.js";
+import { compile, Engine, type MatchRecord, type Program } from "../src/index.js";
 import { f0 } from "./baselines/f0.js";
 import type { BaselineFactory, MatchSink } from "./baselines/types.js";
 
@@ -127,23 +127,6 @@ export function median(xs: readonly number[]): number {
  */
 export function newEngine(program: Program, interpreter = false): Engine {
   return interpreter || INTERPRETER_BY_ENV ? new Engine(program, { codegen: false }) : new Engine(program);
-}
-
-/**
- * Whether the engine has a codegen switch: building one reads `options.codegen`. When it
- * does not, the engine is the interpreter whatever the bench asks, and no figure may be
- * reported as the generated matcher's or the interpreter's apart.
- */
-export function hasCodegenSwitch(program: Program, EngineClass: typeof Engine = Engine): boolean {
-  let read = false;
-  const probe = {
-    get codegen() {
-      read = true;
-      return false;
-    },
-  };
-  new EngineClass(program, probe as EngineOptions).end();
-  return read;
 }
 
 // --- timed runs ---

@@ -12,8 +12,6 @@
  *
  * `--interpreter` builds the engine with `{ codegen: false }` (the interpreter instead of
  * generated matchers); `--both` times that engine too, in every round, as an extra column.
- * When the engine has no codegen switch (it does not read `EngineOptions.codegen`), that
- * column says n/a and the header says the engine is the interpreter either way.
  *
  * Needs `--expose-gc` (the npm script passes it) for heap figures.
  */
@@ -21,9 +19,8 @@ import { execSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { compile } from "../src/index.js";
 import { releaseCached } from "./gen.js";
-import { type BenchCase, type CaseResult, hasCodegenSwitch, measureCase, profileCase } from "./harness.js";
+import { type BenchCase, type CaseResult, measureCase, profileCase } from "./harness.js";
 import { overF3, speedTargets, type TargetRow } from "./speed-targets.js";
 import { type CliResult, measureCli } from "./workloads/cli.js";
 import { type DistResult, distSection, measureDistributed } from "./workloads/distributed.js";
@@ -33,7 +30,7 @@ import { type LspFeatureFigures, measureLspFeatures } from "./workloads/lsp-feat
 import { measureTrace, type TraceFigures } from "./workloads/trace.js";
 import { w1Cases } from "./workloads/w1.js";
 import { w3Cases } from "./workloads/w3.js";
-import { HOT_STEP_MS, type KeyMemory, keyMemory, W4_RATE, W4_SOURCE, w4Cases } from "./workloads/w4.js";
+import { HOT_STEP_MS, type KeyMemory, keyMemory, W4_RATE, w4Cases } from "./workloads/w4.js";
 import { w7Cases } from "./workloads/w7.js";
 
 // --- arguments ---
@@ -46,7 +43,7 @@ const seconds = Number(flag("seconds") ?? (quick ? 0.25 : 1));
 const rounds = Number(flag("rounds") ?? (quick ? 1 : 3));
 const cliRounds = quick ? rounds : Math.max(rounds, 7);
 const interpreter = argv.includes("--interpreter");
-const bothAsked = argv.includes("--both") && !interpreter;
+const both = argv.includes("--both") && !interpreter;
 const filters = argv.filter((a) => !a.startsWith("--"));
 const wanted = (workload: string, id: string) =>
   filters.length === 0 ||
@@ -65,9 +62,7 @@ const loadBefore = os.loadavg();
 const w1 = w1Cases();
 const all: BenchCase[] = [...w1.cases, ...w3Cases(), ...w4Cases(), ...w7Cases()];
 const cases = all.filter((c) => wanted(c.workload, c.id));
-// Without a codegen switch there is one engine (the interpreter): --both would time it twice.
-const codegenSwitch = hasCodegenSwitch(compile(W4_SOURCE));
-const both = bothAsked && codegenSwitch;
+
 if (argv.includes("--profile")) {
   // Engine only (for `node --cpu-prof --import tsx bench/run.ts W4 --profile`): no table, no file.
   for (const c of cases) profileCase(c, { seconds, rounds, log, interpreter });
@@ -143,7 +138,7 @@ function row(r: CaseResult): string[] {
     r.id,
     count(r.n),
     rate(r.n, r.engineMs),
-    ...(bothAsked ? [r.interpreterMs === null ? "n/a" : rate(r.n, r.interpreterMs)] : []),
+    ...(both ? [r.interpreterMs === null ? "n/a" : rate(r.n, r.interpreterMs)] : []),
     rate(r.n, r.f1Ms),
     x(r.engineMs / r.f1Ms),
     rate(r.n, r.f2Ms),
@@ -165,7 +160,7 @@ const HEAD = [
   "case",
   "events",
   "engine ev/s",
-  ...(bothAsked ? ["engine (interpreter) ev/s"] : []),
+  ...(both ? ["engine (interpreter) ev/s"] : []),
   "F1 ev/s",
   "engine/F1 time",
   "F2 ev/s",
@@ -394,11 +389,9 @@ const header = [
   `- load average (1 min) at start / end: ${loadBefore[0].toFixed(2)} / ${os.loadavg()[0].toFixed(2)} on ${cpus.length} cores${Math.max(loadBefore[0], os.loadavg()[0]) > cpus.length + 0.5 ? " — the machine was busy (this run counts for ~1): absolute figures are low and noisy, ratios (same-process, alternating) less so" : ""}`,
   `- settings: ~${seconds} s per engine measurement, ${rounds} round${rounds === 1 ? "" : "s"} alternating engine${both ? " / engine (interpreter)" : ""} / F1 / F2 / F3 / F0, medians reported`,
   `- engine: ${
-    codegenSwitch
-      ? interpreter
-        ? "the interpreter (`--interpreter`: `{ codegen: false }`)"
-        : `the default build (generated matchers where the engine has them)${both ? "; engine (interpreter): `{ codegen: false }`" : ""}`
-      : `the interpreter — this engine has no codegen switch (it does not read \`EngineOptions.codegen\`)${bothAsked ? ", so `--both` has no second engine to time: its column says n/a" : interpreter ? ", so `--interpreter` changes nothing" : ""}`
+    interpreter || process.env.CEP_CODEGEN === "0"
+      ? "the interpreter (`{ codegen: false }`)"
+      : `generated matchers (the default)${both ? "; engine (interpreter): `{ codegen: false }`" : ""}`
   }`,
 ];
 
