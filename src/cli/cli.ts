@@ -81,7 +81,10 @@ export async function runCli(argv: readonly string[], env: CliEnv): Promise<numb
     .addOption(
       new Option("--format <format>", "output format").choices(["text", "dot", "mermaid"]).default("text"),
     )
-    .option("--code", "print the JavaScript generated for each pattern's matcher")
+    .addOption(
+      // The code is JavaScript: no picture of it (a --format given with it is an error, not ignored).
+      new Option("--code", "print the JavaScript generated for each pattern's matcher").conflicts("format"),
+    )
     .action(async (file: string, opts: { pattern?: string; format: ExplainFormat; code?: boolean }) => {
       code = await explainCommand(env, file, opts);
     });

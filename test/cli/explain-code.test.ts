@@ -51,4 +51,11 @@ describe("cep explain --code", () => {
     expect(r.stdout.startsWith("// pattern CardTesting\n")).toBe(true);
     expect(explainCode(join("patterns", "card-testing.pattern"), "--pattern", "Nope").code).toBe(2);
   });
+
+  test("--format with --code is refused, not ignored", () => {
+    const r = explainCode(join("patterns", "card-testing.pattern"), "--format", "dot");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--code.*cannot be used with.*--format|--format.*cannot be used with.*--code/);
+    expect(r.stdout).toBe("");
+  });
 });

@@ -236,7 +236,8 @@ describe("activate: the language client runs the server", () => {
   afterEach(() => {
     delete process.env.FAKE_CEP_LOG;
     delete process.env.FAKE_CEP_MODE;
-    rmSync(ws, { recursive: true, force: true });
+    // A fake server may still be appending to its log as it exits: retry (ENOTEMPTY).
+    rmSync(ws, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   });
 
   /** The log once every server started has received `exit` (it is sent without waiting for an answer), or after 10 s. */
