@@ -154,8 +154,11 @@ export class Dispatcher {
       if (k !== null && typeof k === "object") {
         if (g.liveComposite.size > 0) pick(selected, gen, g.liveComposite.get(canonicalKey(k)));
       } else if (g.live.size > 0) pick(selected, gen, g.live.get(k));
-      if (g.guarded.size > 0)
-        for (const gi of g.guarded.values()) pick(selected, gen, gi.values.get(path(event, gi.path)));
+      const guards = g.guardList;
+      for (let i = 0; i < guards.length; i++) {
+        const gi = guards[i];
+        pick(selected, gen, gi.values.get(path(event, gi.path)));
+      }
       if (g.start.size > 0) {
         this.pickStarts(selected, gen, g.start.get(type), event);
         this.pickStarts(selected, gen, g.start.get(ANY_TYPE), event);
@@ -265,6 +268,7 @@ export class Dispatcher {
           liveComposite: new Map(),
           start: new Map(),
           guarded: new Map(),
+          guardList: [],
         };
         groups.set(sig, g);
       }
@@ -290,6 +294,7 @@ export class Dispatcher {
         else addLive(guardIndex(entry.guarded, guard.path).values, guard.value, r);
       }
     }
+    for (const g of groups.values()) g.guardList.push(...g.guarded.values());
     this.groups = [...groups.values()];
   }
 }

@@ -103,6 +103,8 @@ export interface KeyGroup {
    * satisfies it, so they are visited only for events with that value (held state or not).
    */
   readonly guarded: Map<string, GuardIndex>;
+  /** The values of {@link guarded} as an array, filled by `rebuild` (no Map iterator per event). */
+  readonly guardList: GuardIndex[];
 }
 
 /** Whether a key value goes by canonical JSON (`composite`) rather than as itself. */
