@@ -349,9 +349,13 @@ export function measureCase(c: BenchCase, opts: HarnessOptions): CaseResult {
   }
   log(`  ${c.id}: N=${N}${c.f3 !== null && n3 !== N ? ` (F3: ${n3})` : ""}, oracle ${verified}`);
 
-  // 3. Rounds, alternating. F1 is the yardstick: one untimed run first, so its first timed
-  // run is not its warm-up (the engine's came in calibration).
+  // 3. Rounds, alternating. One untimed run of F1 and of the engine(s) at full length first,
+  // so no first timed run is a warm-up (calibration's runs are shorter; the engine still
+  // got faster from one fresh engine to the next: W4 8 → 14 → 16 → 21M ev/s over four).
   timeBaseline(c.f1, events, N);
+  fullGc();
+  timeEngine(program, events, N, interp);
+  if (both) timeEngine(program, events, N, true);
   const f2At3 = n3 === N ? null : timeBaseline(c.f2, events, n3).matches;
   const eMs: number[] = [];
   const iMs: number[] = [];
