@@ -98,7 +98,7 @@ export interface EngineOptions {
   /**
    * Run each pattern on JavaScript generated for it (docs/library.md "Generated matchers";
    * default true): the same results as the interpreter, faster. `false` runs the
-   * interpreter. Traced patterns always run on the interpreter.
+   * interpreter. Traced keys run on the interpreter (the pattern's other keys do not).
    */
   codegen?: boolean;
 }
@@ -316,9 +316,10 @@ export class Engine<R extends MatchRecord = MatchRecord> {
   }
 
   private addCompiled(pattern: CompiledPattern): void {
-    // The one place matchers are made: generated, or interpreted (traced patterns always).
+    // The one place matchers are made: generated, or interpreted (the state store runs a
+    // traced key's events through the interpreter, the other keys on the generated code).
     const traced = this.trace?.tracer.tracesPattern(pattern) === true;
-    const matcher = new Matcher(pattern, this.typeField, this.codegen && !traced);
+    const matcher = new Matcher(pattern, this.typeField, this.codegen);
     const runner = newRunner(this.nextRunnerId++, pattern, matcher, traced);
     this.runners.push(runner);
     this.runnerOf.set(pattern, runner);

@@ -460,8 +460,8 @@ export class Matcher {
 
   /**
    * Matches completed by the event `process` handles: reused (releaseCompleted copies what
-   * it keeps). Read by the tracer after `process`, as are {@link unpruned} (traced patterns
-   * run on the interpreter: generated code without a skip strategy leaves it empty).
+   * it keeps). Read by the tracer after `interpret`, as are {@link unpruned} (a traced key's
+   * events go through the interpreter: generated code without a skip strategy leaves it empty).
    */
   readonly potentialScratch: Branch[] = [];
   /** Under a skip strategy: the partial matches the last `process` made, before pruning (the tracer's). */

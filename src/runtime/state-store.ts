@@ -67,7 +67,11 @@ export class StateStore {
     const trace = this.trace;
     const step =
       r.traced && (trace as TraceHooks).tracer.keyTest(ks.key) ? (trace as TraceHooks).feed(r, ks) : null;
-    m.process(ks, event, type, info, time, seq, this.out.matches);
+    // A traced key runs on the interpreter (the tracer reads its scratch lists and branch
+    // identities); every other key of the pattern keeps the generated code. Both leave the
+    // key's state the same, so a key can switch at any event.
+    if (step === null) m.process(ks, event, type, info, time, seq, this.out.matches);
+    else m.interpret(ks, event, type, info, time, seq, this.out.matches);
     if (step !== null) step.processed(event, type, time, seq, this.out.matches, m);
     if (m.cells !== 0) this.limits.intake(ks, fresh, event, m.cells);
     this.settle(r, ks, before, fresh, m.lastDeadline);

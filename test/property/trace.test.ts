@@ -86,11 +86,18 @@ interface Run {
   trace: TraceRecord[];
 }
 
-function run(source: string, events: readonly GenEvent[], options: EngineOptions, traced: boolean): Run {
+function run(
+  source: string,
+  events: readonly GenEvent[],
+  options: EngineOptions,
+  traced: boolean,
+  keys?: readonly unknown[],
+): Run {
   const trace: TraceRecord[] = [];
+  const sink = (r: TraceRecord) => trace.push(r);
   const engine = new Engine(compile(source), {
     ...options,
-    ...(traced ? { trace: { sink: (r: TraceRecord) => trace.push(r) } } : {}),
+    ...(traced ? { trace: keys === undefined ? { sink } : { sink, keys } } : {}),
   });
   const records: string[] = [];
   engine.on("match", (r) => records.push(JSON.stringify(r)));
@@ -219,6 +226,9 @@ describe("tracing every key", () => {
         const plain = run(source, events, options, false);
         const traced = run(source, events, options, true);
         expect(traced.records).toEqual(plain.records);
+        // One key traced: its events go through the interpreter, the other keys' through
+        // the generated code (the default), switching as the key's events come and go.
+        expect(run(source, events, options, true, [2]).records).toEqual(plain.records);
         const matches = plain.records.filter(
           (r) => r.startsWith("{") && !r.includes('"timeout":true'),
         ).length;
