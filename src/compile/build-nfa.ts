@@ -7,7 +7,7 @@
  *   a followed by b+ followed by c       Start(a) -take-> b -take-> b:0 (loop) -proceed-> c -take-> match
  *                                                         b:0 -ignore-> b:1 (ignore state, no proceed)
  */
-import { and, not, or, TRUE } from "./conditions.js";
+import { and, gapBelow, not, or, TRUE } from "./conditions.js";
 import type { CompiledNfa, Cond, EdgeAction, NfaState, StateKind } from "./nfa.js";
 import type { Stage, Strategy } from "./stages.js";
 
@@ -33,7 +33,7 @@ class BState {
     readonly name: string,
     public kind: StateKind,
     readonly variable: number,
-    readonly window: number | null,
+    public window: number | null,
   ) {}
   addTake(target: BState, c: Cond): void {
     this.edges.push({ action: "take", target, cond: c });
@@ -429,6 +429,8 @@ class Builder {
       heads.push(lastSink);
     }
     const enter = this.getTrueFunction();
+    // Before the start condition is made of them: windows are part of what a term can take.
+    guardWindows(heads);
     let ignore: Cond | null = null;
     if (strategy === "SKIP_TILL_NEXT") {
       const copies = new Map<BState, BState>();
@@ -438,18 +440,23 @@ class Builder {
     ignore = ignore === null ? null : this.withGroupUntil(ignore);
     for (const h of heads) x.addProceed(h, enter);
     x.fork = heads.length;
+    windowAtFork(x);
     [this.current, this.following, this.currentGroup, this.altHeadStrategy] = saved;
     if (ignore !== null) {
       if (separateIgnore) {
         const ignoreState = this.stageState("normal", false);
         for (const h of heads) ignoreState.addProceed(h, enter);
         ignoreState.fork = heads.length;
+        windowAtFork(ignoreState);
         ignoreState.addIgnore(ignoreState, ignore);
         this.addStopStates(ignoreState);
         x.addIgnore(ignoreState, ignore);
       } else x.addIgnore(x, ignore);
     }
-    if (isOptional && proceedState !== null) x.addProceed(proceedState, proceed);
+    if (isOptional && proceedState !== null) {
+      x.addProceed(proceedState, proceed);
+      windowAtFork(x);
+    }
     return x;
   }
 
@@ -459,6 +466,7 @@ class Builder {
     const dummy = this.stageState("normal", true);
     const fork = this.createAlternationState(alt, dummy, null, false);
     fork.addProceed(sink, proceed);
+    windowAtFork(fork);
     dummy.addProceed(fork, proceed);
     return fork;
   }
@@ -585,6 +593,52 @@ function headOf(last: Stage): Stage {
   while (s.previous !== null) s = s.previous;
   return s;
 }
+
+/**
+ * Term-level windows of the terms a fork can take the event for (through PROCEED edges):
+ * a branch waiting at the fork is not in those terms' states, so their windows are checked
+ * on their TAKE edges (`gapBelow`; a branch waiting in such a state has expired before
+ * the check could fail, so other paths through it are unchanged), and the fork itself
+ * expires when none of them can take anything any more: at the largest of their windows,
+ * or never when one of them has none.
+ */
+function windowAtFork(fork: BState): void {
+  const window = guardWindows([fork]);
+  fork.window = window === Number.POSITIVE_INFINITY || window === 0 ? null : window;
+}
+
+/**
+ * Extends the TAKE edges of windowed states reached from `roots` through PROCEED edges
+ * with their window (once each); returns the largest window met, Infinity when some TAKE
+ * edge there has none, 0 when there is no TAKE edge.
+ */
+function guardWindows(roots: readonly BState[]): number {
+  let window = 0;
+  const seen = new Set<BState>(roots);
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const s = stack.pop() as BState;
+    for (const e of s.edges) {
+      if (e.action === "take") {
+        if (s.window === null) window = Number.POSITIVE_INFINITY;
+        else {
+          window = Math.max(window, s.window);
+          if (!guarded.has(e.cond)) {
+            e.cond = and(e.cond, gapBelow(s.window));
+            guarded.add(e.cond);
+          }
+        }
+      } else if (e.action === "proceed" && e.target.kind !== "stop" && !seen.has(e.target)) {
+        seen.add(e.target);
+        stack.push(e.target);
+      }
+    }
+  }
+  return window;
+}
+
+/** TAKE conditions already extended with their window by {@link windowAtFork}. */
+const guarded = new WeakSet<Cond>();
 
 /** Whether an IGNORE edge is met from `s` following PROCEED edges (Stop states excluded). */
 function reachesIgnore(s: BState): boolean {

@@ -236,6 +236,20 @@ describe("time", () => {
     expect(shapes(r.timeouts)).toEqual(["T@10 a1 b2", "T@30 a3"]);
   });
 
+  it("term windows on first terms: checked when the fork takes, the fork expiring with the last of them", () => {
+    // A1 waits at the fork; B2 at +6 is too late for b (5 ms) and starts nothing else.
+    // The fork expires at 0 + 10 (c's window, the largest): a timeout stamped 10.
+    const src = "match a: A followed by (b: B within 5ms | c: C within 10ms) on timeout";
+    const r = run(src, "A:0 B:6 A:20 C:25 A:40 B:44");
+    expect(shapes(r.matches)).toEqual(["a3 c4", "a5 b6"]);
+    expect(shapes(r.timeouts)).toEqual(["T@10 a1"]);
+    // Without a window on c the fork never expires: B at +6 is skipped, C taken.
+    const open = "match a: A followed by (b: B within 5ms | c: C) on timeout";
+    const r2 = run(open, "A:0 B:6 C:7");
+    expect(shapes(r2.matches)).toEqual(["a1 c3"]);
+    expect(r2.timeouts).toEqual([]);
+  });
+
   it("the pattern window covers the alternative's events", () => {
     const src = "within 10ms match a: A followed by (b: B | c: C next d: D)";
     expect(shapes(run(src, "A:0 C:5 D:10 A:20 C:25 D:29").matches)).toEqual(["a4 c5 d6"]);
