@@ -287,6 +287,8 @@ export class Matcher {
   private readonly takeOrStay: readonly ({ take: Edge; stay: Edge } | null)[];
   /** States with a PROCEED path to Final (ignoring conditions): only these need `finalAfterProceed`. */
   private readonly proceedsToFinal: Uint8Array;
+  /** States a branch can wait in: Start and the targets of TAKE and IGNORE edges. */
+  private readonly occupiable: Uint8Array;
   /** Event type → fate per state: most events leave most branches unchanged, decided once per type. */
   private readonly fateCache = new Map<unknown, FateInfo>();
   /** The earliest expiry among the branches the last `process`/`advance` call created or kept (see those). */
@@ -348,6 +350,9 @@ export class Matcher {
     this.takeConds = [
       ...new Set(this.states.flatMap((st) => st.edges.filter((e) => e.action === "take").map((e) => e.cond))),
     ];
+    this.occupiable = new Uint8Array(this.states.length);
+    this.occupiable[pattern.nfa.start] = 1;
+    for (const st of this.states) for (const e of st.edges) if (e.action !== "proceed") this.occupiable[e.target] = 1;
     this.proceedsToFinal = new Uint8Array(this.states.length);
     for (const st of this.states) {
       const seen = new Set<number>([st.id]);
@@ -624,9 +629,13 @@ export class Matcher {
     const edges = states.map((st) => this.staticEdges(st.id, verdict));
     let need = 0;
     for (let i = 0; i < out.length; i++) {
-      // No branch ever waits in Final or Stop: they cannot make an event relevant.
+      // No branch ever waits in Final or Stop, or in a state only PROCEED edges enter (an
+      // alternation's first states): they cannot make an event relevant. (States past 30
+      // share a mask bit: a permute's dozens of such states would otherwise keep every key
+      // on the full pass for every event.)
       const kind = states[i].kind;
-      if (out[i] !== UNCHANGED && kind !== "final" && kind !== "stop") need |= stateBit(i);
+      if (out[i] !== UNCHANGED && kind !== "final" && kind !== "stop" && this.occupiable[i] === 1)
+        need |= stateBit(i);
     }
     const verdicts = this.generated
       ? Uint8Array.from(
