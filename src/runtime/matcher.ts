@@ -1001,12 +1001,26 @@ export function seqsOf(last: Cell | null): number[] {
   return out.reverse();
 }
 
-/** Orders completed matches by start event, then lexicographically by their events (language.md §8). */
+/**
+ * Orders completed matches by start event, then lexicographically by their events, then
+ * by their events' variables (term order: two alternatives taking the same events), as
+ * the engine orders a step's records (language.md §5, §8).
+ */
 function sortBranches(bs: Branch[]): void {
   if (bs.length < 2) return;
   // Feed-number lists are computed once per branch, not per comparison.
-  const keyed = bs.map((b) => ({ b, seqs: seqsOf(lastCell(b)) }));
-  keyed.sort((x, y) => startSeq(x.b) - startSeq(y.b) || compareSeqs(x.seqs, y.seqs));
+  const keyed = bs.map((b) => ({ b, seqs: seqsOf(lastCell(b)), vars: null as number[] | null }));
+  const varsOf = (k: { b: Branch; vars: number[] | null }): number[] => {
+    if (k.vars === null) {
+      const out: number[] = [];
+      for (let c = lastCell(k.b); c !== null; c = c.prev) out.push(c.variable);
+      k.vars = out.reverse();
+    }
+    return k.vars;
+  };
+  keyed.sort(
+    (x, y) => startSeq(x.b) - startSeq(y.b) || compareSeqs(x.seqs, y.seqs) || compareSeqs(varsOf(x), varsOf(y)),
+  );
   for (let i = 0; i < bs.length; i++) bs[i] = keyed[i].b;
 }
 

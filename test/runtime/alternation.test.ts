@@ -159,6 +159,12 @@ describe("skip strategies across alternatives", () => {
     expect(shapes(run(src, spec).matches)).toEqual(["a3 d4", "a1 b2 c5"]);
   });
 
+  it("two alternatives completing on the same events: the earlier term's goes first and prunes the other", () => {
+    // §5: same events, then by the term indices of their variables (a before b).
+    expect(shapes(run("after match skip to next match (a: A | b: A)", "A:1").matches)).toEqual(["a1"]);
+    expect(shapes(run("match (a: A | b: A)", "A:1").matches)).toEqual(["a1", "b1"]);
+  });
+
   it("skip to first v with v absent from the match prunes nothing (Flink's rule)", () => {
     // [A1 C2] has no b: nothing is pruned, A1's branch keeps waiting and takes B3.
     const src = "match a: A followed by any (b: B | c: C)";
