@@ -352,7 +352,8 @@ export class Matcher {
     ];
     this.occupiable = new Uint8Array(this.states.length);
     this.occupiable[pattern.nfa.start] = 1;
-    for (const st of this.states) for (const e of st.edges) if (e.action !== "proceed") this.occupiable[e.target] = 1;
+    for (const st of this.states)
+      for (const e of st.edges) if (e.action !== "proceed") this.occupiable[e.target] = 1;
     this.proceedsToFinal = new Uint8Array(this.states.length);
     for (const st of this.states) {
       const seen = new Set<number>([st.id]);
@@ -1019,7 +1020,8 @@ function sortBranches(bs: Branch[]): void {
     return k.vars;
   };
   keyed.sort(
-    (x, y) => startSeq(x.b) - startSeq(y.b) || compareSeqs(x.seqs, y.seqs) || compareSeqs(varsOf(x), varsOf(y)),
+    (x, y) =>
+      startSeq(x.b) - startSeq(y.b) || compareSeqs(x.seqs, y.seqs) || compareSeqs(varsOf(x), varsOf(y)),
   );
   for (let i = 0; i < bs.length; i++) bs[i] = keyed[i].b;
 }

@@ -87,6 +87,23 @@ describe("optional first terms", () => {
     expect(shapes(run(`match a: A followed by ${alt}`, "A:1 X:2 C:3 D:4").matches)).toEqual(["a1 c3"]);
   });
 
+  it("followed by: strictness after an absent first term is relative to the last taken event", () => {
+    // X is skipped by the waiting fork; with b absent, `next c` needed C right after A.
+    const src = "match a: A followed by (b: B? next c: C | d: D)";
+    expect(shapes(run(src, "A:1 X:2 C:3").matches)).toEqual([]);
+    expect(shapes(run(src, "A:1 C:2").matches)).toEqual(["a1 c2"]);
+    expect(shapes(run(src, "A:1 X:2 B:3 C:4").matches)).toEqual(["a1 b3 c4"]);
+  });
+
+  it("followed by any: absent first terms inside a nested alternation or a group, as the expansions", () => {
+    // Expansions: `a followed by any b? followed by c` takes the first C only (C3 would skip C2).
+    const nested = "match a: A followed by any ((b: B? followed by c: C | d: D) | e: E)";
+    expect(shapes(run(nested, "A:1 C:2 C:3").matches)).toEqual(["a1 c2"]);
+    // `a followed by any (b? followed by c?) followed by d`: one branch reaches D3.
+    const group = "match a: A followed by any ((b: B? followed by c: C?) followed by d: D | e: E)";
+    expect(shapes(run(group, "A:1 X:2 D:3").matches)).toEqual(["a1 d3"]);
+  });
+
   it("next and followed by any give the expanded patterns' matches", () => {
     // `a next b? followed by c` (b absent: c follows by its own operator) ∪ `a next d`.
     expect(shapes(run(`match a: A next ${alt}`, "A:1 X:2 C:3").matches)).toEqual(["a1 c3"]);
