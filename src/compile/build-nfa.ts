@@ -420,11 +420,16 @@ class Builder {
     const canSkipHead = alternatives.some((last) => entryExtends(headOf(last)));
     this.altHeadStrategy = strategy === "SKIP_TILL_ANY" && canSkipHead ? "SKIP_TILL_ANY" : "STRICT";
     this.currentGroup = alt;
+    // Paths that pass the alternation without taking anything must stay apart (one branch
+    // each, as in the expanded patterns): with two or more, each such alternative ends in
+    // its own copy of the sink (the decision graph visits a state once per event).
+    const empty = alternatives.map(chainMayTakeNothing);
+    const emptyPaths = empty.filter(Boolean).length + (isOptional && proceedState === sink ? 1 : 0);
     const heads: BState[] = [];
-    for (const last of alternatives) {
+    for (const [i, last] of alternatives.entries()) {
       this.current = last;
       this.following = saved[1];
-      let lastSink = this.createMiddleStates(sink);
+      let lastSink = this.createMiddleStates(empty[i] && emptyPaths > 1 ? this.sinkCopy(sink) : sink);
       lastSink = this.convertPattern(lastSink);
       heads.push(lastSink);
     }
@@ -519,6 +524,20 @@ class Builder {
           : e.target;
       c.edges.push({ action: e.action, target, cond: e.cond });
     });
+    return c;
+  }
+
+  /** A copy of a sink state (same edges, window and fork; self-loops to the copy). */
+  private sinkCopy(sink: BState): BState {
+    const c = this.createState(
+      sink.name.split(":")[0],
+      sink.kind === "start" ? "normal" : sink.kind,
+      sink.variable,
+      sink.window,
+    );
+    c.fork = sink.fork;
+    for (const e of sink.edges)
+      c.edges.push({ action: e.action, target: e.target === sink ? c : e.target, cond: e.cond });
     return c;
   }
 
@@ -675,6 +694,17 @@ function guardWindows(roots: readonly BState[]): number {
 
 /** TAKE conditions already extended with their window by {@link windowAtFork}. */
 const guarded = new WeakSet<Cond>();
+
+/** Whether a chain (given by its last stage) can be passed without taking an event. */
+function chainMayTakeNothing(last: Stage): boolean {
+  for (let s: Stage | null = last; s !== null; s = s.previous) {
+    if (s.outer === "NOT_NEXT" || s.outer === "NOT_FOLLOW" || s.optional) continue;
+    if (s.group !== null && chainMayTakeNothing(s.group)) continue;
+    if (s.alternatives?.some(chainMayTakeNothing)) continue;
+    return false;
+  }
+  return true;
+}
 
 /**
  * Whether a stage's first element can be skipped, its entry reaching further through

@@ -117,6 +117,22 @@ describe("optional first terms", () => {
   });
 });
 
+describe("alternatives that take nothing", () => {
+  it("each path through an empty alternative is a branch of its own (as in the expanded patterns)", () => {
+    // Expansions: `t0? followed by t3?`, `t1? followed by t3?`, `t2? followed by t3?`, each
+    // giving [t_i] and [t3] over one A: [t3] three times.
+    const src = "match (t0: A optional | (t1: A? | t2: A?)) followed by t3: A?";
+    expect(shapes(run(src, "A:1").matches).sort()).toEqual(["t01", "t11", "t21", "t31", "t31", "t31"]);
+  });
+
+  it("a match completing through several empty alternatives at once is emitted once per path", () => {
+    // Expansions `a next b?` and `a next c?` both complete [A] when A arrives.
+    const src = "match a: A next (b: B? | c: C?)";
+    expect(shapes(run(src, "A:1 B:2").matches)).toEqual(["a1", "a1", "a1 b2"]);
+    expect(shapes(run(`after match skip to next ${src}`, "A:1 B:2").matches)).toEqual(["a1"]);
+  });
+});
+
 describe("looped alternations: each iteration chooses again", () => {
   it("{2}: two iterations, relaxed between them", () => {
     const src = "match a: A followed by (b: B | c: C){2} followed by d: D";
