@@ -417,14 +417,19 @@ class Builder {
     const saved = [this.current, this.following, this.currentGroup, this.altHeadStrategy] as const;
     const x = this.stageState("normal", false);
     const alternatives = alt.alternatives as readonly Stage[];
-    const canSkipHead = alternatives.some((last) => headOf(last).optional);
+    const canSkipHead = alternatives.some((last) => entryExtends(headOf(last)));
     this.altHeadStrategy = strategy === "SKIP_TILL_ANY" && canSkipHead ? "SKIP_TILL_ANY" : "STRICT";
     this.currentGroup = alt;
+    // Paths that pass the alternation without taking anything must stay apart (one branch
+    // each, as in the expanded patterns): with two or more, each such alternative ends in
+    // its own copy of the sink (the decision graph visits a state once per event).
+    const empty = alternatives.map(chainMayTakeNothing);
+    const emptyPaths = empty.filter(Boolean).length + (isOptional && proceedState === sink ? 1 : 0);
     const heads: BState[] = [];
-    for (const last of alternatives) {
+    for (const [i, last] of alternatives.entries()) {
       this.current = last;
       this.following = saved[1];
-      let lastSink = this.createMiddleStates(sink);
+      let lastSink = this.createMiddleStates(empty[i] && emptyPaths > 1 ? this.sinkCopy(sink) : sink);
       lastSink = this.convertPattern(lastSink);
       heads.push(lastSink);
     }
@@ -432,23 +437,33 @@ class Builder {
     // Before the start condition is made of them: windows are part of what a term can take.
     guardWindows(heads);
     let ignore: Cond | null = null;
+    // After an ignored event (`followed by`): the first states again, but a term reached
+    // through absent first terms only if it could have waited (its own IGNORE edge).
+    let waitHeads = heads;
+    let waitIgnore: Cond | null = null;
     if (strategy === "SKIP_TILL_NEXT") {
+      if (heads.some((h) => reachesStrictTake(h))) {
+        const after = new Map<BState, BState>();
+        waitHeads = heads.map((h) => this.afterIgnoreCopy(h, after, true));
+      }
       const copies = new Map<BState, BState>();
       for (const h of heads) this.stripEntry(h, copies);
       ignore = not(startCondition(heads, enter));
-    } else if (strategy === "SKIP_TILL_ANY" && this.altHeadStrategy === "STRICT") ignore = TRUE;
+      waitIgnore = waitHeads === heads ? ignore : not(startCondition(waitHeads, enter));
+    } else if (strategy === "SKIP_TILL_ANY" && this.altHeadStrategy === "STRICT") ignore = waitIgnore = TRUE;
     ignore = ignore === null ? null : this.withGroupUntil(ignore);
+    waitIgnore = waitIgnore === null ? null : this.withGroupUntil(waitIgnore);
     for (const h of heads) x.addProceed(h, enter);
     x.fork = heads.length;
     windowAtFork(x);
     [this.current, this.following, this.currentGroup, this.altHeadStrategy] = saved;
-    if (ignore !== null) {
-      if (separateIgnore) {
+    if (ignore !== null && waitIgnore !== null) {
+      if (separateIgnore || waitHeads !== heads) {
         const ignoreState = this.stageState("normal", false);
-        for (const h of heads) ignoreState.addProceed(h, enter);
-        ignoreState.fork = heads.length;
+        for (const h of waitHeads) ignoreState.addProceed(h, enter);
+        ignoreState.fork = waitHeads.length;
         windowAtFork(ignoreState);
-        ignoreState.addIgnore(ignoreState, ignore);
+        ignoreState.addIgnore(ignoreState, waitIgnore);
         this.addStopStates(ignoreState);
         x.addIgnore(ignoreState, ignore);
       } else x.addIgnore(x, ignore);
@@ -484,6 +499,46 @@ class Builder {
       else if (e.action === "proceed" && e.target.kind !== "stop")
         e.target = this.withoutIgnores(e.target, copies);
     }
+  }
+
+  /**
+   * A first state's copy for a fork that has ignored an event: like {@link withoutIgnores},
+   * but past the first states (and the first states of nested forks) a state's TAKE
+   * edges are kept only if it has an IGNORE edge of its own — strictness is relative to
+   * the last taken event, so `b: B? next c: C` can no longer start with c once an event
+   * was skipped, while `b: B? followed by c: C` can.
+   */
+  private afterIgnoreCopy(s: BState, copies: Map<BState, BState>, first: boolean): BState {
+    const known = copies.get(s);
+    if (known !== undefined) return known;
+    const kind = s.kind === "start" ? "normal" : s.kind;
+    const c = this.createState(s.name.split(":")[0], kind, s.variable, s.window);
+    c.fork = s.fork;
+    copies.set(s, c);
+    const relaxed = s.edges.some((e) => e.action === "ignore");
+    s.edges.forEach((e, i) => {
+      if (e.action === "ignore" || (e.action === "take" && !first && !relaxed)) return;
+      const target =
+        e.action === "proceed" && e.target.kind !== "stop"
+          ? this.afterIgnoreCopy(e.target, copies, first && i < s.fork)
+          : e.target;
+      c.edges.push({ action: e.action, target, cond: e.cond });
+    });
+    return c;
+  }
+
+  /** A copy of a sink state (same edges, window and fork; self-loops to the copy). */
+  private sinkCopy(sink: BState): BState {
+    const c = this.createState(
+      sink.name.split(":")[0],
+      sink.kind === "start" ? "normal" : sink.kind,
+      sink.variable,
+      sink.window,
+    );
+    c.fork = sink.fork;
+    for (const e of sink.edges)
+      c.edges.push({ action: e.action, target: e.target === sink ? c : e.target, cond: e.cond });
+    return c;
   }
 
   private withoutIgnores(s: BState, copies: Map<BState, BState>): BState {
@@ -639,6 +694,49 @@ function guardWindows(roots: readonly BState[]): number {
 
 /** TAKE conditions already extended with their window by {@link windowAtFork}. */
 const guarded = new WeakSet<Cond>();
+
+/** Whether a chain (given by its last stage) can be passed without taking an event. */
+function chainMayTakeNothing(last: Stage): boolean {
+  for (let s: Stage | null = last; s !== null; s = s.previous) {
+    if (s.outer === "NOT_NEXT" || s.outer === "NOT_FOLLOW" || s.optional) continue;
+    if (s.group !== null && chainMayTakeNothing(s.group)) continue;
+    if (s.alternatives?.some(chainMayTakeNothing)) continue;
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Whether a stage's first element can be skipped, its entry reaching further through
+ * PROCEED edges: an optional stage, or a group or alternation whose first stages can be.
+ */
+function entryExtends(stage: Stage): boolean {
+  if (stage.optional) return true;
+  if (stage.group !== null) return entryExtends(headOf(stage.group));
+  if (stage.alternatives !== null) return stage.alternatives.some((last) => entryExtends(headOf(last)));
+  return false;
+}
+
+/**
+ * Whether a TAKE edge of a state without an IGNORE edge is reached from a first state
+ * through PROCEED edges, past the first states (of `head`'s fork and of nested forks).
+ */
+function reachesStrictTake(head: BState): boolean {
+  const seen = new Set<BState>([head]);
+  const stack: [BState, boolean][] = [[head, true]];
+  while (stack.length > 0) {
+    const [s, first] = stack.pop() as [BState, boolean];
+    if (!first && s.edges.some((e) => e.action === "take") && !s.edges.some((e) => e.action === "ignore"))
+      return true;
+    s.edges.forEach((e, i) => {
+      if (e.action === "proceed" && e.target.kind !== "stop" && !seen.has(e.target)) {
+        seen.add(e.target);
+        stack.push([e.target, first && i < s.fork]);
+      }
+    });
+  }
+  return false;
+}
 
 /** Whether an IGNORE edge is met from `s` following PROCEED edges (Stop states excluded). */
 function reachesIgnore(s: BState): boolean {
