@@ -21,6 +21,7 @@ import {
   naivePermute,
 } from "../reference/naive.js";
 import {
+  bounds,
   canonical,
   contiguityArb,
   type GenEvent,
@@ -40,6 +41,9 @@ export type GenItem =
       readonly kind: "alt";
       readonly outer: Contiguity;
       readonly alternatives: readonly (readonly GenItem[])[];
+      /** `( … )?` (`( … ) optional` with `optionalWord`); never with an alternative that can take nothing. */
+      readonly optional: boolean;
+      readonly optionalWord: boolean;
     }
   | {
       readonly kind: "permute";
@@ -91,6 +95,8 @@ function alternationArb(depth: number, opts: AltArbOptions): fc.Arbitrary<GenIte
   return fc
     .record({
       outer: altOuterArb(opts),
+      optional: opts.expandable ? fc.constant(false) : fc.integer({ min: 0, max: 5 }).map((x) => x === 0),
+      optionalWord: fc.boolean(),
       alternatives: fc.array(
         fc.array(itemArb(depth - 1, opts), { minLength: 1, maxLength: depth > 1 ? 3 : 2 }),
         {
@@ -99,7 +105,15 @@ function alternationArb(depth: number, opts: AltArbOptions): fc.Arbitrary<GenIte
         },
       ),
     })
-    .map(({ outer, alternatives }) => ({ kind: "alt", outer, alternatives }));
+    .map(
+      ({ outer, optional, optionalWord, alternatives }): GenItem => ({
+        kind: "alt",
+        outer,
+        alternatives,
+        optional: optional && !alternatives.some(nullable),
+        optionalWord,
+      }),
+    );
 }
 
 function elementArb(depth: number, opts: AltArbOptions): fc.Arbitrary<GenItem> {
@@ -108,7 +122,7 @@ function elementArb(depth: number, opts: AltArbOptions): fc.Arbitrary<GenItem> {
     .map(([a, b]): GenItem => ({ kind: "group", outer: "relaxed", items: [a, b] }));
   const alts =
     depth > 0
-      ? [{ weight: 1, arbitrary: alternationArb(1, { ...opts, expandable: false }) }]
+      ? [{ weight: 1, arbitrary: alternationArb(1, opts) }]
       : ([] as { weight: number; arbitrary: fc.Arbitrary<GenItem> }[]);
   return fc.oneof({ weight: 5, arbitrary: termItemArb }, { weight: 1, arbitrary: group }, ...alts);
 }
@@ -136,6 +150,24 @@ function itemArb(depth: number, opts: AltArbOptions): fc.Arbitrary<GenItem> {
     { weight: 2, arbitrary: alternationArb(depth, opts) },
     { weight: 1, arbitrary: permuteArb(depth, opts) },
   );
+}
+
+/** Can the sequence take nothing? */
+function nullable(items: readonly GenItem[]): boolean {
+  return items.every(nullableItem);
+}
+
+function nullableItem(item: GenItem): boolean {
+  switch (item.kind) {
+    case "term":
+      return bounds(item.term).optional;
+    case "alt":
+      return item.optional || item.alternatives.some(nullable);
+    case "permute":
+      return nullable(item.elements);
+    case "group":
+      return nullable(item.items);
+  }
 }
 
 /** Names the variables t0, t1, … in source order (fresh objects: generated values are shared). */
@@ -227,8 +259,10 @@ function renderItem(item: GenItem): string {
   switch (item.kind) {
     case "term":
       return renderTermAs(item.term, item.variable);
-    case "alt":
-      return `(${item.alternatives.map(renderSeq).join(" | ")})`;
+    case "alt": {
+      const optional = item.optional ? (item.optionalWord ? " optional" : "?") : "";
+      return `(${item.alternatives.map(renderSeq).join(" | ")})${optional}`;
+    }
     case "permute": {
       const op = item.implicitOp ? "" : ` ${OPERATOR[item.op]}`;
       return `permute${op} (${item.elements.map(renderItem).join(", ")})`;
@@ -285,6 +319,7 @@ function expandItem(item: GenItem): GenItem[][] {
     case "group":
       return [[item]];
     case "alt":
+      if (item.optional) throw new Error("expansions: an optional alternation is not expanded");
       return item.alternatives.flatMap((a) => expandSeq(a).map((seq) => firstOuter(seq, item.outer)));
     case "permute":
       return permuteOrders(item).flatMap((order) =>
@@ -332,7 +367,7 @@ function naiveItem(item: GenItem): NaiveItem<GenEvent>[] {
     case "term":
       return [naiveTerm(item.term, item.variable)];
     case "alt":
-      return [{ alternatives: item.alternatives.map(naiveSeq), outer: item.outer }];
+      return [{ alternatives: item.alternatives.map(naiveSeq), outer: item.outer, optional: item.optional }];
     case "permute":
       return [
         naivePermute(

@@ -135,6 +135,16 @@ describe("naive oracle: alternation, first-start rule", () => {
     expect(run(q, "A E D C B")).toEqual(["A:a E:e C:c"]);
   });
 
+  it("a loop in an alternative: the first start decides, then the loop's own contiguity", () => {
+    // a: A followed by (b: B+ | c: C)
+    const p = [
+      t("a", "A"),
+      alt("relaxed", [{ ...t("b", "B"), max: Number.POSITIVE_INFINITY }], [t("c", "C")]),
+    ];
+    expect(run(p, "A B1 C B2")).toEqual(["A:a B1:b", "A:a B1:b B2:b"]);
+    expect(run(p, "A C B1")).toEqual(["A:a C:c"]);
+  });
+
   it("an alternation first in the pattern: every event may start a match in any alternative", () => {
     const p = [alt("strict", [t("a", "A")], [t("b", "B")]), t("c", "C", "relaxed")];
     expect(run(p, "A B C")).toEqual(["A:a C:c", "B:b C:c"]);
@@ -163,6 +173,20 @@ describe("naive oracle: alternation, multiplicity and absent alternatives", () =
     ];
     expect(run(p, "A C D")).toEqual(["A:a C:c D:d", "A:a D:d"]);
     expect(run(p, "A B D")).toEqual(["A:a B:b D:d", "A:a D:d"]);
+  });
+});
+
+describe("naive oracle: optional alternation", () => {
+  it("( … )? is passed as a whole, or entered with its first-start rule", () => {
+    // a: A followed by (b: B | c: C)? followed by d: D
+    const p = [
+      t("a", "A"),
+      { ...alt("relaxed", [t("b", "B")], [t("c", "C")]), optional: true },
+      t("d", "D", "relaxed"),
+    ];
+    expect(run(p, "A C D")).toEqual(["A:a C:c D:d", "A:a D:d"]);
+    expect(run(p, "A B C D")).toEqual(["A:a B:b D:d", "A:a D:d"]);
+    expect(run(p.slice(0, 2), "A C")).toEqual(["A:a", "A:a C:c"]);
   });
 });
 

@@ -15,6 +15,8 @@ export interface NaiveAlternation<E> {
   readonly alternatives: readonly (readonly NaiveItem<E>[])[];
   /** The operator before the alternation. Ignored when the alternation is first in its sequence. */
   readonly outer: Contiguity;
+  /** `( … )?`: the whole alternation may be absent (passed without choosing an alternative). */
+  readonly optional?: boolean;
 }
 
 /** An item of a sequence: a term or an alternation. */
@@ -67,6 +69,7 @@ type TreeNode<E> = { readonly leaf: Leaf<E> } | { readonly alt: Alt<E> };
 /** An alternation in the tree. */
 export interface Alt<E> {
   readonly alternatives: Seq<E>[];
+  readonly optional: boolean;
   /** Its governing contiguity: null when nothing can precede it (first in the pattern). */
   readonly gov: Contiguity | null;
   readonly seq: Seq<E>;
@@ -115,7 +118,7 @@ export function buildTree<E>(items: readonly NaiveItem<E>[]): Tree<E> {
       const gov = pos > 0 ? item.outer : parent === null ? null : parent.gov;
       if (isAlternation(item)) {
         if (item.alternatives.length < 2) throw new Error("naive: an alternation needs two alternatives");
-        const alt: Alt<E> = { alternatives: [], gov, seq, pos, firsts: [] };
+        const alt: Alt<E> = { alternatives: [], optional: item.optional ?? false, gov, seq, pos, firsts: [] };
         alts.push(alt);
         seq.nodes.push({ alt });
         for (const a of item.alternatives) {
@@ -154,9 +157,10 @@ export function buildTree<E>(items: readonly NaiveItem<E>[]): Tree<E> {
         out.leaves.push(node.leaf);
         if (!node.leaf.term.optional) return;
       } else {
-        // Each alternative continues after the alternation on its own when it takes nothing.
+        // Each alternative continues after the alternation on its own when it takes nothing;
+        // an optional alternation may also be passed as a whole.
         for (const a of node.alt.alternatives) walk(a, 0, out, boundary);
-        return;
+        if (!node.alt.optional) return;
       }
     }
     const parent = seq.parent;

@@ -52,8 +52,9 @@
  * more alternatives, each a sequence of items (nested alternations allowed). `permute op
  * (e1, …, en)` is built by its definition: the alternation of the n! sequences
  * `ei op ej op …` in element-position order ({@link naivePermute}); its elements are
- * sequences (a term, a non-looped group, an alternation). Alternations take no quantifier
- * here (no looped or optional alternations: the reference has no groups).
+ * sequences (a term, a non-looped group, an alternation). An alternation may be optional
+ * (`( … )?`, passed as a whole without choosing, as an optional group); looped
+ * alternations are not covered (the reference has no groups).
  *
  * The terms of the pattern tree are its *leaves*, numbered depth-first (`NaiveStep.term`);
  * a permute's element appears once per order, as distinct leaves with the same variable.
@@ -74,8 +75,8 @@
  *   `k = a + 1` if `u`'s governing contiguity is strict. (`next` and `followed by any`
  *   before X add nothing: the expanded patterns' rules are the rule.)
  * - a candidate that passes X without taking anything in it (an alternative that can take
- *   nothing) is governed by the rules of the items it does take, as an optional term is:
- *   X's first-start rule does not apply to it.
+ *   nothing, or an optional X) is governed by the rules of the items it does take, as an
+ *   optional term is: X's first-start rule does not apply to it.
  * - paths are counted with multiplicity: the same events and labels reached through two
  *   alternatives (say two alternatives that both took nothing, or two orders of a permute
  *   whose optional element is absent) are two candidates, two matches (two branches).
