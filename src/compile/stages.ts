@@ -8,6 +8,7 @@
  * of Flink's `NFACompiler` (see `build-nfa.ts`).
  */
 import type { Expr, Group, Modifier, Quantifier, Sequence, Term } from "../lang/ast.js";
+import { CompileError } from "../lang/diagnostics.js";
 import { and, cond, TRUE, typeIs } from "./conditions.js";
 import { compileCondition } from "./expr.js";
 import { conditionCode } from "./expr-code.js";
@@ -59,8 +60,15 @@ export function buildStages(seq: Sequence, scope: StageScope): Stage {
   let previous: Stage | null = null;
   for (const el of seq.elements) {
     const outer: Strategy = el.op === null ? "STRICT" : OP_STRATEGY[el.op];
+    const item = el.item;
+    if (item.kind === "Alternation" || item.kind === "Permute") {
+      // Stub until the compiler supports §3.3a: a clean CompileError, never a crash.
+      const what = item.kind === "Permute" ? "`permute`" : "alternation";
+      const message = `${what} is not compiled yet`;
+      throw new CompileError([{ code: "E1999", severity: "error", message, file: "", span: item.span }]);
+    }
     const stage: Stage =
-      el.item.kind === "Term" ? termStage(el.item, outer, scope) : groupStage(el.item, outer, scope);
+      item.kind === "Term" ? termStage(item, outer, scope) : groupStage(item, outer, scope);
     stage.previous = previous;
     previous = stage;
   }

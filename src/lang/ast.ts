@@ -138,9 +138,12 @@ export interface SequenceElement {
   readonly op: Contiguity | null;
   /** Span of the operator words (`followed by any`); null for the first element. */
   readonly opSpan: Span | null;
-  readonly item: Term | Group;
+  readonly item: SequenceItem;
   readonly span: Span;
 }
+
+/** What a sequence element holds: a term, a group, an alternation or a `permute`. */
+export type SequenceItem = Term | Group | Alternation | Permute;
 
 /** Terms joined by contiguity operators. */
 export interface Sequence {
@@ -196,6 +199,39 @@ export interface Group {
   readonly body: Sequence;
   readonly quantifier: Quantifier | null;
   readonly modifiers: readonly Modifier[];
+  readonly span: Span;
+}
+
+/**
+ * `( alt | alt | … )` with an optional quantifier and modifiers (language §3.3a): a group
+ * whose body chooses one of two or more sequences; each iteration of a looped
+ * alternation chooses again. A parenthesised body without `|` is a {@link Group}.
+ */
+export interface Alternation {
+  readonly kind: "Alternation";
+  /** Two or more sequences, in source order. */
+  readonly alternatives: readonly Sequence[];
+  readonly quantifier: Quantifier | null;
+  readonly modifiers: readonly Modifier[];
+  readonly span: Span;
+}
+
+/** The operators `permute` may join its elements with. */
+export type PermuteOp = "next" | "followedBy" | "followedByAny";
+
+/**
+ * `permute [next | followed by | followed by any] ( e1, …, en )` (language §3.3a): the
+ * alternation of the n! orders of its elements joined by `op` (default `followedBy`),
+ * ordered by element positions (e1 e2 e3, e1 e3 e2, …). The parser accepts any count;
+ * `check` requires 2 ≤ n ≤ 5.
+ */
+export interface Permute {
+  readonly kind: "Permute";
+  readonly op: PermuteOp;
+  /** Span of the operator words; null when the default was implied. */
+  readonly opSpan: Span | null;
+  /** The elements: terms, groups or alternations (a nested `permute` is written in a group). */
+  readonly elements: readonly (Term | Group | Alternation)[];
   readonly span: Span;
 }
 
@@ -367,6 +403,8 @@ export type Node =
   | SequenceElement
   | Term
   | Group
+  | Alternation
+  | Permute
   | Quantifier
   | Modifier
   | EmitClause

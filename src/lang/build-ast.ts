@@ -13,6 +13,7 @@
  */
 import type { CstElement, CstNode, IToken } from "chevrotain";
 import type {
+  Alternation,
   BinaryOp,
   Contiguity,
   Duration,
@@ -30,9 +31,12 @@ import type {
   ModifierName,
   OnTimeoutClause,
   PatternDecl,
+  Permute,
+  PermuteOp,
   Quantifier,
   Sequence,
   SequenceElement,
+  SequenceItem,
   SkipClause,
   Span,
   Term,
@@ -315,9 +319,29 @@ class Builder {
     return tok(n, "Any") ? "followedByAny" : "followedBy";
   }
 
-  elementItem(n: CstNode): Term | Group {
+  elementItem(n: CstNode): SequenceItem {
+    const permute = child(n, "permute");
+    return permute ? this.permute(permute) : this.permuteElement(n);
+  }
+
+  /** A term or a parenthesised body (a group or an alternation): a permute's element. */
+  permuteElement(n: CstNode): Term | Group | Alternation {
     const term = child(n, "term");
     return term ? this.term(term) : this.group(need(n, "group"));
+  }
+
+  permute(n: CstNode): Permute {
+    const opToks = [tok(n, "Next"), tok(n, "Followed"), tok(n, "By"), tok(n, "Any")].filter(
+      (t): t is IToken => t !== undefined,
+    );
+    const op: PermuteOp = tok(n, "Next") ? "next" : tok(n, "Any") ? "followedByAny" : "followedBy";
+    return {
+      kind: "Permute",
+      op,
+      opSpan: opToks.length > 0 ? opToks.map(tokSpan).reduce(join) : null,
+      elements: nodes(n, "permuteElement").map((e) => this.permuteElement(e)),
+      span: spanOf(n),
+    };
   }
 
   term(n: CstNode): Term {
@@ -340,15 +364,18 @@ class Builder {
     };
   }
 
-  group(n: CstNode): Group {
+  /** `( … )`: a group, or an alternation when the body has `|`. */
+  group(n: CstNode): Group | Alternation {
     const quantifier = child(n, "quantifier");
-    return {
-      kind: "Group",
-      body: this.sequence(need(n, "sequence")),
+    const bodies = nodes(n, "sequence").map((b) => this.sequence(b));
+    const rest = {
       quantifier: quantifier ? this.quantifier(quantifier) : null,
       modifiers: nodes(n, "modifier").map((m) => this.modifier(m)),
       span: spanOf(n),
     };
+    return bodies.length === 1
+      ? { kind: "Group", body: bodies[0], ...rest }
+      : { kind: "Alternation", alternatives: bodies, ...rest };
   }
 
   quantifier(n: CstNode): Quantifier {

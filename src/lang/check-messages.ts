@@ -45,6 +45,8 @@ export const Messages = {
   NegationAfterAbsent: error("E2024", "a negated term cannot follow a term that can be absent"),
   NegationEndsGroup: error("E2025", "a negated term cannot end a group"),
   TrailingNegationNeedsWindow: error("E2026", "`not followed by` as the last term needs a window"),
+  NegationEndsAlternative: error("E2027", "a negated term cannot end an alternative"),
+  NegatedAlternation: error("E2028", "{0} cannot be negated"),
 
   // Quantifiers and modifiers
   // E2030 is unused: quantifier bounds are checked by the parser (E1210–E1213).
@@ -76,6 +78,9 @@ export const Messages = {
     "E2050",
     "{0} makes pattern `{1}` too large: about {2} NFA states and edges, more than the limit of {3}",
   ),
+
+  PermuteTooFew: error("E2051", "`permute` needs at least 2 elements, not {0}"),
+  PermuteTooMany: error("E2052", "`permute` of {0} elements would be {1} alternatives: at most 5 elements"),
 
   // Expressions
   UnknownFunction: error("E2060", "unknown function `{0}`"),
@@ -132,7 +137,13 @@ export const Hints = {
   NegatedPlain: "a negated term may only have a `where`",
   NegatedGroup: "negate a single term",
   CanBeAbsent: "`{0}` can be absent",
+  ItemCanBeAbsent: "{0} can be absent",
   NegationEndsGroup: "move the negation out of the group, or add a term after it",
+  NegationEndsAlternative:
+    "an alternative ends where the alternation's next operator applies: move the negation after the `)`, or add a term after it",
+  PermuteTooFew: "`permute` orders two or more elements; a single term needs no `permute`",
+  PermuteTooMany:
+    "every order is compiled: split the elements into smaller `permute`s, or write the orders that can happen as an alternation `( … | … )`",
   AddWindow: "add `within <duration>` before `match`, or after the negated term",
   AddLoop: "`{0}` applies to repetitions: add a quantifier such as `+`, `{2,}` or `{1,3}`",
   UnboundedLoop: "use `+`, `*` or `{n,}`",

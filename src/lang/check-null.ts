@@ -20,12 +20,13 @@
  * own or comes later in the sequence, unless a looping group holds both (an earlier
  * repetition may have bound it).
  */
-import type { BinaryOp, CallExpr, Expr, Group, PatternDecl, Sequence, Term } from "./ast.js";
+import type { BinaryOp, CallExpr, Expr, PatternDecl, Permute, Sequence, SequenceItem, Term } from "./ast.js";
 import { leftSpine } from "./chain.js";
 import { fill, Hints, Messages, semantic } from "./check-messages.js";
 import { canBeAbsent, isLoop, isNegated } from "./check-sequence.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { exprToSource } from "./expr-text.js";
+import { quantifierOf, single } from "./items.js";
 
 /** Value sets, as bits. */
 const N = 1;
@@ -91,10 +92,12 @@ interface Entry {
   readonly term: Term;
   readonly index: number;
   readonly negated: boolean;
-  /** Every enclosing looping group. */
-  readonly inside: readonly Group[];
-  /** The enclosing looping groups an iteration of which may lack this term. */
-  readonly absentFrom: readonly Group[];
+  /** Every enclosing looping group or alternation. */
+  readonly inside: readonly SequenceItem[];
+  /** The enclosing loops an iteration of which may lack this term. */
+  readonly absentFrom: readonly SequenceItem[];
+  /** The permutes it is in, each with the element it is in: their elements come in any order. */
+  readonly permutes: ReadonlyMap<Permute, number>;
 }
 
 /**
@@ -106,22 +109,46 @@ interface Entry {
  */
 function places(match: Sequence): Place[] {
   const all: Entry[] = [];
-  const walk = (seq: Sequence, inside: readonly Group[], absentFrom: readonly Group[]): void => {
+  const walk = (
+    seq: Sequence,
+    inside: readonly SequenceItem[],
+    absentFrom: readonly SequenceItem[],
+    permutes: ReadonlyMap<Permute, number>,
+  ): void => {
     for (const el of seq.elements) {
       const item = el.item;
       const absent = canBeAbsent(item) ? inside : absentFrom;
       if (item.kind === "Term") {
-        all.push({ term: item, index: all.length, negated: isNegated(el), inside, absentFrom: absent });
-      } else if (isLoop(item.quantifier)) walk(item.body, [...inside, item], absent);
-      else walk(item.body, inside, absent);
+        all.push({
+          term: item,
+          index: all.length,
+          negated: isNegated(el),
+          inside,
+          absentFrom: absent,
+          permutes,
+        });
+        continue;
+      }
+      const within = isLoop(quantifierOf(item)) ? [...inside, item] : inside;
+      if (item.kind === "Permute") {
+        item.elements.forEach((e, i) => {
+          walk(single(e), within, absent, new Map([...permutes, [item, i]]));
+        });
+      } else if (item.kind === "Alternation") {
+        // Each iteration of an enclosing loop may choose another alternative.
+        for (const alt of item.alternatives) walk(alt, within, within, permutes);
+      } else walk(item.body, within, absent, permutes);
     }
   };
-  walk(match, [], []);
+  walk(match, [], [], new Map());
   const byName = new Map<string, Entry>();
   for (const e of all)
     if (!e.negated && !byName.has(e.term.variable.name)) byName.set(e.term.variable.name, e);
+  // A later term of the same permute, in another element, may come first in some order.
+  const reorderable = (t: Entry, o: Entry): boolean =>
+    [...t.permutes].some(([p, i]) => o.permutes.has(p) && o.permutes.get(p) !== i);
   const unboundAt = (t: Entry, o: Entry): boolean =>
-    o === t || (o.index > t.index && !t.absentFrom.some((g) => o.inside.includes(g)));
+    o === t || (o.index > t.index && !reorderable(t, o) && !t.absentFrom.some((g) => o.inside.includes(g)));
   const out: Place[] = [];
   for (const t of all) {
     if (t.negated || t.term.where === null) continue;

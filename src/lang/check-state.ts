@@ -28,14 +28,22 @@
  * match completes, so they do not change the worst case. `test/lang/growth.test.ts` runs
  * the engine and compares the live partial-match count with this order.
  */
-import type { Group, PatternDecl, Sequence, SequenceElement, Span, Term } from "./ast.js";
+import type { Group, PatternDecl, Sequence, SequenceElement, SequenceItem, Span, Term } from "./ast.js";
 import { fill, Hints, Messages, semantic } from "./check-messages.js";
 import { isLoop, isNegated, isUnboundedLoop } from "./check-sequence.js";
 import type { Diagnostic } from "./diagnostics.js";
+import {
+  innerSequences,
+  modifiersOf,
+  permuteSequence,
+  type Quantifiable,
+  quantifierOf,
+  type TermElement,
+} from "./items.js";
 
 /** An element of the pattern, groups flattened, in source order. */
 interface Slot {
-  readonly el: SequenceElement;
+  readonly el: TermElement;
   /** The group whose body ends with this slot's element (its loop acts after it), else null. */
   readonly closes: readonly Group[];
 }
@@ -105,35 +113,94 @@ function checkUnbounded(
     if (el.op === "followedByAny" && el.opSpan !== null && !(item.kind === "Term" && item.within !== null)) {
       warn("`followed by any`", el.opSpan, Hints.TermWindowAfterAny);
     }
-    const combinations = item.modifiers.find((m) => m.name === "combinations");
+    const combinations = modifiersOf(item).find((m) => m.name === "combinations");
+    const q = quantifierOf(item);
     let warned = true;
-    if (combinations !== undefined && isLoop(item.quantifier)) {
+    if (combinations !== undefined && isLoop(q)) {
       warn("`combinations`", { start: combinations.span.start, end: combinations.span.start + 12 });
-    } else if (relaxedUnbounded(item) && item.quantifier !== null) {
-      warn(`the relaxed loop ${loopName(item)}`, item.quantifier.span);
+    } else if (item.kind !== "Permute" && relaxedUnbounded(item) && q !== null) {
+      warn(`the relaxed loop ${loopName(item)}`, q.span);
     } else warned = false;
     // Once for a looping group: what is inside it lives as long as the group's branches.
-    if (item.kind === "Group" && !warned) checkUnbounded(decl, item.body, file, report);
+    if (item.kind !== "Term" && !warned)
+      for (const inner of innerSequences(item)) checkUnbounded(decl, inner, file, report);
   }
 }
 
-/** `` `r+` `` for a term, `` `(…)*` `` for a group. */
-function loopName(item: Term | Group): string {
+/** `` `r+` `` for a term, `` `(…)*` `` for a group or an alternation. */
+function loopName(item: Quantifiable): string {
   const q = item.quantifier?.raw ?? "";
   return item.kind === "Term" ? `\`${item.variable.name}${q}\`` : `\`(…)${q}\``;
 }
 
-function relaxedUnbounded(item: Term | Group): boolean {
+function relaxedUnbounded(item: Quantifiable): boolean {
   return (
     isUnboundedLoop(item.quantifier) &&
     !item.modifiers.some((m) => m.name === "consecutive" || m.name === "combinations")
   );
 }
 
-/** The growth model above, over a pattern's structure. */
+/**
+ * The growth model above, over a pattern's structure. A pattern with alternations is
+ * measured per choice of alternatives (a looping alternation as if it chose the same
+ * one each time; a `permute` in its first order) and the largest growth counts: the
+ * forks of two alternatives are never on the same branch.
+ */
 export function growth(decl: PatternDecl): Growth {
+  let worst: Growth | null = null;
+  for (const seq of choices(decl.match)) {
+    const g = sequenceGrowth(seq);
+    if (worst === null || g.degree > worst.degree) worst = g;
+  }
+  return worst as Growth;
+}
+
+/** At most this many choices of alternatives are measured (the rest are alike in practice). */
+const MAX_CHOICES = 256;
+
+/** The sequence once per choice of alternatives, alternations and permutes turned into groups. */
+function choices(seq: Sequence): Sequence[] {
+  let out: SequenceElement[][] = [[]];
+  for (const el of seq.elements) {
+    const options = itemChoices(el.item);
+    const next: SequenceElement[][] = [];
+    for (const prefix of out)
+      for (const item of options) {
+        if (next.length >= MAX_CHOICES) break;
+        next.push([...prefix, { ...el, item }]);
+      }
+    out = next;
+  }
+  return out.map((elements) => ({ ...seq, elements }));
+}
+
+function itemChoices(item: SequenceItem): (Term | Group)[] {
+  switch (item.kind) {
+    case "Term":
+      return [item];
+    case "Group":
+      return choices(item.body).map((body) => ({ ...item, body }));
+    case "Alternation": {
+      const { alternatives, ...rest } = item;
+      return alternatives
+        .flatMap(choices)
+        .slice(0, MAX_CHOICES)
+        .map((body) => ({ ...rest, kind: "Group", body }));
+    }
+    case "Permute":
+      return choices(permuteSequence(item)).map((body) => ({
+        kind: "Group",
+        body,
+        quantifier: null,
+        modifiers: [],
+        span: item.span,
+      }));
+  }
+}
+
+function sequenceGrowth(match: Sequence): Growth {
   const slots: Slot[] = [];
-  flatten(decl.match, slots);
+  flatten(match, slots);
   let forks = 0;
   let span: Span | null = null;
   const sources: string[] = [];
@@ -187,10 +254,10 @@ function nextTaking(slots: readonly Slot[], i: number): number {
 function flatten(seq: Sequence, out: Slot[]): void {
   for (const el of seq.elements) {
     if (el.item.kind === "Term") {
-      out.push({ el, closes: [] });
+      out.push({ el: el as TermElement, closes: [] });
       continue;
     }
-    const group = el.item;
+    const group = el.item as Group; // `choices` left only terms and groups
     const start = out.length;
     flatten(group.body, out);
     // The group's own operator joins it to what came before: it belongs to its first slot.

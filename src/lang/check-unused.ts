@@ -12,8 +12,9 @@
 import type { Expr, PatternDecl, Sequence } from "./ast.js";
 import { pathSteps, pushOperands } from "./chain.js";
 import { fill, Hints, Messages, semantic } from "./check-messages.js";
-import { isNegated, terms } from "./check-sequence.js";
+import { isNegated } from "./check-sequence.js";
 import type { Diagnostic } from "./diagnostics.js";
+import { innerSequences, modifiersOf, terms } from "./items.js";
 
 /** Functions whose argument is a variable (or a path from one) rather than a value. */
 const VARIABLE_ARGS = new Set(["first", "last", "time", "count", "sum", "avg", "min", "max"]);
@@ -46,8 +47,8 @@ export function checkUnused(decl: PatternDecl, file: string, report: (d: Diagnos
 function readSequence(seq: Sequence, read: Set<string>): void {
   for (const el of seq.elements) {
     const item = el.item;
-    for (const m of item.modifiers) if (m.condition !== null) readNames(m.condition, "where", read);
-    if (item.kind === "Group") readSequence(item.body, read);
+    for (const m of modifiersOf(item)) if (m.condition !== null) readNames(m.condition, "where", read);
+    if (item.kind !== "Term") for (const inner of innerSequences(item)) readSequence(inner, read);
     else if (item.where !== null) readNames(item.where, "where", read);
   }
 }

@@ -22,6 +22,7 @@ import { checkSize } from "./check-size.js";
 import { checkState } from "./check-state.js";
 import { checkUnused } from "./check-unused.js";
 import type { Diagnostic } from "./diagnostics.js";
+import { innerSequences, modifiersOf } from "./items.js";
 import { applyIgnores } from "./suppress.js";
 import { RESERVED_WORDS } from "./types.js";
 
@@ -39,7 +40,7 @@ export interface VariableInfo {
   readonly negated: boolean;
   /** The operator joining the term to the previous element; null for the first element of a sequence. */
   readonly op: Contiguity | null;
-  /** Group nesting: 0 at top level. */
+  /** Nesting in groups, alternations and permutes: 0 at top level. */
   readonly depth: number;
 }
 
@@ -55,7 +56,7 @@ export interface PatternInfo {
   readonly decl: PatternDecl;
   readonly name: string;
   readonly file: string;
-  /** One per term in source order, depth-first through groups. */
+  /** One per term in source order, depth-first through groups, alternatives and permute elements. */
   readonly variables: readonly VariableInfo[];
   /** Variable name → index (the first binding when a name is bound twice, which is an error). */
   readonly varIndex: ReadonlyMap<string, number>;
@@ -260,8 +261,9 @@ function checkPattern(
   const visitItem = (seq: Sequence): void => {
     for (const el of seq.elements) {
       const item = el.item;
-      for (const m of item.modifiers) if (m.condition !== null) checkExpr(m.condition, scope("where", null));
-      if (item.kind === "Group") visitItem(item.body);
+      for (const m of modifiersOf(item))
+        if (m.condition !== null) checkExpr(m.condition, scope("where", null));
+      if (item.kind !== "Term") for (const inner of innerSequences(item)) visitItem(inner);
       else if (item.where !== null) checkExpr(item.where, scope("where", termSchema.get(item) ?? null));
     }
   };
@@ -344,10 +346,10 @@ function suggestName(name: string, taken: ReadonlyMap<string, number>): string {
   }
 }
 
-/** Every term element in source order, depth-first, with its group depth. */
+/** Every term element in source order, depth-first, with its depth (groups, alternations, permutes). */
 function* termsWithDepth(seq: Sequence, depth: number): Generator<[SequenceElement, number]> {
   for (const el of seq.elements) {
     if (el.item.kind === "Term") yield [el, depth];
-    else yield* termsWithDepth(el.item.body, depth + 1);
+    else for (const inner of innerSequences(el.item)) yield* termsWithDepth(inner, depth + 1);
   }
 }

@@ -14,6 +14,7 @@ import type {
   Modifier,
   Sequence,
   SequenceElement,
+  SequenceItem,
   SkipClause,
   SkipStrategyName,
 } from "./ast.js";
@@ -104,19 +105,34 @@ function modifiersText(mods: readonly Modifier[]): string {
 
 /** One element in canonical source form, without `where` (groups show their body). */
 function elementToSource(el: SequenceElement): string {
-  const item = el.item;
+  const text = itemToSource(el.item);
+  return el.op === null ? text : `${OP_TEXT[el.op]} ${text}`;
+}
+
+/** A term, group, alternation or permute in canonical source form, without `where`. */
+function itemToSource(item: SequenceItem): string {
   let text: string;
-  if (item.kind === "Group") {
-    text = `(${sequenceToSource(item.body)})${item.quantifier?.raw ?? ""}`;
-  } else {
-    const type = item.type === null ? "*" : identToSource(item.type.name);
-    const binding =
-      item.explicitVariable || item.type === null ? `${identToSource(item.variable.name)}: ` : "";
-    text = `${binding}${type}${item.quantifier?.raw ?? ""}`;
+  switch (item.kind) {
+    case "Group":
+      text = `(${sequenceToSource(item.body)})${item.quantifier?.raw ?? ""}`;
+      break;
+    case "Alternation":
+      text = `(${item.alternatives.map(sequenceToSource).join(" | ")})${item.quantifier?.raw ?? ""}`;
+      break;
+    case "Permute": {
+      const op = item.opSpan === null ? "" : ` ${OP_TEXT[item.op]}`;
+      return `permute${op}(${item.elements.map(itemToSource).join(", ")})`;
+    }
+    case "Term": {
+      const type = item.type === null ? "*" : identToSource(item.type.name);
+      const binding =
+        item.explicitVariable || item.type === null ? `${identToSource(item.variable.name)}: ` : "";
+      text = `${binding}${type}${item.quantifier?.raw ?? ""}`;
+    }
   }
   if (item.modifiers.length > 0) text += ` ${modifiersText(item.modifiers)}`;
   if (item.kind === "Term" && item.within !== null) text += ` within ${item.within.raw}`;
-  return el.op === null ? text : `${OP_TEXT[el.op]} ${text}`;
+  return text;
 }
 
 /** A sequence on one line, canonical and without `where`. */

@@ -24,6 +24,7 @@ import { type CheckOptions, check, type PatternInfo, type VariableInfo } from ".
 import { canBeAbsent, isNegated } from "./check-sequence.js";
 import { CompileError, type Diagnostic } from "./diagnostics.js";
 import { type EmitScope, type EmitVariable, fieldType, render, typeOfEmit } from "./dts-expr.js";
+import { innerSequences } from "./items.js";
 import { parse } from "./parse.js";
 
 /** One pattern source file given to {@link generateTypes}. */
@@ -243,14 +244,16 @@ class Writer {
 
 /**
  * Which variables every completed match holds: a term that cannot be absent, inside
- * groups that cannot be absent. Negated terms never take events and are left out.
+ * groups that cannot be absent and outside alternatives (a variable of an alternative
+ * is there only when that alternative was chosen). Negated terms never take events and
+ * are left out.
  */
 function presence(seq: Sequence, absentable: boolean, out: Map<string, boolean>): void {
   for (const el of seq.elements) {
     if (isNegated(el)) continue;
     const item = el.item;
-    const a = absentable || canBeAbsent(item);
+    const a = absentable || canBeAbsent(item) || item.kind === "Alternation";
     if (item.kind === "Term") out.set(item.variable.name, !a);
-    else presence(item.body, a, out);
+    else for (const inner of innerSequences(item)) presence(inner, a, out);
   }
 }

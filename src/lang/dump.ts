@@ -106,6 +106,17 @@ function describe(n: Node): [string, Kids] {
           ["", n.modifiers],
         ],
       ];
+    case "Alternation":
+      return [
+        "",
+        [
+          ["", n.alternatives],
+          ["quantifier", n.quantifier],
+          ["", n.modifiers],
+        ],
+      ];
+    case "Permute":
+      return [n.op, [["", n.elements]]];
     case "Quantifier":
       return [`${n.raw} min=${n.min} max=${n.max ?? "unbounded"}`, []];
     case "Modifier":

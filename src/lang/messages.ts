@@ -36,6 +36,7 @@ export const Messages = {
   reservedWordAsName: { code: "E1102", text: "{0} is a reserved word and cannot be used as a name here" },
   nestingTooDeep: { code: "E1103", text: "nesting deeper than {0} levels" },
   blockTooLong: { code: "E1104", text: "{0} is longer than {1} tokens" },
+  missingAlternative: { code: "E1105", text: "an alternative is missing {0} `|`" },
 
   // -- values checked while building the tree (E12xx) -------------------------
   durationNotWholeMs: { code: "E1200", text: "duration {0} is not a whole number of milliseconds" },

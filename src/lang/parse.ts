@@ -302,16 +302,36 @@ function syntaxError(
     );
   }
   const termExpected = expected.includes(T.Identifier) && expected.includes(T.LParen);
-  if (termExpected && (tok.tokenType === T.Not || tok.tokenType === T.Next || tok.tokenType === T.Followed)) {
+  // `( a: A | )`, `( | b: B )`, `( a: A | | b: B )`: an empty alternative (§3.3a).
+  const negation = tok.tokenType === T.Not || tok.tokenType === T.Next || tok.tokenType === T.Followed;
+  if (
+    termExpected &&
+    !negation &&
+    (prev?.tokenType === T.Pipe || (tok.tokenType === T.Pipe && prev?.tokenType === T.LParen))
+  ) {
+    return diag(
+      Messages.missingAlternative,
+      file,
+      here,
+      [prev?.tokenType === T.Pipe ? "after" : "before"],
+      "each alternative of `( … | … )` is one or more terms; with a single alternative, drop the `|`",
+    );
+  }
+  if (termExpected && negation) {
     const startOfSequence = prev?.tokenType === T.Match || prev?.tokenType === T.LParen;
+    const inPermute = inPermuteList(prefix) && (prev?.tokenType === T.LParen || prev?.tokenType === T.Comma);
     return diag(
       Messages.unexpectedToken,
       file,
       here,
       [describeExpected(expected), quote(tok.image)],
-      startOfSequence
-        ? "a sequence starts with a term; a negated term needs a term before it"
-        : "two operators in a row: a term is missing between them",
+      inPermute
+        ? "the elements of a `permute` are terms or groups: they cannot be negated"
+        : startOfSequence
+          ? "a sequence starts with a term; a negated term needs a term before it"
+          : prev?.tokenType === T.Pipe
+            ? "an alternative starts with a term; a negated term needs a term before it"
+            : "two operators in a row: a term is missing between them",
     );
   }
   // A reserved word where a name would have fitted — the two tokens after it make sense
@@ -341,6 +361,21 @@ function syntaxError(
     [describeExpected(expected), found],
     hintFor(tok, prev, prefix, expected),
   );
+}
+
+/** Whether the innermost open `(` of `prefix` is a permute's: `permute [op] (`. */
+function inPermuteList(prefix: readonly IToken[]): boolean {
+  let depth = 0;
+  for (let k = prefix.length - 1; k >= 0; k--) {
+    const t = prefix[k].tokenType;
+    if (t === T.RParen) depth++;
+    else if (t === T.LParen && depth-- === 0) {
+      let j = k - 1;
+      while (j >= 0 && [T.Next, T.Followed, T.By, T.Any].includes(prefix[j].tokenType)) j--;
+      return j >= 0 && prefix[j].tokenType === T.Permute;
+    }
+  }
+  return false;
 }
 
 function at2(source: string, offset: number): string {
@@ -386,6 +421,7 @@ const EXPRESSION_START: readonly TokenType[] = [
   T.First,
   T.Last,
   T.Key,
+  T.Permute,
   T.Identifier,
   T.LBracket,
   T.LParen,
@@ -509,7 +545,7 @@ export function describeExpected(expected: readonly TokenType[]): string {
   }
   if (set.has(T.Identifier) && set.has(T.LParen)) {
     items.push("a term");
-    take([T.Identifier, T.LParen]);
+    take([T.Identifier, T.LParen, T.Permute]);
   }
   if (set.has(T.Identifier) && set.has(T.Any)) {
     items.push("a field type (`string`, `number`, `boolean`, `time` or `any`)");
@@ -573,6 +609,16 @@ function hintFor(
     if (/^PT?$/.test(tok.image)) return "an ISO-8601 duration needs at least one field, e.g. `PT1M`";
   }
   if (type === T.Star && has(T.Identifier) && has(T.LParen)) return "a `*` term needs a variable: `x: *`";
+  if (type === T.Pipe) {
+    return has(T.Or)
+      ? "to combine conditions, write `or`; `|` separates alternatives: `( a: A | b: B )`"
+      : "alternatives are written in parentheses: `( a: A | b: B )`";
+  }
+  if (type === T.Permute && has(T.Identifier)) {
+    return has(T.LParen)
+      ? "a `permute` inside a `permute` is written in parentheses: `(permute(…))`"
+      : "`permute` before `(` starts a permute: write `` `permute` `` for a name";
+  }
   if ((type === T.In || type === T.Between) && prev?.tokenType === T.Not) {
     return `there is no \`not ${tok.image}\`: write \`not (x ${tok.image} …)\``;
   }

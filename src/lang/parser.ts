@@ -301,7 +301,11 @@ export class PatternParser extends CstParser {
   });
 
   element = this.RULE("element", () => {
-    this.OR([{ ALT: () => this.SUBRULE(this.term) }, { ALT: () => this.SUBRULE(this.group) }]);
+    this.OR([
+      { ALT: () => this.SUBRULE(this.term) },
+      { ALT: () => this.SUBRULE(this.group) },
+      { ALT: () => this.SUBRULE(this.permute) },
+    ]);
   });
 
   /** `[var:] Type` or `var: *`, quantifier, modifiers, `within`, `where`. */
@@ -326,14 +330,53 @@ export class PatternParser extends CstParser {
     });
   });
 
+  /** `( sequence )` — a group — or `( sequence | sequence … )` — an alternation (§3.3a). */
   group = this.RULE("group", () => {
     this.enter();
     this.CONSUME(T.LParen);
     this.SUBRULE(this.sequence);
+    this.MANY(() => {
+      this.CONSUME(T.Pipe);
+      this.SUBRULE2(this.sequence);
+    });
     this.CONSUME(T.RParen);
     this.leave();
     this.OPTION(() => this.SUBRULE(this.quantifier));
-    this.MANY(() => this.SUBRULE(this.modifier));
+    this.MANY2(() => this.SUBRULE(this.modifier));
+  });
+
+  /**
+   * `permute [next | followed by | followed by any] ( e1, e2, … )` (§3.3a); the elements
+   * are terms and groups (an alternation is a group; a nested permute goes in one). The
+   * `permute` token is contextual: the lexer makes it only where a permute follows.
+   */
+  permute = this.RULE("permute", () => {
+    this.enter();
+    this.CONSUME(T.Permute);
+    this.OPTION(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Next) },
+        {
+          ALT: () => {
+            this.CONSUME(T.Followed);
+            this.CONSUME(T.By);
+            this.OPTION2(() => this.CONSUME(T.Any));
+          },
+        },
+      ]);
+    });
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.permuteElement);
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.permuteElement);
+    });
+    this.CONSUME(T.RParen);
+    this.leave();
+  });
+
+  permuteElement = this.RULE("permuteElement", () => {
+    this.OR([{ ALT: () => this.SUBRULE(this.term) }, { ALT: () => this.SUBRULE(this.group) }]);
   });
 
   /** `?` `+` `*` `{n}` `{n,}` `{n,m}`. */
@@ -566,6 +609,13 @@ export class PatternParser extends CstParser {
           this.SUBRULE4(this.argumentList);
         },
       },
+      {
+        // `permute(…)` in an expression is a call like any other (to no known function).
+        ALT: () => {
+          this.CONSUME(T.Permute, { LABEL: "callee" });
+          this.SUBRULE5(this.argumentList);
+        },
+      },
     ]);
   });
 
@@ -661,6 +711,8 @@ export const RULE_NAMES: readonly string[] = [
   "element",
   "term",
   "group",
+  "permute",
+  "permuteElement",
   "quantifier",
   "modifier",
   "expression",

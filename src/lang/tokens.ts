@@ -609,6 +609,37 @@ export const False = keyword("false");
 export const Null = keyword("null");
 export const Prev = keyword("prev");
 
+// §3.3a: `permute` is not reserved. A plain `permute` is the keyword only where it
+// starts a permute: directly followed by `(`, or by `next` / `followed by` / `followed
+// by any` and then `(` (comments and whitespace between). The lexer decides, so the
+// grammar stays LL without gates; everywhere else `permute` is an ordinary name. Each
+// gap has exactly one reading (a comment runs to its own end), so a failing look-ahead
+// over many comments backtracks linearly.
+const GAP = String.raw`(?:[ \t\r\n\uFEFF]|//[^\n]*(?![^\n])|/\*(?:[^*]|\*(?!/))*\*/)`;
+const PERMUTE_RE = new RegExp(
+  String.raw`permute(?=${GAP}*\(|${GAP}+next${GAP}*\(|${GAP}+followed${GAP}+by(?:${GAP}*\(|${GAP}+any${GAP}*\())`,
+  "y",
+);
+
+/** `permute` where it starts a permute; the token is then the keyword (see above). */
+function matchPermute(text: string, offset: number): Match | null {
+  PERMUTE_RE.lastIndex = offset;
+  return PERMUTE_RE.test(text) ? matched(text, offset, offset + 7) : null;
+}
+
+/**
+ * `permute` as the keyword of `permute [op] ( … )` (§3.3a): contextual, not reserved —
+ * lexed so only when a permute follows, an {@link Identifier} anywhere else.
+ */
+export const Permute = createToken({
+  name: "Permute",
+  pattern: { exec: matchPermute },
+  start_chars_hint: ["p"],
+  line_breaks: false,
+  categories: [AnyWord],
+  label: "'permute'",
+});
+
 /** The reserved words of §1.1, in the spec's order. */
 export const KEYWORDS: readonly TokenType[] = [
   Event,
@@ -680,6 +711,8 @@ export const LessEq = punct("LessEq", "<=");
 export const GreaterEq = punct("GreaterEq", ">=");
 export const Less = punct("Less", "<");
 export const Greater = punct("Greater", ">");
+/** `|` between the alternatives of `( a: A | b: B )` (§3.3a). */
+export const Pipe = punct("Pipe", "|");
 
 /** Every token type the lexer tries, in order (first match wins, keywords yield to longer names). */
 export const lexerTokens: TokenType[] = [
@@ -695,6 +728,7 @@ export const lexerTokens: TokenType[] = [
   NumberLiteral,
   BadNumber,
   IsoDuration,
+  Permute,
   // Longest first, so `not` is tried before `no`.
   ...[...KEYWORDS].sort((a, b) => b.name.length - a.name.length),
   UnitWord,
@@ -720,6 +754,7 @@ export const lexerTokens: TokenType[] = [
   Minus,
   Slash,
   Percent,
+  Pipe,
 ];
 
 /** The parser's vocabulary: every token type, categories included. */
@@ -737,7 +772,6 @@ const CHAR_HINTS: Readonly<Record<string, string>> = {
   "=": "compare with `==`",
   "!": "negate with `not`; compare with `!=`",
   "&": "write `and`",
-  "|": "write `or`; alternation `( a: A | b: B )` is not part of the language yet",
   ";": "clauses and terms are not separated by `;`",
   "'": 'strings use double quotes: `"…"`',
   "#": "comments start with `//` or `/*`",

@@ -6,6 +6,7 @@
  */
 import type { Expr, FileNode, Sequence, Span } from "../lang/ast.js";
 import { pushOperands } from "../lang/chain.js";
+import { innerSequences, modifiersOf } from "../lang/items.js";
 
 /** The role of a name. */
 export type NameRole = "type" | "variable" | "property" | "function" | "pattern" | "duration";
@@ -50,9 +51,9 @@ function sequence(root: Sequence, add: Add): void {
   for (let s = stack.pop(); s !== undefined; s = stack.pop()) {
     for (const el of s.elements) {
       const item = el.item;
-      for (const m of item.modifiers) if (m.condition !== null) expression(m.condition, "where", add);
-      if (item.kind === "Group") {
-        stack.push(item.body);
+      for (const m of modifiersOf(item)) if (m.condition !== null) expression(m.condition, "where", add);
+      if (item.kind !== "Term") {
+        stack.push(...innerSequences(item));
         continue;
       }
       if (item.explicitVariable) add(item.variable.span, "variable", true);

@@ -17,6 +17,7 @@
  * ```
  */
 import type {
+  Alternation,
   BinaryExpr,
   Duration,
   EmitClause,
@@ -26,13 +27,27 @@ import type {
   Ident,
   Modifier,
   PatternDecl,
+  Permute,
   Quantifier,
   Sequence,
+  SequenceItem,
   Term,
 } from "../ast.js";
 import { identToSource } from "../expr-text.js";
 import type { Cursor } from "./cursor.js";
-import { align, blank, type Doc, group, hardline, ifBreak, indent, join, line, mark } from "./doc.js";
+import {
+  align,
+  blank,
+  type Doc,
+  group,
+  hardline,
+  ifBreak,
+  indent,
+  join,
+  line,
+  mark,
+  softline,
+} from "./doc.js";
 
 /** A top-level block with the column its `{` is aligned to (event runs). */
 export type Block = { node: EventDecl; pad: number } | { node: PatternDecl; pad: 0 };
@@ -163,15 +178,61 @@ export class Rules {
     const elements = s.elements.map((el) => {
       const op: Doc[] = [];
       if (el.opSpan) op.push(this.c.takeUntil(el.opSpan.end), " ");
-      return [op, el.item.kind === "Term" ? this.term(el.item) : this.group(el.item)];
+      return [op, this.item(el.item)];
     });
     return top ? join(hardline, elements) : group(join(line, elements));
+  }
+
+  private item(item: SequenceItem): Doc {
+    switch (item.kind) {
+      case "Term":
+        return this.term(item);
+      case "Group":
+        return this.group(item);
+      case "Alternation":
+        return this.alternation(item);
+      case "Permute":
+        return this.permute(item);
+    }
   }
 
   private group(g: Group): Doc {
     const open = this.c.take("(");
     const body = align(this.sequence(g.body, false));
     return [open, body, this.c.take(")"), this.quantified(g.quantifier, g.modifiers)];
+  }
+
+  /**
+   * `(a: A | b: B)` on one line when it fits; else one alternative per line, `|` leading
+   * under the `(`, as operators lead the lines of a sequence:
+   * ```
+   * ( p: Purchase where amount > 100
+   * | o: Logout next r: Rating )
+   * ```
+   */
+  private alternation(a: Alternation): Doc {
+    const open = this.c.take("(");
+    const alternatives = a.alternatives.map((alt, i) => {
+      const bar: Doc = i === 0 ? "" : [line, this.c.take("|"), " "];
+      return [bar, align(this.sequence(alt, false))];
+    });
+    const close = this.c.take(")");
+    return [
+      group(align([open, ifBreak(" "), alternatives, ifBreak(" "), close])),
+      this.quantified(a.quantifier, a.modifiers),
+    ];
+  }
+
+  /** `permute [op] (e1, e2, …)` on one line when it fits; else one element per line, indented. */
+  private permute(p: Permute): Doc {
+    const head: Doc[] = [this.c.take("permute")];
+    if (p.opSpan !== null) head.push(" ", this.c.takeUntil(p.opSpan.end), " ");
+    head.push(this.c.take("("));
+    const elements = p.elements.map((e, i) => [
+      this.item(e),
+      i < p.elements.length - 1 ? [this.c.take(","), line] : "",
+    ]);
+    return group([head, indent([softline, elements]), softline, this.c.take(")")]);
   }
 
   private term(t: Term): Doc {
@@ -200,6 +261,8 @@ export class Rules {
   }
 
   private ident(id: Ident, anyWord = false): Doc {
+    // A backticked `permute` may be what keeps a name before `(` from starting a permute.
+    if (id.quoted && id.name === "permute") return this.c.take(undefined, "`permute`");
     return this.c.take(undefined, identToSource(id.name, anyWord));
   }
 

@@ -14,6 +14,7 @@
  */
 import type { Duration, EventDecl, PatternDecl, Sequence, Span, Term } from "../../lang/ast.js";
 import type { PatternInfo } from "../../lang/check.js";
+import { terms } from "../../lang/items.js";
 import type { ParseResult } from "../../lang/parse.js";
 import type { WorkspaceView } from "../view.js";
 import { walkExpr } from "./walk.js";
@@ -275,13 +276,9 @@ function docPart(uri: string, parsed: ParseResult): DocPart {
   return part;
 }
 
-/** Every term of a sequence in source order, depth-first through groups (the checker's variable order). */
-function termsOf(seq: Sequence, out: Term[] = []): Term[] {
-  for (const el of seq.elements) {
-    if (el.item.kind === "Term") out.push(el.item);
-    else termsOf(el.item.body, out);
-  }
-  return out;
+/** Every term of a sequence in source order, depth-first through groups, alternatives and permutes (the checker's variable order). */
+function termsOf(seq: Sequence): Term[] {
+  return [...terms(seq)].map((el) => el.item);
 }
 
 function build(view: WorkspaceView): SymbolIndex {

@@ -6,6 +6,7 @@
 import { type DocumentSymbol, type ServerCapabilities, SymbolKind } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { FileNode, Sequence, Term } from "../../lang/ast.js";
+import { terms as termElements } from "../../lang/items.js";
 import type { ServerContext } from "../context.js";
 import { spanToRange } from "../positions.js";
 
@@ -51,15 +52,9 @@ export function documentSymbols(doc: TextDocument, ast: FileNode): DocumentSymbo
   );
 }
 
-/** The terms of a sequence in source order, through groups. */
+/** The terms of a sequence in source order, through groups, alternatives and permutes. */
 function terms(seq: Sequence): Term[] {
-  const out: Term[] = [];
-  const stack: Sequence["elements"][number][] = [...seq.elements].reverse();
-  for (let el = stack.pop(); el !== undefined; el = stack.pop()) {
-    if (el.item.kind === "Term") out.push(el.item);
-    else stack.push(...[...el.item.body.elements].reverse());
-  }
-  return out;
+  return [...termElements(seq)].map((el) => el.item);
 }
 
 /** `textDocument/documentSymbol`. */

@@ -1,0 +1,118 @@
+/**
+ * The shape of sequence items (§3.1–§3.3a), shared by every walk over a `match`: which
+ * sequences an item contains, its modifiers and quantifier whatever its kind, and the
+ * terms of a sequence in source order through groups, alternations and permutes.
+ *
+ * A `permute op (e1, …, en)` is walked as the one sequence `e1 op e2 op … en` (its
+ * elements in source order): every term of it once, with the operator it has in the
+ * first order. Checks that depend on the order (which element is first, last, after
+ * which) ask {@link permuteSequence}'s caller to treat every element as a possible edge.
+ *
+ * ```ts
+ * for (const el of terms(decl.match)) console.log(el.item.variable.name);
+ * ```
+ */
+import type {
+  Alternation,
+  Group,
+  Modifier,
+  Permute,
+  Quantifier,
+  Sequence,
+  SequenceElement,
+  SequenceItem,
+  Term,
+} from "./ast.js";
+
+/** A sequence element that holds a term. */
+export type TermElement = SequenceElement & { readonly item: Term };
+
+/** An item with a quantifier and modifiers: a term, a group or an alternation (not a permute). */
+export type Quantifiable = Term | Group | Alternation;
+
+/** Whether an item takes a quantifier and modifiers (a permute does not). */
+export function isQuantifiable(item: SequenceItem): item is Quantifiable {
+  return item.kind !== "Permute";
+}
+
+/** An item's quantifier; null for a permute. */
+export function quantifierOf(item: SequenceItem): Quantifier | null {
+  return item.kind === "Permute" ? null : item.quantifier;
+}
+
+/** An item's modifiers; none for a permute. */
+export function modifiersOf(item: SequenceItem): readonly Modifier[] {
+  return item.kind === "Permute" ? [] : item.modifiers;
+}
+
+const permuteSequences = new WeakMap<Permute, Sequence>();
+
+/**
+ * A permute's elements as one sequence, `e1 op e2 op … en` (the first of its orders),
+ * the same object for the same permute (the AST is frozen; walks may key maps on it).
+ */
+export function permuteSequence(p: Permute): Sequence {
+  let seq = permuteSequences.get(p);
+  if (seq === undefined) {
+    seq = Object.freeze({
+      kind: "Sequence",
+      elements: Object.freeze(
+        p.elements.map(
+          (item, i): SequenceElement =>
+            Object.freeze({
+              kind: "Element",
+              op: i === 0 ? null : p.op,
+              opSpan: i === 0 ? null : p.opSpan,
+              item,
+              span: item.span,
+            }),
+        ),
+      ),
+      span: p.span,
+    });
+    permuteSequences.set(p, seq);
+  }
+  return seq;
+}
+
+/**
+ * The sequences directly inside an item: a group's body, an alternation's alternatives,
+ * a permute's elements as {@link permuteSequence}; none for a term.
+ */
+export function innerSequences(item: SequenceItem): readonly Sequence[] {
+  switch (item.kind) {
+    case "Term":
+      return [];
+    case "Group":
+      return [item.body];
+    case "Alternation":
+      return item.alternatives;
+    case "Permute":
+      return [permuteSequence(item)];
+  }
+}
+
+/** Every term of a sequence, depth-first in source order (alternatives and permutes included), with its element. */
+export function* terms(seq: Sequence): Generator<TermElement> {
+  for (const el of seq.elements) {
+    if (el.item.kind === "Term") yield el as TermElement;
+    else for (const inner of innerSequences(el.item)) yield* terms(inner);
+  }
+}
+
+/** Every item of a sequence (terms, groups, alternations, permutes), depth-first in source order. */
+export function* items(seq: Sequence): Generator<SequenceItem> {
+  for (const el of seq.elements) {
+    yield el.item;
+    for (const inner of innerSequences(el.item)) yield* items(inner);
+  }
+}
+
+/** A sequence of one item (no operator): how a walk visits one element of a permute on its own. */
+export function single(item: SequenceItem): Sequence {
+  return {
+    kind: "Sequence",
+    elements: [{ kind: "Element", op: null, opSpan: null, item, span: item.span }],
+    span: item.span,
+  };
+}
