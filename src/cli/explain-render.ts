@@ -4,8 +4,9 @@
  * Input is a plain description the compiler exposes as `program.patterns[i].nfa`
  * ({@link NfaDescription}); no engine types are involved. State kinds are drawn apart:
  * start bold, final a double circle, stop a red octagon (Graphviz) / hexagon
- * (Mermaid), pending dashed. Edges: take solid, ignore dashed, proceed dotted (dot) /
- * thick (Mermaid), each labelled with its action and condition in source form.
+ * (Mermaid), pending dashed, an alternation's fork a diamond. Edges: take solid, ignore
+ * dashed, proceed dotted (dot) / thick (Mermaid), each labelled with its action and
+ * condition in source form; a fork's edges into its alternatives say which alternative.
  *
  * Graphviz draws top to bottom: there `dot` reserves room beside a state for its
  * self-loops' labels (left to right it reserves it across the rank, and the labels of
@@ -28,6 +29,8 @@ export interface NfaEdge {
   readonly target: string;
   /** The condition in source form; empty when unconditional. */
   readonly condition: string;
+  /** For an alternation fork's edge into an alternative: its 1-based number. */
+  readonly alternative?: number;
 }
 
 export interface NfaState {
@@ -35,6 +38,8 @@ export interface NfaState {
   readonly kind: StateKind;
   /** Term-level window (ms) of branches waiting here, when there is one. */
   readonly window?: number | null;
+  /** An alternation's fork (a branch waiting for every alternative's first term): how many alternatives. */
+  readonly fork?: number;
   readonly edges: readonly NfaEdge[];
 }
 
@@ -104,7 +109,12 @@ function stateLabel(s: NfaState): string {
 }
 
 function edgeLabel(e: NfaEdge): string {
-  return e.condition ? `${e.action}: ${e.condition}` : e.action;
+  const action = typeof e.alternative === "number" ? `${e.action} (alternative ${e.alternative})` : e.action;
+  return e.condition ? `${action}: ${e.condition}` : action;
+}
+
+function isFork(s: NfaState): boolean {
+  return typeof s.fork === "number" && s.fork > 0;
 }
 
 /** Characters per line of a Graphviz edge label. */
@@ -172,6 +182,9 @@ const DOT_NODE: Record<StateKind, string> = {
   pending: "shape=circle, style=dashed",
 };
 
+/** An alternation's fork: a diamond (bold when it is the start state). */
+const DOT_FORK = { normal: "shape=diamond", start: "shape=diamond, style=bold" } as const;
+
 const DOT_EDGE: Record<EdgeAction, string> = {
   take: "style=solid",
   ignore: 'style=dashed, color="#7f8c8d", fontcolor="#7f8c8d"',
@@ -210,9 +223,10 @@ function dotBody(p: NamedNfa, prefix: string, indent: string): string[] {
     out.push(`${indent}${id("__start")} -> ${id(start.name)};`);
   }
   for (const s of p.nfa.states) {
-    out.push(
-      `${indent}${id(s.name)} [${DOT_NODE[s.kind] ?? DOT_NODE.normal}, label=${dotString(stateLabel(s))}];`,
-    );
+    const shape = isFork(s)
+      ? DOT_FORK[s.kind === "start" ? "start" : "normal"]
+      : (DOT_NODE[s.kind] ?? DOT_NODE.normal);
+    out.push(`${indent}${id(s.name)} [${shape}, label=${dotString(stateLabel(s))}];`);
   }
   for (const s of p.nfa.states) {
     for (const e of s.edges) {
@@ -282,7 +296,8 @@ export function renderMermaid(patterns: readonly NamedNfa[]): string {
       return id;
     };
     for (const s of p.nfa.states) {
-      const [open, close] = MERMAID_SHAPE[s.kind] ?? MERMAID_SHAPE.normal;
+      // An alternation's fork is a rhombus (its start marking, if any, comes from the class).
+      const [open, close] = isFork(s) ? ["{", "}"] : (MERMAID_SHAPE[s.kind] ?? MERMAID_SHAPE.normal);
       const id = idOf(s.name);
       out.push(`${indent}${id}${open}"${mermaidText(stateLabel(s))}"${close}`);
       if (s.kind in byKind) byKind[s.kind as keyof typeof byKind].push(id);
@@ -316,12 +331,14 @@ export function renderNfaText(p: NamedNfa): string {
   for (const s of p.nfa.states) {
     const tags = [
       s.kind === "normal" ? "" : s.kind,
+      isFork(s) ? `fork: ${s.fork} alternatives` : "",
       typeof s.window === "number" ? `within ${formatMs(s.window)}` : "",
     ];
     const tagText = tags.filter(Boolean).join(", ");
     out.push(`  ${s.name}${tagText ? ` [${tagText}]` : ""}`);
     for (const e of s.edges) {
-      out.push(`    ${e.action.padEnd(7)} -> ${e.target}${e.condition ? `  when ${e.condition}` : ""}`);
+      const alt = typeof e.alternative === "number" ? `  (alternative ${e.alternative})` : "";
+      out.push(`    ${e.action.padEnd(7)} -> ${e.target}${e.condition ? `  when ${e.condition}` : ""}${alt}`);
     }
   }
   return `${out.join("\n")}\n`;

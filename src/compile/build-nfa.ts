@@ -7,7 +7,7 @@
  *   a followed by b+ followed by c       Start(a) -take-> b -take-> b:0 (loop) -proceed-> c -take-> match
  *                                                         b:0 -ignore-> b:1 (ignore state, no proceed)
  */
-import { and, not, TRUE } from "./conditions.js";
+import { and, not, or, TRUE } from "./conditions.js";
 import type { CompiledNfa, Cond, EdgeAction, NfaState, StateKind } from "./nfa.js";
 import type { Stage, Strategy } from "./stages.js";
 
@@ -27,6 +27,8 @@ interface BEdge {
 /** A state under construction (mutable until `freeze`). */
 class BState {
   readonly edges: BEdge[] = [];
+  /** For an alternation's fork state: how many alternatives its first edges enter (NfaState.fork). */
+  fork = 0;
   constructor(
     readonly name: string,
     public kind: StateKind,
@@ -60,6 +62,11 @@ class Builder {
   private readonly originalStateMap = new Map<string, BState>();
   private readonly firstOfLoop = new Map<Stage, boolean>();
   private currentGroup: Stage | null = null;
+  /**
+   * How the first elements of the alternatives being compiled are reached (STRICT, or
+   * SKIP_TILL_ANY when the fork state cannot wait for them: see `createAlternationState`).
+   */
+  private altHeadStrategy: Strategy = "STRICT";
   private current: Stage;
   private following: Stage | null = null;
 
@@ -202,6 +209,7 @@ class Builder {
     const nots = this.currentNotConditions();
     if (nots.length === 0 || !this.current.optional) return sink;
     const copy = this.createState(sink.name, sink.kind, sink.variable, null);
+    copy.fork = sink.fork;
     for (const e of sink.edges) {
       if (e.action === "proceed") {
         let target = e.target;
@@ -222,6 +230,7 @@ class Builder {
   private copy(state: BState): BState {
     const base = state.name.split(":")[0];
     const c = this.createState(base, state.kind, state.variable, null);
+    c.fork = state.fork;
     for (const e of state.edges)
       c.edges.push({ action: e.action, target: e.target === state ? c : e.target, cond: e.cond });
     return c;
@@ -269,6 +278,7 @@ class Builder {
   ): BState {
     const p = this.current;
     if (p.group !== null) return this.createGroupPatternState(p, sink, proceedState, isOptional);
+    if (p.alternatives !== null) return this.createAlternationState(p, sink, proceedState, isOptional);
     const s = this.stageState("normal", true);
     const target = this.copyWithoutTransitiveNots(sink);
     s.addTake(target, take);
@@ -340,6 +350,7 @@ class Builder {
   private createLooping(sink: BState): BState {
     const p = this.current;
     if (p.group !== null) return this.createLoopingGroupPatternState(p, sink);
+    if (p.alternatives !== null) return this.createLoopingAlternationState(p, sink);
     const until = p.until;
     const ignore = extendWithUntil(this.getInnerIgnoreCondition(p), until, false);
     const take = extendWithUntil(this.getTakeCondition(p), until, true)!;
@@ -368,10 +379,130 @@ class Builder {
     return looping;
   }
 
+  // --- alternation and permute (beyond Flink; docs/architecture.md "Alternation") ---
+
+  /**
+   * One iteration of an alternation: a fork state X with a PROCEED edge (true) to the
+   * first state of each alternative, every alternative compiled backwards into the same
+   * `sink`. X's IGNORE edge carries the contiguity before the alternation (language.md
+   * §3.3a: a branch waiting at an alternation waits for the first term of every
+   * alternative at once):
+   * - `next`: none; the alternatives' first terms are strict, so the very next event must
+   *   start one.
+   * - `followed by`: IGNORE(not anyStart) → X, anyStart being "some alternative can take
+   *   this event first" (through optional first terms). The first event that starts any
+   *   alternative is taken by each alternative it starts and is never skipped. States
+   *   reached from a first term through PROCEED edges (an optional first term skipped)
+   *   are copies without IGNORE edges: X alone waits, else a skipped event would leave a
+   *   second branch waiting in one alternative (a duplicate, or a branch that ignores the
+   *   first start).
+   * - `followed by any`: IGNORE(true) → X, the first terms strict; but when some first
+   *   term can be absent the alternatives are reached exactly as their expansions are
+   *   (each first term SKIP_TILL_ANY, X without IGNORE), since a waiting X would then
+   *   also wait inside an alternative, a duplicate branch.
+   * An optional iteration (`?`, `*`, the optional part of `{n,m}`) proceeds to
+   * `proceedState` and ignores into a copy of X without that edge, as Flink's optional
+   * states do.
+   */
+  private createAlternationState(
+    alt: Stage,
+    sink: BState,
+    proceedState: BState | null,
+    isOptional: boolean,
+  ): BState {
+    const first = this.firstOfLoop.get(alt) ?? true;
+    const strategy = first ? this.outerStrategy(alt) : alt.inner;
+    const separateIgnore = isOptional || this.isHeadOfOptionalGroupPattern(alt);
+    const proceed = this.getTrueFunction();
+    const saved = [this.current, this.following, this.currentGroup, this.altHeadStrategy] as const;
+    const x = this.stageState("normal", false);
+    const alternatives = alt.alternatives as readonly Stage[];
+    const canSkipHead = alternatives.some((last) => headOf(last).optional);
+    this.altHeadStrategy = strategy === "SKIP_TILL_ANY" && canSkipHead ? "SKIP_TILL_ANY" : "STRICT";
+    this.currentGroup = alt;
+    const heads: BState[] = [];
+    for (const last of alternatives) {
+      this.current = last;
+      this.following = saved[1];
+      let lastSink = this.createMiddleStates(sink);
+      lastSink = this.convertPattern(lastSink);
+      heads.push(lastSink);
+    }
+    const enter = this.getTrueFunction();
+    let ignore: Cond | null = null;
+    if (strategy === "SKIP_TILL_NEXT") {
+      const copies = new Map<BState, BState>();
+      for (const h of heads) this.stripEntry(h, copies);
+      ignore = not(startCondition(heads, enter));
+    } else if (strategy === "SKIP_TILL_ANY" && this.altHeadStrategy === "STRICT") ignore = TRUE;
+    ignore = ignore === null ? null : this.withGroupUntil(ignore);
+    for (const h of heads) x.addProceed(h, enter);
+    x.fork = heads.length;
+    [this.current, this.following, this.currentGroup, this.altHeadStrategy] = saved;
+    if (ignore !== null) {
+      if (separateIgnore) {
+        const ignoreState = this.stageState("normal", false);
+        for (const h of heads) ignoreState.addProceed(h, enter);
+        ignoreState.fork = heads.length;
+        ignoreState.addIgnore(ignoreState, ignore);
+        this.addStopStates(ignoreState);
+        x.addIgnore(ignoreState, ignore);
+      } else x.addIgnore(x, ignore);
+    }
+    if (isOptional && proceedState !== null) x.addProceed(proceedState, proceed);
+    return x;
+  }
+
+  /** A looping alternation: as a looping group, a dummy state after each alternative proceeds back to the fork. */
+  private createLoopingAlternationState(alt: Stage, sink: BState): BState {
+    const proceed = this.getTrueFunction();
+    const dummy = this.stageState("normal", true);
+    const fork = this.createAlternationState(alt, dummy, null, false);
+    fork.addProceed(sink, proceed);
+    dummy.addProceed(fork, proceed);
+    return fork;
+  }
+
+  /**
+   * Removes the IGNORE edges from what a first state reaches through PROCEED edges (the
+   * first state itself is strict): the states there are replaced by copies without
+   * IGNORE edges (`copies`, shared by one fork's alternatives), which only ever decide a
+   * waiting fork's event — TAKE edges still lead to the original states.
+   */
+  private stripEntry(head: BState, copies: Map<BState, BState>): void {
+    for (let i = head.edges.length - 1; i >= 0; i--) {
+      const e = head.edges[i];
+      if (e.action === "ignore") head.edges.splice(i, 1);
+      else if (e.action === "proceed" && e.target.kind !== "stop")
+        e.target = this.withoutIgnores(e.target, copies);
+    }
+  }
+
+  private withoutIgnores(s: BState, copies: Map<BState, BState>): BState {
+    const known = copies.get(s);
+    if (known !== undefined) return known;
+    if (!reachesIgnore(s)) {
+      copies.set(s, s);
+      return s;
+    }
+    const kind = s.kind === "start" ? "normal" : s.kind;
+    const c = this.createState(s.name.split(":")[0], kind, s.variable, s.window);
+    c.fork = s.fork;
+    copies.set(s, c);
+    for (const e of s.edges) {
+      if (e.action === "ignore") continue;
+      const target =
+        e.action === "proceed" && e.target.kind !== "stop" ? this.withoutIgnores(e.target, copies) : e.target;
+      c.edges.push({ action: e.action, target, cond: e.cond });
+    }
+    return c;
+  }
+
   // --- conditions (Flink getTakeCondition / getIgnoreCondition / getInnerIgnoreCondition) ---
 
   private setFirstOfLoop(first: boolean): void {
-    if (this.current.group !== null) this.firstOfLoop.set(this.current, first);
+    if (this.current.group !== null || this.current.alternatives !== null)
+      this.firstOfLoop.set(this.current, first);
   }
 
   private isCurrentGroupFirstOfLoop(): boolean {
@@ -383,7 +514,8 @@ class Builder {
   }
 
   private isHeadOfOptionalGroupPattern(p: Stage): boolean {
-    return this.headOfGroup(p) && this.isCurrentGroupFirstOfLoop() && this.currentGroup!.optional;
+    const g = this.currentGroup;
+    return this.headOfGroup(p) && g!.alternatives === null && this.isCurrentGroupFirstOfLoop() && g!.optional;
   }
 
   private groupUntil(): Cond | null {
@@ -401,16 +533,25 @@ class Builder {
   }
 
   private getIgnoreCondition(p: Stage): Cond | null {
-    let strategy: Strategy = p.outer;
-    if (this.headOfGroup(p)) {
-      strategy = this.isCurrentGroupFirstOfLoop() ? this.currentGroup!.outer : this.currentGroup!.inner;
-    }
-    return this.withGroupUntil(ignoreFor(strategy, p));
+    return this.withGroupUntil(ignoreFor(this.outerStrategy(p), p));
+  }
+
+  /**
+   * How a stage's first element is reached: its own operator; for the head of a group, the
+   * group's (outer on its first iteration, inner on later ones); for the first stage of an
+   * alternative, what the alternation decided (`altHeadStrategy`).
+   */
+  private outerStrategy(p: Stage): Strategy {
+    if (!this.headOfGroup(p)) return p.outer;
+    const g = this.currentGroup as Stage;
+    if (g.alternatives !== null) return this.altHeadStrategy;
+    if (!this.isCurrentGroupFirstOfLoop()) return g.inner;
+    return g.altHead ? this.altHeadStrategy : g.outer;
   }
 
   private getInnerIgnoreCondition(p: Stage): Cond | null {
     let strategy: Strategy = p.inner;
-    if (this.headOfGroup(p)) strategy = this.currentGroup!.inner;
+    if (this.headOfGroup(p) && this.currentGroup!.alternatives === null) strategy = this.currentGroup!.inner;
     return this.withGroupUntil(ignoreFor(strategy, p));
   }
 
@@ -436,6 +577,55 @@ function extendWithUntil(c: Cond | null, until: Cond | null, isTake: boolean): C
   if (until !== null && c !== null) return and(not(until), c);
   if (until !== null && isTake) return not(until);
   return c;
+}
+
+/** The first stage of a chain given by its last. */
+function headOf(last: Stage): Stage {
+  let s = last;
+  while (s.previous !== null) s = s.previous;
+  return s;
+}
+
+/** Whether an IGNORE edge is met from `s` following PROCEED edges (Stop states excluded). */
+function reachesIgnore(s: BState): boolean {
+  const seen = new Set<BState>([s]);
+  const stack = [s];
+  while (stack.length > 0) {
+    for (const e of (stack.pop() as BState).edges) {
+      if (e.action === "ignore") return true;
+      if (e.action === "proceed" && e.target.kind !== "stop" && !seen.has(e.target)) {
+        seen.add(e.target);
+        stack.push(e.target);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * An alternation's start condition: some alternative's first state (entered with `enter`)
+ * can take the event, directly or through PROCEED edges — `start(s)` is the `or` over s's
+ * edges of `take → c` and `proceed → c and start(target)`. Equal conditions (a `permute`'s
+ * orders share their elements' conditions) appear once.
+ */
+function startCondition(heads: readonly BState[], enter: Cond): Cond {
+  const terms: Cond[] = [];
+  const add = (c: Cond) => {
+    if (!terms.includes(c)) terms.push(c);
+  };
+  const visit = (s: BState, via: Cond, seen: Set<BState>): void => {
+    for (const e of s.edges) {
+      if (e.action === "take") add(and(via, e.cond));
+      else if (e.action === "proceed" && e.target.kind !== "stop" && !seen.has(e.target)) {
+        seen.add(e.target);
+        visit(e.target, and(via, e.cond), seen);
+        seen.delete(e.target);
+      }
+    }
+  };
+  for (const h of heads) visit(h, enter, new Set([h]));
+  if (terms.length === 0) return not(TRUE);
+  return terms.reduce((a, b) => or(a, b));
 }
 
 /** Greedy: every edge of the next stage's first state also requires `not loopTake`. */
@@ -486,6 +676,7 @@ function freeze(states: BState[], start: BState, window: number | null): Compile
       kind: s.kind,
       variable: s.variable,
       window: s.window,
+      fork: s.fork,
       edges: Object.freeze(
         s.edges.map((e) => Object.freeze({ action: e.action, target: index.get(e.target)!, cond: e.cond })),
       ),

@@ -111,6 +111,37 @@ export function and(a: Cond, b: Cond): Cond {
   );
 }
 
+/**
+ * `a or b`, left to right with short-circuit: an alternation's start condition (an event
+ * that some alternative can begin with). Guards common to both sides are kept.
+ */
+export function or(a: Cond, b: Cond): Cond {
+  if (a.isTrue) return a;
+  if (b.isTrue) return b;
+  const ta = a.test;
+  const tb = b.test;
+  const va = a.verdict;
+  const vb = b.verdict;
+  const same = (g: Guard, h: Guard) =>
+    g.value === h.value && g.path.length === h.path.length && g.path.every((p, i) => p === h.path[i]);
+  return cond(
+    (ctx) => ta(ctx) || tb(ctx),
+    `${a.src} or ${b.src}`,
+    a.types === null || b.types === null ? null : [...new Set([...a.types, ...b.types])],
+    (type) => {
+      const x = va(type);
+      if (x === true) return true;
+      const y = vb(type);
+      if (y === true) return true;
+      return x === false && y === false ? false : null;
+    },
+    a.guards.filter((g) => b.guards.some((h) => same(g, h))),
+    null,
+    null,
+    composed([a, b], ([x, y]) => `${paren(x)} || ${paren(y)}`),
+  );
+}
+
 /** The emit of a condition made of `parts`: null when some part has no JavaScript form. */
 function composed(parts: readonly Cond[], join: (codes: string[]) => string): Emit | null {
   if (parts.some((p) => p.emit === null)) return null;

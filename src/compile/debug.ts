@@ -7,7 +7,7 @@
  * Built once per pattern on first use ({@link CompiledPattern.debug}), never while
  * matching: a run without tracing compiles none of it.
  */
-import type { Contiguity, Expr, Sequence, Span, Term } from "../lang/ast.js";
+import type { Contiguity, Expr, Sequence, SequenceItem, Span, Term } from "../lang/ast.js";
 import { leftSpine } from "../lang/chain.js";
 import type { VariableInfo } from "../lang/check.js";
 import type { LineCol } from "../lang/format.js";
@@ -153,11 +153,16 @@ function groupUntilsOf(sequence: Sequence | undefined): Expr[] {
   const out: Expr[] = [];
   const todo: Sequence[] = sequence === undefined ? [] : [sequence];
   while (todo.length > 0) {
-    for (const el of (todo.shift() as Sequence).elements) {
-      if (el.item.kind !== "Group") continue;
-      const u = el.item.modifiers.find((m) => m.name === "until")?.condition;
+    // A permute's elements are visited as the items they are (groups and alternations included).
+    const items: SequenceItem[] = (todo.shift() as Sequence).elements.map((el) => el.item);
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (item.kind === "Permute") items.splice(i + 1, 0, ...item.elements);
+      if (item.kind !== "Group" && item.kind !== "Alternation") continue;
+      const u = item.modifiers.find((m) => m.name === "until")?.condition;
       if (u != null) out.push(u);
-      todo.push(el.item.body);
+      if (item.kind === "Group") todo.push(item.body);
+      else todo.push(...item.alternatives);
     }
   }
   return out;

@@ -14,10 +14,14 @@ export interface NfaDescription {
     readonly kind: StateKind;
     /** Term-level window of branches waiting here, ms. */
     readonly window: number | null;
+    /** An alternation's fork: how many alternatives it enters (its first edges); 0 otherwise. */
+    readonly fork: number;
     readonly edges: readonly {
       readonly action: EdgeAction;
       readonly target: string;
       readonly condition: string;
+      /** For a fork's edge into an alternative: its 1-based number. */
+      readonly alternative?: number;
     }[];
   }[];
   /** Pattern-level window, ms. */
@@ -38,10 +42,12 @@ export function describeNfa(nfa: CompiledNfa, skip: SkipModel): NfaDescription {
       name: s.name,
       kind: s.kind,
       window: s.window,
-      edges: s.edges.map((e) => ({
+      fork: s.fork ?? 0,
+      edges: s.edges.map((e, i) => ({
         action: e.action,
         target: nfa.states[e.target].name,
         condition: e.cond.src,
+        ...(i < (s.fork ?? 0) ? { alternative: i + 1 } : {}),
       })),
     })),
     window: nfa.window,
@@ -65,15 +71,17 @@ export function dumpNfa(
   for (const s of nfa.states) {
     const tags = [
       s.kind === "normal" ? "" : s.kind,
+      (s.fork ?? 0) > 0 ? `fork: ${s.fork} alternatives` : "",
       s.window !== null ? `window ${s.window} ms since previous` : "",
     ]
       .filter(Boolean)
       .join(", ");
     lines.push(`  state ${s.name.padEnd(width)}${tags ? `  [${tags}]` : ""}`);
-    for (const e of s.edges) {
+    s.edges.forEach((e, i) => {
       const target = nfa.states[e.target].name;
-      lines.push(`    ${e.action.padEnd(7)} -> ${target.padEnd(width)}  if ${e.cond.src}`);
-    }
+      const alt = i < (s.fork ?? 0) ? `  (alternative ${i + 1})` : "";
+      lines.push(`    ${e.action.padEnd(7)} -> ${target.padEnd(width)}  if ${e.cond.src}${alt}`);
+    });
   }
   return `${lines.map((l) => l.trimEnd()).join("\n")}\n`;
 }

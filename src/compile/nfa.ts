@@ -115,6 +115,13 @@ export interface NfaState {
   readonly variable: number;
   /** Term-level window (Flink PREVIOUS_AND_CURRENT) for branches waiting here, in ms, or null. */
   readonly window: number | null;
+  /**
+   * For the fork state of an alternation or `permute` (a branch waiting for the first term
+   * of every alternative): the number of alternatives, whose first states its first `fork`
+   * edges (PROCEED) enter, in source order; 0 (or absent, in hand-made NFAs) for every
+   * other state.
+   */
+  readonly fork?: number;
   readonly edges: readonly Edge[];
 }
 

@@ -7,8 +7,18 @@
  * Our sequences map onto exactly that shape, so the NFA builder can be a faithful port
  * of Flink's `NFACompiler` (see `build-nfa.ts`).
  */
-import type { Expr, Group, Modifier, Quantifier, Sequence, Term } from "../lang/ast.js";
-import { CompileError } from "../lang/diagnostics.js";
+import type {
+  Alternation,
+  Expr,
+  Group,
+  Modifier,
+  Permute,
+  PermuteOp,
+  Quantifier,
+  Sequence,
+  SequenceItem,
+  Term,
+} from "../lang/ast.js";
 import { and, cond, TRUE, typeIs } from "./conditions.js";
 import { compileCondition } from "./expr.js";
 import { conditionCode } from "./expr-code.js";
@@ -38,6 +48,16 @@ export interface Stage {
   readonly window: number | null;
   /** For a group: the last stage of its inner chain. */
   readonly group: Stage | null;
+  /**
+   * For an alternation (and a `permute`, the alternation of its orders): the last stage of
+   * each alternative's chain, in source order; null otherwise.
+   */
+  readonly alternatives: readonly Stage[] | null;
+  /**
+   * The first stage of an alternative: how its first element is reached is decided by the
+   * enclosing alternation (build-nfa.ts), not by `outer`.
+   */
+  readonly altHead: boolean;
   /** The stage before this one in its chain (null for the first). */
   previous: Stage | null;
 }
@@ -45,6 +65,15 @@ export interface Stage {
 /** What stage building needs from the checked pattern. */
 export interface StageScope {
   readonly variables: ReadonlyMap<string, number>;
+}
+
+/**
+ * A scope for one pattern's chain: conditions are compiled once per AST node, so the
+ * copies of an element in every order of a `permute` share their `Cond`s (the runtime's
+ * type verdicts, generated code and the alternation's start condition see one condition).
+ */
+interface BuildScope extends StageScope {
+  readonly conds: Map<object, Cond | null>;
 }
 
 const OP_STRATEGY: Record<string, Strategy> = {
@@ -57,23 +86,41 @@ const OP_STRATEGY: Record<string, Strategy> = {
 
 /** Builds the chain for a sequence; returns its last stage (Flink patterns are held by their last stage). */
 export function buildStages(seq: Sequence, scope: StageScope): Stage {
+  return chain(
+    seq.elements.map((el) => ({ item: el.item, op: el.op })),
+    { ...scope, conds: new Map() },
+    false,
+  );
+}
+
+/** Stages for items joined by operators (the first item's operator is null); returns the last. */
+function chain(
+  items: readonly { readonly item: SequenceItem; readonly op: string | null }[],
+  scope: BuildScope,
+  altHead: boolean,
+): Stage {
   let previous: Stage | null = null;
-  for (const el of seq.elements) {
-    const outer: Strategy = el.op === null ? "STRICT" : OP_STRATEGY[el.op];
-    const item = el.item;
-    if (item.kind === "Alternation" || item.kind === "Permute") {
-      // Stub until the compiler supports §3.3a: a clean CompileError, never a crash.
-      const what = item.kind === "Permute" ? "`permute`" : "alternation";
-      const message = `${what} is not compiled yet`;
-      throw new CompileError([{ code: "E1999", severity: "error", message, file: "", span: item.span }]);
-    }
-    const stage: Stage =
-      item.kind === "Term" ? termStage(item, outer, scope) : groupStage(item, outer, scope);
+  for (const { item, op } of items) {
+    const outer: Strategy = op === null ? "STRICT" : OP_STRATEGY[op];
+    const stage = itemStage(item, outer, scope, altHead && previous === null);
     stage.previous = previous;
     previous = stage;
   }
   if (previous === null) throw new Error("empty sequence");
   return previous;
+}
+
+function itemStage(item: SequenceItem, outer: Strategy, scope: BuildScope, altHead: boolean): Stage {
+  switch (item.kind) {
+    case "Term":
+      return termStage(item, outer, scope, altHead);
+    case "Group":
+      return groupStage(item, outer, scope, altHead);
+    case "Alternation":
+      return alternationStage(item, outer, scope, altHead);
+    case "Permute":
+      return permuteStage(item, outer, scope, altHead);
+  }
 }
 
 interface Shape {
@@ -103,10 +150,17 @@ function innerStrategy(mods: readonly Modifier[]): Strategy {
   return "SKIP_TILL_NEXT";
 }
 
-function untilCond(mods: readonly Modifier[], scope: StageScope, variable: number): Cond | null {
+function untilCond(mods: readonly Modifier[], scope: BuildScope, variable: number): Cond | null {
   const u = mods.find((m) => m.name === "until");
   if (!u?.condition) return null;
-  const expr = u.condition;
+  const known = scope.conds.get(u);
+  if (known !== undefined) return known;
+  const made = makeUntil(u.condition, scope, variable);
+  scope.conds.set(u, made);
+  return made;
+}
+
+function makeUntil(expr: Expr, scope: StageScope, variable: number): Cond {
   const exprScope = { variables: scope.variables, mode: "where" } as const;
   return cond(
     compileCondition(expr, exprScope),
@@ -175,14 +229,19 @@ function fieldPath(e: Expr): string[] | null {
   return base === null || e.object.kind === "Name" ? null : [...base, e.property.name];
 }
 
-function termStage(term: Term, outer: Strategy, scope: StageScope): Stage {
+function termStage(term: Term, outer: Strategy, scope: BuildScope, altHead: boolean): Stage {
   const s = shape(term.quantifier, term.modifiers);
   const variable = scope.variables.get(term.variable.name);
   if (variable === undefined) throw new Error(`variable ${term.variable.name} has no index`);
+  let condition = scope.conds.get(term);
+  if (condition == null) {
+    condition = termCondition(term, scope);
+    scope.conds.set(term, condition);
+  }
   return {
     name: term.variable.name,
     variable,
-    condition: termCondition(term, scope),
+    condition,
     outer,
     inner: innerStrategy(term.modifiers),
     ...s,
@@ -190,11 +249,13 @@ function termStage(term: Term, outer: Strategy, scope: StageScope): Stage {
     until: untilCond(term.modifiers, scope, variable),
     window: term.within?.ms ?? null,
     group: null,
+    alternatives: null,
+    altHead,
     previous: null,
   };
 }
 
-function groupStage(group: Group, outer: Strategy, scope: StageScope): Stage {
+function groupStage(group: Group, outer: Strategy, scope: BuildScope, altHead: boolean): Stage {
   const s = shape(group.quantifier, group.modifiers);
   return {
     name: "(group)",
@@ -206,7 +267,95 @@ function groupStage(group: Group, outer: Strategy, scope: StageScope): Stage {
     greedy: false,
     until: untilCond(group.modifiers, scope, -1),
     window: null,
-    group: buildStages(group.body, scope),
+    group: chain(
+      group.body.elements.map((el) => ({ item: el.item, op: el.op })),
+      scope,
+      false,
+    ),
+    alternatives: null,
+    altHead,
     previous: null,
   };
+}
+
+/** The name of an alternation's fork state (`cep explain` shows it). */
+export const ALTERNATION = "(alt)";
+/** The name of a `permute`'s fork state. */
+export const PERMUTE = "(permute)";
+
+/** `( s1 | s2 | … )`: a group whose body is one of several chains, each ending where the alternation ends. */
+function alternationStage(alt: Alternation, outer: Strategy, scope: BuildScope, altHead: boolean): Stage {
+  const s = shape(alt.quantifier, alt.modifiers);
+  return {
+    name: ALTERNATION,
+    variable: -1,
+    condition: TRUE,
+    outer,
+    inner: innerStrategy(alt.modifiers),
+    ...s,
+    greedy: false,
+    until: untilCond(alt.modifiers, scope, -1),
+    window: null,
+    group: null,
+    alternatives: alt.alternatives.map((seq) =>
+      chain(
+        seq.elements.map((el) => ({ item: el.item, op: el.op })),
+        scope,
+        true,
+      ),
+    ),
+    altHead,
+    previous: null,
+  };
+}
+
+/**
+ * `permute op (e1, …, en)`: the alternation of the n! orders of its elements joined by
+ * `op`, ordered by element positions (e1 e2 e3, e1 e3 e2, …; language.md §3.3a). Every
+ * order builds its own stages from the same AST nodes: the variables keep their indices
+ * (one order is taken per match) and the conditions are shared (see {@link BuildScope}).
+ */
+function permuteStage(perm: Permute, outer: Strategy, scope: BuildScope, altHead: boolean): Stage {
+  const op: PermuteOp = perm.op;
+  return {
+    name: PERMUTE,
+    variable: -1,
+    condition: TRUE,
+    outer,
+    inner: "SKIP_TILL_NEXT",
+    looping: false,
+    times: null,
+    optional: false,
+    greedy: false,
+    until: null,
+    window: null,
+    group: null,
+    alternatives: permutations(perm.elements.length).map((order) =>
+      chain(
+        order.map((i, k) => ({ item: perm.elements[i], op: k === 0 ? null : op })),
+        scope,
+        true,
+      ),
+    ),
+    altHead,
+    previous: null,
+  };
+}
+
+/** Every order of 0 … n−1, lexicographically (0 1 2, 0 2 1, 1 0 2, …). */
+export function permutations(n: number): number[][] {
+  const out: number[][] = [];
+  const rest = (prefix: number[], left: number[]): void => {
+    if (left.length === 0) {
+      out.push(prefix);
+      return;
+    }
+    for (let i = 0; i < left.length; i++)
+      rest([...prefix, left[i]], [...left.slice(0, i), ...left.slice(i + 1)]);
+  };
+  rest(
+    [],
+    Array.from({ length: n }, (_, i) => i),
+  );
+  return out;
 }

@@ -116,6 +116,7 @@ export const Messages = {
   UnusedIgnore: warning("W2009", "`{0}` is ignored here but no such warning is reported {1}"),
   IgnoreError: warning("W2010", "`{0}` is an error: errors cannot be silenced"),
   IgnoreWithoutCode: warning("W2011", "`{0}` names no warning code"),
+  NeverBound: warning("W2012", "`{0}` is never bound when `{1}` is tested: it is in another alternative"),
 } as const;
 
 /** Every hint text. */
@@ -189,6 +190,8 @@ export const Hints = {
   UnusedIgnore: "remove it, or the code from `{0}`",
   IgnoreError: "fix the error; only warnings (`W` codes) can be ignored",
   IgnoreWithoutCode: "write the codes to silence after it: `// {0} W2005, W2006 <reason>`",
+  NeverBound:
+    "a match takes one of the {1} alternatives, so `{0}` has no events here and reads as null; combine the alternatives in `emit` with `coalesce(…)`, or test it after the alternation",
 } as const;
 
 /** Why a comparison is never true (W2007). */

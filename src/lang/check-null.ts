@@ -20,7 +20,17 @@
  * own or comes later in the sequence, unless a looping group holds both (an earlier
  * repetition may have bound it).
  */
-import type { BinaryOp, CallExpr, Expr, PatternDecl, Permute, Sequence, SequenceItem, Term } from "./ast.js";
+import type {
+  Alternation,
+  BinaryOp,
+  CallExpr,
+  Expr,
+  PatternDecl,
+  Permute,
+  Sequence,
+  SequenceItem,
+  Term,
+} from "./ast.js";
 import { leftSpine } from "./chain.js";
 import { fill, Hints, Messages, semantic } from "./check-messages.js";
 import { canBeAbsent, isLoop, isNegated } from "./check-sequence.js";
@@ -96,8 +106,12 @@ interface Entry {
   readonly inside: readonly SequenceItem[];
   /** The enclosing loops an iteration of which may lack this term. */
   readonly absentFrom: readonly SequenceItem[];
-  /** The permutes it is in, each with the element it is in: their elements come in any order. */
-  readonly permutes: ReadonlyMap<Permute, number>;
+  /**
+   * The permutes and alternations it is in, each with the element or alternative it is
+   * in: a permute's elements come in any order, and another alternative's variables are
+   * W2012's (never bound) or, in a loop, maybe bound by an earlier iteration.
+   */
+  readonly branches: ReadonlyMap<Permute | Alternation, number>;
 }
 
 /**
@@ -113,7 +127,7 @@ function places(match: Sequence): Place[] {
     seq: Sequence,
     inside: readonly SequenceItem[],
     absentFrom: readonly SequenceItem[],
-    permutes: ReadonlyMap<Permute, number>,
+    branches: ReadonlyMap<Permute | Alternation, number>,
   ): void => {
     for (const el of seq.elements) {
       const item = el.item;
@@ -125,30 +139,33 @@ function places(match: Sequence): Place[] {
           negated: isNegated(el),
           inside,
           absentFrom: absent,
-          permutes,
+          branches,
         });
         continue;
       }
       const within = isLoop(quantifierOf(item)) ? [...inside, item] : inside;
       if (item.kind === "Permute") {
         item.elements.forEach((e, i) => {
-          walk(single(e), within, absent, new Map([...permutes, [item, i]]));
+          walk(single(e), within, absent, new Map([...branches, [item, i]]));
         });
       } else if (item.kind === "Alternation") {
         // Each iteration of an enclosing loop may choose another alternative.
-        for (const alt of item.alternatives) walk(alt, within, within, permutes);
-      } else walk(item.body, within, absent, permutes);
+        item.alternatives.forEach((alt, i) => {
+          walk(alt, within, within, new Map([...branches, [item, i]]));
+        });
+      } else walk(item.body, within, absent, branches);
     }
   };
   walk(match, [], [], new Map());
   const byName = new Map<string, Entry>();
   for (const e of all)
     if (!e.negated && !byName.has(e.term.variable.name)) byName.set(e.term.variable.name, e);
-  // A later term of the same permute, in another element, may come first in some order.
-  const reorderable = (t: Entry, o: Entry): boolean =>
-    [...t.permutes].some(([p, i]) => o.permutes.has(p) && o.permutes.get(p) !== i);
+  // A later term in another element of the same permute may come first in some order;
+  // one in another alternative is not "later" at all.
+  const apart = (t: Entry, o: Entry): boolean =>
+    [...t.branches].some(([p, i]) => o.branches.has(p) && o.branches.get(p) !== i);
   const unboundAt = (t: Entry, o: Entry): boolean =>
-    o === t || (o.index > t.index && !reorderable(t, o) && !t.absentFrom.some((g) => o.inside.includes(g)));
+    o === t || (o.index > t.index && !apart(t, o) && !t.absentFrom.some((g) => o.inside.includes(g)));
   const out: Place[] = [];
   for (const t of all) {
     if (t.negated || t.term.where === null) continue;

@@ -111,6 +111,15 @@ export function firstTerms(seq: Sequence): Term[] {
   return innerSequences(first.item).flatMap(firstTerms);
 }
 
+/** The terms a sequence can end with: its last element's, into groups, alternatives and permutes. */
+export function lastTerms(seq: Sequence): Term[] {
+  const last = seq.elements[seq.elements.length - 1];
+  if (last === undefined) return [];
+  if (last.item.kind === "Term") return [last.item];
+  if (last.item.kind === "Permute") return last.item.elements.flatMap((e) => lastTerms(single(e)));
+  return innerSequences(last.item).flatMap(lastTerms);
+}
+
 function itemFirstTerms(item: SequenceItem): Term[] {
   return item.kind === "Term" ? [item] : innerSequences(item).flatMap(firstTerms);
 }
@@ -299,7 +308,9 @@ export function checkStructure(decl: PatternDecl, file: string, report: (d: Diag
     const s = decl.onTimeout.span.start;
     at(Messages.OnTimeoutWithoutWindow, { start: s, end: s + 2 }, [], Hints.OnTimeoutWindow);
   }
-  if (decl.within === null && windowed.length === 1 && windowed[0] === last) {
+  // The last term: of the pattern, or of any alternative or order that ends it.
+  const lastOnes = new Set(lastTerms(decl.match));
+  if (decl.within === null && windowed.length > 0 && windowed.every((el) => lastOnes.has(el.item))) {
     const term = windowed[0].item;
     at(Messages.OnlyWindowOnLastTerm, term.within!.span, [decl.name.name], Hints.OnlyWindowOnLastTerm);
   }

@@ -20,6 +20,7 @@ import { checkFirstEvents } from "./check-null.js";
 import { checkStructure, isNegated } from "./check-sequence.js";
 import { checkSize } from "./check-size.js";
 import { checkState } from "./check-state.js";
+import { checkUnbound } from "./check-unbound.js";
 import { checkUnused } from "./check-unused.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { innerSequences, modifiersOf } from "./items.js";
@@ -269,6 +270,7 @@ function checkPattern(
   };
   visitItem(decl.match);
   checkFirstEvents(decl, file, report);
+  checkUnbound(decl, file, report);
   for (const emit of [decl.emit, decl.onTimeout?.emit ?? null]) {
     if (emit === null) continue;
     const names = new Set<string>();
