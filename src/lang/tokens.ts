@@ -679,6 +679,9 @@ export const KEYWORDS: readonly TokenType[] = [
   Prev,
 ];
 
+/** Words that are keywords only in their context (§3.3a `permute`), never reserved. */
+export const CONTEXTUAL_KEYWORDS: readonly TokenType[] = [Permute];
+
 /** The reserved words as text. */
 export const RESERVED_WORDS: ReadonlySet<string> = new Set(KEYWORDS.map((k) => k.name.toLowerCase()));
 
