@@ -74,6 +74,8 @@ export interface AltArbOptions {
   readonly noSkip?: boolean;
   /** At most this many expansions (default 64). */
   readonly maxExpansions?: number;
+  /** Allow alternatives (and permute orders) that can take nothing (default true). */
+  readonly emptyAlternatives?: boolean;
 }
 
 const outerOf = (item: GenItem): Contiguity => (item.kind === "term" ? item.term.outer : item.outer);
@@ -157,7 +159,7 @@ function nullable(items: readonly GenItem[]): boolean {
   return items.every(nullableItem);
 }
 
-function nullableItem(item: GenItem): boolean {
+export function nullableItem(item: GenItem): boolean {
   switch (item.kind) {
     case "term":
       return bounds(item.term).optional;
@@ -167,6 +169,24 @@ function nullableItem(item: GenItem): boolean {
       return nullable(item.elements);
     case "group":
       return nullable(item.items);
+  }
+}
+
+/** Does some alternation have an alternative, or some permute an order, that can take nothing? */
+export function hasEmptyAlternative(items: readonly GenItem[]): boolean {
+  return items.some(emptyAlternativeIn);
+}
+
+function emptyAlternativeIn(item: GenItem): boolean {
+  switch (item.kind) {
+    case "term":
+      return false;
+    case "alt":
+      return item.alternatives.some((a) => nullable(a) || hasEmptyAlternative(a));
+    case "permute":
+      return nullable(item.elements) || hasEmptyAlternative(item.elements);
+    case "group":
+      return hasEmptyAlternative(item.items);
   }
 }
 
@@ -243,7 +263,10 @@ export function altPatternArb(opts: AltArbOptions = {}): fc.Arbitrary<GenAltPatt
           : { kind: skipKind as "noSkip" | "skipToNext" | "skipPastLastEvent" };
       return { items, keyed, within, skip };
     })
-    .filter((p) => expansionCount(p.items) <= max);
+    .filter(
+      (p) =>
+        expansionCount(p.items) <= max && (opts.emptyAlternatives !== false || !hasEmptyAlternative(p.items)),
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -404,4 +427,54 @@ export function expectedAltRecords(p: GenAltPattern, events: readonly GenEvent[]
     }
   }
   return out.sort();
+}
+
+// ---------------------------------------------------------------------------
+// Shapes (to name the patterns an open engine bug affects)
+
+type Choice = Extract<GenItem, { kind: "alt" | "permute" }>;
+
+/**
+ * Does some alternation or permute X satisfy `test(X, gov)`, gov being X's governing operator
+ * (its own; first in an alternative, the enclosing alternation's; null first in the pattern)?
+ */
+export function someChoice(
+  items: readonly GenItem[],
+  test: (x: Choice, gov: Contiguity | null) => boolean,
+): boolean {
+  const seq = (list: readonly GenItem[], parentGov: Contiguity | null): boolean =>
+    list.some((item, i) => one(item, i === 0 ? parentGov : outerOf(item)));
+  const one = (item: GenItem, gov: Contiguity | null): boolean => {
+    switch (item.kind) {
+      case "term":
+        return false;
+      case "group":
+        return seq(item.items, gov);
+      case "alt":
+        return test(item, gov) || item.alternatives.some((a) => seq(a, gov));
+      case "permute":
+        // An element is first in some orders (the permute's operator) and later in others (its own `op`).
+        return test(item, gov) || item.elements.some((e) => one(e, gov) || one(e, item.op));
+    }
+  };
+  return seq(items, null);
+}
+
+/** Can the item's first event be taken by a term that only absent items precede (an optional first term)? */
+export function optionalFirst(item: GenItem): boolean {
+  switch (item.kind) {
+    case "term":
+      return bounds(item.term).optional;
+    case "group":
+      return optionalFirst(item.items[0]);
+    case "alt":
+      return item.alternatives.some((a) => optionalFirst(a[0]));
+    case "permute":
+      return item.elements.some(optionalFirst);
+  }
+}
+
+/** The items each alternative (each permute element) of X starts with. */
+export function firstItems(x: Choice): GenItem[] {
+  return x.kind === "alt" ? x.alternatives.map((a) => a[0]) : [...x.elements];
 }

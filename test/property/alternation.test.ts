@@ -14,7 +14,8 @@
  * (`fitStream`), which keeps the engine's partial matches bounded too.
  */
 import fc from "fast-check";
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { compile } from "../../src/index.js";
 import {
   altPatternArb,
   expansions,
@@ -22,12 +23,19 @@ import {
   type GenAltPattern,
   renderAltPattern,
 } from "./alternation-arb.js";
-import { assertSameRecords } from "./engine-records.js";
+import { OPEN, REGRESSIONS } from "./alternation-cases.js";
+import { assertSameRecords, engineRecords } from "./engine-records.js";
 import { eventsArb, fitStream, type GenEvent } from "./pattern-arb.js";
 
-const RUNS = Number(process.env.ALT_RUNS ?? 250);
+const RUNS = Number(process.env.ALT_RUNS ?? 100);
+const DIFF_RUNS = Number(process.env.ALT_DIFF_RUNS ?? 500);
 
-const expandable = altPatternArb({ expandable: true, noSkip: true, maxExpansions: 24 });
+const open = process.env.ALT_OPEN === "none" ? {} : OPEN;
+const unaffected = (p: GenAltPattern): boolean => !Object.values(open).some((affects) => affects(p));
+
+const expandableAll = altPatternArb({ expandable: true, noSkip: true, maxExpansions: 24 });
+const expandable = expandableAll.filter(unaffected);
+const general = altPatternArb().filter(unaffected);
 
 /** The stream cut to the oracle's budget, with the oracle's records. */
 const cut = (p: GenAltPattern, raw: GenEvent[]) =>
@@ -36,7 +44,7 @@ const cut = (p: GenAltPattern, raw: GenEvent[]) =>
 describe("alternation: the expansion property", () => {
   it("holds for the naive oracle (its alternation rules agree with its flat ones)", () => {
     fc.assert(
-      fc.property(expandable, eventsArb(20), (p, raw) => {
+      fc.property(expandableAll, eventsArb(20), (p, raw) => {
         const { events, expected } = cut(p, raw);
         const union = expansions(p).flatMap((x) => expectedAltRecords(x, events));
         assertSameRecords(
@@ -50,4 +58,76 @@ describe("alternation: the expansion property", () => {
       { numRuns: RUNS * 4 },
     );
   }, 120_000);
+
+  it("holds for the engine: the matches are the union of the expanded patterns' matches", () => {
+    fc.assert(
+      fc.property(expandable, eventsArb(20), (p, raw) => {
+        const { events } = cut(p, raw);
+        const source = renderAltPattern(p);
+        const parts = expansions(p).map((x) => renderAltPattern(x));
+        const union = parts.flatMap((x) => engineRecords(x, events, "expanded.pattern")).sort();
+        assertSameRecords(
+          "engine: alternation pattern (first) vs the union of its expansions (expected)",
+          [source, ...parts],
+          events,
+          union,
+          engineRecords(source, events, "alternation.pattern"),
+        );
+      }),
+      { numRuns: RUNS },
+    );
+  }, 240_000);
+});
+
+describe("alternation: engine vs naive oracle", () => {
+  it("produces the same multiset of matches with every operator before alternations and every skip strategy", () => {
+    fc.assert(
+      fc.property(general, eventsArb(24), (p, raw) => {
+        const { events, expected } = cut(p, raw);
+        const source = renderAltPattern(p);
+        assertSameRecords(
+          "engine and oracle disagree",
+          [source],
+          events,
+          expected,
+          engineRecords(source, events),
+        );
+      }),
+      { numRuns: DIFF_RUNS },
+    );
+  }, 240_000);
+
+  it("agrees with the oracle on the cases the properties found (alt-bugs.md)", () => {
+    const failures: string[] = [];
+    for (const { bug, pattern, events } of REGRESSIONS.filter((r) => !(r.bug.split(" ")[0] in open))) {
+      const source = renderAltPattern(pattern);
+      try {
+        assertSameRecords(
+          bug,
+          [source],
+          events,
+          expectedAltRecords(pattern, events),
+          engineRecords(source, events),
+        );
+      } catch (e) {
+        failures.push((e as Error).message);
+      }
+    }
+    expect(failures.join("\n\n")).toBe("");
+  });
+
+  it("the source renderer produces patterns the compiler accepts (and their expansions)", () => {
+    fc.assert(
+      fc.property(altPatternArb(), (p) => {
+        expect(() => compile(renderAltPattern(p), { file: "alternation.pattern" })).not.toThrow();
+      }),
+      { numRuns: 150 },
+    );
+    fc.assert(
+      fc.property(expandable, (p) => {
+        for (const x of expansions(p)) expect(() => compile(renderAltPattern(x))).not.toThrow();
+      }),
+      { numRuns: 50 },
+    );
+  });
 });
