@@ -7,7 +7,7 @@
  *   a followed by b+ followed by c       Start(a) -take-> b -take-> b:0 (loop) -proceed-> c -take-> match
  *                                                         b:0 -ignore-> b:1 (ignore state, no proceed)
  */
-import { and, not, or, TRUE } from "./conditions.js";
+import { and, gapBelow, not, or, TRUE } from "./conditions.js";
 import type { CompiledNfa, Cond, EdgeAction, NfaState, StateKind } from "./nfa.js";
 import type { Stage, Strategy } from "./stages.js";
 
@@ -33,7 +33,7 @@ class BState {
     readonly name: string,
     public kind: StateKind,
     readonly variable: number,
-    readonly window: number | null,
+    public window: number | null,
   ) {}
   addTake(target: BState, c: Cond): void {
     this.edges.push({ action: "take", target, cond: c });
@@ -417,39 +417,61 @@ class Builder {
     const saved = [this.current, this.following, this.currentGroup, this.altHeadStrategy] as const;
     const x = this.stageState("normal", false);
     const alternatives = alt.alternatives as readonly Stage[];
-    const canSkipHead = alternatives.some((last) => headOf(last).optional);
+    const canSkipHead = alternatives.some((last) => entryExtends(headOf(last)));
     this.altHeadStrategy = strategy === "SKIP_TILL_ANY" && canSkipHead ? "SKIP_TILL_ANY" : "STRICT";
     this.currentGroup = alt;
+    // Paths that pass the alternation without taking anything must stay apart (one branch
+    // each, as in the expanded patterns): with two or more, each such alternative ends in
+    // its own copy of the sink (the decision graph visits a state once per event).
+    const empty = alternatives.map(chainMayTakeNothing);
+    const emptyPaths = empty.filter(Boolean).length + (isOptional && proceedState === sink ? 1 : 0);
     const heads: BState[] = [];
-    for (const last of alternatives) {
+    for (const [i, last] of alternatives.entries()) {
       this.current = last;
       this.following = saved[1];
-      let lastSink = this.createMiddleStates(sink);
+      let lastSink = this.createMiddleStates(empty[i] && emptyPaths > 1 ? this.sinkCopy(sink) : sink);
       lastSink = this.convertPattern(lastSink);
       heads.push(lastSink);
     }
     const enter = this.getTrueFunction();
+    // Before the start condition is made of them: windows are part of what a term can take.
+    guardWindows(heads);
     let ignore: Cond | null = null;
+    // After an ignored event (`followed by`): the first states again, but a term reached
+    // through absent first terms only if it could have waited (its own IGNORE edge).
+    let waitHeads = heads;
+    let waitIgnore: Cond | null = null;
     if (strategy === "SKIP_TILL_NEXT") {
+      if (heads.some((h) => reachesStrictTake(h))) {
+        const after = new Map<BState, BState>();
+        waitHeads = heads.map((h) => this.afterIgnoreCopy(h, after, true));
+      }
       const copies = new Map<BState, BState>();
       for (const h of heads) this.stripEntry(h, copies);
       ignore = not(startCondition(heads, enter));
-    } else if (strategy === "SKIP_TILL_ANY" && this.altHeadStrategy === "STRICT") ignore = TRUE;
+      waitIgnore = waitHeads === heads ? ignore : not(startCondition(waitHeads, enter));
+    } else if (strategy === "SKIP_TILL_ANY" && this.altHeadStrategy === "STRICT") ignore = waitIgnore = TRUE;
     ignore = ignore === null ? null : this.withGroupUntil(ignore);
+    waitIgnore = waitIgnore === null ? null : this.withGroupUntil(waitIgnore);
     for (const h of heads) x.addProceed(h, enter);
     x.fork = heads.length;
+    windowAtFork(x);
     [this.current, this.following, this.currentGroup, this.altHeadStrategy] = saved;
-    if (ignore !== null) {
-      if (separateIgnore) {
+    if (ignore !== null && waitIgnore !== null) {
+      if (separateIgnore || waitHeads !== heads) {
         const ignoreState = this.stageState("normal", false);
-        for (const h of heads) ignoreState.addProceed(h, enter);
-        ignoreState.fork = heads.length;
-        ignoreState.addIgnore(ignoreState, ignore);
+        for (const h of waitHeads) ignoreState.addProceed(h, enter);
+        ignoreState.fork = waitHeads.length;
+        windowAtFork(ignoreState);
+        ignoreState.addIgnore(ignoreState, waitIgnore);
         this.addStopStates(ignoreState);
         x.addIgnore(ignoreState, ignore);
       } else x.addIgnore(x, ignore);
     }
-    if (isOptional && proceedState !== null) x.addProceed(proceedState, proceed);
+    if (isOptional && proceedState !== null) {
+      x.addProceed(proceedState, proceed);
+      windowAtFork(x);
+    }
     return x;
   }
 
@@ -459,6 +481,7 @@ class Builder {
     const dummy = this.stageState("normal", true);
     const fork = this.createAlternationState(alt, dummy, null, false);
     fork.addProceed(sink, proceed);
+    windowAtFork(fork);
     dummy.addProceed(fork, proceed);
     return fork;
   }
@@ -476,6 +499,46 @@ class Builder {
       else if (e.action === "proceed" && e.target.kind !== "stop")
         e.target = this.withoutIgnores(e.target, copies);
     }
+  }
+
+  /**
+   * A first state's copy for a fork that has ignored an event: like {@link withoutIgnores},
+   * but past the first states (and the first states of nested forks) a state's TAKE
+   * edges are kept only if it has an IGNORE edge of its own — strictness is relative to
+   * the last taken event, so `b: B? next c: C` can no longer start with c once an event
+   * was skipped, while `b: B? followed by c: C` can.
+   */
+  private afterIgnoreCopy(s: BState, copies: Map<BState, BState>, first: boolean): BState {
+    const known = copies.get(s);
+    if (known !== undefined) return known;
+    const kind = s.kind === "start" ? "normal" : s.kind;
+    const c = this.createState(s.name.split(":")[0], kind, s.variable, s.window);
+    c.fork = s.fork;
+    copies.set(s, c);
+    const relaxed = s.edges.some((e) => e.action === "ignore");
+    s.edges.forEach((e, i) => {
+      if (e.action === "ignore" || (e.action === "take" && !first && !relaxed)) return;
+      const target =
+        e.action === "proceed" && e.target.kind !== "stop"
+          ? this.afterIgnoreCopy(e.target, copies, first && i < s.fork)
+          : e.target;
+      c.edges.push({ action: e.action, target, cond: e.cond });
+    });
+    return c;
+  }
+
+  /** A copy of a sink state (same edges, window and fork; self-loops to the copy). */
+  private sinkCopy(sink: BState): BState {
+    const c = this.createState(
+      sink.name.split(":")[0],
+      sink.kind === "start" ? "normal" : sink.kind,
+      sink.variable,
+      sink.window,
+    );
+    c.fork = sink.fork;
+    for (const e of sink.edges)
+      c.edges.push({ action: e.action, target: e.target === sink ? c : e.target, cond: e.cond });
+    return c;
   }
 
   private withoutIgnores(s: BState, copies: Map<BState, BState>): BState {
@@ -584,6 +647,95 @@ function headOf(last: Stage): Stage {
   let s = last;
   while (s.previous !== null) s = s.previous;
   return s;
+}
+
+/**
+ * Term-level windows of the terms a fork can take the event for (through PROCEED edges):
+ * a branch waiting at the fork is not in those terms' states, so their windows are checked
+ * on their TAKE edges (`gapBelow`; a branch waiting in such a state has expired before
+ * the check could fail, so other paths through it are unchanged), and the fork itself
+ * expires when none of them can take anything any more: at the largest of their windows,
+ * or never when one of them has none.
+ */
+function windowAtFork(fork: BState): void {
+  const window = guardWindows([fork]);
+  fork.window = window === Number.POSITIVE_INFINITY || window === 0 ? null : window;
+}
+
+/**
+ * Extends the TAKE edges of windowed states reached from `roots` through PROCEED edges
+ * with their window (once each); returns the largest window met, Infinity when some TAKE
+ * edge there has none, 0 when there is no TAKE edge.
+ */
+function guardWindows(roots: readonly BState[]): number {
+  let window = 0;
+  const seen = new Set<BState>(roots);
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const s = stack.pop() as BState;
+    for (const e of s.edges) {
+      if (e.action === "take") {
+        if (s.window === null) window = Number.POSITIVE_INFINITY;
+        else {
+          window = Math.max(window, s.window);
+          if (!guarded.has(e.cond)) {
+            e.cond = and(e.cond, gapBelow(s.window));
+            guarded.add(e.cond);
+          }
+        }
+      } else if (e.action === "proceed" && e.target.kind !== "stop" && !seen.has(e.target)) {
+        seen.add(e.target);
+        stack.push(e.target);
+      }
+    }
+  }
+  return window;
+}
+
+/** TAKE conditions already extended with their window by {@link windowAtFork}. */
+const guarded = new WeakSet<Cond>();
+
+/** Whether a chain (given by its last stage) can be passed without taking an event. */
+function chainMayTakeNothing(last: Stage): boolean {
+  for (let s: Stage | null = last; s !== null; s = s.previous) {
+    if (s.outer === "NOT_NEXT" || s.outer === "NOT_FOLLOW" || s.optional) continue;
+    if (s.group !== null && chainMayTakeNothing(s.group)) continue;
+    if (s.alternatives?.some(chainMayTakeNothing)) continue;
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Whether a stage's first element can be skipped, its entry reaching further through
+ * PROCEED edges: an optional stage, or a group or alternation whose first stages can be.
+ */
+function entryExtends(stage: Stage): boolean {
+  if (stage.optional) return true;
+  if (stage.group !== null) return entryExtends(headOf(stage.group));
+  if (stage.alternatives !== null) return stage.alternatives.some((last) => entryExtends(headOf(last)));
+  return false;
+}
+
+/**
+ * Whether a TAKE edge of a state without an IGNORE edge is reached from a first state
+ * through PROCEED edges, past the first states (of `head`'s fork and of nested forks).
+ */
+function reachesStrictTake(head: BState): boolean {
+  const seen = new Set<BState>([head]);
+  const stack: [BState, boolean][] = [[head, true]];
+  while (stack.length > 0) {
+    const [s, first] = stack.pop() as [BState, boolean];
+    if (!first && s.edges.some((e) => e.action === "take") && !s.edges.some((e) => e.action === "ignore"))
+      return true;
+    s.edges.forEach((e, i) => {
+      if (e.action === "proceed" && e.target.kind !== "stop" && !seen.has(e.target)) {
+        seen.add(e.target);
+        stack.push([e.target, first && i < s.fork]);
+      }
+    });
+  }
+  return false;
 }
 
 /** Whether an IGNORE edge is met from `s` following PROCEED edges (Stop states excluded). */

@@ -142,6 +142,31 @@ export function or(a: Cond, b: Cond): Cond {
   );
 }
 
+/**
+ * The gap from the partial match's last taken event to the current event is below `ms`
+ * (true when nothing was taken): a term-level window checked when an alternation's fork
+ * takes the event for that term, since a branch waiting at the fork does not wait in the
+ * term's own state, whose window would expire it.
+ */
+export function gapBelow(ms: number): Cond {
+  return cond(
+    (ctx) => {
+      const p = ctx.prevTime();
+      return p === null || ctx.time - p < ms;
+    },
+    `time() - time(prev) < ${ms}`,
+    null,
+    undefined,
+    [],
+    null,
+    null,
+    (scope) => {
+      const c = scope.ctx;
+      return `(${c}.prevTime() === null || ${c}.time - ${c}.prevTime() < ${scope.literal(ms)})`;
+    },
+  );
+}
+
 /** The emit of a condition made of `parts`: null when some part has no JavaScript form. */
 function composed(parts: readonly Cond[], join: (codes: string[]) => string): Emit | null {
   if (parts.some((p) => p.emit === null)) return null;

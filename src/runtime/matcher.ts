@@ -17,7 +17,7 @@
 import type { CompiledPattern } from "../compile/model.js";
 import type { Cond, Edge, Guard, MatchContext, NfaState } from "../compile/nfa.js";
 import { generatedMatcher, type ProcessFn } from "./codegen/instantiate.js";
-import { VERDICT_FALSE, VERDICT_TRUE, VERDICT_UNKNOWN } from "./codegen/process.js";
+import { proceedsToFinal, VERDICT_FALSE, VERDICT_TRUE, VERDICT_UNKNOWN } from "./codegen/process.js";
 
 /**
  * One taken event in a partial match, and the branch that ends with it. Reached through
@@ -285,8 +285,13 @@ export class Matcher {
    * once instead of walking the decision graph (W7: ~8 such steps per event).
    */
   private readonly takeOrStay: readonly ({ take: Edge; stay: Edge } | null)[];
-  /** States with a PROCEED path to Final (ignoring conditions): only these need `finalAfterProceed`. */
+  /**
+   * States with a PROCEED path to Final (ignoring conditions): only these need
+   * `finalAfterProceed`; 2 where paths reach several Final states (`finalsAfterProceed`).
+   */
   private readonly proceedsToFinal: Uint8Array;
+  /** States a branch can wait in: Start and the targets of TAKE and IGNORE edges. */
+  private readonly occupiable: Uint8Array;
   /** Event type → fate per state: most events leave most branches unchanged, decided once per type. */
   private readonly fateCache = new Map<unknown, FateInfo>();
   /** The earliest expiry among the branches the last `process`/`advance` call created or kept (see those). */
@@ -348,19 +353,11 @@ export class Matcher {
     this.takeConds = [
       ...new Set(this.states.flatMap((st) => st.edges.filter((e) => e.action === "take").map((e) => e.cond))),
     ];
-    this.proceedsToFinal = new Uint8Array(this.states.length);
-    for (const st of this.states) {
-      const seen = new Set<number>([st.id]);
-      const stack = [st.id];
-      while (stack.length > 0) {
-        for (const e of this.states[stack.pop()!].edges) {
-          if (e.action !== "proceed" || seen.has(e.target)) continue;
-          if (this.states[e.target].kind === "final") this.proceedsToFinal[st.id] = 1;
-          seen.add(e.target);
-          stack.push(e.target);
-        }
-      }
-    }
+    this.occupiable = new Uint8Array(this.states.length);
+    this.occupiable[pattern.nfa.start] = 1;
+    for (const st of this.states)
+      for (const e of st.edges) if (e.action !== "proceed") this.occupiable[e.target] = 1;
+    this.proceedsToFinal = proceedsToFinal(pattern);
     let gen: ProcessFn | null = null;
     let fallback: string | null = null;
     if (codegen) {
@@ -624,9 +621,13 @@ export class Matcher {
     const edges = states.map((st) => this.staticEdges(st.id, verdict));
     let need = 0;
     for (let i = 0; i < out.length; i++) {
-      // No branch ever waits in Final or Stop: they cannot make an event relevant.
+      // No branch ever waits in Final or Stop, or in a state only PROCEED edges enter (an
+      // alternation's first states): they cannot make an event relevant. (States past 30
+      // share a mask bit: a permute's dozens of such states would otherwise keep every key
+      // on the full pass for every event.)
       const kind = states[i].kind;
-      if (out[i] !== UNCHANGED && kind !== "final" && kind !== "stop") need |= stateBit(i);
+      if (out[i] !== UNCHANGED && kind !== "final" && kind !== "stop" && this.occupiable[i] === 1)
+        need |= stateBit(i);
     }
     const verdicts = this.generated
       ? Uint8Array.from(
@@ -738,13 +739,23 @@ export class Matcher {
         b = takeCell(e.target, isStart ? null : cs, event, time, seq, this.states[sources[i]].variable);
         this.cells++;
         // A TAKE into a state with a PROCEED path to Final completes a match at once (flink-semantics §1.1.2).
-        if (this.proceedsToFinal[e.target] === 1) {
+        const toFinal = this.proceedsToFinal[e.target];
+        if (toFinal === 1) {
           const fin = this.finalAfterProceed(e.target);
           // Without a skip strategy the match only goes out (its last cell counts, not its
           // state): no copy. Held back, it is a completed branch in the Final state.
           if (fin >= 0) {
             if (this.skipStrategy) {
               potential.push(withState(b, fin));
+              this.cells++;
+            } else potential.push(b);
+          }
+        } else if (toFinal === 2) {
+          // Several Final states (empty alternatives): one completed match per one reached.
+          const fins = this.finalsAfterProceed(e.target);
+          for (let k = 0; k < fins.length; k++) {
+            if (this.skipStrategy) {
+              potential.push(withState(b, fins[k]));
               this.cells++;
             } else potential.push(b);
           }
@@ -823,6 +834,32 @@ export class Matcher {
     }
     return -1;
   }
+
+  /**
+   * Every Final state reached from `from` through PROCEED edges whose conditions hold (in
+   * the context of the branch before the take), in walk order: an alternation's empty
+   * alternatives each end in a Final state of their own. A reused array.
+   * @internal (generated code calls it)
+   */
+  finalsAfterProceed(from: number): readonly number[] {
+    const found = this.finalsScratch;
+    found.length = 0;
+    const stack: number[] = [from];
+    const seen = new Set<number>([from]);
+    const ctx = this.ctx;
+    while (stack.length > 0) {
+      const s = stack.pop()!;
+      for (const e of this.states[s].edges) {
+        if (e.action !== "proceed" || seen.has(e.target) || !(e.cond.isTrue || e.cond.test(ctx))) continue;
+        seen.add(e.target);
+        if (this.states[e.target].kind === "final") found.push(e.target);
+        else stack.push(e.target);
+      }
+    }
+    return found;
+  }
+
+  private readonly finalsScratch: number[] = [];
 
   /**
    * Time advance to `t` for one key (Flink `NFA.advanceTime`): partial matches whose window
@@ -992,12 +1029,27 @@ export function seqsOf(last: Cell | null): number[] {
   return out.reverse();
 }
 
-/** Orders completed matches by start event, then lexicographically by their events (language.md §8). */
+/**
+ * Orders completed matches by start event, then lexicographically by their events, then
+ * by their events' variables (term order: two alternatives taking the same events), as
+ * the engine orders a step's records (language.md §5, §8).
+ */
 function sortBranches(bs: Branch[]): void {
   if (bs.length < 2) return;
   // Feed-number lists are computed once per branch, not per comparison.
-  const keyed = bs.map((b) => ({ b, seqs: seqsOf(lastCell(b)) }));
-  keyed.sort((x, y) => startSeq(x.b) - startSeq(y.b) || compareSeqs(x.seqs, y.seqs));
+  const keyed = bs.map((b) => ({ b, seqs: seqsOf(lastCell(b)), vars: null as number[] | null }));
+  const varsOf = (k: { b: Branch; vars: number[] | null }): number[] => {
+    if (k.vars === null) {
+      const out: number[] = [];
+      for (let c = lastCell(k.b); c !== null; c = c.prev) out.push(c.variable);
+      k.vars = out.reverse();
+    }
+    return k.vars;
+  };
+  keyed.sort(
+    (x, y) =>
+      startSeq(x.b) - startSeq(y.b) || compareSeqs(x.seqs, y.seqs) || compareSeqs(varsOf(x), varsOf(y)),
+  );
   for (let i = 0; i < bs.length; i++) bs[i] = keyed[i].b;
 }
 

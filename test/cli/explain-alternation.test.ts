@@ -5,6 +5,8 @@
  * in test/baselines/explain (`ACCEPT=1` rewrites them).
  */
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { expectGolden } from "../support/golden.js";
@@ -61,5 +63,34 @@ describe("cep explain on alternations", () => {
     const r = explain(join("test", "cases", "nfa", "permute.pattern"), "--pattern", "Permute");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("[fork: 6 alternatives]");
+  });
+});
+
+describe("cep why on alternations", () => {
+  test("the partial matches in each alternative and an expected record", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cep-why-alt-"));
+    const pattern = join(dir, "p.pattern");
+    writeFileSync(
+      pattern,
+      "pattern P {\n  key by user\n  within 1 minute\n  match a: A followed by (b: B followed by c: C | d: D next e: E) followed by f: F\n}\n",
+    );
+    const input = join(dir, "e.ndjson");
+    const lines = ["A:1", "X:2", "B:3", "D:4", "A:5", "D:6", "X:7"].map((s) => {
+      const [type, ts] = s.split(":");
+      return JSON.stringify({ type, user: "u", ts: Number(ts) });
+    });
+    writeFileSync(input, `${lines.join("\n")}\n`);
+    const r = spawnSync(
+      process.execPath,
+      [join(root, "bin", "cep.js"), "why", pattern, "--input", input, "--key", "u", "--expect", "1,4"],
+      { cwd: root, encoding: "utf8" },
+    );
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.status, r.stderr).toBe(0);
+    // p1 went into the first alternative (B at line 3), p2 into the second (D at line 6).
+    expect(r.stdout).toContain("p2 reached 2 of 6 terms: a (line 5), d (line 6)");
+    expect(r.stdout).toContain("`next e` needs the very next event");
+    expect(r.stdout).toContain("p1 reached 2 of 6 terms: a (line 1), b (line 3)");
+    expect(r.stdout).toContain("it took line 3 (B) as b instead, so line 4 (D) came too late");
   });
 });

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { compile, Engine, type MatchRecord } from "../../src/index.js";
+import { Matcher } from "../../src/runtime/matcher.js";
 import { events, harness, idsOf } from "./harness.js";
 
 /** Each record as `var<ids>` per variable in record order, e.g. `a1 c2`; timeouts start with `T@end`. */
@@ -86,6 +87,23 @@ describe("optional first terms", () => {
     expect(shapes(run(`match a: A followed by ${alt}`, "A:1 X:2 C:3 D:4").matches)).toEqual(["a1 c3"]);
   });
 
+  it("followed by: strictness after an absent first term is relative to the last taken event", () => {
+    // X is skipped by the waiting fork; with b absent, `next c` needed C right after A.
+    const src = "match a: A followed by (b: B? next c: C | d: D)";
+    expect(shapes(run(src, "A:1 X:2 C:3").matches)).toEqual([]);
+    expect(shapes(run(src, "A:1 C:2").matches)).toEqual(["a1 c2"]);
+    expect(shapes(run(src, "A:1 X:2 B:3 C:4").matches)).toEqual(["a1 b3 c4"]);
+  });
+
+  it("followed by any: absent first terms inside a nested alternation or a group, as the expansions", () => {
+    // Expansions: `a followed by any b? followed by c` takes the first C only (C3 would skip C2).
+    const nested = "match a: A followed by any ((b: B? followed by c: C | d: D) | e: E)";
+    expect(shapes(run(nested, "A:1 C:2 C:3").matches)).toEqual(["a1 c2"]);
+    // `a followed by any (b? followed by c?) followed by d`: one branch reaches D3.
+    const group = "match a: A followed by any ((b: B? followed by c: C?) followed by d: D | e: E)";
+    expect(shapes(run(group, "A:1 X:2 D:3").matches)).toEqual(["a1 d3"]);
+  });
+
   it("next and followed by any give the expanded patterns' matches", () => {
     // `a next b? followed by c` (b absent: c follows by its own operator) ∪ `a next d`.
     expect(shapes(run(`match a: A next ${alt}`, "A:1 X:2 C:3").matches)).toEqual(["a1 c3"]);
@@ -96,6 +114,22 @@ describe("optional first terms", () => {
       "a1 c3",
       "a1 d4",
     ]);
+  });
+});
+
+describe("alternatives that take nothing", () => {
+  it("each path through an empty alternative is a branch of its own (as in the expanded patterns)", () => {
+    // Expansions: `t0? followed by t3?`, `t1? followed by t3?`, `t2? followed by t3?`, each
+    // giving [t_i] and [t3] over one A: [t3] three times.
+    const src = "match (t0: A optional | (t1: A? | t2: A?)) followed by t3: A?";
+    expect(shapes(run(src, "A:1").matches).sort()).toEqual(["t01", "t11", "t21", "t31", "t31", "t31"]);
+  });
+
+  it("a match completing through several empty alternatives at once is emitted once per path", () => {
+    // Expansions `a next b?` and `a next c?` both complete [A] when A arrives.
+    const src = "match a: A next (b: B? | c: C?)";
+    expect(shapes(run(src, "A:1 B:2").matches)).toEqual(["a1", "a1", "a1 b2"]);
+    expect(shapes(run(`after match skip to next ${src}`, "A:1 B:2").matches)).toEqual(["a1"]);
   });
 });
 
@@ -156,6 +190,12 @@ describe("skip strategies across alternatives", () => {
     const spec = "A:1 B:2 A:3 D:4 C:5";
     expect(shapes(run(`after match skip past last event ${src}`, spec).matches)).toEqual(["a1 b2 c5"]);
     expect(shapes(run(src, spec).matches)).toEqual(["a3 d4", "a1 b2 c5"]);
+  });
+
+  it("two alternatives completing on the same events: the earlier term's goes first and prunes the other", () => {
+    // §5: same events, then by the term indices of their variables (a before b).
+    expect(shapes(run("after match skip to next match (a: A | b: A)", "A:1").matches)).toEqual(["a1"]);
+    expect(shapes(run("match (a: A | b: A)", "A:1").matches)).toEqual(["a1", "b1"]);
   });
 
   it("skip to first v with v absent from the match prunes nothing (Flink's rule)", () => {
@@ -227,6 +267,23 @@ describe("permute", () => {
   });
 });
 
+describe("speed", () => {
+  it("an event no term can take leaves a permute's keys untouched (the fork's first states hold no branch)", () => {
+    // 4 elements: ~100 states, most sharing mask bit 30 with the states branches wait in;
+    // the alternatives' first states (entered only through PROCEED edges) must not make
+    // an X event relevant, or every key with state would be walked for every X.
+    const program = compile(
+      "pattern P { key by k  within 10s  match o: O followed by permute(p: P, s: S, i: I, d: D) }",
+    );
+    for (const codegen of [false, true]) {
+      const m = new Matcher(program.patterns[0], "type", codegen);
+      expect(m.pattern.nfa.states.length).toBeGreaterThan(31);
+      expect(m.fatesOf("X").need).toBe(0);
+      expect(m.fatesOf("P").need).not.toBe(0);
+    }
+  });
+});
+
 describe("time", () => {
   it("a partial match inside an alternative times out with its stamp", () => {
     // [A0 B2] waits for C (first alternative) until 0 + 10; [A20] waits at the fork until 30.
@@ -234,6 +291,20 @@ describe("time", () => {
     const r = run(src, "A:0 B:2 A:20");
     expect(r.matches).toEqual([]);
     expect(shapes(r.timeouts)).toEqual(["T@10 a1 b2", "T@30 a3"]);
+  });
+
+  it("term windows on first terms: checked when the fork takes, the fork expiring with the last of them", () => {
+    // A1 waits at the fork; B2 at +6 is too late for b (5 ms) and starts nothing else.
+    // The fork expires at 0 + 10 (c's window, the largest): a timeout stamped 10.
+    const src = "match a: A followed by (b: B within 5ms | c: C within 10ms) on timeout";
+    const r = run(src, "A:0 B:6 A:20 C:25 A:40 B:44");
+    expect(shapes(r.matches)).toEqual(["a3 c4", "a5 b6"]);
+    expect(shapes(r.timeouts)).toEqual(["T@10 a1"]);
+    // Without a window on c the fork never expires: B at +6 is skipped, C taken.
+    const open = "match a: A followed by (b: B within 5ms | c: C) on timeout";
+    const r2 = run(open, "A:0 B:6 C:7");
+    expect(shapes(r2.matches)).toEqual(["a1 c3"]);
+    expect(r2.timeouts).toEqual([]);
   });
 
   it("the pattern window covers the alternative's events", () => {

@@ -17,6 +17,8 @@ const EXTRA = [
   "pattern N { key by k  within 5ms  after match skip past last event  match a: A followed by any b: B not followed by c: C }",
   "pattern W { key by k  within 20ms  match a: A followed by b: B within 4ms  on timeout  emit { x: a.v + b.v } }",
   "pattern M { key by k, v  within 8ms  match a: A followed by any b: B+ }",
+  "pattern ALT { key by k  within 6ms  after match skip to next  match a: A followed by (b: B next c: C | c2: C followed by any d: D)+  on timeout }",
+  "pattern PERM { key by k  within 6ms  match a: A followed by permute(b: B, c: C+, d: D) }",
 ];
 
 type Entry = object;

@@ -26,21 +26,27 @@ export const VERDICT_FALSE = 0;
 export const VERDICT_TRUE = 1;
 export const VERDICT_UNKNOWN = 2;
 
-/** States with a PROCEED path to Final, ignoring conditions (as the interpreter computes them). */
+/**
+ * States with a PROCEED path to Final, ignoring conditions (as the interpreter computes
+ * them): 1, or 2 when paths reach two or more Final states (an alternation whose
+ * alternatives can take nothing ends each in its own copy of Final: one match per path).
+ */
 export function proceedsToFinal(pattern: CompiledPattern): Uint8Array {
   const states = pattern.nfa.states;
   const out = new Uint8Array(states.length);
   for (const st of states) {
     const seen = new Set<number>([st.id]);
     const stack = [st.id];
+    let finals = 0;
     while (stack.length > 0) {
       for (const e of states[stack.pop() as number].edges) {
         if (e.action !== "proceed" || seen.has(e.target)) continue;
-        if (states[e.target].kind === "final") out[st.id] = 1;
+        if (states[e.target].kind === "final") finals++;
         seen.add(e.target);
         stack.push(e.target);
       }
     }
+    out[st.id] = finals > 1 ? 2 : finals;
   }
   return out;
 }

@@ -156,7 +156,18 @@ function emitEdge(g: StepGen, br: Branch, source: number, edge: number): void {
     const prev = br.isStart ? "null" : br.b;
     src.line(`const ${x} = takeCell(${t}, ${prev}, event, time, seq, ${states[source].variable});`);
     src.line("cells++;");
-    if (g.proceedsToFinal[t] === 1) {
+    if (g.proceedsToFinal[t] === 2) {
+      // Several Final states (an alternation's empty alternatives): one match per one reached.
+      g.needCtx = true;
+      const fins = src.id("f");
+      src.line(`const ${fins} = M.finalsAfterProceed(${t});`);
+      src.open(`for (let q = 0; q < ${fins}.length; q++)`);
+      if (g.skip) {
+        src.line(`potential.push(withState(${x}, ${fins}[q]));`);
+        src.line("cells++;");
+      } else src.line(complete(g, x));
+      src.close();
+    } else if (g.proceedsToFinal[t] === 1) {
       // A TAKE into a state with a PROCEED path to Final completes a match at once.
       const fin = src.id("f");
       src.line(`let ${fin} = -1;`);
