@@ -130,7 +130,7 @@ function itemToSource(item: SequenceItem): string {
       text = `(${item.alternatives.map(sequenceToSource).join(" | ")})${item.quantifier?.raw ?? ""}`;
       break;
     case "Permute": {
-      const op = item.opSpan === null ? "" : ` ${OP_TEXT[item.op]}`;
+      const op = item.opSpan === null ? "" : ` ${OP_TEXT[item.op]} `;
       return `permute${op}(${item.elements.map(itemToSource).join(", ")})`;
     }
     case "Term": {
