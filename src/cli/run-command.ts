@@ -15,7 +15,7 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { quote } from "shell-quote";
 import { type FileSink, type LineSink, openFileSink, StreamSink } from "../io/sinks.js";
-import { type InputSource, openInput } from "../io/source.js";
+import type { InputSource } from "../io/source.js";
 import { ioReason } from "../shell/io-reason.js";
 import { type CliEnv, type SourceFile, UsageError } from "./api.js";
 import {
@@ -27,6 +27,8 @@ import {
   runDifferences,
   runIdentity,
 } from "./checkpoint.js";
+import { type LiveOptions, NOT_LIVE } from "./live-options.js";
+import { LiveRun } from "./live-run.js";
 import { checkPatternNames, compileSources, readSources } from "./load.js";
 import { CheckpointLock } from "./lock.js";
 import type { RunOptions } from "./options.js";
@@ -40,18 +42,35 @@ import { readerLeft, writeFailure } from "./write-error.js";
  * `--checkpoint`, the whole command holds the checkpoint's lock (lock.ts): a second run
  * of the same checkpoint is refused before it reads or writes anything.
  */
-export async function runCommand(env: CliEnv, files: string[], options: RunOptions): Promise<number> {
+export async function runCommand(
+  env: CliEnv,
+  files: string[],
+  options: RunOptions,
+  liveOptions: LiveOptions = NOT_LIVE,
+): Promise<number> {
   const ck = options.checkpoint;
-  const lock =
-    ck === null ? null : await CheckpointLock.acquire(ck, (note) => env.stderr.write(`cep: ${note}\n`));
+  const live = new LiveRun(liveOptions);
   try {
-    return await runUnlocked(env, files, options);
+    const lock =
+      ck === null
+        ? null
+        : await CheckpointLock.acquire(ck, (note) => env.stderr.write(`cep: ${note}\n`), live.handledSignals);
+    try {
+      return await runUnlocked(env, files, options, live);
+    } finally {
+      lock?.release();
+    }
   } finally {
-    lock?.release();
+    live.dispose();
   }
 }
 
-async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): Promise<number> {
+async function runUnlocked(
+  env: CliEnv,
+  files: string[],
+  options: RunOptions,
+  live: LiveRun,
+): Promise<number> {
   const started = env.monotonic();
   // 1. Patterns.
   const sources = await readSources(files);
@@ -111,12 +130,7 @@ async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): P
   const prepared = prepareRun(env.api, program, { ...options, trace }, env, resume);
 
   // 3. Input and outputs.
-  let input: InputSource;
-  try {
-    input = await openInput(options.input, env.stdin, resume?.position.offset ?? 0);
-  } catch (err) {
-    throw new UsageError(`cannot read ${options.input}: ${ioReason(err)}`);
-  }
+  const input: InputSource = await live.openInput(options.input, env.stdin, resume?.position.offset ?? 0);
   if (options.input === "-" && env.stdinIsTTY === true) {
     env.stderr.write("cep: reading events from stdin (end with Ctrl-D; use --input FILE to read a file)\n");
   }
@@ -173,6 +187,7 @@ async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): P
         ...(traceOut === undefined ? {} : { trace: traceOut }),
         onChunk: progress?.update,
         onWarning: (m: string) => env.stderr.write(`cep: warning: ${m}\n`),
+        follow: live.options.follow,
       },
       checkpoints,
     );
@@ -189,6 +204,7 @@ async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): P
     for (const f of failures) env.stderr.write(`cep: ${writeFailure(f.name, f.error)}\n`);
     return 2;
   }
+  if (result.stopped === true) env.stderr.write(`cep: ${live.stoppedNote(ck)}\n`);
   if (!options.quiet) {
     for (const note of untracedNotes(trace)) env.stderr.write(`cep: ${note}\n`);
     env.stderr.write(`${summaryLine(result, env.monotonic() - runStarted)}\n`);

@@ -73,6 +73,8 @@ export interface RunStreams {
   onChunk?: (bytesRead: number, live: LiveCounts) => void;
   /** Called with each event before it is pushed (`cep why` keeps events and their lines). */
   onEvent?: (line: number, event: JsonObject, text: string) => void;
+  /** `--follow`: every input chunk's records are written before the next is read (not batched). */
+  follow?: boolean;
 }
 
 /** Counters readable while running (one object, updated in place). */
@@ -102,6 +104,8 @@ export interface RunResult {
   dropped: number;
   /** Set when the run stopped early because the output failed (EPIPE, ENOSPC…). */
   outputError: Error | null;
+  /** `--follow`: a signal stopped the run (end of input did not happen; a checkpoint keeps the state). */
+  stopped?: boolean;
 }
 
 /** Thrown from the chunk hook to stop reading when an output has failed. */
@@ -332,7 +336,8 @@ export function prepareRun(
       }
       const failed = sinks.find((s) => s.error !== null);
       if (failed) throw new OutputFailed(failed.error?.message);
-      return waitAll(sinks);
+      // Following, a record is written as soon as its event is read, not when a batch fills.
+      return streams.follow === true ? drained(sinks) : waitAll(sinks);
     };
     // A checkpoint: the snapshot is taken synchronously, right after the record the reader paused at.
     const onPause =
@@ -357,20 +362,40 @@ export function prepareRun(
     };
     const reader = streams.format === "csv" ? readCsv : readNdjson;
     let outputError: Error | null = null;
+    const input = streams.input;
     try {
-      await reader(streams.input.chunks, handler, {
-        afterChunk,
-        onPause,
-        start: resume?.position,
-        maxRecordLines: settings.csvMaxRecordLines,
-      });
-      // 5. End of input: windows close, timeouts fire, held-back matches are released.
+      // Following, each file the path names in turn (rotation, truncation) is a part read from its start.
+      let chunks: AsyncIterable<Buffer | string> | null = input.chunks;
+      let start = resume?.position;
+      let end: ReadPosition = { offset: 0, line: 0 };
+      while (chunks !== null) {
+        end = await reader(chunks, handler, {
+          afterChunk,
+          onPause,
+          start,
+          maxRecordLines: settings.csvMaxRecordLines,
+        });
+        chunks = input.next === undefined ? null : await input.next();
+        start = undefined;
+      }
       curEvent = null;
       curLine = 0;
-      engine.end();
-      // The last batches are written here: a failure must be known before the run is called finished.
-      await drained(sinks);
-      if (checkpoints !== null) await saving(() => checkpoints.finish(counters()));
+      if (input.stopped === true) {
+        // 5. Stopped by a signal: not the end of the input — partial matches stay open, and
+        // with a checkpoint they are kept there, at the position after the last line read.
+        await drained(sinks);
+        if (checkpoints !== null) {
+          const snapshot = snapshotOf(engine);
+          const now = counters();
+          await saving(() => checkpoints.save(end, snapshot, now));
+        }
+      } else {
+        // 5. End of input: windows close, timeouts fire, held-back matches are released.
+        engine.end();
+        // The last batches are written here: a failure must be known before the run is called finished.
+        await drained(sinks);
+        if (checkpoints !== null) await saving(() => checkpoints.finish(counters()));
+      }
     } catch (err) {
       if (!(err instanceof OutputFailed)) throw err;
       outputError = sinks.find((s) => s.error !== null)?.error ?? err;
@@ -389,6 +414,7 @@ export function prepareRun(
       schemaErrors: engine.stats().schemaErrors ?? 0,
       dropped: engine.stats().dropped ?? 0,
       outputError,
+      ...(input.stopped === true ? { stopped: true } : {}),
     };
   }
 }
