@@ -90,6 +90,16 @@ export interface RunEngine {
   push(event: unknown, bytes?: number): void;
   end(): void;
   stats(): EngineStats;
+  /** `--watch`: replaces the pattern set between two events (the library's `updatePatterns`). */
+  updatePatterns?(program: any, options?: { patterns?: string[] }): PatternSetChange;
+}
+
+/** What a pattern-set update did, by pattern name (the library's `PatternUpdate`). */
+export interface PatternSetChange {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly changed: readonly string[];
+  readonly kept: readonly string[];
 }
 
 /** The library entry points the CLI uses. */

@@ -17,7 +17,7 @@ import { quote } from "shell-quote";
 import { type FileSink, type LineSink, openFileSink, StreamSink } from "../io/sinks.js";
 import type { InputSource } from "../io/source.js";
 import { ioReason } from "../shell/io-reason.js";
-import { type CliEnv, type SourceFile, UsageError } from "./api.js";
+import { type CliEnv, type CompiledProgram, type SourceFile, UsageError } from "./api.js";
 import {
   Checkpointer,
   type CheckpointState,
@@ -35,6 +35,7 @@ import type { RunOptions } from "./options.js";
 import { createProgress, summaryLine } from "./progress.js";
 import { prepareRun, type RunResult, type RunResume } from "./run.js";
 import { parseTraceArgs, untracedNotes } from "./trace-option.js";
+import { PatternReloader } from "./watch-run.js";
 import { readerLeft, writeFailure } from "./write-error.js";
 
 /**
@@ -75,10 +76,16 @@ async function runUnlocked(
   // 1. Patterns.
   const sources = await readSources(files);
   rejectEventFiles(sources);
-  const program = compileSources(env, sources, {
+  const compiled = compileSources(env, sources, {
     typeField: options.typeField,
     timeField: options.timeField,
   });
+  const ck = options.checkpoint;
+  const saved: CheckpointState | null = ck === null ? null : await readCheckpoint(ck);
+  // `--watch`: a checkpoint holds the pattern set in force, which the run resumes with
+  // (even when the files do not compile now); the files are reloaded after.
+  const inForce = live.options.watch && saved?.sources !== undefined && !saved.done ? saved.sources : sources;
+  const program = inForce === sources ? compiled : resumedProgram(env, inForce, options);
   if (program === null) return 1;
   checkPatternNames(program, options.patterns);
   const trace = parseTraceArgs(
@@ -88,11 +95,8 @@ async function runUnlocked(
   );
 
   // 2. The checkpoint, when there is one: same run, or refused; finished, or resumed.
-  const ck = options.checkpoint;
   const identity = ck === null ? null : runIdentity(options, program, (p) => resolve(p));
-  let saved: CheckpointState | null = null;
   if (ck !== null && identity !== null) {
-    saved = await readCheckpoint(ck);
     if (saved !== null) {
       const differences = runDifferences(saved.run, identity);
       if (differences.length > 0) {
@@ -175,6 +179,17 @@ async function runUnlocked(
     ck === null || identity === null
       ? undefined
       : new Checkpointer(ck, options.checkpointEvery, identity, outputs.files);
+  const reloader = live.options.watch
+    ? new PatternReloader(
+        env,
+        files,
+        options,
+        prepared,
+        { program, sources: inForce, read: compiled === null ? sources : inForce },
+        checkpoints,
+      )
+    : null;
+  reloader?.start();
   let result: RunResult;
   try {
     result = await prepared.run(
@@ -188,10 +203,12 @@ async function runUnlocked(
         onChunk: progress?.update,
         onWarning: (m: string) => env.stderr.write(`cep: warning: ${m}\n`),
         follow: live.options.follow,
+        onPatternsUpdated: (next, change, line, texts) => reloader?.applied(next, change, line, texts),
       },
       checkpoints,
     );
   } finally {
+    reloader?.close();
     progress?.stop();
     input.close();
     await outputs.closeAll();
@@ -210,6 +227,18 @@ async function runUnlocked(
     env.stderr.write(`${summaryLine(result, env.monotonic() - runStarted)}\n`);
   }
   return 0;
+}
+
+/** `--watch` resuming: the checkpoint's pattern set compiled again (it did compile when it was saved). */
+function resumedProgram(env: CliEnv, sources: SourceFile[], options: RunOptions): CompiledProgram {
+  const program = compileSources(env, sources, {
+    printWarnings: false,
+    typeField: options.typeField,
+    timeField: options.timeField,
+  });
+  if (program === null)
+    throw new UsageError("cannot resume: the checkpoint's pattern set does not compile with this cep");
+  return program;
 }
 
 /** Extensions of event files, which `cep run` reads with `--input`. */

@@ -28,7 +28,9 @@ import {
   type EngineOptions,
   type EngineStats,
   type OutputRecord,
+  type PatternSetChange,
   type RunEngine,
+  type SourceFile,
   UsageError,
 } from "./api.js";
 import { type TraceSpec, traceOptions } from "./trace-option.js";
@@ -75,6 +77,13 @@ export interface RunStreams {
   onEvent?: (line: number, event: JsonObject, text: string) => void;
   /** `--follow`: every input chunk's records are written before the next is read (not batched). */
   follow?: boolean;
+  /** `--watch`: a set given to {@link PreparedRun.update} was applied, before the event of `line`. */
+  onPatternsUpdated?: (
+    program: CompiledProgram,
+    change: PatternSetChange,
+    line: number,
+    sources: SourceFile[],
+  ) => void;
 }
 
 /** Counters readable while running (one object, updated in place). */
@@ -175,6 +184,12 @@ export async function runEvents(
 export interface PreparedRun {
   /** Reads `streams.input` to its end; with `checkpoints`, saves one every `every` records and one at the end. */
   run(streams: RunStreams, checkpoints?: RunCheckpoints): Promise<RunResult>;
+  /**
+   * `--watch`: runs `program` instead, from the next event on (the engine's
+   * `updatePatterns`: unchanged patterns keep their state). A later call before that
+   * event replaces an earlier one.
+   */
+  update(program: CompiledProgram, sources: SourceFile[]): void;
 }
 
 /**
@@ -263,8 +278,24 @@ export function prepareRun(
     };
   };
 
+  // `--watch`: a new pattern set waits here for the next event.
+  let pending: { program: CompiledProgram; sources: SourceFile[] } | null = null;
+  const applyUpdate = (streams: RunStreams, line: number): void => {
+    const { program: next, sources } = pending as { program: CompiledProgram; sources: SourceFile[] };
+    pending = null;
+    if (engine.updatePatterns === undefined)
+      throw new UsageError("--watch: this engine cannot change patterns");
+    const only = settings.patterns.length > 0 ? { patterns: settings.patterns } : undefined;
+    const change = engine.updatePatterns(next, only);
+    for (const name of [...change.added, ...change.changed]) matches[name] ??= 0;
+    streams.onPatternsUpdated?.(next, change, line, sources);
+  };
+
   return {
     run: (streams, checkpoints) => read(streams, checkpoints ?? null),
+    update: (next, sources) => {
+      pending = { program: next, sources };
+    },
   };
 
   async function read(streams: RunStreams, checkpoints: RunCheckpoints | null): Promise<RunResult> {
@@ -314,6 +345,7 @@ export function prepareRun(
         curText = text;
         curEvent = value;
         if (onEvent !== undefined) onEvent(line, value, text);
+        if (pending !== null) applyUpdate(streams, line);
         clockNow = (settings.clock ?? 0) + pushed;
         pushed++;
         // The line's length is the event's size for the memory limit (no estimate needed).

@@ -87,7 +87,11 @@ export function planUpdate(
 }
 
 /** One line for logs: `added A; removed B; changed C; kept D, E` (empty parts left out; `no change` when all are kept or none run). */
-export function describeUpdate(u: Pick<PatternUpdate, "added" | "removed" | "changed" | "kept">): string {
+export function describeUpdate(
+  u: {
+    readonly [K in "added" | "removed" | "changed" | "kept"]: readonly string[];
+  },
+): string {
   const parts: string[] = [];
   for (const k of ["added", "removed", "changed", "kept"] as const)
     if (u[k].length > 0) parts.push(`${k} ${u[k].join(", ")}`);
