@@ -102,7 +102,9 @@ export class PatternReloader {
     });
     if (program === null) {
       const them = this.files.length === 1 ? `${this.files[0]} does` : `${this.files.join(", ")} do`;
-      env.stderr.write(`cep: patterns not reloaded: ${them} not compile (errors above); the running patterns go on\n`);
+      env.stderr.write(
+        `cep: patterns not reloaded: ${them} not compile (errors above); the running patterns go on\n`,
+      );
       return;
     }
     try {
