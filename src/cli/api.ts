@@ -78,6 +78,10 @@ export interface EngineStats {
   readonly unkeyed?: number;
   /** Events that did not fit their type's declaration. */
   readonly schemaErrors?: number;
+  /** `--metrics`: live partial matches and keys holding state, per pattern; the engine's time (ms). */
+  readonly partialMatchesByPattern?: Readonly<Record<string, number>>;
+  readonly keysByPattern?: Readonly<Record<string, number>>;
+  readonly watermark?: number | null;
 }
 
 /** The engine, as the CLI drives it. */

@@ -9,6 +9,7 @@ import { type InputSource, openInput } from "../io/source.js";
 import { ioReason } from "../shell/io-reason.js";
 import { UsageError } from "./api.js";
 import type { LiveOptions } from "./live-options.js";
+import type { MetricsServer, MetricsSource } from "./metrics.js";
 
 /** The signals a following run handles. */
 const STOP_SIGNALS = ["SIGINT", "SIGTERM"] as const;
@@ -55,6 +56,26 @@ export class LiveRun {
     return checkpoint === null
       ? `stopped by ${by}; partial matches still open are not reported (no end of input)`
       : `stopped by ${by}; partial matches still open are kept in checkpoint ${checkpoint}: run the same command to go on`;
+  }
+
+  /**
+   * `--metrics`: starts the server (its module and prom-client are loaded only now) and
+   * says where it listens; null without the option. A usage error when it cannot listen.
+   */
+  async serveMetrics(
+    source: MetricsSource,
+    stderr: { write(text: string): unknown },
+  ): Promise<MetricsServer | null> {
+    const m = this.options.metrics;
+    if (m === null) return null;
+    const { startMetrics } = await import("./metrics.js");
+    try {
+      const server = await startMetrics(m.host, m.port, source);
+      stderr.write(`cep: metrics on http://${server.address}/metrics (and /healthz)\n`);
+      return server;
+    } catch (err) {
+      throw new UsageError(`cannot serve --metrics on ${m.host}:${m.port}: ${ioReason(err)}`);
+    }
   }
 
   dispose(): void {

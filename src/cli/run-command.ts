@@ -31,6 +31,7 @@ import { type LiveOptions, NOT_LIVE } from "./live-options.js";
 import { LiveRun } from "./live-run.js";
 import { checkPatternNames, compileSources, readSources } from "./load.js";
 import { CheckpointLock } from "./lock.js";
+import type { MetricsServer } from "./metrics.js";
 import type { RunOptions } from "./options.js";
 import { createProgress, summaryLine } from "./progress.js";
 import { prepareRun, type RunResult, type RunResume } from "./run.js";
@@ -164,6 +165,14 @@ async function runUnlocked(
     await outputs.closeAll();
     throw err;
   }
+  let metrics: MetricsServer | null;
+  try {
+    metrics = await live.serveMetrics({ status: () => prepared.status(), now: env.wallClock }, env.stderr);
+  } catch (err) {
+    input.close();
+    await outputs.closeAll();
+    throw err;
+  }
   if (resume !== null && !options.quiet) {
     env.stderr.write(
       `cep: resuming from checkpoint ${ck} after line ${resume.position.line} of ${options.input}\n`,
@@ -209,6 +218,7 @@ async function runUnlocked(
     );
   } finally {
     reloader?.close();
+    await metrics?.close();
     progress?.stop();
     input.close();
     await outputs.closeAll();

@@ -190,6 +190,16 @@ export interface PreparedRun {
    * event replaces an earlier one.
    */
   update(program: CompiledProgram, sources: SourceFile[]): void;
+  /** The run's counts so far and the engine's stats (`--metrics` reads them at each scrape). */
+  status(): RunStatus;
+}
+
+/** What {@link PreparedRun.status} returns. */
+export interface RunStatus {
+  counters: RunCounters;
+  /** Timeouts per pattern (this process's run; a resumed run counts from its start). */
+  timeoutsByPattern: Record<string, number>;
+  stats: EngineStats;
 }
 
 /**
@@ -249,6 +259,7 @@ export function prepareRun(
     if (settings.patterns.length === 0 || settings.patterns.includes(p.name)) matches[p.name] = 0;
   }
   let timeouts = 0;
+  const timeoutsByPattern: Record<string, number> = Object.create(null);
   let late = 0;
   let bad = 0;
   let missingKeys = 0;
@@ -296,6 +307,11 @@ export function prepareRun(
     update: (next, sources) => {
       pending = { program: next, sources };
     },
+    status: () => ({
+      counters: counters(),
+      timeoutsByPattern: { ...timeoutsByPattern },
+      stats: engine.stats(),
+    }),
   };
 
   async function read(streams: RunStreams, checkpoints: RunCheckpoints | null): Promise<RunResult> {
@@ -318,6 +334,7 @@ export function prepareRun(
     });
     engine.on("timeout", (record: OutputRecord) => {
       timeouts++;
+      timeoutsByPattern[record.pattern] = (timeoutsByPattern[record.pattern] ?? 0) + 1;
       output.write(recordLine(record));
     });
     engine.on("late", (event: unknown, reason: string) => {

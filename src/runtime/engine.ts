@@ -527,11 +527,13 @@ export class Engine<R extends MatchRecord = MatchRecord> {
   stats(): EngineStats {
     const matchesByPattern: Record<string, number> = {};
     const partialMatchesByPattern: Record<string, number> = {};
+    const keysByPattern: Record<string, number> = {};
     let partialMatches = 0;
     let keys = 0;
     for (const r of this.runners) {
       put(matchesByPattern, r.pattern.name, r.matches);
       put(partialMatchesByPattern, r.pattern.name, r.partials);
+      put(keysByPattern, r.pattern.name, r.keys.size + r.composite.size);
       partialMatches += r.partials;
       keys += r.keys.size + r.composite.size;
     }
@@ -543,6 +545,8 @@ export class Engine<R extends MatchRecord = MatchRecord> {
       memory: this.limits.bytes,
       matchesByPattern,
       partialMatchesByPattern,
+      keysByPattern,
+      watermark: Number.isFinite(this.time.now) ? this.time.now : null,
     };
   }
 

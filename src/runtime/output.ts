@@ -72,6 +72,13 @@ export interface EngineStats {
   matchesByPattern: Record<string, number>;
   /** Live partial matches per pattern name. */
   partialMatchesByPattern: Record<string, number>;
+  /** Keys holding state per pattern name. */
+  keysByPattern: Record<string, number>;
+  /**
+   * The time windows have closed up to, in ms (event time: the watermark, language.md §4;
+   * processing time: the clock at the last event); null before the first event or watermark.
+   */
+  watermark: number | null;
 }
 
 /** Counters kept as events are reported (part of `stats()` and of snapshots). */

@@ -32,11 +32,15 @@ export function start(bin: string, args: string[], cwd: string): Live {
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
-/** Polls `check` every 5 ms until it returns a value other than undefined/false, or throws after `ms` with `what`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false, ms = 15_000): Promise<T> {
+/** Polls `check` every 5 ms until it returns (or resolves to) a value other than undefined/false, or throws after `ms` with `what`. */
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 15_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v !== undefined && v !== false) return v;
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
