@@ -1,6 +1,7 @@
 /**
  * Following an input as it grows (`cep run --follow`), as `tail -F` does: a file is read
- * to its end, then polled for more; when the path comes to name another file (rotation:
+ * to its end, then waits for more (woken by a watch on its directory, polled every 20 ms
+ * in case the watch misses it); when the path comes to name another file (rotation:
  * the old one renamed, a new one created) or the file gets shorter than what was read
  * (truncation), the rest of the old file is read and reading goes on from the start of the
  * file now at the path. Stdin is read until it ends. Either stops when `signal` aborts.
@@ -14,8 +15,9 @@
  * line numbers of a part count from its own start, so checkpoints and error records name
  * positions in the file as it is now.
  */
-import type { Stats } from "node:fs";
+import { type FSWatcher, type Stats, watch } from "node:fs";
 import { type FileHandle, open, stat } from "node:fs/promises";
+import { basename, dirname } from "node:path";
 import type { InputSource } from "./source.js";
 
 /** How often a followed file is looked at when nothing new was there (ms). */
@@ -119,6 +121,7 @@ class Follower {
       chunks: this.part(),
       size: this.st.size,
       close: () => {
+        self.unwatch();
         void self.handle.close().catch(() => {});
       },
       next: () => this.next(),
@@ -202,16 +205,45 @@ class Follower {
     return this.part();
   }
 
-  /** Waits `pollMs`, or less when the signal aborts. */
+  /** Waits `pollMs`, or less when the file's directory reports a change or the signal aborts. */
   private sleep(): Promise<void> {
+    this.watchDirectory();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
+        this.wake = null;
         this.signal.removeEventListener("abort", done);
         resolve();
       };
       const timer = setTimeout(done, this.pollMs);
+      this.wake = done;
       this.signal.addEventListener("abort", done, { once: true });
     });
+  }
+
+  /** Ends the current {@link sleep} early (a change was reported). */
+  private wake: (() => void) | null = null;
+  private watcher: FSWatcher | null | undefined;
+
+  /**
+   * A watch on the file's directory (so a new file at the path is seen too) wakes the
+   * reader at once; the poll stays, for file systems where watching misses changes.
+   */
+  private watchDirectory(): void {
+    if (this.watcher !== undefined) return;
+    const name = basename(this.path);
+    try {
+      this.watcher = watch(dirname(this.path), { persistent: false }, (_event, file) => {
+        if (file === null || file.toString() === name) this.wake?.();
+      });
+      this.watcher.on("error", () => this.watcher?.close());
+    } catch {
+      this.watcher = null; // not watchable here: polling alone
+    }
+  }
+
+  /** Stops watching (the input is closed). */
+  unwatch(): void {
+    this.watcher?.close();
   }
 }
