@@ -56,6 +56,7 @@ const result = await build({
   external: [
     "ioredis",
     "luxon",
+    "prom-client",
     "re2js",
     "vscode-languageserver",
     "vscode-languageserver-textdocument",

@@ -80,7 +80,10 @@ export type {
   EngineEvents,
   EngineOptions,
   EngineStats,
+  PatternUpdate,
+  ReplacedInfo,
   StateLimits,
+  UpdateOptions,
 } from "./runtime/engine.js";
 /** The engine: feed events, receive matches and timeouts. */
 export { DEFAULT_LIMITS, Engine, LimitError } from "./runtime/engine.js";

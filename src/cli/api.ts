@@ -78,6 +78,10 @@ export interface EngineStats {
   readonly unkeyed?: number;
   /** Events that did not fit their type's declaration. */
   readonly schemaErrors?: number;
+  /** `--metrics`: live partial matches and keys holding state, per pattern; the engine's time (ms). */
+  readonly partialMatchesByPattern?: Readonly<Record<string, number>>;
+  readonly keysByPattern?: Readonly<Record<string, number>>;
+  readonly watermark?: number | null;
 }
 
 /** The engine, as the CLI drives it. */
@@ -90,6 +94,16 @@ export interface RunEngine {
   push(event: unknown, bytes?: number): void;
   end(): void;
   stats(): EngineStats;
+  /** `--watch`: replaces the pattern set between two events (the library's `updatePatterns`). */
+  updatePatterns?(program: any, options?: { patterns?: string[] }): PatternSetChange;
+}
+
+/** What a pattern-set update did, by pattern name (the library's `PatternUpdate`). */
+export interface PatternSetChange {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly changed: readonly string[];
+  readonly kept: readonly string[];
 }
 
 /** The library entry points the CLI uses. */

@@ -39,6 +39,7 @@
  *                 "unkeyed", "schemaErrors", "dropped" },
  *   "numbers": [[["events", 3, "x"], "Infinity"]],                    // see below
  *   "texts": ["{\"type\":\"A\", \"n\":1e400}", null, …],                  // see below; absent when none
+ *   "sources": [{ "file", "source" }],                                 // --watch: the pattern files in force
  *   "snapshot": { …engine.snapshot()… }                               // null when done
  * }}
  * ```
@@ -55,6 +56,9 @@
  * - `texts`: the input text of each event of `snapshot.events` (null for an event
  *   without one, e.g. a CSV row), put back on the restored events: events are written
  *   exactly as read (io/event-text.ts), before and after a resume alike.
+ * - `sources` (`--watch`): the pattern files as last reloaded; a restart with `--watch`
+ *   resumes with them (then reloads the files as they are now), so the snapshot always
+ *   restores into the patterns it was taken with. `run.patterns` is the same set.
  * - `sha256` covers the state's text: a damaged file is reported as corrupt (exit 2)
  *   instead of resuming from garbage.
  *
@@ -69,7 +73,7 @@ import { keepText, keptText } from "../io/event-text.js";
 import type { ReadPosition } from "../io/events.js";
 import type { FileSink } from "../io/sinks.js";
 import { ioReason } from "../shell/io-reason.js";
-import { type CompiledProgram, UsageError } from "./api.js";
+import { type CompiledProgram, type SourceFile, UsageError } from "./api.js";
 import type { RunOptions } from "./options.js";
 import type { RunCheckpoints, RunCounters } from "./run.js";
 
@@ -127,6 +131,8 @@ export interface CheckpointState {
   numbers: SpecialNumber[];
   /** The input texts of `snapshot.events`, in order; absent when no event has one. */
   texts?: (string | null)[];
+  /** `--watch`: the pattern files in force (as reloaded), which a restart resumes with; absent otherwise. */
+  sources?: SourceFile[];
   snapshot: unknown;
 }
 
@@ -331,13 +337,21 @@ export async function inputTail(path: string, offset: number): Promise<string> {
  */
 export class Checkpointer implements RunCheckpoints {
   private dirsSynced = false;
+  /** `--watch`: the pattern files in force, saved with every checkpoint (null: not watching). */
+  private sources: SourceFile[] | null = null;
 
   constructor(
     readonly path: string,
     readonly every: number,
-    private readonly run: RunIdentity,
+    private run: RunIdentity,
     private readonly files: ReadonlyMap<string, FileSink>,
   ) {}
+
+  /** `--watch`: the pattern set in force changed (or is first known); later checkpoints record it. */
+  patternsInForce(patterns: RunIdentity["patterns"], sources: SourceFile[]): void {
+    this.run = { ...this.run, patterns };
+    this.sources = sources;
+  }
 
   async save(position: ReadPosition, snapshot: unknown, counters: RunCounters): Promise<void> {
     const outputs = await this.syncOutputs();
@@ -356,6 +370,7 @@ export class Checkpointer implements RunCheckpoints {
       counters,
       numbers,
       ...(texts === null ? {} : { texts }),
+      ...(this.sources === null ? {} : { sources: this.sources }),
       snapshot,
     }));
   }
@@ -553,5 +568,11 @@ function validateState(s: unknown): string | null {
   )
     return "texts";
   if (!isObj(s.snapshot)) return "snapshot";
+  if (
+    s.sources !== undefined &&
+    (!Array.isArray(s.sources) ||
+      !s.sources.every((f) => isObj(f) && typeof f.file === "string" && typeof f.source === "string"))
+  )
+    return "sources";
   return null;
 }

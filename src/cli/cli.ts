@@ -13,6 +13,7 @@ import { type CliEnv, UsageError } from "./api.js";
 import { checkCommand } from "./check.js";
 import { type ExplainFormat, explainCommand } from "./explain.js";
 import { fmtCommand } from "./fmt-command.js";
+import { addLiveOptions, resolveLiveOptions } from "./live-options.js";
 import { addRunOptions, addTraceOptions, resolveRunOptions } from "./options.js";
 import { runCommand } from "./run-command.js";
 import { addScaleOutCommands } from "./scaleout-commands.js";
@@ -44,15 +45,18 @@ export async function runCli(argv: readonly string[], env: CliEnv): Promise<numb
     })
     .showSuggestionAfterError(true);
 
-  addTraceOptions(
-    addRunOptions(
-      program
-        .command("run")
-        .description("compile patterns, read events, write match and timeout records")
-        .argument("<file.pattern...>", "pattern files"),
+  addLiveOptions(
+    addTraceOptions(
+      addRunOptions(
+        program
+          .command("run")
+          .description("compile patterns, read events, write match and timeout records")
+          .argument("<file.pattern...>", "pattern files"),
+      ),
     ),
   ).action(async (files: string[], opts: Record<string, unknown>) => {
-    code = await runCommand(env, files, resolveRunOptions(opts));
+    const options = resolveRunOptions(opts);
+    code = await runCommand(env, files, options, resolveLiveOptions(opts, options));
   });
 
   program

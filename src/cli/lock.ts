@@ -65,8 +65,10 @@ export class CheckpointLock {
     /** The lock file. */
     readonly path: string,
     private readonly text: string,
+    /** The signals that remove the lock and end the process (the others are the caller's to handle). */
+    private readonly signals: readonly NodeJS.Signals[],
   ) {
-    for (const s of SIGNALS) process.once(s, this.onSignal);
+    for (const s of signals) process.once(s, this.onSignal);
     process.once("exit", this.onExit);
   }
 
@@ -74,11 +76,20 @@ export class CheckpointLock {
    * Takes the lock of `checkpoint`. Throws {@link UsageError} when another run holds it;
    * `note` is told when a stale lock is taken over.
    */
-  static async acquire(checkpoint: string, note: (message: string) => void): Promise<CheckpointLock> {
+  static async acquire(
+    checkpoint: string,
+    note: (message: string) => void,
+    /** Signals the caller handles itself (`cep run --follow`: SIGINT, SIGTERM); it must release the lock. */
+    handled: readonly NodeJS.Signals[] = [],
+  ): Promise<CheckpointLock> {
     const path = `${checkpoint}.lock`;
     const me: LockHolder = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
     const text = `${JSON.stringify(me)}\n`;
-    const lock = new CheckpointLock(path, text);
+    const lock = new CheckpointLock(
+      path,
+      text,
+      SIGNALS.filter((s) => !handled.includes(s)),
+    );
     try {
       return await CheckpointLock.take(lock, checkpoint, me, note);
     } catch (err) {
@@ -131,7 +142,7 @@ export class CheckpointLock {
   release(): void {
     if (!this.held) return;
     this.held = false;
-    for (const s of SIGNALS) process.off(s, this.onSignal);
+    for (const s of this.signals) process.off(s, this.onSignal);
     process.off("exit", this.onExit);
     try {
       // Not ours any more (deleted by hand, then taken by another run): leave it.

@@ -15,9 +15,9 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { quote } from "shell-quote";
 import { type FileSink, type LineSink, openFileSink, StreamSink } from "../io/sinks.js";
-import { type InputSource, openInput } from "../io/source.js";
+import type { InputSource } from "../io/source.js";
 import { ioReason } from "../shell/io-reason.js";
-import { type CliEnv, type SourceFile, UsageError } from "./api.js";
+import { type CliEnv, type CompiledProgram, type SourceFile, UsageError } from "./api.js";
 import {
   Checkpointer,
   type CheckpointState,
@@ -27,12 +27,16 @@ import {
   runDifferences,
   runIdentity,
 } from "./checkpoint.js";
+import { type LiveOptions, NOT_LIVE } from "./live-options.js";
+import { LiveRun } from "./live-run.js";
 import { checkPatternNames, compileSources, readSources } from "./load.js";
 import { CheckpointLock } from "./lock.js";
+import type { MetricsServer } from "./metrics.js";
 import type { RunOptions } from "./options.js";
 import { createProgress, summaryLine } from "./progress.js";
 import { prepareRun, type RunResult, type RunResume } from "./run.js";
 import { parseTraceArgs, untracedNotes } from "./trace-option.js";
+import { PatternReloader } from "./watch-run.js";
 import { readerLeft, writeFailure } from "./write-error.js";
 
 /**
@@ -40,26 +44,49 @@ import { readerLeft, writeFailure } from "./write-error.js";
  * `--checkpoint`, the whole command holds the checkpoint's lock (lock.ts): a second run
  * of the same checkpoint is refused before it reads or writes anything.
  */
-export async function runCommand(env: CliEnv, files: string[], options: RunOptions): Promise<number> {
+export async function runCommand(
+  env: CliEnv,
+  files: string[],
+  options: RunOptions,
+  liveOptions: LiveOptions = NOT_LIVE,
+): Promise<number> {
   const ck = options.checkpoint;
-  const lock =
-    ck === null ? null : await CheckpointLock.acquire(ck, (note) => env.stderr.write(`cep: ${note}\n`));
+  const live = new LiveRun(liveOptions);
   try {
-    return await runUnlocked(env, files, options);
+    const lock =
+      ck === null
+        ? null
+        : await CheckpointLock.acquire(ck, (note) => env.stderr.write(`cep: ${note}\n`), live.handledSignals);
+    try {
+      return await runUnlocked(env, files, options, live);
+    } finally {
+      lock?.release();
+    }
   } finally {
-    lock?.release();
+    live.dispose();
   }
 }
 
-async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): Promise<number> {
+async function runUnlocked(
+  env: CliEnv,
+  files: string[],
+  options: RunOptions,
+  live: LiveRun,
+): Promise<number> {
   const started = env.monotonic();
   // 1. Patterns.
   const sources = await readSources(files);
   rejectEventFiles(sources);
-  const program = compileSources(env, sources, {
+  const compiled = compileSources(env, sources, {
     typeField: options.typeField,
     timeField: options.timeField,
   });
+  const ck = options.checkpoint;
+  const saved: CheckpointState | null = ck === null ? null : await readCheckpoint(ck);
+  // `--watch`: a checkpoint holds the pattern set in force, which the run resumes with
+  // (even when the files do not compile now); the files are reloaded after.
+  const inForce = live.options.watch && saved?.sources !== undefined && !saved.done ? saved.sources : sources;
+  const program = inForce === sources ? compiled : resumedProgram(env, inForce, options);
   if (program === null) return 1;
   checkPatternNames(program, options.patterns);
   const trace = parseTraceArgs(
@@ -69,11 +96,8 @@ async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): P
   );
 
   // 2. The checkpoint, when there is one: same run, or refused; finished, or resumed.
-  const ck = options.checkpoint;
   const identity = ck === null ? null : runIdentity(options, program, (p) => resolve(p));
-  let saved: CheckpointState | null = null;
   if (ck !== null && identity !== null) {
-    saved = await readCheckpoint(ck);
     if (saved !== null) {
       const differences = runDifferences(saved.run, identity);
       if (differences.length > 0) {
@@ -111,12 +135,7 @@ async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): P
   const prepared = prepareRun(env.api, program, { ...options, trace }, env, resume);
 
   // 3. Input and outputs.
-  let input: InputSource;
-  try {
-    input = await openInput(options.input, env.stdin, resume?.position.offset ?? 0);
-  } catch (err) {
-    throw new UsageError(`cannot read ${options.input}: ${ioReason(err)}`);
-  }
+  const input: InputSource = await live.openInput(options.input, env.stdin, resume?.position.offset ?? 0);
   if (options.input === "-" && env.stdinIsTTY === true) {
     env.stderr.write("cep: reading events from stdin (end with Ctrl-D; use --input FILE to read a file)\n");
   }
@@ -146,6 +165,14 @@ async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): P
     await outputs.closeAll();
     throw err;
   }
+  let metrics: MetricsServer | null;
+  try {
+    metrics = await live.serveMetrics({ status: () => prepared.status(), now: env.wallClock }, env.stderr);
+  } catch (err) {
+    input.close();
+    await outputs.closeAll();
+    throw err;
+  }
   if (resume !== null && !options.quiet) {
     env.stderr.write(
       `cep: resuming from checkpoint ${ck} after line ${resume.position.line} of ${options.input}\n`,
@@ -161,6 +188,17 @@ async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): P
     ck === null || identity === null
       ? undefined
       : new Checkpointer(ck, options.checkpointEvery, identity, outputs.files);
+  const reloader = live.options.watch
+    ? new PatternReloader(
+        env,
+        files,
+        options,
+        prepared,
+        { program, sources: inForce, read: compiled === null ? sources : inForce },
+        checkpoints,
+      )
+    : null;
+  reloader?.start();
   let result: RunResult;
   try {
     result = await prepared.run(
@@ -173,10 +211,14 @@ async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): P
         ...(traceOut === undefined ? {} : { trace: traceOut }),
         onChunk: progress?.update,
         onWarning: (m: string) => env.stderr.write(`cep: warning: ${m}\n`),
+        follow: live.options.follow,
+        onPatternsUpdated: (next, change, line, texts) => reloader?.applied(next, change, line, texts),
       },
       checkpoints,
     );
   } finally {
+    reloader?.close();
+    await metrics?.close();
     progress?.stop();
     input.close();
     await outputs.closeAll();
@@ -189,11 +231,24 @@ async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): P
     for (const f of failures) env.stderr.write(`cep: ${writeFailure(f.name, f.error)}\n`);
     return 2;
   }
+  if (result.stopped === true) env.stderr.write(`cep: ${live.stoppedNote(ck)}\n`);
   if (!options.quiet) {
     for (const note of untracedNotes(trace)) env.stderr.write(`cep: ${note}\n`);
     env.stderr.write(`${summaryLine(result, env.monotonic() - runStarted)}\n`);
   }
   return 0;
+}
+
+/** `--watch` resuming: the checkpoint's pattern set compiled again (it did compile when it was saved). */
+function resumedProgram(env: CliEnv, sources: SourceFile[], options: RunOptions): CompiledProgram {
+  const program = compileSources(env, sources, {
+    printWarnings: false,
+    typeField: options.typeField,
+    timeField: options.timeField,
+  });
+  if (program === null)
+    throw new UsageError("cannot resume: the checkpoint's pattern set does not compile with this cep");
+  return program;
 }
 
 /** Extensions of event files, which `cep run` reads with `--input`. */

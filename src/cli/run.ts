@@ -28,7 +28,9 @@ import {
   type EngineOptions,
   type EngineStats,
   type OutputRecord,
+  type PatternSetChange,
   type RunEngine,
+  type SourceFile,
   UsageError,
 } from "./api.js";
 import { type TraceSpec, traceOptions } from "./trace-option.js";
@@ -73,6 +75,15 @@ export interface RunStreams {
   onChunk?: (bytesRead: number, live: LiveCounts) => void;
   /** Called with each event before it is pushed (`cep why` keeps events and their lines). */
   onEvent?: (line: number, event: JsonObject, text: string) => void;
+  /** `--follow`: every input chunk's records are written before the next is read (not batched). */
+  follow?: boolean;
+  /** `--watch`: a set given to {@link PreparedRun.update} was applied, before the event of `line`. */
+  onPatternsUpdated?: (
+    program: CompiledProgram,
+    change: PatternSetChange,
+    line: number,
+    sources: SourceFile[],
+  ) => void;
 }
 
 /** Counters readable while running (one object, updated in place). */
@@ -102,6 +113,8 @@ export interface RunResult {
   dropped: number;
   /** Set when the run stopped early because the output failed (EPIPE, ENOSPC…). */
   outputError: Error | null;
+  /** `--follow`: a signal stopped the run (end of input did not happen; a checkpoint keeps the state). */
+  stopped?: boolean;
 }
 
 /** Thrown from the chunk hook to stop reading when an output has failed. */
@@ -171,6 +184,22 @@ export async function runEvents(
 export interface PreparedRun {
   /** Reads `streams.input` to its end; with `checkpoints`, saves one every `every` records and one at the end. */
   run(streams: RunStreams, checkpoints?: RunCheckpoints): Promise<RunResult>;
+  /**
+   * `--watch`: runs `program` instead, from the next event on (the engine's
+   * `updatePatterns`: unchanged patterns keep their state). A later call before that
+   * event replaces an earlier one.
+   */
+  update(program: CompiledProgram, sources: SourceFile[]): void;
+  /** The run's counts so far and the engine's stats (`--metrics` reads them at each scrape). */
+  status(): RunStatus;
+}
+
+/** What {@link PreparedRun.status} returns. */
+export interface RunStatus {
+  counters: RunCounters;
+  /** Timeouts per pattern (this process's run; a resumed run counts from its start). */
+  timeoutsByPattern: Record<string, number>;
+  stats: EngineStats;
 }
 
 /**
@@ -230,6 +259,7 @@ export function prepareRun(
     if (settings.patterns.length === 0 || settings.patterns.includes(p.name)) matches[p.name] = 0;
   }
   let timeouts = 0;
+  const timeoutsByPattern: Record<string, number> = Object.create(null);
   let late = 0;
   let bad = 0;
   let missingKeys = 0;
@@ -259,8 +289,29 @@ export function prepareRun(
     };
   };
 
+  // `--watch`: a new pattern set waits here for the next event.
+  let pending: { program: CompiledProgram; sources: SourceFile[] } | null = null;
+  const applyUpdate = (streams: RunStreams, line: number): void => {
+    const { program: next, sources } = pending as { program: CompiledProgram; sources: SourceFile[] };
+    pending = null;
+    if (engine.updatePatterns === undefined)
+      throw new UsageError("--watch: this engine cannot change patterns");
+    const only = settings.patterns.length > 0 ? { patterns: settings.patterns } : undefined;
+    const change = engine.updatePatterns(next, only);
+    for (const name of [...change.added, ...change.changed]) matches[name] ??= 0;
+    streams.onPatternsUpdated?.(next, change, line, sources);
+  };
+
   return {
     run: (streams, checkpoints) => read(streams, checkpoints ?? null),
+    update: (next, sources) => {
+      pending = { program: next, sources };
+    },
+    status: () => ({
+      counters: counters(),
+      timeoutsByPattern: { ...timeoutsByPattern },
+      stats: engine.stats(),
+    }),
   };
 
   async function read(streams: RunStreams, checkpoints: RunCheckpoints | null): Promise<RunResult> {
@@ -283,6 +334,7 @@ export function prepareRun(
     });
     engine.on("timeout", (record: OutputRecord) => {
       timeouts++;
+      timeoutsByPattern[record.pattern] = (timeoutsByPattern[record.pattern] ?? 0) + 1;
       output.write(recordLine(record));
     });
     engine.on("late", (event: unknown, reason: string) => {
@@ -310,6 +362,7 @@ export function prepareRun(
         curText = text;
         curEvent = value;
         if (onEvent !== undefined) onEvent(line, value, text);
+        if (pending !== null) applyUpdate(streams, line);
         clockNow = (settings.clock ?? 0) + pushed;
         pushed++;
         // The line's length is the event's size for the memory limit (no estimate needed).
@@ -332,7 +385,8 @@ export function prepareRun(
       }
       const failed = sinks.find((s) => s.error !== null);
       if (failed) throw new OutputFailed(failed.error?.message);
-      return waitAll(sinks);
+      // Following, a record is written as soon as its event is read, not when a batch fills.
+      return streams.follow === true ? drained(sinks) : waitAll(sinks);
     };
     // A checkpoint: the snapshot is taken synchronously, right after the record the reader paused at.
     const onPause =
@@ -357,20 +411,40 @@ export function prepareRun(
     };
     const reader = streams.format === "csv" ? readCsv : readNdjson;
     let outputError: Error | null = null;
+    const input = streams.input;
     try {
-      await reader(streams.input.chunks, handler, {
-        afterChunk,
-        onPause,
-        start: resume?.position,
-        maxRecordLines: settings.csvMaxRecordLines,
-      });
-      // 5. End of input: windows close, timeouts fire, held-back matches are released.
+      // Following, each file the path names in turn (rotation, truncation) is a part read from its start.
+      let chunks: AsyncIterable<Buffer | string> | null = input.chunks;
+      let start = resume?.position;
+      let end: ReadPosition = { offset: 0, line: 0 };
+      while (chunks !== null) {
+        end = await reader(chunks, handler, {
+          afterChunk,
+          onPause,
+          start,
+          maxRecordLines: settings.csvMaxRecordLines,
+        });
+        chunks = input.next === undefined ? null : await input.next();
+        start = undefined;
+      }
       curEvent = null;
       curLine = 0;
-      engine.end();
-      // The last batches are written here: a failure must be known before the run is called finished.
-      await drained(sinks);
-      if (checkpoints !== null) await saving(() => checkpoints.finish(counters()));
+      if (input.stopped === true) {
+        // 5. Stopped by a signal: not the end of the input — partial matches stay open, and
+        // with a checkpoint they are kept there, at the position after the last line read.
+        await drained(sinks);
+        if (checkpoints !== null) {
+          const snapshot = snapshotOf(engine);
+          const now = counters();
+          await saving(() => checkpoints.save(end, snapshot, now));
+        }
+      } else {
+        // 5. End of input: windows close, timeouts fire, held-back matches are released.
+        engine.end();
+        // The last batches are written here: a failure must be known before the run is called finished.
+        await drained(sinks);
+        if (checkpoints !== null) await saving(() => checkpoints.finish(counters()));
+      }
     } catch (err) {
       if (!(err instanceof OutputFailed)) throw err;
       outputError = sinks.find((s) => s.error !== null)?.error ?? err;
@@ -389,6 +463,7 @@ export function prepareRun(
       schemaErrors: engine.stats().schemaErrors ?? 0,
       dropped: engine.stats().dropped ?? 0,
       outputError,
+      ...(input.stopped === true ? { stopped: true } : {}),
     };
   }
 }

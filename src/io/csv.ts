@@ -42,7 +42,7 @@ export const readCsv: EventReader = async (input, handler, options = {}) => {
   const onPause = options.onPause;
   const start =
     options.start === undefined ? undefined : { offset: options.start.offset, line: options.start.line };
-  await scanLines(input, records, {
+  const end = await scanLines(input, records, {
     skipBlank: false,
     afterChunk: options.afterChunk,
     start,
@@ -52,6 +52,7 @@ export const readCsv: EventReader = async (input, handler, options = {}) => {
         : (p: ScanPosition) => onPause({ offset: p.offset, line: p.line, header: records.header() }),
   });
   records.finish();
+  return { offset: end.offset, line: end.line, header: records.header() };
 };
 
 const QUOTE = 34;

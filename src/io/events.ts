@@ -40,12 +40,15 @@ export interface ReadOptions extends Pick<ScanOptions, "afterChunk"> {
   maxRecordLines?: number;
 }
 
-/** Reads every event of `input` into `handler`; resolves at the end of the input. */
+/**
+ * Reads every event of `input` into `handler`; resolves at the end of the input with the
+ * position there (`cep run --follow` checkpoints it when a signal stops the run).
+ */
 export type EventReader = (
   input: AsyncIterable<Buffer | string>,
   handler: EventHandler,
   options?: ReadOptions,
-) => Promise<void>;
+) => Promise<ReadPosition>;
 
 /** At most this many characters of a line go into an error record's `text`. */
 export const SNIPPET_LENGTH = 200;

@@ -85,12 +85,12 @@ const CR = 13;
 /** What a UTF-8 decoder puts for a byte sequence it cannot read. */
 const REPLACEMENT = "\uFFFD";
 
-/** Feeds every line of `input` to `handler`; resolves at the end of the input. */
+/** Feeds every line of `input` to `handler`; resolves at the end of the input with the position there. */
 export async function scanLines(
   input: AsyncIterable<Buffer | string>,
   handler: LineHandler,
   options: ScanOptions = {},
-): Promise<void> {
+): Promise<ScanPosition> {
   const skipBlank = options.skipBlank ?? true;
   const max = options.maxLineBytes ?? MAX_LINE_BYTES;
   // A line of u UTF-16 units has between u and 3u UTF-8 bytes: only lines longer than
@@ -237,6 +237,7 @@ export async function scanLines(
       await onPause({ offset: bytesRead, line: lineNo });
     }
   }
+  return { offset: bytesRead, line: lineNo };
 }
 
 /** Empty or only whitespace. */

@@ -16,6 +16,14 @@ export interface InputSource {
   readonly size: number | null;
   /** Releases the file (when the input is not read to its end). Stdin is left alone. */
   close(): void;
+  /**
+   * Following (`--follow`, io/follow.ts): called when `chunks` ends; the next part to read
+   * — the file now at the path after a rotation or truncation, from its start — or null
+   * when reading is over.
+   */
+  next?(): Promise<AsyncIterable<Buffer | string> | null>;
+  /** Following: whether reading stopped on request (a signal) rather than at the end of the input. */
+  readonly stopped?: boolean;
 }
 
 /** Chunk size for file reads: big reads keep the line scanner in its fast loop. */

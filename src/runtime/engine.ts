@@ -42,6 +42,7 @@ import {
   type EngineState,
   encodeEngine,
   encodePartition,
+  keptPart,
   type PartitionSnapshot,
   type Snapshot,
   validateKeySnapshot,
@@ -52,11 +53,13 @@ import { BAD, BUFFER, type Buffered, EventTime, FEED, WATERMARK } from "./time.j
 import type { TraceOptions } from "./trace/records.js";
 import { Tracer } from "./trace/tracer.js";
 import { TraceHooks } from "./trace-hooks.js";
+import { type PatternUpdate, planUpdate, type UpdateOptions } from "./update.js";
 import { canonicalKey, field, put } from "./values.js";
 
 export { DEFAULT_LIMITS, LimitError, type StateLimits } from "./limits.js";
 export type { BatchRecord, BatchResult, EngineError, EngineEvents, EngineStats } from "./output.js";
 export type { DirtyKeys } from "./partition.js";
+export type { PatternUpdate, ReplacedInfo, UpdateOptions } from "./update.js";
 
 /** Engine options (cli.md "The library"). */
 export interface EngineOptions {
@@ -76,6 +79,13 @@ export interface EngineOptions {
   patterns?: readonly string[];
   /** Continue from a snapshot taken by {@link Engine.snapshot} (with the same patterns). */
   restore?: unknown;
+  /**
+   * How `restore` treats a snapshot taken with another pattern set: `"exact"` (default)
+   * refuses it; `"update"` applies {@link Engine.updatePatterns}' rules — patterns with the
+   * same name and fingerprint get their state back, the others start empty (a changed
+   * pattern's snapshot state counts in `stats().replaced`).
+   */
+  restoreMode?: "exact" | "update";
   /** State limits; see {@link StateLimits}. */
   limits?: Partial<StateLimits>;
   /**
@@ -161,9 +171,12 @@ export class Engine<R extends MatchRecord = MatchRecord> {
     this.patternsChanged();
     if (this.partition !== null) PartitionTracker.check(this.partition.by, this.runners);
     if (options.restore !== undefined) {
-      const snap = validateSnapshot(options.restore);
-      checkSamePatterns(this.runners, snap.patterns);
+      let snap = validateSnapshot(options.restore);
+      let replaced = 0;
+      if (options.restoreMode === "update") [snap, replaced] = keptPart(snap, this.runners);
+      else checkSamePatterns(this.runners, snap.patterns);
       decodeEngine(this.state(), snap);
+      this.counters.replaced += replaced;
       this.trace?.restored(this.runners);
     }
   }
@@ -310,12 +323,77 @@ export class Engine<R extends MatchRecord = MatchRecord> {
     return true;
   }
 
+  /**
+   * Replaces the running pattern set with `program`'s, atomically between two events: a
+   * pattern with the same name and fingerprint keeps its state; a changed one restarts
+   * empty (its partial and held-back matches are dropped, counted in `stats().replaced`
+   * and reported once on `replaced`); a removed one is dropped with its state; a new one
+   * starts empty. Nothing is emitted for dropped state (no timeouts: no time passed; no
+   * held-back matches: the old definition no longer decides them). The running order
+   * becomes the new program's. Throws, changing nothing, if the new set cannot run here.
+   */
+  updatePatterns(program: Program, options: UpdateOptions = {}): PatternUpdate {
+    if (this.ended) throw new Error("updatePatterns after end()");
+    const plan = planUpdate(
+      this.runners.map((r) => r.pattern),
+      program.patterns,
+      options.patterns,
+    );
+    if (this.partition !== null)
+      PartitionTracker.check(
+        this.partition.by,
+        plan.next.map((pattern) => ({ pattern }) as Runner),
+      );
+    const gone = new Set([...plan.removed, ...plan.changed]);
+    const replacedInfo: { pattern: string; partialMatches: number; keys: number }[] = [];
+    let replaced = 0;
+    let discarded = 0;
+    const runners = this.runners;
+    for (let i = runners.length - 1; i >= 0; i--) {
+      const r = runners[i];
+      if (!gone.has(r.pattern.name)) continue;
+      let held = r.partials;
+      for (const ks of r.holding) held += ks.completed.length;
+      if (plan.changed.includes(r.pattern.name)) {
+        replaced += held;
+        replacedInfo.push({
+          pattern: r.pattern.name,
+          partialMatches: held,
+          keys: r.keys.size + r.composite.size,
+        });
+      } else discarded += held;
+      this.store.dropRunner(r);
+      runners.splice(i, 1);
+      this.runnerOf.delete(r.pattern);
+    }
+    const fresh = new Set([...plan.added, ...plan.changed]);
+    plan.next.forEach((p, order) => {
+      if (fresh.has(p.name)) this.addCompiled(p, order);
+      else (runners.find((r) => r.pattern.name === p.name)!.pattern as { order: number }).order = order;
+    });
+    runners.sort((a, b) => a.pattern.order - b.pattern.order || a.id - b.id);
+    this.patternsChanged();
+    this.counters.replaced += replaced;
+    for (const info of replacedInfo.reverse()) for (const l of this.out.listeners.replaced) l(info);
+    return {
+      added: [...plan.added],
+      removed: [...plan.removed],
+      changed: [...plan.changed],
+      kept: [...plan.kept],
+      replaced,
+      discarded,
+    };
+  }
+
   /** Names of the running patterns, in order. */
   patternNames(): string[] {
     return this.runners.map((r) => r.pattern.name);
   }
 
-  private addCompiled(pattern: CompiledPattern): void {
+  private addCompiled(source: CompiledPattern, order = source.order): void {
+    // The engine's own copy: `updatePatterns` renumbers its `order` (§5's pattern order)
+    // without writing to the caller's program.
+    const pattern: CompiledPattern = { ...source, order };
     // The one place matchers are made: generated, or interpreted (the state store runs a
     // traced key's events through the interpreter, the other keys on the generated code).
     const traced = this.trace?.tracer.tracesPattern(pattern) === true;
@@ -449,11 +527,13 @@ export class Engine<R extends MatchRecord = MatchRecord> {
   stats(): EngineStats {
     const matchesByPattern: Record<string, number> = {};
     const partialMatchesByPattern: Record<string, number> = {};
+    const keysByPattern: Record<string, number> = {};
     let partialMatches = 0;
     let keys = 0;
     for (const r of this.runners) {
       put(matchesByPattern, r.pattern.name, r.matches);
       put(partialMatchesByPattern, r.pattern.name, r.partials);
+      put(keysByPattern, r.pattern.name, r.keys.size + r.composite.size);
       partialMatches += r.partials;
       keys += r.keys.size + r.composite.size;
     }
@@ -465,6 +545,8 @@ export class Engine<R extends MatchRecord = MatchRecord> {
       memory: this.limits.bytes,
       matchesByPattern,
       partialMatchesByPattern,
+      keysByPattern,
+      watermark: Number.isFinite(this.time.now) ? this.time.now : null,
     };
   }
 

@@ -12,6 +12,7 @@ import type { CompiledPattern } from "../compile/model.js";
 import type { Runner } from "./key-table.js";
 import { type Cell, compareSeqs, type Outcome } from "./matcher.js";
 import { type MatchRecord, RecordBuilder } from "./records.js";
+import type { ReplacedInfo } from "./update.js";
 
 /** One output of {@link Engine.batch}: a record and the index of the entry that produced it. */
 export interface BatchRecord {
@@ -39,6 +40,8 @@ export interface EngineEvents<R extends MatchRecord = MatchRecord> {
   error: (error: EngineError) => void;
   /** A state limit was hit for the first time (once per limit kind). */
   warning: (message: string) => void;
+  /** `updatePatterns` changed a pattern's definition: its old state was dropped (once per pattern and update). */
+  replaced: (info: ReplacedInfo) => void;
 }
 
 /** Counters reported by {@link Engine.stats}. */
@@ -63,10 +66,19 @@ export interface EngineStats {
   unkeyed: number;
   /** Events that did not fit the declaration of their type (reported once each, withheld from the patterns using it). */
   schemaErrors: number;
+  /** Partial and held-back matches dropped because `updatePatterns` (or an updating restore) changed their pattern. */
+  replaced: number;
   /** Matches per pattern name. */
   matchesByPattern: Record<string, number>;
   /** Live partial matches per pattern name. */
   partialMatchesByPattern: Record<string, number>;
+  /** Keys holding state per pattern name. */
+  keysByPattern: Record<string, number>;
+  /**
+   * The time windows have closed up to, in ms (event time: the watermark, language.md §4;
+   * processing time: the clock at the last event); null before the first event or watermark.
+   */
+  watermark: number | null;
 }
 
 /** Counters kept as events are reported (part of `stats()` and of snapshots). */
@@ -78,6 +90,7 @@ export interface Counters {
   bad: number;
   unkeyed: number;
   schemaErrors: number;
+  replaced: number;
 }
 
 /** A step's outcomes and the engine's reports, to listeners or a batch's capture. */
@@ -92,6 +105,7 @@ export class StepOutput {
     late: [],
     error: [],
     warning: [],
+    replaced: [],
   };
   readonly counters: Counters = {
     events: 0,
@@ -101,6 +115,7 @@ export class StepOutput {
     bad: 0,
     unkeyed: 0,
     schemaErrors: 0,
+    replaced: 0,
   };
   /** Batch mode: where records and errors go instead of the listeners (entry index in `entry`). */
   capture: BatchResult | null = null;

@@ -51,6 +51,8 @@ export interface Snapshot {
     unkeyed?: number;
     /** Absent in snapshots taken before events were checked against declarations. */
     schemaErrors?: number;
+    /** Absent in snapshots taken before pattern-set updates. */
+    replaced?: number;
   };
   events: unknown[];
   cells: CellRow[];
@@ -216,6 +218,24 @@ export function checkSamePatterns(
         " (same names with a changed definition count as different)",
     );
   }
+}
+
+/**
+ * `restoreMode: "update"`: the part of a snapshot the running patterns can take — the
+ * state of every pattern with the same name and fingerprint — and how many partial and
+ * held-back matches of changed patterns (same name, other fingerprint) it leaves out.
+ */
+export function keptPart(snap: Snapshot, runners: readonly Runner[]): [Snapshot, number] {
+  const running = new Map(runners.map((r) => [r.pattern.name, r.pattern.fingerprint]));
+  const fp = new Map(snap.patterns.map((p) => [p.name, p.fingerprint]));
+  const kept = (name: string) => running.get(name) !== undefined && running.get(name) === fp.get(name);
+  let replaced = 0;
+  for (const sr of snap.runners) {
+    if (kept(sr.name) || !running.has(sr.name)) continue;
+    for (const k of sr.keys) replaced += k.partials.length + k.completed.length;
+  }
+  const runnersKept = snap.runners.filter((sr) => kept(sr.name));
+  return [{ ...snap, patterns: snap.patterns.filter((p) => kept(p.name)), runners: runnersKept }, replaced];
 }
 
 /** The parts of an engine a snapshot reads and writes. */

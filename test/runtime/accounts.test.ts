@@ -1,6 +1,6 @@
 /**
  * The state store's accounts (src/runtime/state-store.ts) never drift from the state they
- * count: after any sequence of events, watermarks, pattern additions and removals and
+ * count: after any sequence of events, watermarks, pattern additions, removals and updates and
  * per-key restores, the limits' totals, the runners' counts, the key tables, the dispatch
  * live index, the holding sets, the expiry heap and the partition parts all agree with the
  * key states that exist. Checked from the inside (the engine's private parts), because a
@@ -95,7 +95,8 @@ type Op =
   | { op: "watermark"; dt: number }
   | { op: "remove"; name: string }
   | { op: "add"; name: string }
-  | { op: "roundTrip"; k: number };
+  | { op: "roundTrip"; k: number }
+  | { op: "update"; names: string[]; changed: string[] };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
@@ -121,7 +122,19 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({ op: fc.constant("roundTrip" as const), k: fc.integer({ min: 0, max: 3 }) }),
   },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant("update" as const),
+      names: fc.shuffledSubarray(NAMES),
+      changed: fc.subarray(NAMES),
+    }),
+  },
 );
+
+/** A pattern's source, or (changed) the same pattern with another fingerprint. */
+const sourceOf = (name: string, changed: boolean) =>
+  changed ? SOURCES[name].replace("{", "{ ") : SOURCES[name];
 
 function play(engine: Engine, ops: readonly Op[]): void {
   let ts = 100;
@@ -142,6 +155,9 @@ function play(engine: Engine, ops: readonly Op[]): void {
         break;
       case "roundTrip":
         engine.restoreKey(o.k, engine.snapshotKey(o.k));
+        break;
+      case "update":
+        engine.updatePatterns(compile(o.names.map((n) => sourceOf(n, o.changed.includes(n))).join("\n")));
         break;
     }
     checkAccounts(engine);
