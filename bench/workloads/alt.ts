@@ -48,7 +48,10 @@ function altEvents(n: number): { type: string; k: number; ts: number }[] {
   return out;
 }
 
-function run(program: ReturnType<typeof compile>, events: readonly object[]): { ms: number; matches: number } {
+function run(
+  program: ReturnType<typeof compile>,
+  events: readonly object[],
+): { ms: number; matches: number } {
   const engine = new Engine(program);
   let matches = 0;
   engine.on("match", () => {
