@@ -17,7 +17,7 @@ import { quote } from "shell-quote";
 import { type FileSink, type LineSink, openFileSink, StreamSink } from "../io/sinks.js";
 import { type InputSource, openInput } from "../io/source.js";
 import { ioReason } from "../shell/io-reason.js";
-import { type CliEnv, type SourceFile, UsageError } from "./api.js";
+import { type CliEnv, type CompiledProgram, type SourceFile, UsageError } from "./api.js";
 import {
   Checkpointer,
   type CheckpointState,
@@ -31,7 +31,8 @@ import { checkPatternNames, compileSources, readSources } from "./load.js";
 import { CheckpointLock } from "./lock.js";
 import type { RunOptions } from "./options.js";
 import { createProgress, summaryLine } from "./progress.js";
-import { prepareRun, type RunResult, type RunResume } from "./run.js";
+import { type PreparedRun, prepareRun, type RunResult, type RunResume } from "./run.js";
+import { partitionField, runThreaded, type ThreadedSettings, ThreadFailure } from "./threads/run.js";
 import { parseTraceArgs, untracedNotes } from "./trace-option.js";
 import { readerLeft, writeFailure } from "./write-error.js";
 
@@ -108,7 +109,10 @@ async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): P
           },
         };
   // The engine first: a snapshot it refuses leaves every file untouched.
-  const prepared = prepareRun(env.api, program, { ...options, trace }, env, resume);
+  const prepared =
+    options.threads > 1
+      ? threaded(program, { ...options, sources })
+      : prepareRun(env.api, program, { ...options, trace }, env, resume);
 
   // 3. Input and outputs.
   let input: InputSource;
@@ -176,6 +180,10 @@ async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): P
       },
       checkpoints,
     );
+  } catch (err) {
+    if (!(err instanceof ThreadFailure)) throw err;
+    env.stderr.write(`cep: ${err.message}\n`);
+    return 70;
   } finally {
     progress?.stop();
     input.close();
@@ -354,4 +362,10 @@ class Outputs {
     this.sinks.clear();
     this.files.clear();
   }
+}
+
+/** A run on `settings.threads` worker threads; refuses patterns it cannot split by key (2) before anything is read. */
+function threaded(program: CompiledProgram, settings: ThreadedSettings): PreparedRun {
+  partitionField(program, settings.patterns);
+  return { run: (streams) => runThreaded(program, settings, streams) };
 }
