@@ -42,7 +42,11 @@ export function threadMain(): void {
     port.postMessage({ kind: "failed", message: messageOf(err) } satisfies Reply);
     return;
   }
+  // Tests stop a worker abruptly at this batch, to see the run end instead of hanging.
+  const crashAt = Number(process.env.CEP_THREADS_TEST_CRASH ?? 0);
+  let batches = 0;
   port.on("message", (batch: BatchMessage) => {
+    if (++batches === crashAt) process.exit(3);
     let reply: Reply;
     try {
       reply = worker.batch(batch);
