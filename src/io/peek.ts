@@ -32,11 +32,8 @@ const CLOSE_BRACKET = 93;
 const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
 
-/** Where the scan stands; −1 = invalid. Module state: one scan at a time, no allocation. */
-let text = "";
-let len = 0;
-
-function skipWs(i: number): number {
+function skipWs(text: string, i: number): number {
+  const len = text.length;
   while (i < len) {
     const c = text.charCodeAt(i);
     if (c !== 32 && c !== 10 && c !== 13 && c !== 9) break;
@@ -45,13 +42,16 @@ function skipWs(i: number): number {
   return i;
 }
 
-/** `i` at the opening quote; returns the index after the closing quote, or −1. Sets {@link escaped}. */
-let escaped = false;
-function scanString(i: number): number {
-  escaped = false;
+/**
+ * `i` at the opening quote; returns the index after the closing quote, or −1; the index
+ * is negated minus 2 (≤ −2) when the string holds an escape (a key then needs decoding).
+ */
+function scanString(text: string, i: number): number {
+  const len = text.length;
+  let escaped = false;
   for (i++; i < len; i++) {
     const c = text.charCodeAt(i);
-    if (c === QUOTE) return i + 1;
+    if (c === QUOTE) return escaped ? -(i + 1) - 2 : i + 1;
     if (c < 0x20) return -1;
     if (c === BACKSLASH) {
       escaped = true;
@@ -78,8 +78,15 @@ function scanString(i: number): number {
   return -1;
 }
 
-function digits(i: number): number {
+/** A string's end (after its closing quote), escapes allowed; −1 when invalid. */
+function stringEnd(text: string, i: number): number {
+  const e = scanString(text, i);
+  return e < -1 ? -e - 2 : e;
+}
+
+function digits(text: string, i: number): number {
   const start = i;
+  const len = text.length;
   while (i < len) {
     const c = text.charCodeAt(i);
     if (c < ZERO || c > NINE) break;
@@ -88,14 +95,14 @@ function digits(i: number): number {
   return i === start ? -1 : i;
 }
 
-function scanNumber(i: number): number {
+function scanNumber(text: string, i: number): number {
   if (text.charCodeAt(i) === MINUS) i++;
   const c = text.charCodeAt(i);
   if (c === ZERO) i++;
-  else if (c > ZERO && c <= NINE) i = digits(i);
+  else if (c > ZERO && c <= NINE) i = digits(text, i);
   else return -1;
   if (text.charCodeAt(i) === DOT) {
-    i = digits(i + 1);
+    i = digits(text, i + 1);
     if (i < 0) return -1;
   }
   const e = text.charCodeAt(i);
@@ -103,49 +110,45 @@ function scanNumber(i: number): number {
     i++;
     const s = text.charCodeAt(i);
     if (s === PLUS || s === MINUS) i++;
-    i = digits(i);
+    i = digits(text, i);
   }
   return i;
 }
 
-function scanWord(i: number, word: string): number {
-  return text.startsWith(word, i) ? i + word.length : -1;
-}
-
 /** One value at `i` (no leading whitespace); the index after it, or −1. `depth`: of the value's container. */
-function scanValue(i: number, depth: number): number {
+function scanValue(text: string, i: number, depth: number): number {
   const c = text.charCodeAt(i);
-  if (c === QUOTE) return scanString(i);
-  if (c === OPEN_BRACE || c === OPEN_BRACKET) return scanContainer(i, depth + 1);
-  if (c === 116) return scanWord(i, "true");
-  if (c === 102) return scanWord(i, "false");
-  if (c === 110) return scanWord(i, "null");
-  return scanNumber(i);
+  if (c === QUOTE) return stringEnd(text, i);
+  if (c === OPEN_BRACE || c === OPEN_BRACKET) return scanContainer(text, i, depth + 1);
+  if (c === 116) return text.startsWith("true", i) ? i + 4 : -1;
+  if (c === 102) return text.startsWith("false", i) ? i + 5 : -1;
+  if (c === 110) return text.startsWith("null", i) ? i + 4 : -1;
+  return scanNumber(text, i);
 }
 
 /** A nested object or array at `i`; the index after it, or −1. */
-function scanContainer(i: number, depth: number): number {
+function scanContainer(text: string, i: number, depth: number): number {
   if (depth > MAX_DEPTH) return -1;
   const object = text.charCodeAt(i) === OPEN_BRACE;
   const close = object ? CLOSE_BRACE : CLOSE_BRACKET;
-  i = skipWs(i + 1);
+  i = skipWs(text, i + 1);
   if (text.charCodeAt(i) === close) return i + 1;
   for (;;) {
     if (object) {
       if (text.charCodeAt(i) !== QUOTE) return -1;
-      i = scanString(i);
+      i = stringEnd(text, i);
       if (i < 0) return -1;
-      i = skipWs(i);
+      i = skipWs(text, i);
       if (text.charCodeAt(i) !== COLON) return -1;
-      i = skipWs(i + 1);
+      i = skipWs(text, i + 1);
     }
-    i = scanValue(i, depth);
+    i = scanValue(text, i, depth);
     if (i < 0) return -1;
-    i = skipWs(i);
+    i = skipWs(text, i);
     const c = text.charCodeAt(i);
     if (c === close) return i + 1;
     if (c !== COMMA) return -1;
-    i = skipWs(i + 1);
+    i = skipWs(text, i + 1);
   }
 }
 
@@ -157,47 +160,41 @@ function scanContainer(i: number, depth: number): number {
  * that could be one of `names`): the caller then parses it to know.
  */
 export function peekFields(line: string, names: readonly string[], spans: Int32Array): boolean {
-  text = line;
-  len = line.length;
+  const text = line;
+  const len = text.length;
   spans.fill(-1);
-  let i = skipWs(0);
-  if (text.charCodeAt(i) !== OPEN_BRACE) return done(false);
-  i = skipWs(i + 1);
-  if (text.charCodeAt(i) === CLOSE_BRACE) return done(skipWs(i + 1) === len);
+  let i = skipWs(text, 0);
+  if (text.charCodeAt(i) !== OPEN_BRACE) return false;
+  i = skipWs(text, i + 1);
+  if (text.charCodeAt(i) === CLOSE_BRACE) return skipWs(text, i + 1) === len;
   for (;;) {
-    if (text.charCodeAt(i) !== QUOTE) return done(false);
+    if (text.charCodeAt(i) !== QUOTE) return false;
     const keyStart = i + 1;
-    i = scanString(i);
-    if (i < 0) return done(false);
-    const keyEnd = i - 1;
+    i = scanString(text, i);
     // An escaped key is compared only after decoding: rare, so left to the full parse.
-    if (escaped) return done(false);
+    if (i < 0) return false;
+    const keyLength = i - 1 - keyStart;
     let which = -1;
     for (let j = 0; j < names.length; j++) {
       const name = names[j];
-      if (name.length === keyEnd - keyStart && text.startsWith(name, keyStart)) which = j;
+      if (name.length === keyLength && text.startsWith(name, keyStart)) which = j;
     }
-    i = skipWs(i);
-    if (text.charCodeAt(i) !== COLON) return done(false);
-    i = skipWs(i + 1);
+    i = skipWs(text, i);
+    if (text.charCodeAt(i) !== COLON) return false;
+    i = skipWs(text, i + 1);
     const valueStart = i;
-    i = scanValue(i, 1);
-    if (i < 0) return done(false);
+    i = scanValue(text, i, 1);
+    if (i < 0) return false;
     if (which >= 0) {
       spans[2 * which] = valueStart;
       spans[2 * which + 1] = i;
     }
-    i = skipWs(i);
+    i = skipWs(text, i);
     const c = text.charCodeAt(i);
-    if (c === CLOSE_BRACE) return done(skipWs(i + 1) === len);
-    if (c !== COMMA) return done(false);
-    i = skipWs(i + 1);
+    if (c === CLOSE_BRACE) return skipWs(text, i + 1) === len;
+    if (c !== COMMA) return false;
+    i = skipWs(text, i + 1);
   }
-}
-
-function done(result: boolean): boolean {
-  text = "";
-  return result;
 }
 
 /**

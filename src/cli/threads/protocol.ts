@@ -1,7 +1,7 @@
 /**
  * The messages between the reading thread of `cep run --threads` and its worker threads.
  * One message per batch and worker each way (never one per event): the events as one
- * string of lines, their input line numbers as a transferred `Int32Array`, and the
+ * UTF-8 buffer of lines and their input line numbers as an `Int32Array`, both transferred, and the
  * watermark that ends the batch; back, what the batch made, in the order the worker's
  * engine made it, each item placed by its input line and, for watermark steps, by its
  * record key (order.ts).
@@ -26,8 +26,8 @@ export interface ThreadSetup {
 
 /** Reading thread → worker: one batch. */
 export interface BatchMessage {
-  /** The events, one JSON text per line, joined by `\n`. */
-  readonly text: string;
+  /** The events, one JSON text per line, joined by `\n`, as UTF-8 (transferred). */
+  readonly bytes: Uint8Array;
   /** The input line of each event. */
   readonly lines: Int32Array;
   /** CSV: each record as read (what error reports quote); NDJSON: absent. */

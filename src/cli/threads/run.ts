@@ -26,8 +26,7 @@ import { type JsonObject, parseEvent } from "../../io/json.js";
 import { scanLines } from "../../io/lines.js";
 import { peekFields, tokenValue } from "../../io/peek.js";
 import { errorRecord, type LineSink } from "../../io/sinks.js";
-import { invalidTime, parseTime, path } from "../../runtime/values.js";
-import { fmix32, fnv1a32String, keyString } from "../../scaleout/hash.js";
+import { invalidTime, MAX_TIME, parseTime, path } from "../../runtime/values.js";
 import {
   type CompiledPattern,
   type CompiledProgram,
@@ -47,6 +46,7 @@ import {
   TO_OUTPUT,
   type WorkerCounts,
 } from "./protocol.js";
+import { plainInteger, workerOfToken, workerOfValue } from "./route.js";
 import { startWorker } from "./spawn.js";
 
 /** Records between the reading thread's watermarks, by default (`--watermark-every`). */
@@ -238,15 +238,19 @@ export async function runThreaded(
     queue.push(p);
     for (let w = 0; w < n; w++) {
       const ln = Int32Array.from(lines[w]);
+      // The lines as UTF-8 in a buffer of their own, transferred (a string would be copied).
+      const joined = texts[w].join("\n");
+      const bytes = new Uint8Array(Buffer.byteLength(joined));
+      encoder.encodeInto(joined, bytes);
       const m: BatchMessage = {
-        text: texts[w].join("\n"),
+        bytes,
         lines: ln,
         tick,
         tickLine,
         end,
         ...(raws === null ? {} : { raw: raws[w] }),
       };
-      workers[w].postMessage(m, [ln.buffer]);
+      workers[w].postMessage(m, [ln.buffer, bytes.buffer]);
       texts[w] = [];
       lines[w] = [];
       if (raws !== null) raws[w] = [];
@@ -266,13 +270,17 @@ export async function runThreaded(
    * One record with its fields read: a watermark, a bad time, a late event, or an event
    * for the worker of its key (`json`: its JSON text; `rawText`: the CSV record as read).
    */
+  /**
+   * One record with its fields read: a watermark, a bad time, a late event, or an event
+   * for worker `w` (`json`: its JSON text; `text`: the record as read, for reports).
+   */
   const take = (
     line: number,
     text: string,
     wm: unknown,
     hasWm: boolean,
     time: unknown,
-    key: unknown,
+    w: number,
     json: string,
   ) => {
     if (hasWm) {
@@ -284,10 +292,11 @@ export async function runThreaded(
       }
       return;
     }
-    const t = parseTime(time);
-    if (typeof t !== "number") {
-      const what = `${t} (${settings.timeField})`;
-      badLine(line, t === "missing time" ? what : invalidTime(what, time), text);
+    const t = typeof time === "number" && Number.isInteger(time) ? time : parseTime(time);
+    if (typeof t !== "number" || t > MAX_TIME || t < -MAX_TIME) {
+      const why = typeof t === "number" ? "invalid time" : t;
+      const what = `${why} (${settings.timeField})`;
+      badLine(line, why === "missing time" ? what : invalidTime(what, time), text);
       return;
     }
     if (generate && (t < highest - bound || t <= lastTick)) {
@@ -297,7 +306,6 @@ export async function runThreaded(
       return;
     }
     if (t > highest) highest = t;
-    const w = key === undefined || key === null ? 0 : fmix32(fnv1a32String(keyString(key))) % n;
     texts[w].push(json);
     lines[w].push(line);
     if (raws !== null) raws[w].push(text);
@@ -316,19 +324,27 @@ export async function runThreaded(
       !Object.hasOwn(value, settings.timeField)
     )
       time = undefined;
-    take(line, text, value.$watermark, hasWm, time, path(value, by), json);
+    take(line, text, value.$watermark, hasWm, time, workerOfValue(path(value, by), n), json);
   };
   const onLine = (line: number, text: string) => {
     if (peekFields(text, names, spans)) {
+      // The usual line: no watermark, an integer time, a key hashed from its text.
       const hasWm = spans[0] >= 0;
       const wm = hasWm ? tokenValue(text, spans[0], spans[1]) : undefined;
-      const time = spans[2] >= 0 ? tokenValue(text, spans[2], spans[3]) : undefined;
-      let key: unknown;
-      if (spans[4] >= 0) {
-        const top = tokenValue(text, spans[4], spans[5]);
-        key = rest.length === 0 ? top : path(top, rest);
+      let time: unknown;
+      if (spans[2] >= 0) {
+        time = plainInteger(text, spans[2], spans[3]);
+        if (Number.isNaN(time)) time = tokenValue(text, spans[2], spans[3]);
       }
-      take(line, text, wm, hasWm, time, key, text);
+      let w = 0;
+      if (spans[4] >= 0) {
+        w = rest.length === 0 ? workerOfToken(text, spans[4], spans[5], n) : -1;
+        if (w < 0) {
+          const top = tokenValue(text, spans[4], spans[5]);
+          w = workerOfValue(rest.length === 0 ? top : path(top, rest), n);
+        }
+      }
+      take(line, text, wm, hasWm, time, w, text);
     } else {
       const value = parseEvent(text);
       if (typeof value === "string") badLine(line, value, text);
@@ -430,6 +446,7 @@ export async function runThreaded(
 }
 
 const NO_KEY: readonly number[] = [0, 0, 0];
+const encoder = new TextEncoder();
 
 /** A late-event line for `--late`, the event as read. */
 function lateLine(file: string, line: number, json: string): string {

@@ -24,6 +24,8 @@ import {
   TO_OUTPUT,
 } from "./protocol.js";
 
+const decoder = new TextDecoder();
+
 /** Each event's input line, on the event itself (a symbol key, like its text: no map lookup). */
 const LINE = Symbol("cep.line");
 
@@ -80,11 +82,14 @@ class ThreadWorker {
 
   constructor(setup: ThreadSetup) {
     const program = compile(setup.sources, { typeField: setup.typeField, timeField: setup.timeField });
+    // Watermarks only: a key's results depend on its own events and the watermarks alone
+    // (engine.ts advanceOwnKeys). Not partition mode: its per-key bookkeeping (for
+    // per-key snapshots) cost more than the matching, and the reading thread has already
+    // checked that every pattern is keyed by the partition field.
     const options: EngineOptions = {
       typeField: setup.typeField,
       timeField: setup.timeField,
       watermarksOnly: true,
-      partitionBy: setup.partitionBy,
     };
     if (!setup.schemaCheck) options.schemaCheck = false;
     if (setup.patterns.length > 0) options.patterns = setup.patterns;
@@ -121,7 +126,7 @@ class ThreadWorker {
     const e = this.engine;
     // 1. The events: parsed here, in parallel with the other workers.
     if (m.lines.length > 0) {
-      const texts = m.text.split("\n");
+      const texts = decoder.decode(m.bytes).split("\n");
       const lines = m.lines;
       const raw = m.raw;
       for (let i = 0; i < texts.length; i++) {
@@ -131,7 +136,7 @@ class ThreadWorker {
         this.curText = raw === undefined ? text : raw[i];
         const value = parseEvent(text);
         if (typeof value === "string") {
-          // The reading thread validated it: not expected, but reported as `cep run` would.
+          // The reading thread checked it: not expected, but reported as `cep run` would.
           this.counts.bad++;
           this.push(TO_ERRORS, errorRecord(this.file, line, value, this.curText));
           continue;
