@@ -218,7 +218,6 @@ export function resolveRunOptions(opts: Record<string, unknown>): RunOptions {
   }
   if (threads > 1) {
     const alone = [
-      ["--checkpoint", raw.checkpoint !== undefined],
       ["--trace", traceArgs.length > 0],
       ["--processing-time", raw.processingTime === true],
     ] as const;

@@ -32,7 +32,13 @@ import { CheckpointLock } from "./lock.js";
 import type { RunOptions } from "./options.js";
 import { createProgress, summaryLine } from "./progress.js";
 import { type PreparedRun, prepareRun, type RunResult, type RunResume } from "./run.js";
-import { partitionField, runThreaded, type ThreadedSettings, ThreadFailure } from "./threads/run.js";
+import {
+  isThreadedSnapshot,
+  partitionField,
+  runThreaded,
+  type ThreadedSettings,
+  ThreadFailure,
+} from "./threads/run.js";
 import { parseTraceArgs, untracedNotes } from "./trace-option.js";
 import { readerLeft, writeFailure } from "./write-error.js";
 
@@ -109,9 +115,10 @@ async function runUnlocked(env: CliEnv, files: string[], options: RunOptions): P
           },
         };
   // The engine first: a snapshot it refuses leaves every file untouched.
+  if (saved !== null && ck !== null) checkThreads(ck, saved, options);
   const prepared =
     options.threads > 1
-      ? threaded(program, { ...options, sources })
+      ? threaded(program, { ...options, sources }, resume)
       : prepareRun(env.api, program, { ...options, trace }, env, resume);
 
   // 3. Input and outputs.
@@ -365,7 +372,31 @@ class Outputs {
 }
 
 /** A run on `settings.threads` worker threads; refuses patterns it cannot split by key (2) before anything is read. */
-function threaded(program: CompiledProgram, settings: ThreadedSettings): PreparedRun {
+function threaded(
+  program: CompiledProgram,
+  settings: ThreadedSettings,
+  resume: RunResume | null,
+): PreparedRun {
   partitionField(program, settings.patterns);
-  return { run: (streams) => runThreaded(program, settings, streams) };
+  return {
+    run: (streams, checkpoints) => runThreaded(program, settings, streams, checkpoints ?? null, resume),
+  };
+}
+
+/** A checkpoint resumes only with the `--threads` (and `--watermark-every`) it was written with. */
+function checkThreads(ck: string, saved: CheckpointState, options: RunOptions): void {
+  if (saved.done) return;
+  const snap = saved.snapshot;
+  const then = isThreadedSnapshot(snap)
+    ? `--threads ${snap.threads} --watermark-every ${snap.watermarkEvery}`
+    : "one thread";
+  const now =
+    options.threads > 1
+      ? `--threads ${options.threads} --watermark-every ${options.watermarkEvery}`
+      : "one thread";
+  if (then !== now) {
+    throw new UsageError(
+      `cannot resume from checkpoint ${ck}: it was written by a run on ${then}, this one is on ${now}; run with the same ones, or delete it to start over`,
+    );
+  }
 }

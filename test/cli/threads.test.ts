@@ -4,8 +4,8 @@
  * over the stream the reading thread must make), on a fixed stream with every kind of
  * line and on random pattern sets and streams; CSV; option errors; a crashed worker.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -233,10 +233,6 @@ describe("cep run --threads: input forms and errors", () => {
       [["--threads", "1.5"], /argument '1.5' is invalid/],
       [["--watermark-every", "5"], /--watermark-every needs --threads with 2 or more threads/],
       [["--threads", "2", "--processing-time"], /--threads cannot be combined with --processing-time yet/],
-      [
-        ["--threads", "2", "--checkpoint", "ck.json", "--output", "o.ndjson"],
-        /--threads cannot be combined with --checkpoint yet/,
-      ],
     ] as const) {
       const r = cep("run", "fixed.pattern", "--input", "e.ndjson", ...args);
       expect(r.status, r.stderr).toBe(2);
@@ -259,6 +255,106 @@ describe("cep run --threads: input forms and errors", () => {
         .status,
     ).toBe(0);
     expect(cep("run", "fixed.pattern", "--input", "e.ndjson", "--threads", "auto", "--quiet").status).toBe(0);
+  }, 60_000);
+
+  test("kill -9 during a threaded checkpointed run, restart until done: output byte-identical", async () => {
+    writeFileSync(join(dir, "fixed.pattern"), PATTERNS);
+    writeFileSync(join(dir, "ck.ndjson"), stream(12_000, 23));
+    const opts: ThreadRunOptions = { outOfOrderness: 3, watermarksOnly: false, every: 50, lateFile: true };
+    const want = oracle(bin, dir, "fixed.pattern", "ck.ndjson", opts);
+    const args = [
+      bin,
+      "run",
+      "fixed.pattern",
+      "--input",
+      "ck.ndjson",
+      "--threads",
+      "3",
+      "--watermark-every",
+      "50",
+      "--out-of-orderness",
+      "3",
+      "--output",
+      "k-out.ndjson",
+      "--errors",
+      "k-errors.ndjson",
+      "--late",
+      "k-late.ndjson",
+      "--checkpoint",
+      "k.checkpoint",
+      "--checkpoint-every",
+      "500",
+      "--quiet",
+    ];
+    const ck = join(dir, "k.checkpoint");
+    const stamp = () => (existsSync(ck) ? statSync(ck).mtimeMs : 0);
+    const done = () => existsSync(ck) && readFileSync(ck, "utf8").includes('"done":true');
+    const r = rng(11);
+    let kills = 0;
+    let resumedMidway = 0;
+    // Each run is killed a random moment (0–40 ms) after it writes a checkpoint of its own.
+    while (!done() && kills < 8) {
+      const before = stamp();
+      const child = spawn(process.execPath, args, { cwd: dir, stdio: "ignore" });
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      let running = true;
+      void exited.then(() => {
+        running = false;
+      });
+      while (running && stamp() === before) await new Promise((w) => setTimeout(w, 10));
+      if (!running) break;
+      await new Promise((w) => setTimeout(w, Math.floor(r() * 40)));
+      if (child.kill("SIGKILL")) kills++;
+      await exited;
+      if (!done()) resumedMidway++;
+    }
+    const last = spawnSync(process.execPath, args, { cwd: dir, encoding: "utf8" });
+    expect(last.status, last.stderr).toBe(0);
+    expect(kills).toBeGreaterThanOrEqual(3);
+    expect(resumedMidway).toBeGreaterThanOrEqual(3);
+    const read = (f: string) => readFileSync(join(dir, f), "utf8");
+    expect(read("k-errors.ndjson")).toBe(want.errors);
+    expect(read("k-late.ndjson")).toBe(want.late);
+    expect(read("k-out.ndjson")).toBe(want.output);
+  }, 180_000);
+
+  test("a checkpoint resumes only with the thread count it was written with", () => {
+    writeFileSync(join(dir, "fixed.pattern"), PATTERNS);
+    writeFileSync(join(dir, "t.ndjson"), stream(3000, 29));
+    const base = [
+      "run",
+      "fixed.pattern",
+      "--input",
+      "t.ndjson",
+      "--output",
+      "t-out.ndjson",
+      "--checkpoint",
+      "t.checkpoint",
+    ];
+    // A checkpoint left mid-run: every 500 records, the run stopped by a worker crash after it.
+    const crashed = spawnSync(
+      process.execPath,
+      [bin, ...base, "--threads", "2", "--watermark-every", "100", "--checkpoint-every", "500"],
+      { cwd: dir, encoding: "utf8", env: { ...process.env, CEP_THREADS_TEST_CRASH: "12" } },
+    );
+    expect(crashed.status, crashed.stderr).toBe(70);
+    expect(readFileSync(join(dir, "t.checkpoint"), "utf8")).toContain('"done":false');
+    for (const other of [[], ["--threads", "3", "--watermark-every", "100"], ["--threads", "2"]]) {
+      const r = spawnSync(process.execPath, [bin, ...base, ...other], { cwd: dir, encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(
+        /cannot resume from checkpoint t.checkpoint: it was written by a run on --threads 2 --watermark-every 100, this one is on/,
+      );
+    }
+    const same = spawnSync(
+      process.execPath,
+      [bin, ...base, "--threads", "2", "--watermark-every", "100", "--quiet"],
+      {
+        cwd: dir,
+        encoding: "utf8",
+      },
+    );
+    expect(same.status, same.stderr).toBe(0);
   }, 60_000);
 
   test("a worker that dies ends the run with exit 70 and a message, without hanging", () => {

@@ -8,6 +8,17 @@
  */
 import type { SourceFile } from "../api.js";
 
+/** One worker's part of a checkpoint: its engine's snapshot and what a structured clone loses. */
+export interface WorkerState {
+  /** `engine.snapshot()`. */
+  readonly snapshot: unknown;
+  /** The input text of each of `snapshot.events` (null for none), and its input line. */
+  readonly texts: (string | null)[];
+  readonly lines: (number | null)[];
+  /** The worker's own counts of reports so far. */
+  readonly counts: { bad: number; late: number; missingKeys: number };
+}
+
 /** What a worker is started with (`workerData`). */
 export interface ThreadSetup {
   readonly sources: SourceFile[];
@@ -22,6 +33,8 @@ export interface ThreadSetup {
   readonly partitionBy: string[];
   /** The input's name, as reports give it. */
   readonly file: string;
+  /** A resumed run: this worker's state at the checkpoint. */
+  readonly restore: WorkerState | null;
 }
 
 /** Reading thread → worker: one batch. */
@@ -38,6 +51,8 @@ export interface BatchMessage {
   readonly tickLine: number;
   /** End of input follows. */
   readonly end: boolean;
+  /** Answer with the engine's state after the batch (a checkpoint). */
+  readonly snapshot: boolean;
 }
 
 /** Which output an item goes to. */
@@ -79,8 +94,11 @@ export type Reply =
       readonly kind: "batch";
       readonly items: Item[];
       readonly warnings: string[];
-      /** Live partial matches after the batch (progress display). */
+      /** Live partial matches after the batch (progress display), and events taken so far. */
       readonly partials: number;
+      readonly events: number;
+      /** When the batch asked for it. */
+      readonly state?: WorkerState;
       /** With the last batch. */
       readonly counts?: WorkerCounts;
     }

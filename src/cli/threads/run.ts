@@ -21,7 +21,7 @@
  */
 import type { Worker } from "node:worker_threads";
 import { readCsv } from "../../io/csv.js";
-import type { EventHandler } from "../../io/events.js";
+import type { EventHandler, ReadPosition } from "../../io/events.js";
 import { type JsonObject, parseEvent } from "../../io/json.js";
 import { scanLines } from "../../io/lines.js";
 import { peekFields, tokenValue } from "../../io/peek.js";
@@ -34,7 +34,15 @@ import {
   type SourceFile,
   UsageError,
 } from "../api.js";
-import type { LiveCounts, RunResult, RunSettings, RunStreams } from "../run.js";
+import type {
+  LiveCounts,
+  RunCheckpoints,
+  RunCounters,
+  RunResult,
+  RunResume,
+  RunSettings,
+  RunStreams,
+} from "../run.js";
 import { mergeByKey } from "./order.js";
 import {
   type BatchMessage,
@@ -45,6 +53,7 @@ import {
   TO_LATE,
   TO_OUTPUT,
   type WorkerCounts,
+  type WorkerState,
 } from "./protocol.js";
 import { plainInteger, workerOfToken, workerOfValue } from "./route.js";
 import { startWorker } from "./spawn.js";
@@ -97,6 +106,31 @@ interface Pending {
   left: number;
 }
 
+/**
+ * A threaded run's part of a checkpoint (`snapshot` in checkpoint.ts): the reading
+ * thread's time and reports, and each worker's state, all at one batch boundary.
+ */
+export interface ThreadedSnapshot {
+  readonly threads: number;
+  readonly watermarkEvery: number;
+  /** The highest event time and the last watermark (null: none yet, as JSON has no −∞). */
+  readonly highest: number | null;
+  readonly lastTick: number | null;
+  /** The reading thread's own reports so far. */
+  readonly late: number;
+  readonly bad: number;
+  readonly workers: WorkerState[];
+}
+
+/** Whether a checkpoint's snapshot is a threaded run's (else a single engine's). */
+export function isThreadedSnapshot(snapshot: unknown): snapshot is ThreadedSnapshot {
+  return (
+    typeof snapshot === "object" &&
+    snapshot !== null &&
+    typeof (snapshot as { threads?: unknown }).threads === "number"
+  );
+}
+
 /** Thrown when a worker thread failed; the run stops, exit 70. */
 export class ThreadFailure extends Error {}
 
@@ -112,8 +146,11 @@ export async function runThreaded(
   program: CompiledProgram,
   settings: ThreadedSettings,
   streams: RunStreams,
+  checkpoints: RunCheckpoints | null = null,
+  resume: RunResume | null = null,
 ): Promise<RunResult> {
   const n = settings.threads;
+  const saved = resume === null ? null : (resume.snapshot as ThreadedSnapshot);
   const by = partitionField(program, settings.patterns);
   const file = streams.input.name;
   const { output, errors, late: lateSink } = streams;
@@ -129,6 +166,7 @@ export async function runThreaded(
     memory: settings.memoryLimit === null ? null : Math.max(1, Math.floor(settings.memoryLimit / n)),
     partitionBy: by,
     file,
+    restore: null,
   };
   const workers: Worker[] = [];
   const queue: Pending[] = []; // batches not yet written, oldest first
@@ -140,6 +178,8 @@ export async function runThreaded(
   const counts: WorkerCounts[] = [];
   const partials = new Array<number>(n).fill(0);
   const done = new Array<boolean>(n).fill(false);
+  const taken = new Array<number>(n).fill(0); // events each worker's engine took
+  const states: WorkerState[] = []; // answers to a checkpoint's batch
   const warned = new Set<string>();
 
   const fail = (w: number, message: string) => {
@@ -149,7 +189,7 @@ export async function runThreaded(
     wake?.();
   };
   for (let w = 0; w < n; w++) {
-    const worker = startWorker(setup);
+    const worker = startWorker(saved === null ? setup : { ...setup, restore: saved.workers[w] });
     worker.on("message", (reply: Reply) => {
       if (reply.kind === "failed") return fail(w, reply.message);
       const k = answered[w]++ - written;
@@ -157,6 +197,8 @@ export async function runThreaded(
       if (p === undefined) return fail(w, "an answer to no batch");
       p.replies[w] = reply;
       partials[w] = reply.partials;
+      taken[w] = reply.events;
+      if (reply.state !== undefined) states[w] = reply.state;
       if (reply.counts !== undefined) {
         counts.push(reply.counts);
         done[w] = true;
@@ -177,8 +219,15 @@ export async function runThreaded(
     if (settings.patterns.length === 0 || settings.patterns.includes(p.name)) matches[p.name] = 0;
   }
   let timeouts = 0;
-  let late = 0;
+  let late = 0; // the reading thread's own
   let bad = 0;
+  if (resume !== null && saved !== null) {
+    const c = resume.counters;
+    for (const name in matches) matches[name] = Object.hasOwn(c.matches, name) ? c.matches[name] : 0;
+    timeouts = c.timeouts;
+    late = saved.late;
+    bad = saved.bad;
+  }
   const writeItem = (item: Item) => {
     if (item.to === TO_OUTPUT) {
       if (item.timeout) timeouts++;
@@ -216,11 +265,12 @@ export async function runThreaded(
   const bound = settings.outOfOrderness;
   const generate = !settings.watermarksOnly;
   const every = settings.watermarkEvery;
-  let highest = Number.NEGATIVE_INFINITY;
-  let lastTick = Number.NEGATIVE_INFINITY;
-  let records = 0;
-  let events = 0;
-  let lastLine = 0;
+  let highest = saved?.highest ?? Number.NEGATIVE_INFINITY;
+  let lastTick = saved?.lastTick ?? Number.NEGATIVE_INFINITY;
+  let records = resume?.counters.records ?? 0;
+  let events = resume?.counters.events ?? 0;
+  let lastLine = resume?.position.line ?? 0;
+  let due = checkpoints === null ? Number.POSITIVE_INFINITY : records + checkpoints.every;
   let own: Item[] = [];
   const texts: string[][] = Array.from({ length: n }, () => []);
   const lines: number[][] = Array.from({ length: n }, () => []);
@@ -232,7 +282,7 @@ export async function runThreaded(
     bad++;
     report(TO_ERRORS, line, errorRecord(file, line, reason, text));
   };
-  const send = (tick: number | null, tickLine: number, end: boolean) => {
+  const send = (tick: number | null, tickLine: number, end: boolean, snapshot = false) => {
     const p: Pending = { own, replies: new Array(n).fill(null), left: n };
     own = [];
     queue.push(p);
@@ -248,6 +298,7 @@ export async function runThreaded(
         tick,
         tickLine,
         end,
+        snapshot,
         ...(raws === null ? {} : { raw: raws[w] }),
       };
       workers[w].postMessage(m, [ln.buffer, bytes.buffer]);
@@ -256,15 +307,19 @@ export async function runThreaded(
       if (raws !== null) raws[w] = [];
     }
   };
-  /** After each record: every `every` records, a batch (with a watermark when time moved on). */
-  const counted = (line: number) => {
+  /**
+   * After each record: every `every` records, a batch (with a watermark when time moved
+   * on). True when a checkpoint is due: reading pauses there, at a batch boundary.
+   */
+  const counted = (line: number): boolean => {
     lastLine = line;
-    if (++records % every !== 0) return;
+    if (++records % every !== 0) return false;
     const tick = highest - bound - 1;
     if (generate && tick > lastTick) {
       lastTick = tick;
       send(tick, line, false);
     } else send(null, line, false);
+    return records >= due;
   };
   /**
    * One record with its fields read: a watermark, a bad time, a late event, or an event
@@ -350,7 +405,7 @@ export async function runThreaded(
       if (typeof value === "string") badLine(line, value, text);
       else fromObject(line, value, text, text);
     }
-    counted(line);
+    return counted(line);
   };
 
   const live: LiveCounts = {
@@ -385,13 +440,57 @@ export async function runThreaded(
       check();
     });
 
+  const sum = (f: keyof WorkerCounts) => counts.reduce((a, c) => a + c[f], 0);
+  /** The run's counters as a checkpoint keeps them (totals: the summary of a resumed run covers it all). */
+  const counters = (): RunCounters => ({
+    records,
+    events: taken.reduce((a, b) => a + b, 0),
+    matches: { ...matches },
+    timeouts,
+    // The workers' own counts: at a checkpoint from their states, at the end from their last answers.
+    late: late + (finished === n ? sum("late") : states.reduce((a, st) => a + st.counts.late, 0)),
+    bad: bad + (finished === n ? sum("bad") : states.reduce((a, st) => a + st.counts.bad, 0)),
+    missingKeys: finished === n ? sum("missingKeys") : states.reduce((a, st) => a + st.counts.missingKeys, 0),
+  });
+  /**
+   * A checkpoint, after the batch that ended at `position`: every worker answers one more
+   * (empty) batch with its state; once everything before is written, the cut is saved.
+   */
+  const onPause = async (position: ReadPosition): Promise<void> => {
+    const ck = checkpoints as RunCheckpoints;
+    due = records + ck.every;
+    states.length = 0;
+    send(null, lastLine, false, true);
+    await until(() => queue.length === 0);
+    const snapshot: ThreadedSnapshot = {
+      threads: n,
+      watermarkEvery: every,
+      highest: Number.isFinite(highest) ? highest : null,
+      lastTick: Number.isFinite(lastTick) ? lastTick : null,
+      late,
+      bad,
+      workers: [...states],
+    };
+    const now = counters();
+    await drained(sinks);
+    await saving(() => ck.save(position, snapshot, now));
+  };
+  const saving = async (save: () => Promise<void>): Promise<void> => {
+    try {
+      await save();
+    } catch (err) {
+      if (sinks.some((s) => s.error !== null)) throw new OutputFailed();
+      throw err;
+    }
+  };
+
   let outputError: Error | null = null;
   try {
     if (streams.format === "csv") {
       const handler: EventHandler = {
         event(line: number, value: JsonObject, text: string) {
           fromObject(line, value, text, JSON.stringify(value));
-          counted(line);
+          return counted(line);
         },
         bad(line: number, reason: string, text: string) {
           badLine(line, reason, text);
@@ -400,6 +499,8 @@ export async function runThreaded(
       };
       await readCsv(streams.input.chunks, handler, {
         afterChunk,
+        onPause,
+        start: resume?.position,
         maxRecordLines: settings.csvMaxRecordLines,
       });
     } else {
@@ -416,13 +517,14 @@ export async function runThreaded(
             counted(line);
           },
         },
-        { afterChunk },
+        { afterChunk, onPause, start: resume?.position },
       );
     }
     // 4. End of input: the last batch ends every worker's engine.
     send(null, lastLine + 1, true);
     await until(() => queue.length === 0 && finished === n);
-    for (const s of sinks) await s.drain();
+    await drained(sinks);
+    if (checkpoints !== null) await saving(() => checkpoints.finish(counters()));
   } catch (err) {
     for (const worker of workers) void worker.terminate();
     if (!(err instanceof OutputFailed)) throw err;
@@ -430,7 +532,6 @@ export async function runThreaded(
   }
   outputError ??= sinks.find((s) => s.error !== null)?.error ?? null;
 
-  const sum = (f: keyof WorkerCounts) => counts.reduce((a, c) => a + c[f], 0);
   return {
     events: sum("events"),
     matches,
@@ -466,6 +567,13 @@ function total(counts: Record<string, number>): number {
   let t = 0;
   for (const k in counts) t += counts[k];
   return t;
+}
+
+/** Waits until every sink has written what it was given; throws {@link OutputFailed} when one failed. */
+async function drained(sinks: LineSink[]): Promise<void> {
+  for (const s of sinks) await s.drain();
+  const failed = sinks.find((s) => s.error !== null);
+  if (failed) throw new OutputFailed(failed.error?.message);
 }
 
 /** Undefined when every sink can take more now. */

@@ -7,12 +7,13 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { compile } from "../../compile/program.js";
-import { keepText, recordLine } from "../../io/event-text.js";
+import { keepText, keptText, recordLine } from "../../io/event-text.js";
 import { parseEvent } from "../../io/json.js";
 import { errorRecord, lateRecord } from "../../io/sinks.js";
 import { Engine, type EngineOptions } from "../../runtime/engine.js";
 import type { MatchRecord } from "../../runtime/records.js";
 import { parseTime } from "../../runtime/values.js";
+import { restoreTexts } from "../checkpoint.js";
 import { type KeyedEvent, STEP_ADVANCE, STEP_END, STEP_EVENT, stepKey } from "./order.js";
 import {
   type BatchMessage,
@@ -22,6 +23,7 @@ import {
   TO_ERRORS,
   TO_LATE,
   TO_OUTPUT,
+  type WorkerState,
 } from "./protocol.js";
 
 const decoder = new TextDecoder();
@@ -94,6 +96,17 @@ class ThreadWorker {
     if (!setup.schemaCheck) options.schemaCheck = false;
     if (setup.patterns.length > 0) options.patterns = setup.patterns;
     if (setup.memory !== null) options.limits = { memory: setup.memory };
+    const restore = setup.restore;
+    if (restore !== null) {
+      // Put back what the structured clone lost: each event's text and line.
+      restoreTexts(restore.snapshot, restore.texts);
+      const events = (restore.snapshot as { events: unknown[] }).events;
+      restore.lines.forEach((line, i) => {
+        if (line !== null) (events[i] as Lined)[LINE] = line;
+      });
+      options.restore = restore.snapshot;
+      this.counts = { ...restore.counts };
+    }
     this.engine = new Engine(program, options);
     this.timeField = setup.timeField;
     this.file = setup.file;
@@ -165,6 +178,8 @@ class ThreadWorker {
       items: this.items,
       warnings: this.warnings,
       partials: stats.partialMatches,
+      events: stats.events,
+      ...(m.snapshot ? { state: this.state() } : {}),
       ...(m.end
         ? {
             counts: {
@@ -178,6 +193,18 @@ class ThreadWorker {
             },
           }
         : {}),
+    };
+  }
+
+  /** This worker's part of a checkpoint. */
+  private state(): WorkerState {
+    const snapshot = this.engine.snapshot();
+    const events = (snapshot as { events?: unknown[] }).events ?? [];
+    return {
+      snapshot,
+      texts: events.map((e) => keptText(e) ?? null),
+      lines: events.map((e) => (typeof e === "object" && e !== null ? ((e as Lined)[LINE] ?? null) : null)),
+      counts: { ...this.counts },
     };
   }
 
