@@ -214,3 +214,52 @@ export function tokenValue(line: string, start: number, end: number): unknown {
   if (c === 110) return null;
   return JSON.parse(line.slice(start, end));
 }
+
+const STRING = '"[^"\\\\\\u0000-\\u001f]*"';
+const SCALAR = `(?:${STRING}|-?(?:0|[1-9]\\d*)(?:\\.\\d+)?(?:[eE][+-]?\\d+)?|true|false|null)`;
+/**
+ * A flat object written without whitespace or escapes (`{"type":"A","k":7,"ts":5}`): a
+ * subset of JSON that one native regular expression checks, several times faster than
+ * {@link peekFields}' scan. Inside it a field `"name":` can only be a key (a string
+ * holds no quote), so finding one is a `lastIndexOf` (the last, as `JSON.parse` keeps).
+ */
+const FLAT = new RegExp(`^\\{(?:${STRING}:${SCALAR}(?:,${STRING}:${SCALAR})*)?\\}$`);
+
+/**
+ * {@link peekFields} for a fixed list of names, with a fast path for flat objects (see
+ * {@link FLAT}); the same answers.
+ */
+export class FieldPeek {
+  /** `"name":` per name; null when a name needs escaping in JSON (no fast path then). */
+  private readonly needles: string[] | null;
+
+  constructor(readonly names: readonly string[]) {
+    const needles = names.map((n) => `${JSON.stringify(n)}:`);
+    this.needles = needles.some((n) => n.includes("\\")) ? null : needles;
+  }
+
+  /** As {@link peekFields}. */
+  peek(line: string, spans: Int32Array): boolean {
+    const needles = this.needles;
+    if (needles === null || !FLAT.test(line)) return peekFields(line, this.names, spans);
+    for (let j = 0; j < needles.length; j++) {
+      const at = line.lastIndexOf(needles[j]);
+      if (at < 0) {
+        spans[2 * j] = -1;
+        spans[2 * j + 1] = -1;
+        continue;
+      }
+      const start = at + needles[j].length;
+      let end: number;
+      if (line.charCodeAt(start) === QUOTE) end = line.indexOf('"', start + 1) + 1;
+      else {
+        // A number or literal ends at the next `,` or the closing `}`.
+        const comma = line.indexOf(",", start);
+        end = comma < 0 ? line.length - 1 : comma;
+      }
+      spans[2 * j] = start;
+      spans[2 * j + 1] = end;
+    }
+    return true;
+  }
+}

@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { parseEvent } from "../../src/io/json.js";
-import { peekFields, tokenValue } from "../../src/io/peek.js";
+import { FieldPeek, peekFields, tokenValue } from "../../src/io/peek.js";
 
 const NAMES = ["ts", "k", "$watermark"];
 
@@ -30,8 +30,22 @@ function parsed(line: string): Record<string, unknown> | string {
   return out;
 }
 
+/** The same through {@link FieldPeek} (its flat-object fast path, else peekFields). */
+const fieldPeek = new FieldPeek(NAMES);
+function peekFast(line: string): Record<string, unknown> | null {
+  const spans = new Int32Array(2 * NAMES.length);
+  if (!fieldPeek.peek(line, spans)) return null;
+  const out: Record<string, unknown> = {};
+  NAMES.forEach((name, j) => {
+    if (spans[2 * j] >= 0) out[name] = tokenValue(line, spans[2 * j], spans[2 * j + 1]);
+  });
+  return out;
+}
+
 function agrees(line: string): void {
   const p = peek(line);
+  // The fast path answers exactly as the scan: sure of the same lines, the same fields.
+  expect(peekFast(line), line).toEqual(p);
   if (p === null) return; // not sure: the caller parses
   expect(parsed(line), line).toEqual(p);
 }
@@ -49,6 +63,12 @@ const objectCase = fc
     escapedKey: pairs.some(([k]) => JSON.stringify(k).includes("\\")),
   }));
 const objectText = objectCase.map((c) => c.line);
+/** Flat objects without whitespace: what the fast path takes. */
+const flatText = fc
+  .array(fc.tuple(field, fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null))), {
+    maxLength: 6,
+  })
+  .map((pairs) => `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(",")}}`);
 
 describe("peekFields", () => {
   test("fields of valid objects are those JSON.parse gives (repeated names: the last)", () => {
@@ -62,11 +82,20 @@ describe("peekFields", () => {
     );
   });
 
+  test("flat objects (the fast path): the fields JSON.parse gives", () => {
+    fc.assert(
+      fc.property(flatText, (line) => {
+        agrees(line);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   test("mutated text: whatever peek accepts, JSON.parse takes as an event with the same fields", () => {
     const alphabet = fc.constantFrom(...'{}[]":,\\ 0123456789-+.eEtrufalsn\u0001\ud800x'.split(""));
     fc.assert(
       fc.property(
-        objectText,
+        fc.oneof(objectText, flatText),
         fc.array(fc.tuple(fc.nat(), fc.nat(2), alphabet), { minLength: 1, maxLength: 4 }),
         (line, edits) => {
           let s = line;

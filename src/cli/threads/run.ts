@@ -24,7 +24,7 @@ import { readCsv } from "../../io/csv.js";
 import type { EventHandler, ReadPosition } from "../../io/events.js";
 import { type JsonObject, parseEvent } from "../../io/json.js";
 import { scanLines } from "../../io/lines.js";
-import { peekFields, tokenValue } from "../../io/peek.js";
+import { FieldPeek, tokenValue } from "../../io/peek.js";
 import { errorRecord, type LineSink } from "../../io/sinks.js";
 import { invalidTime, MAX_TIME, parseTime, path } from "../../runtime/values.js";
 import {
@@ -367,7 +367,7 @@ export async function runThreaded(
     events++;
   };
 
-  const names = ["$watermark", settings.timeField, by[0]];
+  const fields = new FieldPeek(["$watermark", settings.timeField, by[0]]);
   const spans = new Int32Array(6);
   const rest = by.slice(1);
   const fromObject = (line: number, value: JsonObject, text: string, json: string) => {
@@ -382,7 +382,7 @@ export async function runThreaded(
     take(line, text, value.$watermark, hasWm, time, workerOfValue(path(value, by), n), json);
   };
   const onLine = (line: number, text: string) => {
-    if (peekFields(text, names, spans)) {
+    if (fields.peek(text, spans)) {
       // The usual line: no watermark, an integer time, a key hashed from its text.
       const hasWm = spans[0] >= 0;
       const wm = hasWm ? tokenValue(text, spans[0], spans[1]) : undefined;
