@@ -29,8 +29,6 @@ export interface ThreadSetup {
   readonly schemaCheck: boolean;
   /** This engine's share of `--memory-limit`, or null for the engine's default. */
   readonly memory: number | null;
-  /** The partition field's path: every pattern's `key by` begins with it. */
-  readonly partitionBy: string[];
   /** The input's name, as reports give it. */
   readonly file: string;
   /** A resumed run: this worker's state at the checkpoint. */

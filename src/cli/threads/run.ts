@@ -25,7 +25,7 @@ import type { EventHandler, ReadPosition } from "../../io/events.js";
 import { type JsonObject, parseEvent } from "../../io/json.js";
 import { scanLines } from "../../io/lines.js";
 import { FieldPeek, tokenValue } from "../../io/peek.js";
-import { errorRecord, type LineSink } from "../../io/sinks.js";
+import { errorRecord } from "../../io/sinks.js";
 import { invalidTime, MAX_TIME, parseTime, path } from "../../runtime/values.js";
 import {
   type CompiledPattern,
@@ -34,14 +34,18 @@ import {
   type SourceFile,
   UsageError,
 } from "../api.js";
-import type {
-  LiveCounts,
-  RunCheckpoints,
-  RunCounters,
-  RunResult,
-  RunResume,
-  RunSettings,
-  RunStreams,
+import {
+  drained,
+  type LiveCounts,
+  OutputFailed,
+  type RunCheckpoints,
+  type RunCounters,
+  type RunResult,
+  type RunResume,
+  type RunSettings,
+  type RunStreams,
+  total,
+  waitAll,
 } from "../run.js";
 import { mergeByKey } from "./order.js";
 import {
@@ -57,9 +61,6 @@ import {
 } from "./protocol.js";
 import { plainInteger, workerOfToken, workerOfValue } from "./route.js";
 import { startWorker } from "./spawn.js";
-
-/** Records between the reading thread's watermarks, by default (`--watermark-every`). */
-export const DEFAULT_WATERMARK_EVERY = 4096;
 
 /** Batches sent and not yet written before reading waits (memory stays bounded). */
 const MAX_IN_FLIGHT = 8;
@@ -134,9 +135,6 @@ export function isThreadedSnapshot(snapshot: unknown): snapshot is ThreadedSnaps
 /** Thrown when a worker thread failed; the run stops, exit 70. */
 export class ThreadFailure extends Error {}
 
-/** Thrown from the chunk hook to stop reading when an output has failed. */
-class OutputFailed extends Error {}
-
 /**
  * Runs `program` over `streams.input` on `settings.threads` worker threads; resolves
  * with the same summary `cep run` gives. Rejects with {@link ThreadFailure} when a worker
@@ -164,7 +162,6 @@ export async function runThreaded(
     patterns: settings.patterns,
     schemaCheck: settings.schemaCheck,
     memory: settings.memoryLimit === null ? null : Math.max(1, Math.floor(settings.memoryLimit / n)),
-    partitionBy: by,
     file,
     restore: null,
   };
@@ -561,27 +558,4 @@ function mergeByLine(lists: readonly Item[][]): Item[] {
   if (lists.filter((l) => l.length > 0).length <= 1) return all;
   // Stable: a line's items keep their order.
   return all.sort((a, b) => a.line - b.line);
-}
-
-function total(counts: Record<string, number>): number {
-  let t = 0;
-  for (const k in counts) t += counts[k];
-  return t;
-}
-
-/** Waits until every sink has written what it was given; throws {@link OutputFailed} when one failed. */
-async function drained(sinks: LineSink[]): Promise<void> {
-  for (const s of sinks) await s.drain();
-  const failed = sinks.find((s) => s.error !== null);
-  if (failed) throw new OutputFailed(failed.error?.message);
-}
-
-/** Undefined when every sink can take more now. */
-function waitAll(sinks: LineSink[]): Promise<void> | undefined {
-  let waits: Promise<void>[] | null = null;
-  for (const s of sinks) {
-    const p = s.ready();
-    if (p !== undefined) (waits ??= []).push(p);
-  }
-  return waits === null ? undefined : Promise.all(waits).then(() => undefined);
 }
