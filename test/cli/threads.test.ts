@@ -115,6 +115,28 @@ describe("cep run --threads equals the single-thread oracle byte for byte", () =
     same(threaded(bin, dir, "fixed.pattern", "fixed.ndjson", 4, opts), want, "4 threads");
   }, 60_000);
 
+  test("--watermarks-only: an event behind the watermark is fed at once, and its records sort by that feed", () => {
+    // Keys 1 and 10 are on different workers of 2. Key 1's A is fed at the watermark of
+    // line 3, key 10's A (earlier in time) at its own push, later: at the end, the two
+    // timeouts stamped 170 come in that feed order, not in time order.
+    writeFileSync(
+      join(dir, "tie.pattern"),
+      "pattern P1 { key by k  within 20ms  match a: A followed by b: B  on timeout emit { n: 1 } }\n" +
+        "pattern P2 { key by k  within 30ms  match a: A followed by b: B  on timeout emit { n: 2 } }\n",
+    );
+    writeFileSync(
+      join(dir, "tie.ndjson"),
+      '{"$watermark":100}\n{"type":"A","k":1,"ts":150}\n{"$watermark":150}\n{"type":"A","k":10,"ts":140}\n',
+    );
+    const opts: ThreadRunOptions = { outOfOrderness: 0, watermarksOnly: true, every: 1, lateFile: false };
+    const want = runCep(bin, dir, ["tie.pattern", "--input", "tie.ndjson", "--watermarks-only"], opts);
+    expect(want.output.split("\n").map((l) => l.slice(0, 40))).toContain(
+      '{"pattern":"P1","key":1,"start":150,"end',
+    );
+    for (const n of [2, 3])
+      same(threaded(bin, dir, "tie.pattern", "tie.ndjson", n, opts), want, `${n} threads`);
+  }, 60_000);
+
   test("random pattern sets and streams, 2–4 threads", () => {
     const lineArb = fc.oneof(
       {

@@ -9,13 +9,16 @@
  * A worker's engine makes the same steps for its own keys, in the same relative order, so
  * every record gets a key saying which step made it, and the reading thread merges the
  * workers' lists by it. Feed numbers are engine-wide, so across engines an event is
- * named by (time, input line) instead: the order in which a single engine feeds them.
+ * named by (feed, time, input line) instead — the order in which a single engine feeds
+ * them: `feed` is 2L + 1 for an event fed at the watermark of input line L (buffered
+ * events are fed at a watermark in (time, arrival) order), 2L for one fed at its own push
+ * on line L (with `--watermarks-only`, an event not after the watermark).
  *
  * Keys are flat number arrays:
  * - `[STEP_EVENT, time, line]`: a step of the event at that time and line;
- * - `[phase, timeout, stamp, n, t1, l1, … tn, ln, v1, … vn, pattern]` for the steps of
- *   every key (`phase` {@link STEP_ADVANCE} or {@link STEP_END}): timeout 0 or 1 (matches
- *   first), stamp (0 for matches), the record's n events as (time, line) in feed order,
+ * - `[phase, timeout, stamp, n, f1, t1, l1, … fn, tn, ln, v1, … vn, pattern]` for the
+ *   steps of every key (`phase` {@link STEP_ADVANCE} or {@link STEP_END}): timeout 0 or 1
+ *   (matches first), stamp (0 for matches), the record's n events as (feed, time, line),
  *   their term indices, and the pattern's order in the program.
  */
 
@@ -37,13 +40,13 @@ export function compareKeys(a: readonly number[], b: readonly number[]): number 
   const nb = b[3];
   const n = Math.min(na, nb);
   // Feed order, lexicographic: a proper prefix first.
-  for (let i = 0; i < n; i++) {
-    const c = a[4 + 2 * i] - b[4 + 2 * i] || a[5 + 2 * i] - b[5 + 2 * i];
+  for (let i = 4; i < 4 + 3 * n; i++) {
+    const c = a[i] - b[i];
     if (c !== 0) return c;
   }
   if (na !== nb) return na - nb;
-  const va = 4 + 2 * na;
-  const vb = 4 + 2 * nb;
+  const va = 4 + 3 * na;
+  const vb = 4 + 3 * nb;
   for (let i = 0; i < n; i++) {
     const c = a[va + i] - b[vb + i];
     if (c !== 0) return c;
@@ -51,8 +54,9 @@ export function compareKeys(a: readonly number[], b: readonly number[]): number 
   return a[va + na] - b[vb + nb];
 }
 
-/** One event of a record: its time, input line and term index. */
+/** One event of a record: where it was fed (see the module comment), its time, input line and term index. */
 export interface KeyedEvent {
+  feed: number;
   time: number;
   line: number;
   variable: number;
@@ -66,9 +70,9 @@ export function stepKey(
   events: KeyedEvent[],
   patternOrder: number,
 ): number[] {
-  events.sort((x, y) => x.time - y.time || x.line - y.line);
+  events.sort((x, y) => x.feed - y.feed || x.time - y.time || x.line - y.line);
   const key = [phase, timeout ? 1 : 0, timeout ? stamp : 0, events.length];
-  for (const e of events) key.push(e.time, e.line);
+  for (const e of events) key.push(e.feed, e.time, e.line);
   for (const e of events) key.push(e.variable);
   key.push(patternOrder);
   return key;

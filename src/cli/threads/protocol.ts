@@ -12,9 +12,12 @@ import type { SourceFile } from "../api.js";
 export interface WorkerState {
   /** `engine.snapshot()`. */
   readonly snapshot: unknown;
-  /** The input text of each of `snapshot.events` (null for none), and its input line. */
+  /** The input text of each of `snapshot.events` (null for none), its input line, and its feed when fed at its push. */
   readonly texts: (string | null)[];
   readonly lines: (number | null)[];
+  readonly fed: (number | null)[];
+  /** The watermarks so far: values and their input lines (where buffered events were fed). */
+  readonly ticks: [number[], number[]];
   /** The worker's own counts of reports so far. */
   readonly counts: { bad: number; late: number; missingKeys: number };
 }
@@ -31,6 +34,8 @@ export interface ThreadSetup {
   readonly memory: number | null;
   /** The input's name, as reports give it. */
   readonly file: string;
+  /** `--watermarks-only`: an event not after the watermark is fed at its push. */
+  readonly watermarksOnly: boolean;
   /** A resumed run: this worker's state at the checkpoint. */
   readonly restore: WorkerState | null;
 }

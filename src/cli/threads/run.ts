@@ -163,6 +163,7 @@ export async function runThreaded(
     schemaCheck: settings.schemaCheck,
     memory: settings.memoryLimit === null ? null : Math.max(1, Math.floor(settings.memoryLimit / n)),
     file,
+    watermarksOnly: settings.watermarksOnly,
     restore: null,
   };
   const workers: Worker[] = [];

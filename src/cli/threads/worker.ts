@@ -30,9 +30,12 @@ const decoder = new TextDecoder();
 
 /** Each event's input line, on the event itself (a symbol key, like its text: no map lookup). */
 const LINE = Symbol("cep.line");
+/** An event fed at its own push (order.ts `feed`); events fed at a watermark have none. */
+const FED = Symbol("cep.fed");
 
 interface Lined {
   [LINE]?: number;
+  [FED]?: number;
 }
 
 /** Runs the worker loop of the current thread (started by threads/spawn.ts). */
@@ -81,6 +84,10 @@ class ThreadWorker {
   private curLine = 0;
   private curText = "";
   private counts = { bad: 0, late: 0, missingKeys: 0 };
+  private readonly watermarksOnly: boolean;
+  /** The watermarks applied so far (increasing) and their input lines: where buffered events were fed. */
+  private tickValues: number[] = [];
+  private tickLines: number[] = [];
 
   constructor(setup: ThreadSetup) {
     const program = compile(setup.sources, { typeField: setup.typeField, timeField: setup.timeField });
@@ -104,11 +111,17 @@ class ThreadWorker {
       restore.lines.forEach((line, i) => {
         if (line !== null) (events[i] as Lined)[LINE] = line;
       });
+      restore.fed.forEach((feed, i) => {
+        if (feed !== null) (events[i] as Lined)[FED] = feed;
+      });
       options.restore = restore.snapshot;
       this.counts = { ...restore.counts };
+      this.tickValues = [...restore.ticks[0]];
+      this.tickLines = [...restore.ticks[1]];
     }
     this.engine = new Engine(program, options);
     this.timeField = setup.timeField;
+    this.watermarksOnly = setup.watermarksOnly;
     this.file = setup.file;
     program.patterns.forEach((p, index) => {
       const vars = new Map<string, number>();
@@ -156,6 +169,8 @@ class ThreadWorker {
         }
         keepText(value, text);
         (value as Lined)[LINE] = line;
+        // With watermarks only, an event not after the watermark is fed now, at its push.
+        if (this.watermarksOnly && this.timeOf(value) <= this.watermark()) (value as Lined)[FED] = 2 * line;
         e.push(value, text.length);
       }
     }
@@ -163,10 +178,12 @@ class ThreadWorker {
     this.tickLine = m.tickLine;
     if (m.tick !== null) {
       this.tickPhase = STEP_ADVANCE;
+      this.ticked(m.tick, m.tickLine);
       e.advanceTo(m.tick);
     }
     if (m.end) {
       this.tickPhase = STEP_ADVANCE;
+      this.ticked(Number.POSITIVE_INFINITY, m.tickLine);
       e.advanceTo(Number.POSITIVE_INFINITY);
       this.tickPhase = STEP_END;
       e.end();
@@ -196,6 +213,38 @@ class ThreadWorker {
     };
   }
 
+  /** The last watermark applied (−∞ before the first). */
+  private watermark(): number {
+    const n = this.tickValues.length;
+    return n === 0 ? Number.NEGATIVE_INFINITY : this.tickValues[n - 1];
+  }
+
+  /** Notes a watermark (above every earlier one) and its line, before it is applied. */
+  private ticked(value: number, line: number): void {
+    if (value <= this.watermark()) return;
+    this.tickValues.push(value);
+    this.tickLines.push(line);
+  }
+
+  /**
+   * Where an event was fed (order.ts `feed`): at its push, or at the first watermark not
+   * below its time (a buffered event is fed at the first watermark that reaches it).
+   */
+  private feedOf(event: unknown): number {
+    const fed = (event as Lined)[FED];
+    if (fed !== undefined) return fed;
+    const t = this.timeOf(event);
+    const values = this.tickValues;
+    let lo = 0;
+    let hi = values.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (values[mid] < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < values.length ? 2 * this.tickLines[lo] + 1 : Number.POSITIVE_INFINITY;
+  }
+
   /** This worker's part of a checkpoint. */
   private state(): WorkerState {
     const snapshot = this.engine.snapshot();
@@ -204,6 +253,8 @@ class ThreadWorker {
       snapshot,
       texts: events.map((e) => keptText(e) ?? null),
       lines: events.map((e) => (typeof e === "object" && e !== null ? ((e as Lined)[LINE] ?? null) : null)),
+      fed: events.map((e) => (typeof e === "object" && e !== null ? ((e as Lined)[FED] ?? null) : null)),
+      ticks: [[...this.tickValues], [...this.tickLines]],
       counts: { ...this.counts },
     };
   }
@@ -238,7 +289,7 @@ class ThreadWorker {
         for (const name in r.events) {
           const variable = info?.vars.get(name) ?? -1;
           for (const ev of r.events[name])
-            events.push({ time: this.timeOf(ev), line: this.lineOf(ev), variable });
+            events.push({ feed: this.feedOf(ev), time: this.timeOf(ev), line: this.lineOf(ev), variable });
         }
         const phase = this.tickPhase === STEP_END ? STEP_END : STEP_ADVANCE;
         key = stepKey(phase, timeout, r.end, events, info?.order ?? 0);
