@@ -20,7 +20,7 @@ let dir: string;
 beforeAll(() => {
   bin = privateBin();
   dir = mkdtempSync(join(tmpdir(), "cep-threads-"));
-});
+}, 120_000);
 
 /** Timeouts, `not followed by`, a composite key, emit, skip strategies. */
 const PATTERNS = `pattern T { key by k  within 6ms  match a: A followed by b: B+ followed by c: C  on timeout emit { n: count(b), first: a.ts } }
