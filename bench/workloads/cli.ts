@@ -2,7 +2,8 @@
  * CLI: `cep run` end to end (a spawned `node bin/cep.js run … --quiet`, after `npm run
  * build`) over an NDJSON file of 1M W4 events (100k keys, uniform), against a spawned bare
  * JSON.parse-per-line loop over the same file. Wall time of each process, alternating;
- * the CLI's record count must equal F2's match count on the same events.
+ * the CLI's record count must equal F2's match count on the same events. The same run with
+ * `--threads 2` and `--threads 4` (issue #19) in the same rounds.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -27,6 +28,8 @@ export interface CliResult {
   readonly bareMs: number;
   /** `cep run` over an empty file: process start, module load, compile. */
   readonly startupMs: number;
+  /** `cep run --threads N` (N = 2, 4; issue #19) over the same file, by N. */
+  readonly threadsMs: Readonly<Record<number, number>>;
   readonly matches: number;
   readonly errors: readonly string[];
   readonly buildNote: string;
@@ -69,6 +72,7 @@ export function measureCli(rounds: number, log: (s: string) => void): CliResult 
     cliMs: Number.NaN,
     bareMs: Number.NaN,
     startupMs: Number.NaN,
+    threadsMs: {},
     errors: [],
     buildNote,
     ...base,
@@ -97,10 +101,18 @@ export function measureCli(rounds: number, log: (s: string) => void): CliResult 
   check(first.stdout, "warm-up");
   const cli: number[] = [];
   const bare: number[] = [];
+  const threads: Record<number, number[]> = { 2: [], 4: [] };
   for (let r = 0; r < rounds; r++) {
     const c = timed(cliArgs);
     check(c.stdout, `round ${r + 1}`);
     cli.push(c.ms);
+    for (const n of [2, 4]) {
+      const t = timed([...cliArgs, "--threads", String(n)]);
+      if (t.status !== 0)
+        errors.push(`CLI: --threads ${n} exited ${t.status}: ${t.stderr.trim().split("\n")[0]}`);
+      check(t.stdout, `--threads ${n}, round ${r + 1}`);
+      threads[n].push(t.ms);
+    }
     const j = timed(["bench/baselines/json-parse-loop.mjs", file]);
     if (j.status !== 0 || Number.parseInt(j.stdout, 10) !== N)
       errors.push(`CLI: bare loop failed: ${j.stderr}`);
@@ -115,6 +127,7 @@ export function measureCli(rounds: number, log: (s: string) => void): CliResult 
     cliMs: median(cli),
     bareMs: median(bare),
     startupMs: median(startup),
+    threadsMs: { 2: median(threads[2]), 4: median(threads[4]) },
     errors,
     buildNote,
     ...base,

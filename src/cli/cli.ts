@@ -14,7 +14,7 @@ import { checkCommand } from "./check.js";
 import { type ExplainFormat, explainCommand } from "./explain.js";
 import { fmtCommand } from "./fmt-command.js";
 import { addLiveOptions, resolveLiveOptions } from "./live-options.js";
-import { addRunOptions, addTraceOptions, resolveRunOptions } from "./options.js";
+import { addRunOptions, addThreadOptions, addTraceOptions, resolveRunOptions } from "./options.js";
 import { runCommand } from "./run-command.js";
 import { addScaleOutCommands } from "./scaleout-commands.js";
 import { testCommand } from "./test-command.js";
@@ -46,12 +46,14 @@ export async function runCli(argv: readonly string[], env: CliEnv): Promise<numb
     .showSuggestionAfterError(true);
 
   addLiveOptions(
-    addTraceOptions(
-      addRunOptions(
-        program
-          .command("run")
-          .description("compile patterns, read events, write match and timeout records")
-          .argument("<file.pattern...>", "pattern files"),
+    addThreadOptions(
+      addTraceOptions(
+        addRunOptions(
+          program
+            .command("run")
+            .description("compile patterns, read events, write match and timeout records")
+            .argument("<file.pattern...>", "pattern files"),
+        ),
       ),
     ),
   ).action(async (files: string[], opts: Record<string, unknown>) => {

@@ -53,3 +53,6 @@ export async function main(argv: string[]): Promise<number> {
   if (code === 0 && failed.stderr !== null && !readerLeft(true, failed.stderr)) code = 2;
   return code;
 }
+
+/** A worker thread of `cep run --threads` (threads/spawn.ts loads this bundle in the worker and calls it). */
+export { threadMain } from "./threads/worker.js";

@@ -2,6 +2,7 @@
  * The options of `cep run` (cli.md), defined once: `cep run` parses them from argv and
  * `cep test` from a scenario's `.args` file, with the same commander definitions.
  */
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import bytes from "bytes";
 import { type Command, InvalidArgumentError, Option } from "commander";
@@ -27,7 +28,14 @@ export interface RunOptions extends RunSettings {
   traceArgs: string[];
   /** `--trace-out`: where trace records go; null: stderr. */
   traceOut: string | null;
+  /** `--threads` (`cep run` only): worker threads; 1 = the single-thread run. */
+  threads: number;
+  /** `--watermark-every`: with threads, records between the reading thread's watermarks. */
+  watermarkEvery: number;
 }
+
+/** `--watermark-every` by default (docs/cli.md "Threads"). */
+export const DEFAULT_WATERMARK_EVERY = 4096;
 
 /** `--checkpoint-every` by default (cli.md). */
 export const DEFAULT_CHECKPOINT_EVERY = 100_000;
@@ -54,6 +62,8 @@ interface RawRunOptions {
   schemaCheck: boolean;
   trace?: string[];
   traceOut?: string;
+  threads?: number;
+  watermarkEvery?: number;
 }
 
 function countOption(value: string): number {
@@ -137,6 +147,31 @@ export function addRunOptions(cmd: Command): Command {
     .option("--no-schema-check", "do not check events against the `event` declarations");
 }
 
+/** Commander parser for `--threads`: a whole number ≥ 1, or `auto` (the available cores). */
+export function threadsOption(value: string): number {
+  if (value.trim() === "auto") return availableParallelism();
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError("expected a whole number of threads, at least 1, or auto");
+  }
+  return n;
+}
+
+/** Adds `cep run`'s `--threads` options (not in `cep test`'s `.args`: a scenario runs on one thread). */
+export function addThreadOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      "--threads <n>",
+      "worker threads that parse and match, split by key (auto: one per core)",
+      threadsOption,
+    )
+    .option(
+      "--watermark-every <n>",
+      `with --threads: records between the reading thread's watermarks (default: ${DEFAULT_WATERMARK_EVERY})`,
+      countOption,
+    );
+}
+
 /** Adds `cep run`'s tracing options (not in `cep test`'s `.args`: a test has no trace output). */
 export function addTraceOptions(cmd: Command): Command {
   return cmd
@@ -177,6 +212,19 @@ export function resolveRunOptions(opts: Record<string, unknown>): RunOptions {
       throw new UsageError("--checkpoint needs a file output (--output <file>): stdout cannot be truncated");
     }
   }
+  const threads = raw.threads ?? 1;
+  if (raw.watermarkEvery !== undefined && threads < 2) {
+    throw new UsageError("--watermark-every needs --threads with 2 or more threads");
+  }
+  if (threads > 1) {
+    const alone = [
+      ["--trace", traceArgs.length > 0],
+      ["--processing-time", raw.processingTime === true],
+    ] as const;
+    for (const [flag, given] of alone) {
+      if (given) throw new UsageError(`--threads cannot be combined with ${flag} yet; run it on one thread`);
+    }
+  }
   if (raw.clock !== undefined && !raw.processingTime) {
     throw new UsageError("--clock needs --processing-time");
   }
@@ -203,6 +251,8 @@ export function resolveRunOptions(opts: Record<string, unknown>): RunOptions {
     schemaCheck: raw.schemaCheck !== false,
     traceArgs,
     traceOut: raw.traceOut ?? null,
+    threads,
+    watermarkEvery: raw.watermarkEvery ?? DEFAULT_WATERMARK_EVERY,
   };
   if (raw.csvMaxRecordLines !== undefined) options.csvMaxRecordLines = raw.csvMaxRecordLines;
   // Writing over the input would truncate it before it is read.

@@ -34,7 +34,14 @@ import { CheckpointLock } from "./lock.js";
 import type { MetricsServer } from "./metrics.js";
 import type { RunOptions } from "./options.js";
 import { createProgress, summaryLine } from "./progress.js";
-import { prepareRun, type RunResult, type RunResume } from "./run.js";
+import { type PreparedRun, prepareRun, type RunResult, type RunResume } from "./run.js";
+import {
+  isThreadedSnapshot,
+  partitionField,
+  runThreaded,
+  type ThreadedSettings,
+  ThreadFailure,
+} from "./threads/run.js";
 import { parseTraceArgs, untracedNotes } from "./trace-option.js";
 import { PatternReloader } from "./watch-run.js";
 import { readerLeft, writeFailure } from "./write-error.js";
@@ -132,7 +139,11 @@ async function runUnlocked(
           },
         };
   // The engine first: a snapshot it refuses leaves every file untouched.
-  const prepared = prepareRun(env.api, program, { ...options, trace }, env, resume);
+  if (saved !== null && ck !== null) checkThreads(ck, saved, options);
+  const prepared =
+    options.threads > 1
+      ? threaded(program, { ...options, sources }, resume)
+      : prepareRun(env.api, program, { ...options, trace }, env, resume);
 
   // 3. Input and outputs.
   const input: InputSource = await live.openInput(options.input, env.stdin, resume?.position.offset ?? 0);
@@ -216,6 +227,10 @@ async function runUnlocked(
       },
       checkpoints,
     );
+  } catch (err) {
+    if (!(err instanceof ThreadFailure)) throw err;
+    env.stderr.write(`cep: ${err.message}\n`);
+    return 70;
   } finally {
     reloader?.close();
     await metrics?.close();
@@ -408,5 +423,42 @@ class Outputs {
     for (const sink of this.sinks.values()) await sink.close();
     this.sinks.clear();
     this.files.clear();
+  }
+}
+
+/** A run on `settings.threads` worker threads; refuses patterns it cannot split by key (2) before anything is read. */
+function threaded(
+  program: CompiledProgram,
+  settings: ThreadedSettings,
+  resume: RunResume | null,
+): PreparedRun {
+  partitionField(program, settings.patterns);
+  // `update` and `status` serve `--watch` and `--metrics`, which need `--follow`: refused with
+  // `--threads` (live-options.ts), so a threaded run never gets these calls.
+  const unsupported = (what: string) => (): never => {
+    throw new Error(`${what} is not available on a threaded run`);
+  };
+  return {
+    run: (streams, checkpoints) => runThreaded(program, settings, streams, checkpoints ?? null, resume),
+    update: unsupported("updating patterns"),
+    status: unsupported("status"),
+  };
+}
+
+/** A checkpoint resumes only with the `--threads` (and `--watermark-every`) it was written with. */
+function checkThreads(ck: string, saved: CheckpointState, options: RunOptions): void {
+  if (saved.done) return;
+  const snap = saved.snapshot;
+  const then = isThreadedSnapshot(snap)
+    ? `--threads ${snap.threads} --watermark-every ${snap.watermarkEvery}`
+    : "one thread";
+  const now =
+    options.threads > 1
+      ? `--threads ${options.threads} --watermark-every ${options.watermarkEvery}`
+      : "one thread";
+  if (then !== now) {
+    throw new UsageError(
+      `cannot resume from checkpoint ${ck}: it was written by a run on ${then}, this one is on ${now}; run with the same ones, or delete it to start over`,
+    );
   }
 }

@@ -118,7 +118,7 @@ export interface RunResult {
 }
 
 /** Thrown from the chunk hook to stop reading when an output has failed. */
-class OutputFailed extends Error {}
+export class OutputFailed extends Error {}
 
 /** Wall-clock source for processing time without `--clock`. */
 export interface RunClock {
@@ -476,21 +476,21 @@ function snapshotOf(engine: RunEngine): unknown {
   return e.snapshot();
 }
 
-function total(counts: Record<string, number>): number {
+export function total(counts: Record<string, number>): number {
   let n = 0;
   for (const k in counts) n += counts[k];
   return n;
 }
 
 /** Waits until every sink has written what it was given; throws {@link OutputFailed} when one failed. */
-async function drained(sinks: LineSink[]): Promise<void> {
+export async function drained(sinks: LineSink[]): Promise<void> {
   for (const s of sinks) await s.drain();
   const failed = sinks.find((s) => s.error !== null);
   if (failed) throw new OutputFailed(failed.error?.message);
 }
 
 /** Undefined when every sink can take more now (the usual case: no promise per chunk). */
-function waitAll(sinks: LineSink[]): Promise<void> | undefined {
+export function waitAll(sinks: LineSink[]): Promise<void> | undefined {
   let waits: Promise<void>[] | null = null;
   for (const s of sinks) {
     const p = s.ready();

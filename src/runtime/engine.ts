@@ -523,6 +523,16 @@ export class Engine<R extends MatchRecord = MatchRecord> {
     this.ended = true;
   }
 
+  /**
+   * While buffered events are fed, the one being fed (the steps that advance its own keys
+   * and feed it emit their records now); null in a step that advances time for every key.
+   * A listener uses it to place records among the steps of one run split over several
+   * engines (`cep run --threads`): `if (engine.steppingEvent() === null) …`.
+   */
+  steppingEvent(): unknown {
+    return this.out.stepEvent;
+  }
+
   /** Counters: events, matches, timeouts, late, bad, live partial matches, keys, dropped. */
   stats(): EngineStats {
     const matchesByPattern: Record<string, number> = {};
@@ -580,6 +590,7 @@ export class Engine<R extends MatchRecord = MatchRecord> {
     for (let b = et.nextDue(t); b !== undefined; b = et.nextDue(t)) {
       // 1. It leaves its partition key's buffered events.
       if (b.part !== undefined) (this.partition as PartitionTracker).unbuffer(b);
+      this.out.stepEvent = b.event;
       // 2. Time advances to its time: for every key, or with watermarks only, for its own keys.
       if (trace !== null) trace.tracer.arriving(b.event, et.seq, b.time, b.type);
       if (et.watermarksOnly) {
@@ -589,6 +600,7 @@ export class Engine<R extends MatchRecord = MatchRecord> {
       // 3. It is fed, with the keys read when it was pushed.
       this.dispatch.step(b.event, b.type, b.time, b.keys, b.invalid, b.bytes);
     }
+    this.out.stepEvent = null;
     // 4. Time advances to t.
     this.advance(t);
   }

@@ -120,6 +120,8 @@ export class StepOutput {
   /** Batch mode: where records and errors go instead of the listeners (entry index in `entry`). */
   capture: BatchResult | null = null;
   entry = 0;
+  /** The buffered event being fed (its own keys' advance, then its step), or null: see `Engine.steppingEvent`. */
+  stepEvent: unknown = null;
 
   /** `runnerOf`: the engine's running patterns (a removed pattern's late outcomes still get records). */
   constructor(private readonly runnerOf: ReadonlyMap<CompiledPattern, Runner>) {}
