@@ -59,7 +59,9 @@ export function resolveLiveOptions(opts: Record<string, unknown>, run: RunOption
   if (metrics !== null && !follow) throw new UsageError("--metrics needs --follow (a long-running run)");
   if (follow && run.threads > 1) {
     // Not yet: the threaded run reads a finished input (issue #19 asks for it once both exist).
-    throw new UsageError("--threads cannot be combined with --follow yet: follow on one thread (--threads 1)");
+    throw new UsageError(
+      "--threads cannot be combined with --follow yet: follow on one thread (--threads 1)",
+    );
   }
   if (follow && run.checkpoint !== null && run.input === "-") {
     throw new UsageError("--checkpoint needs a file input (--input <file>): stdin cannot be resumed");
