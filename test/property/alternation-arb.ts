@@ -437,3 +437,34 @@ export function expectedAltRecords(p: GenAltPattern, events: readonly GenEvent[]
   }
   return out.sort();
 }
+
+// ---------------------------------------------------------------------------
+// Shapes (to name the patterns an open engine bug affects)
+
+type Choice = Extract<GenItem, { kind: "alt" | "permute" }>;
+
+/**
+ * Does some alternation or permute X satisfy `test(X, gov)`, gov being X's governing operator
+ * (its own; first in an alternative, the enclosing alternation's; null first in the pattern)?
+ */
+export function someChoice(
+  items: readonly GenItem[],
+  test: (x: Choice, gov: Contiguity | null) => boolean,
+): boolean {
+  const seq = (list: readonly GenItem[], parentGov: Contiguity | null): boolean =>
+    list.some((item, i) => one(item, i === 0 ? parentGov : outerOf(item)));
+  const one = (item: GenItem, gov: Contiguity | null): boolean => {
+    switch (item.kind) {
+      case "term":
+        return false;
+      case "group":
+        return seq(item.items, gov);
+      case "alt":
+        return test(item, gov) || item.alternatives.some((a) => seq(a, gov));
+      case "permute":
+        // An element is first in some orders (the permute's operator) and later in others (its own `op`).
+        return test(item, gov) || item.elements.some((e) => one(e, gov) || one(e, item.op));
+    }
+  };
+  return seq(items, null);
+}

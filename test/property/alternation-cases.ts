@@ -4,7 +4,13 @@
  * minimised cases, kept as regressions.
  */
 import type { Contiguity, NaiveSkip } from "../reference/naive.js";
-import { type GenAltPattern, type GenItem, hasEmptyAlternative } from "./alternation-arb.js";
+import {
+  type GenAltPattern,
+  type GenItem,
+  hasEmptyAlternative,
+  nullableItem,
+  someChoice,
+} from "./alternation-arb.js";
 import type { GenEvent, GenTerm, Quant, TypeName } from "./pattern-arb.js";
 
 /**
@@ -16,7 +22,29 @@ import type { GenEvent, GenTerm, Quant, TypeName } from "./pattern-arb.js";
 export const OPEN: Record<string, (p: GenAltPattern) => boolean> = {
   // Paths through alternatives that take nothing are merged when they go on into a later item.
   B7: (p) => hasEmptyAlternative(p.items),
+  // After a `followed by` fork skipped an event, a nested alternation behind an absent first term cannot start.
+  B8: (p) => relaxedForkNestedBehindOptional(p.items),
 };
+
+/** An alternation / permute X governed by `followed by` whose first-reachable items include a nested one behind an absent item. */
+function relaxedForkNestedBehindOptional(items: readonly GenItem[]): boolean {
+  const behind = (seq: readonly GenItem[]): boolean => {
+    for (let i = 0; i < seq.length; i++) {
+      const item = seq[i];
+      if (i > 0 && (item.kind === "alt" || item.kind === "permute")) return true;
+      if (!nullableItem(item)) return false;
+    }
+    return false;
+  };
+  const nested = (e: GenItem): boolean => e.kind === "alt" || e.kind === "permute";
+  const permuteBehind = (es: readonly GenItem[]): boolean =>
+    es.some((e, i) => nullableItem(e) && es.some((f, j) => j !== i && nested(f)));
+  return someChoice(
+    items,
+    (x, gov) =>
+      gov === "relaxed" && (x.kind === "alt" ? x.alternatives.some(behind) : permuteBehind(x.elements)),
+  );
+}
 
 // Builders for the regressions below.
 const term = (
@@ -180,5 +208,17 @@ export const REGRESSIONS: { bug: string; pattern: GenAltPattern; events: GenEven
       alt("relaxed", [term("c", "C")], [term("d", "D")]),
     ]),
     events: stream("C"),
+  },
+  {
+    bug: "B8",
+    pattern: pattern([
+      term("x", "C"),
+      alt(
+        "relaxed",
+        [term("a", "A", "?"), alt("any", [term("b", "B")], [term("d", "D")])],
+        [term("e", "B", "one")],
+      ),
+    ]),
+    events: stream("C C D"),
   },
 ];
