@@ -44,7 +44,9 @@ export function shortPrefix(prefix: readonly IToken[]): IToken[] {
     else if (
       match >= 0 &&
       clause < 0 &&
-      (t === T.Next || (t === T.By && prefix[k - 1].tokenType === T.Followed))
+      (t === T.Next || (t === T.By && prefix[k - 1].tokenType === T.Followed)) &&
+      // `permute next (`, `permute followed by (`: a permute's operator, not the sequence's.
+      prefix[t === T.Next ? k - 1 : k - 2]?.tokenType !== T.Permute
     ) {
       // From the operator on (`not`, `followed`, `by`, `any` included), after a stand-in
       // term: the pattern's name, a real name token.

@@ -22,7 +22,7 @@ export interface AssistToken {
   /** UTF-16 offsets, end exclusive. */
   readonly start: number;
   readonly end: number;
-  /** A reserved word (§1.1). */
+  /** A reserved word (§1.1), or a contextual keyword where it is one (`permute` before `(`). */
   readonly keyword: boolean;
   /** A word: a name, a quoted name, a keyword or a unit word. */
   readonly word: boolean;
@@ -32,7 +32,7 @@ export interface AssistToken {
 export interface Expectation {
   /** The token type's name (`Identifier` and `AnyWord` mean a name). */
   readonly type: string;
-  /** The keyword's text when the token is a reserved word (`where`), else null. */
+  /** The keyword's text when the token is a reserved or contextual keyword (`where`, `permute`), else null. */
   readonly keyword: string | null;
   /** The rule stack from `block` down to the rule consuming the token. */
   readonly rules: readonly string[];
@@ -54,9 +54,10 @@ export interface AssistPlace {
   readonly expected: readonly Expectation[];
 }
 
-const KEYWORD_TYPES: ReadonlySet<TokenType> = new Set(T.KEYWORDS);
+const KEYWORD_TYPES: ReadonlySet<TokenType> = new Set([...T.KEYWORDS, ...T.CONTEXTUAL_KEYWORDS]);
 const WORD_TYPES: ReadonlySet<TokenType> = new Set([
   ...T.KEYWORDS,
+  ...T.CONTEXTUAL_KEYWORDS,
   T.Identifier,
   T.QuotedIdentifier,
   T.UnitWord,

@@ -9,17 +9,21 @@
  * ```
  */
 import type {
+  Alternation,
   Contiguity,
   Duration,
   Modifier,
+  Permute,
   Sequence,
   SequenceElement,
   SequenceItem,
   SkipClause,
   SkipStrategyName,
+  Term,
 } from "./ast.js";
 import type { PatternInfo } from "./check.js";
 import { exprToSource, identToSource } from "./expr-text.js";
+import { innerSequences } from "./items.js";
 
 /** A window: milliseconds and the duration as written. */
 export interface WindowSummary {
@@ -46,8 +50,14 @@ export interface TermSummary {
   readonly within: WindowSummary | null;
   /** The `where` condition in canonical form; null when none. */
   readonly where: string | null;
-  /** Group nesting: 0 at top level. */
+  /** Nesting in groups, alternations and permutes: 0 at top level. */
   readonly depth: number;
+  /**
+   * Where the term is chosen, innermost first, in words: "one of: `b: B` | `c: C next
+   * d: D`" for a term in an alternative, "in any order: `p: Paid`, `s: Shipped`" for a
+   * term in a permute's element; empty at top level and in plain groups.
+   */
+  readonly choices: readonly string[];
 }
 
 /**
@@ -120,7 +130,7 @@ function itemToSource(item: SequenceItem): string {
       text = `(${item.alternatives.map(sequenceToSource).join(" | ")})${item.quantifier?.raw ?? ""}`;
       break;
     case "Permute": {
-      const op = item.opSpan === null ? "" : ` ${OP_TEXT[item.op]}`;
+      const op = item.opSpan === null ? "" : ` ${OP_TEXT[item.op]} `;
       return `permute${op}(${item.elements.map(itemToSource).join(", ")})`;
     }
     case "Term": {
@@ -152,8 +162,34 @@ export function describePattern(info: PatternInfo): PatternSummary {
   };
 }
 
+/**
+ * An alternation or permute in words: "one of: `b: B` | `c: C next d: D`", "in any order:
+ * `p: Paid`, `s: Shipped`" (with `next`/`followed by any` named when it is not the default).
+ */
+export function choiceWords(item: Alternation | Permute): string {
+  if (item.kind === "Alternation") {
+    return `one of: ${item.alternatives.map((a) => `\`${sequenceToSource(a)}\``).join(" | ")}`;
+  }
+  const op = item.op === "followedBy" ? "" : ` (joined by ${OP_TEXT[item.op]})`;
+  return `in any order${op}: ${item.elements.map((e) => `\`${itemToSource(e)}\``).join(", ")}`;
+}
+
+/** For each term, the alternations and permutes it sits in, innermost first, in words. */
+function choicesByTerm(seq: Sequence, outer: readonly string[], out: Map<Term, readonly string[]>): void {
+  for (const el of seq.elements) {
+    const item = el.item;
+    if (item.kind === "Term") out.set(item, outer);
+    else {
+      const here = item.kind === "Group" ? outer : [choiceWords(item), ...outer];
+      for (const inner of innerSequences(item)) choicesByTerm(inner, here, out);
+    }
+  }
+}
+
 /** Every term of a checked pattern (negated ones included), in variable-table order. */
 export function describeTerms(info: PatternInfo): TermSummary[] {
+  const choices = new Map<Term, readonly string[]>();
+  choicesByTerm(info.decl.match, [], choices);
   return info.variables.map((v) => ({
     index: v.index,
     variable: v.name,
@@ -166,5 +202,6 @@ export function describeTerms(info: PatternInfo): TermSummary[] {
     within: window(v.term.within),
     where: v.term.where === null ? null : exprToSource(v.term.where),
     depth: v.depth,
+    choices: choices.get(v.term) ?? [],
   }));
 }

@@ -5,8 +5,9 @@
  *
  * A `permute op (e1, …, en)` is walked as the one sequence `e1 op e2 op … en` (its
  * elements in source order): every term of it once, with the operator it has in the
- * first order. Checks that depend on the order (which element is first, last, after
- * which) ask {@link permuteSequence}'s caller to treat every element as a possible edge.
+ * first order. Checks that depend on the order (which element comes first, last, or
+ * after which) walk each element on its own with {@link single} instead: in some order,
+ * every element is first, last and after every other one.
  *
  * ```ts
  * for (const el of terms(decl.match)) console.log(el.item.variable.name);
@@ -29,11 +30,6 @@ export type TermElement = SequenceElement & { readonly item: Term };
 
 /** An item with a quantifier and modifiers: a term, a group or an alternation (not a permute). */
 export type Quantifiable = Term | Group | Alternation;
-
-/** Whether an item takes a quantifier and modifiers (a permute does not). */
-export function isQuantifiable(item: SequenceItem): item is Quantifiable {
-  return item.kind !== "Permute";
-}
 
 /** An item's quantifier; null for a permute. */
 export function quantifierOf(item: SequenceItem): Quantifier | null {
@@ -97,14 +93,6 @@ export function* terms(seq: Sequence): Generator<TermElement> {
   for (const el of seq.elements) {
     if (el.item.kind === "Term") yield el as TermElement;
     else for (const inner of innerSequences(el.item)) yield* terms(inner);
-  }
-}
-
-/** Every item of a sequence (terms, groups, alternations, permutes), depth-first in source order. */
-export function* items(seq: Sequence): Generator<SequenceItem> {
-  for (const el of seq.elements) {
-    yield el.item;
-    for (const inner of innerSequences(el.item)) yield* items(inner);
   }
 }
 

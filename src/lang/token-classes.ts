@@ -45,6 +45,7 @@ const OPERATORS = [
   T.GreaterEq,
   T.Less,
   T.Greater,
+  T.Pipe,
 ];
 const OPEN = [T.LCurly, T.LParen, T.LBracket];
 const CLOSE = [T.RCurly, T.RParen, T.RBracket];
@@ -62,7 +63,7 @@ export function tokenClasses(source: string): ClassifiedToken[] {
     const type = t.tokenType;
     const cls: TokenClass = tokenMatcher(t, T.LexError)
       ? "error"
-      : tokenMatcher(t, T.Keyword)
+      : tokenMatcher(t, T.Keyword) || type === T.Permute
         ? "keyword"
         : type === T.DurationLiteral || type === T.IsoDuration
           ? "duration"

@@ -170,3 +170,35 @@ describe("cepheus.tmLanguage.json", () => {
     expect(scopesOf(tokens, "user", 10)).toContain("variable.other.property.emit-key.cepheus");
   });
 });
+
+describe("cepheus.tmLanguage.json: alternation and permute (§3.3a)", () => {
+  const alt = [
+    /* 1 */ "pattern Funnel {",
+    /* 2 */ "  match a: Login followed by (p: Purchase | Logout next r: Rating)",
+    /* 3 */ "        followed by permute(n: Nps, f: Feedback) next permute followed by any (x: X, y: Y)",
+    /* 4 */ "        followed by permute next t: Tick where permute > 1",
+    /* 5 */ "}",
+  ].join("\n");
+  let tokens: Token[];
+
+  beforeAll(async () => {
+    tokens = tokenize(await loadGrammar(), alt);
+  });
+
+  it("scopes `|` as an operator and a bare type after it as a type", () => {
+    expect(scopesOf(tokens, "|", 2)).toContain("keyword.operator.alternation.cepheus");
+    expect(scopesOf(tokens, "Logout", 2)).toContain("entity.name.type.cepheus");
+  });
+
+  it("scopes `permute` as a keyword before `(` or its operator and `(`, as a name elsewhere", () => {
+    const permutes = tokens.filter((t) => t.text === "permute");
+    expect(permutes.map((t) => [t.line, t.scopes.includes("keyword.control.permute.cepheus")])).toEqual([
+      [3, true],
+      [3, true],
+      [4, false],
+      [4, false],
+    ]);
+    expect(permutes[2].scopes).toContain("entity.name.type.cepheus");
+    expect(scopesOf(tokens, "followed by any", 3)).toContain("keyword.operator.contiguity.cepheus");
+  });
+});

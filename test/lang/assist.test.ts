@@ -19,6 +19,8 @@ const sources = readdirSync(dir)
     // Groups, chains, `between … and`, `until`, negations, both emits.
     `pattern G { within 5m match a: A where x between 1 and 2 and y or z > 1 next (b: B followed by any c: C where (p and q))+ not next D followed by e: E+ until (f and g or h) not followed by F emit { n: count(a) + 1, m: [1, 2] } on timeout emit { k: key() } }`,
     `pattern H { after match skip to first a match a: A{2,5} greedy consecutive within 1s where a.x[0].y is not null followed by b: * where event.z in [1, 2] on timeout }`,
+    // Alternation and permute (§3.3a): their operators and separators.
+    `pattern I { match a: A next (b: B where x or y | c: C followed by d: D)+ followed by permute next (e: E, (f: F | g: G)) followed by permute followed by any (h: H, i: I) next permute(j: J, k: K) }`,
   ]);
 
 const paths = (prefix: Parameters<typeof shortPrefix>[0]) =>

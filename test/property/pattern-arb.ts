@@ -15,6 +15,7 @@ import {
   NaiveBudgetExceeded,
   type NaivePattern,
   type NaiveSkip,
+  type NaiveTerm,
   naiveMatches,
 } from "../reference/naive.js";
 
@@ -118,7 +119,7 @@ const quantArb: fc.Arbitrary<Quant> = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 2 }).map((n): Quant => ({ kind: "n+", n })) },
 );
 
-const contiguityArb = (strictW: number, relaxedW: number, anyW: number): fc.Arbitrary<Contiguity> =>
+export const contiguityArb = (strictW: number, relaxedW: number, anyW: number): fc.Arbitrary<Contiguity> =>
   fc.oneof(
     { weight: strictW, arbitrary: fc.constant<Contiguity>("strict") },
     { weight: relaxedW, arbitrary: fc.constant<Contiguity>("relaxed") },
@@ -130,7 +131,7 @@ const whereArb = fc.record({
   c: fc.integer({ min: 0, max: 4 }),
 });
 
-const termArb: fc.Arbitrary<GenTerm> = fc
+export const termArb: fc.Arbitrary<GenTerm> = fc
   .record({
     type: fc.oneof(
       { weight: 5, arbitrary: fc.constantFrom(...TYPES) },
@@ -213,14 +214,19 @@ function renderQuant(q: Quant): string {
   }
 }
 
-const OPERATOR: Record<Contiguity, string> = {
+export const OPERATOR: Record<Contiguity, string> = {
   strict: "next",
   relaxed: "followed by",
   any: "followed by any",
 };
 
 function renderTerm(t: GenTerm, i: number): string {
-  let s = `${variableOf(i)}: ${t.type ?? "*"}${renderQuant(t.quant)}`;
+  return renderTermAs(t, variableOf(i));
+}
+
+/** A term's source text with the given variable name (no operator). */
+export function renderTermAs(t: GenTerm, variable: string): string {
+  let s = `${variable}: ${t.type ?? "*"}${renderQuant(t.quant)}`;
   const mods: string[] = [];
   if (t.inner === "strict") mods.push("consecutive");
   if (t.inner === "any") mods.push("combinations");
@@ -233,7 +239,7 @@ function renderTerm(t: GenTerm, i: number): string {
   return s;
 }
 
-function renderSkip(skip: NaiveSkip): string | null {
+export function renderSkip(skip: NaiveSkip): string | null {
   switch (skip.kind) {
     case "noSkip":
       return "after match no skip";
@@ -277,22 +283,25 @@ function holds(op: CmpOp, v: number, c: number): boolean {
   }
 }
 
+/** The oracle's form of a generated term. */
+export function naiveTerm(t: GenTerm, variable: string): NaiveTerm<GenEvent> {
+  const { min, max, optional } = bounds(t);
+  const where = t.where;
+  return {
+    variable,
+    test: (e: GenEvent) =>
+      (t.type === null || e.type === t.type) && (where === null || holds(where.op, e.v, where.c)),
+    min,
+    max,
+    optional,
+    inner: t.inner,
+    outer: t.outer,
+  };
+}
+
 export function toNaive(p: GenPattern): NaivePattern<GenEvent> {
   return {
-    terms: p.terms.map((t, i) => {
-      const { min, max, optional } = bounds(t);
-      const where = t.where;
-      return {
-        variable: variableOf(i),
-        test: (e: GenEvent) =>
-          (t.type === null || e.type === t.type) && (where === null || holds(where.op, e.v, where.c)),
-        min,
-        max,
-        optional,
-        inner: t.inner,
-        outer: t.outer,
-      };
-    }),
+    terms: p.terms.map((t, i) => naiveTerm(t, variableOf(i))),
     within: p.within,
     skip: p.skip,
   };
@@ -305,7 +314,10 @@ export function canonical(key: unknown, pairs: { id: number; variable: string }[
 }
 
 /** The events of each key, in feed order (events are generated in time order already). */
-export function partition(p: GenPattern, events: readonly GenEvent[]): Map<number | null, GenEvent[]> {
+export function partition(
+  p: { keyed: boolean },
+  events: readonly GenEvent[],
+): Map<number | null, GenEvent[]> {
   const parts = new Map<number | null, GenEvent[]>();
   for (const e of events) {
     const key = p.keyed ? e.k : null;
@@ -343,11 +355,19 @@ const BUDGET = 3_000;
  * exponentially in the stream's length) cut their streams with it to stay bounded.
  */
 export function fitToBudget(p: GenPattern, events: GenEvent[]): { events: GenEvent[]; expected: string[] } {
+  return fitStream(events, (evs, budget) => expectedRecords(p, evs, budget));
+}
+
+/** {@link fitToBudget} for any expectation (`expect` throws NaiveBudgetExceeded past `budget`). */
+export function fitStream(
+  events: GenEvent[],
+  expect: (events: GenEvent[], budget: number) => string[],
+): { events: GenEvent[]; expected: string[] } {
   let n = events.length;
   for (;;) {
     const evs = events.slice(0, n);
     try {
-      return { events: evs, expected: expectedRecords(p, evs, BUDGET) };
+      return { events: evs, expected: expect(evs, BUDGET) };
     } catch (e) {
       if (!(e instanceof NaiveBudgetExceeded)) throw e;
       n = Math.floor(n * 0.75);

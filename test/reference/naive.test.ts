@@ -13,6 +13,7 @@ import {
   type NaivePattern,
   type NaiveSkip,
   type NaiveTerm,
+  naiveLeaves,
   naiveMatches,
 } from "./naive.js";
 
@@ -80,8 +81,9 @@ function run(p: NaivePattern<Ev>, evs: Ev[]): string[] {
 }
 
 function run2(p: NaivePattern<Ev>, evs: Ev[]): string[] {
+  const leaves = naiveLeaves(p);
   return naiveMatches(p, evs, (e) => e.time)
-    .map((m) => m.map((s) => `${evs[s.index].name}:${p.terms[s.term].variable}`).join(" "))
+    .map((m) => m.map((s) => `${evs[s.index].name}:${leaves[s.term].variable}`).join(" "))
     .sort();
 }
 

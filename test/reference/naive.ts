@@ -45,16 +45,53 @@
  * Two candidates with the same events but different term labels are different matches
  * (two branches, two records).
  *
+ *
+ * ## Alternation and `permute` (language §3.3a; beyond Flink)
+ *
+ * A pattern is a sequence of *items*: terms and alternations; an alternation holds two or
+ * more alternatives, each a sequence of items (nested alternations allowed). `permute op
+ * (e1, …, en)` is built by its definition: the alternation of the n! sequences
+ * `ei op ej op …` in element-position order ({@link naivePermute}); its elements are
+ * sequences (a term, a non-looped group, an alternation). An alternation may be optional
+ * (`( … )?`, passed as a whole without choosing, as an optional group); looped
+ * alternations are not covered (the reference has no groups).
+ *
+ * The terms of the pattern tree are its *leaves*, numbered depth-first (`NaiveStep.term`);
+ * a permute's element appears once per order, as distinct leaves with the same variable.
+ * A candidate is a labelled subsequence whose leaves lie on one *path* through the tree
+ * (one alternative of every alternation it passes), every item the path passes without an
+ * event being optional (a term) or passed through an alternative that took nothing:
+ * - each item's *governing contiguity* is its own operator, except that the first item of
+ *   an alternative has the operator before its alternation (recursively) — "the operator
+ *   before an alternation joins the previous term to the first term of each alternative";
+ *   "the operator after it follows each alternative's last term" is the next item's own;
+ * - the gap rule above applies unchanged with the governing contiguity of `b`'s leaf;
+ * - **first-start rule**: when `b` is the first event a candidate takes inside an
+ *   alternation X (the previous taken event `a` being outside X) and X's governing
+ *   contiguity is `followed by`, no event strictly between `a` and `b` may *start* X. An
+ *   event `k` starts X when some leaf `u` that can take X's first event (the first term
+ *   of an alternative, or a later one when only optional terms / alternatives that can
+ *   take nothing precede it inside that alternative) has `u`'s condition true of `k`, and
+ *   `k = a + 1` if `u`'s governing contiguity is strict. (`next` and `followed by any`
+ *   before X add nothing: the expanded patterns' rules are the rule.)
+ * - a candidate that passes X without taking anything in it (an alternative that can take
+ *   nothing, or an optional X) is governed by the rules of the items it does take, as an
+ *   optional term is: X's first-start rule does not apply to it.
+ * - paths are counted with multiplicity: the same events and labels reached through two
+ *   alternatives (say two alternatives that both took nothing, or two orders of a permute
+ *   whose optional element is absent) are two candidates, two matches (two branches).
+ *
  * ## Liveness of partial matches (only needed for the skip strategies' hold-back)
  *
  * A valid prefix ending with event `a` in term `s` (count `c`) is a live partial match
  * after event `x ≥ a` iff:
  * - x = a: the take did not lead straight into the final state, i.e. not
- *   (s is the last term and c = max);
+ *   (c = max and no term can follow s);
  * - x > a: the events (a, x] can all be ignored in one waiting place (see above):
  *   in term s itself if c < max (its inner contiguity, against s's condition), or in a
- *   later term t if c ≥ min and every term strictly between s and t is optional (t's
- *   outer contiguity, against t's condition). Strict → impossible; relaxed → none of
+ *   later term t if c ≥ min and only optional items lie between s and t (t's governing
+ *   contiguity, against t's condition; and, for every `followed by` alternation entered
+ *   on the way to t, no event of (a, x] starts it). Strict → impossible; relaxed → none of
  *   (a, x] satisfies the condition; any → always. Branches that can never complete
  *   (e.g. waiting forever in a loop's ignore state) ARE live: Flink keeps them.
  * - and the window has not expired: time(x) − time(first) < d.
@@ -65,12 +102,13 @@
  * time(x) (windowed partials expire) and release; feed `x` (the matches whose last
  * event is `x` join the queue of completed matches) and release; at the end of input
  * every partial is dropped and the queue is released. Release: repeatedly take the
- * queue's first match in (start, lexicographic event-index list, lexicographic term
- * list) order; stop if a live, un-pruned partial started strictly earlier; otherwise
+ * queue's first match in (start, lexicographic event-index list, lexicographic list
+ * of the variables' positions in the source) order; stop if a live, un-pruned partial started strictly earlier; otherwise
  * emit it and prune — every partial and queued match whose start event is
  *   skipToNext:        ≤ the match's first event,
  *   skipPastLastEvent: ≤ the match's last event,
- *   skipToFirst x:     < the first event of x (no pruning when x took nothing),
+ *   skipToFirst x:     < the first event of x (no pruning when x took nothing — also when
+ *                      x is in an alternative the match did not take),
  *   skipToLast x:      < the last event of x (idem).
  * Pruning is by start event, and every later partial starts after the current event,
  * so "all starts ≤ threshold are dead" is kept as a single number.
@@ -79,6 +117,16 @@
  * that completes first is emitted before a same-start match that completes later and
  * would sort earlier (see the oracle's own tests).
  */
+
+import { type Alt, buildTree, entered, type Leaf, type NaiveItem, type Tree } from "./naive-tree.js";
+
+export {
+  isAlternation,
+  type NaiveAlternation,
+  type NaiveItem,
+  naivePermute,
+  permutations,
+} from "./naive-tree.js";
 
 /** How an event relates to the previous taken one. */
 export type Contiguity = "strict" | "relaxed" | "any";
@@ -108,13 +156,14 @@ export type NaiveSkip =
   | { readonly kind: "skipToLast"; readonly variable: string };
 
 export interface NaivePattern<E> {
-  readonly terms: readonly NaiveTerm<E>[];
+  /** The pattern's sequence: terms and alternations (naive-tree.ts). */
+  readonly terms: readonly NaiveItem<E>[];
   /** Pattern-level window in ms (first to last, half-open), or null. */
   readonly within: number | null;
   readonly skip: NaiveSkip;
 }
 
-/** One taken event: its index in the key's stream and the term that took it. */
+/** One taken event: its index in the key's stream and the term that took it (its leaf: depth-first number, see {@link naiveLeaves}). */
 export interface NaiveStep {
   readonly index: number;
   readonly term: number;
@@ -134,6 +183,11 @@ export interface NaiveOptions {
   readonly budget?: number;
 }
 
+/** The terms of the pattern in depth-first order: `NaiveStep.term` indexes this (the terms themselves when there is no alternation). */
+export function naiveLeaves<E>(pattern: NaivePattern<E>): NaiveTerm<E>[] {
+  return buildTree(pattern.terms).leaves.map((l) => l.term);
+}
+
 /**
  * All matches of one key's stream (events in feed order, `timeOf` their times), after
  * the skip strategy, in emission order for skip strategies (unspecified for no skip).
@@ -144,9 +198,10 @@ export function naiveMatches<E>(
   timeOf: (event: E) => number,
   options: NaiveOptions = {},
 ): NaiveMatch[] {
-  const all = enumerate(pattern, events, timeOf, options.budget ?? 200_000);
+  const tree = buildTree(pattern.terms);
+  const all = enumerate(pattern, tree, events, timeOf, options.budget ?? 200_000);
   if (pattern.skip.kind === "noSkip") return all.matches;
-  return applySkip(pattern, events.length, timeOf, events, all);
+  return applySkip(pattern, tree, timeOf, events, all);
 }
 
 // ---------------------------------------------------------------------------
@@ -161,31 +216,46 @@ interface Enumeration {
 
 function enumerate<E>(
   pattern: NaivePattern<E>,
+  tree: Tree<E>,
   events: readonly E[],
   timeOf: (event: E) => number,
   budget: number,
 ): Enumeration {
-  const terms = pattern.terms;
-  const K = terms.length;
+  const { leaves, follows } = tree;
   const n = events.length;
   const time = events.map(timeOf);
   const matches: NaiveMatch[] = [];
   const aliveAfter: boolean[][] = events.map(() => events.map(() => false));
   let prefixes = 0;
 
-  const allOptional = (from: number, to: number): boolean => {
-    for (let t = from; t < to; t++) if (!terms[t].optional) return false;
-    return true;
-  };
-
-  /** May the events strictly between a and b be ignored while waiting for `term` under `kind`? */
-  const gapOk = (kind: Contiguity, term: number, a: number, b: number): boolean => {
+  /** May the events strictly between a and b be ignored while waiting for `leaf` under `kind`? */
+  const gapOk = (kind: Contiguity, leaf: Leaf<E>, a: number, b: number): boolean => {
     if (kind === "strict") return b === a + 1;
     if (kind === "relaxed") {
-      for (let k = a + 1; k < b; k++) if (terms[term].test(events[k])) return false;
+      for (let k = a + 1; k < b; k++) if (leaf.term.test(events[k])) return false;
     }
     return true;
   };
+
+  /** Does event k start alternation X for a branch whose last taken event is a? */
+  const starts = (x: Alt<E>, a: number, k: number): boolean =>
+    x.firsts.some((u) => u.term.test(events[k]) && (u.gov !== "strict" || k === a + 1));
+
+  /**
+   * First-start rule: going from leaf s (last event a) to leaf t, may the events strictly
+   * between a and b be skipped by every `followed by` alternation the branch enters?
+   */
+  const firstStartOk = (s: Leaf<E>, t: Leaf<E>, a: number, b: number): boolean => {
+    for (const x of entered(s, t)) {
+      if (x.gov !== "relaxed") continue;
+      for (let k = a + 1; k < b; k++) if (starts(x, a, k)) return false;
+    }
+    return true;
+  };
+
+  /** May a branch go from leaf s (last event a) to take event b in leaf t? */
+  const enterOk = (s: Leaf<E>, t: Leaf<E>, a: number, b: number): boolean =>
+    t.gov !== null && gapOk(t.gov, t, a, b) && firstStartOk(s, t, a, b);
 
   const inWindow = (first: number, x: number): boolean =>
     pattern.within === null || time[x] - time[first] < pattern.within;
@@ -193,16 +263,15 @@ function enumerate<E>(
   /** Is the valid prefix `steps` (last term's count `count`) a live partial after event x? */
   const liveAfter = (steps: NaiveStep[], count: number, x: number): boolean => {
     const first = steps[0].index;
-    const { index: a, term: s } = steps[steps.length - 1];
+    const last = steps[steps.length - 1];
+    const a = last.index;
+    const s = leaves[last.term];
     if (!inWindow(first, x)) return false;
-    if (x === a) return !(s === K - 1 && count === terms[s].max);
+    if (x === a) return count < s.term.max || follows[s.index].leaves.length > 0;
     // x > a: the events (a, x] are ignored in one waiting place.
-    if (count < terms[s].max && gapOk(terms[s].inner, s, a, x + 1)) return true;
-    if (count >= terms[s].min) {
-      for (let t = s + 1; t < K; t++) {
-        if (!allOptional(s + 1, t)) break;
-        if (gapOk(terms[t].outer, t, a, x + 1)) return true;
-      }
+    if (count < s.term.max && gapOk(s.term.inner, s, a, x + 1)) return true;
+    if (count >= s.term.min) {
+      for (const t of follows[s.index].leaves) if (enterOk(s, t, a, x + 1)) return true;
     }
     return false;
   };
@@ -210,27 +279,29 @@ function enumerate<E>(
   const visit = (steps: NaiveStep[], count: number): void => {
     if (++prefixes > budget) throw new NaiveBudgetExceeded(budget);
     const first = steps[0].index;
-    const { index: a, term: s } = steps[steps.length - 1];
+    const last = steps[steps.length - 1];
+    const a = last.index;
+    const s = leaves[last.term];
+    const done = count >= s.term.min;
 
-    // Complete?
-    if (count >= terms[s].min && allOptional(s + 1, K)) matches.push(steps.slice());
+    // Complete? Once per path to the end (alternatives that took nothing are paths).
+    if (done) for (let e = 0; e < follows[s.index].ends; e++) matches.push(steps.slice());
 
     // Live partial: mark every x where it is.
     for (let x = a; x < n; x++) if (liveAfter(steps, count, x)) aliveAfter[first][x] = true;
 
-    // Extend by one more event of the same term, or of a later one.
+    // Extend by one more event of the same term, or of a following one.
     for (let j = a + 1; j < n; j++) {
       if (!inWindow(first, j)) break;
-      if (count < terms[s].max && terms[s].test(events[j]) && gapOk(terms[s].inner, s, a, j)) {
-        steps.push({ index: j, term: s });
+      if (count < s.term.max && s.term.test(events[j]) && gapOk(s.term.inner, s, a, j)) {
+        steps.push({ index: j, term: s.index });
         visit(steps, count + 1);
         steps.pop();
       }
-      if (count >= terms[s].min) {
-        for (let t = s + 1; t < K; t++) {
-          if (!allOptional(s + 1, t)) break;
-          if (terms[t].test(events[j]) && gapOk(terms[t].outer, t, a, j)) {
-            steps.push({ index: j, term: t });
+      if (done) {
+        for (const t of follows[s.index].leaves) {
+          if (t.term.test(events[j]) && enterOk(s, t, a, j)) {
+            steps.push({ index: j, term: t.index });
             visit(steps, 1);
             steps.pop();
           }
@@ -239,12 +310,9 @@ function enumerate<E>(
     }
   };
 
-  // Every event may start a match, in any term that only optional terms precede.
+  // Every event may start a match, in any term that only optional items precede.
   for (let i = 0; i < n; i++) {
-    for (let t = 0; t < K; t++) {
-      if (!allOptional(0, t)) break;
-      if (terms[t].test(events[i])) visit([{ index: i, term: t }], 1);
-    }
+    for (const t of tree.starts.leaves) if (t.term.test(events[i])) visit([{ index: i, term: t.index }], 1);
   }
   return { matches, aliveAfter };
 }
@@ -252,25 +320,34 @@ function enumerate<E>(
 // ---------------------------------------------------------------------------
 // Skip strategies with Flink's hold-back
 
-/** Order of completed matches: start, then event indices lexicographically (a proper prefix first), then terms. */
-export function compareMatches(x: NaiveMatch, y: NaiveMatch): number {
-  for (const key of ["index", "term"] as const) {
-    const len = Math.min(x.length, y.length);
-    for (let i = 0; i < len; i++) if (x[i][key] !== y[i][key]) return x[i][key] - y[i][key];
-    if (x.length !== y.length) return x.length - y.length;
-  }
+/**
+ * Order of completed matches: start, then event indices lexicographically (a proper prefix
+ * first), then the terms: `rank` maps a step's term to its position (default: the term
+ * itself; naiveMatches ranks by the variable's position in the source).
+ */
+export function compareMatches(
+  x: NaiveMatch,
+  y: NaiveMatch,
+  rank: (term: number) => number = (t) => t,
+): number {
+  const len = Math.min(x.length, y.length);
+  for (let i = 0; i < len; i++) if (x[i].index !== y[i].index) return x[i].index - y[i].index;
+  if (x.length !== y.length) return x.length - y.length;
+  for (let i = 0; i < len; i++) if (x[i].term !== y[i].term) return rank(x[i].term) - rank(y[i].term);
   return 0;
 }
 
 function applySkip<E>(
   pattern: NaivePattern<E>,
-  n: number,
+  tree: Tree<E>,
   timeOf: (event: E) => number,
   events: readonly E[],
   all: Enumeration,
 ): NaiveMatch[] {
   const skip = pattern.skip;
+  const n = events.length;
   const time = events.map(timeOf);
+  const rank = (term: number): number => tree.leaves[term].rank;
   const byLast: NaiveMatch[][] = Array.from({ length: n }, () => []);
   for (const m of all.matches) byLast[m[m.length - 1].index].push(m);
 
@@ -280,7 +357,7 @@ function applySkip<E>(
 
   const release = (live: (start: number) => boolean): void => {
     for (;;) {
-      queue.sort(compareMatches);
+      queue.sort((x, y) => compareMatches(x, y, rank));
       const m = queue[0];
       if (m === undefined) return;
       const start = m[0].index;
@@ -297,8 +374,7 @@ function applySkip<E>(
           break;
         case "skipToFirst":
         case "skipToLast": {
-          const term = pattern.terms.findIndex((t) => t.variable === skip.variable);
-          const own = m.filter((st) => st.term === term);
+          const own = m.filter((st) => tree.leaves[st.term].term.variable === skip.variable);
           if (own.length > 0) id = (skip.kind === "skipToFirst" ? own[0] : own[own.length - 1]).index - 1;
           break;
         }

@@ -119,6 +119,7 @@ export function termWords(t: TermSummary): string {
   if (t.within !== null) details.push(`within ${t.within.text} of the previous event`);
   let text = `**${identToSource(t.variable)}**: ${what}${details.length > 0 ? `, ${details.join(", ")}` : ""}`;
   if (t.op !== null) text += ` — ${CONTIGUITY[t.op] ?? t.op}`;
+  for (const c of t.choices) text += `\n\n${c}`;
   if (t.where !== null) text += `\n\nwhere \`${t.where}\``;
   return text;
 }

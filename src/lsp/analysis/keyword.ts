@@ -1,6 +1,7 @@
 /**
- * The reserved word under the cursor, when it is used as a keyword: after `.`, as an
- * `emit` key and as an `event` field name any word is a plain name (§1.1).
+ * The keyword under the cursor (a reserved word, `permute` where it starts a permute, or
+ * the `|` of an alternation), when it is used as one: after `.`, as an `emit` key and as
+ * an `event` field name any word is a plain name (§1.1).
  */
 
 import { assistTokens, tokenIndexAt } from "../../lang/assist.js";
@@ -18,7 +19,10 @@ export function keywordAt(
   const tokens = assistTokens(doc.text);
   const i = tokenIndexAt(tokens, offset + 1) - 1;
   const t = tokens[i];
-  if (t === undefined || !t.keyword || t.end < offset) return null;
+  if (t === undefined || t.end < offset) return null;
+  // `|` between alternatives is documented like a keyword.
+  if (t.type === "Pipe") return { word: t.image, span: { start: t.start, end: t.end } };
+  if (!t.keyword) return null;
   if (tokens[i - 1]?.type === "Dot" || tokens[i + 1]?.type === "Colon") return null;
   return { word: t.image, span: { start: t.start, end: t.end } };
 }

@@ -38,9 +38,29 @@ function atTermStart(tokens: readonly AssistToken[], k: number): boolean {
       return tokens[k - 2]?.type === "By";
     case "LParen":
       return atTermStart(tokens, k - 1);
+    case "Permute":
+    case "Pipe":
+      return true;
+    case "Comma":
+      return inPermute(tokens, k - 1);
     default:
       return false;
   }
+}
+
+/** Whether the innermost `(` open before token `k` is a permute's: `permute [op] (`. */
+function inPermute(tokens: readonly AssistToken[], k: number): boolean {
+  let depth = 0;
+  for (let j = k - 1; j >= 0; j--) {
+    const t = tokens[j].type;
+    if (t === "RParen") depth++;
+    else if (t === "LParen" && depth-- === 0) {
+      let i = j - 1;
+      while (i >= 0 && ["Next", "Followed", "By", "Any"].includes(tokens[i].type)) i--;
+      return tokens[i]?.type === "Permute";
+    }
+  }
+  return false;
 }
 
 /**

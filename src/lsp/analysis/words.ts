@@ -1,10 +1,11 @@
 /**
  * One line of documentation per reserved word (language.md §1.1, every keyword of
- * `tokens.ts`) and per built-in function (`FUNCTIONS` of types.ts, §3.4), for hover and
- * completion. A test checks that both tables cover exactly the language's words.
+ * `tokens.ts`), per contextual keyword (`permute`) and the alternation's `|`, and per
+ * built-in function (`FUNCTIONS` of types.ts, §3.4), for hover and completion. A test
+ * checks that both tables cover exactly the language's words.
  */
 
-/** Every reserved word → one line, consistent with language.md. */
+/** Every reserved word, contextual keyword and `|` → one line, consistent with language.md. */
 export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   event:
     "`event Name { field: type, … }` declares an event schema; in an expression, `event` is the current event (`event.order.id`).",
@@ -38,6 +39,9 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   combinations:
     "`combinations`: the loop's repetitions are non-deterministic relaxed (Flink `.allowCombinations()`).",
   until: "`until (condition)`: stop the loop at the first event satisfying the condition (it is not taken).",
+  permute:
+    "`permute [next | followed by | followed by any] (e1, …, en)`: all of 2 to 5 elements in any order — the alternation of their n! orders joined by the operator (default `followed by`). Not reserved: a keyword only before `(` or its operator and `(`.",
+  "|": "`( a | b | … )`: alternation — the match continues with one of the alternatives (each a sequence), chosen again at each repetition of a looped alternation.",
   and: "`and`: three-valued logical and; also part of `between … and …`.",
   or: "`or`: three-valued logical or.",
   in: "`x in [a, b]`: true if `x == e` for some element, null if `x` is null.",

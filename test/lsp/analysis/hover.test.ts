@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { KEYWORDS } from "../../../src/lang/tokens.js";
+import { CONTEXTUAL_KEYWORDS, KEYWORDS } from "../../../src/lang/tokens.js";
 import { FUNCTIONS } from "../../../src/lang/types.js";
 import { hover, humanDuration, quantifierWords } from "../../../src/lsp/analysis/hover.js";
 import { FUNCTION_DOCS, KEYWORD_DOCS } from "../../../src/lsp/analysis/words.js";
@@ -85,7 +85,12 @@ describe("hover", () => {
 
 describe("documentation tables", () => {
   it("has one line for every keyword of the lexer and every built-in function", () => {
-    expect(Object.keys(KEYWORD_DOCS).sort()).toEqual(KEYWORDS.map((k) => k.name.toLowerCase()).sort());
+    expect(Object.keys(KEYWORD_DOCS).sort()).toEqual(
+      [...KEYWORDS, ...CONTEXTUAL_KEYWORDS]
+        .map((k) => k.name.toLowerCase())
+        .concat("|")
+        .sort(),
+    );
     expect(Object.keys(FUNCTION_DOCS).sort()).toEqual([...FUNCTIONS.keys()].sort());
   });
 });
