@@ -527,17 +527,26 @@ class Builder {
     return c;
   }
 
-  /** A copy of a sink state (same edges, window and fork; self-loops to the copy). */
-  private sinkCopy(sink: BState): BState {
-    const c = this.createState(
-      sink.name.split(":")[0],
-      sink.kind === "start" ? "normal" : sink.kind,
-      sink.variable,
-      sink.window,
-    );
+  /**
+   * A copy of a sink state and of every state its PROCEED edges reach (Final included;
+   * same edges, windows and forks; TAKE and IGNORE edges into that region lead to the
+   * copies): a path entering the copy never meets another path's states before it takes
+   * an event, so the decision graph keeps them apart (and completes once per Final copy).
+   */
+  private sinkCopy(sink: BState, copies = new Map<BState, BState>()): BState {
+    const known = copies.get(sink);
+    if (known !== undefined) return known;
+    const kind = sink.kind === "start" ? "normal" : sink.kind;
+    const c = this.createState(sink.name.split(":")[0], kind, sink.variable, sink.window);
     c.fork = sink.fork;
-    for (const e of sink.edges)
-      c.edges.push({ action: e.action, target: e.target === sink ? c : e.target, cond: e.cond });
+    copies.set(sink, c);
+    for (const e of sink.edges) {
+      const target =
+        e.action === "proceed" && e.target.kind !== "stop"
+          ? this.sinkCopy(e.target, copies)
+          : (copies.get(e.target) ?? e.target);
+      c.edges.push({ action: e.action, target, cond: e.cond });
+    }
     return c;
   }
 

@@ -612,19 +612,43 @@ export const Prev = keyword("prev");
 // §3.3a: `permute` is not reserved. A plain `permute` is the keyword only where it
 // starts a permute: directly followed by `(`, or by `next` / `followed by` / `followed
 // by any` and then `(` (comments and whitespace between). The lexer decides, so the
-// grammar stays LL without gates; everywhere else `permute` is an ordinary name. Each
-// gap has exactly one reading (a comment runs to its own end), so a failing look-ahead
-// over many comments backtracks linearly.
-const GAP = String.raw`(?:[ \t\r\n\uFEFF]|//[^\n]*(?![^\n])|/\*(?:[^*]|\*(?!/))*\*/)`;
-const PERMUTE_RE = new RegExp(
-  String.raw`permute(?=${GAP}*\(|${GAP}+next${GAP}*\(|${GAP}+followed${GAP}+by(?:${GAP}*\(|${GAP}+any${GAP}*\())`,
-  "y",
-);
+// grammar stays LL without gates; everywhere else `permute` is an ordinary name. The
+// look-ahead is a plain scan (a regex over a long comment overflows V8's stack), linear
+// in what it reads, and reads past each gap once.
+
+/** The end of the whitespace and complete comments from `i` (an unterminated `/*` stops it). */
+function skipGap(text: string, i: number): number {
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 0xfeff) i++;
+    else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      const nl = text.indexOf("\n", i);
+      i = nl < 0 ? text.length : nl;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const end = text.indexOf("*/", i + 2);
+      if (end < 0) return i;
+      i = end + 2;
+    } else return i;
+  }
+}
+
+/** Whether the word `w` is at `i` (not run into a longer word). */
+function wordAt(text: string, i: number, w: string): boolean {
+  return text.startsWith(w, i) && !isWordChar(text[i + w.length]);
+}
 
 /** `permute` where it starts a permute; the token is then the keyword (see above). */
 function matchPermute(text: string, offset: number): Match | null {
-  PERMUTE_RE.lastIndex = offset;
-  return PERMUTE_RE.test(text) ? matched(text, offset, offset + 7) : null;
+  if (!wordAt(text, offset, "permute")) return null;
+  let i = skipGap(text, offset + 7);
+  if (wordAt(text, i, "next")) i = skipGap(text, i + 4);
+  else if (wordAt(text, i, "followed")) {
+    i = skipGap(text, i + 8);
+    if (!wordAt(text, i, "by")) return null;
+    i = skipGap(text, i + 2);
+    if (wordAt(text, i, "any")) i = skipGap(text, i + 3);
+  }
+  return text[i] === "(" ? matched(text, offset, offset + 7) : null;
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * Properties of `cep fmt` (src/lang/fmt) over generated sources (`pattern-arb.ts`) and
+ * Properties of `cep fmt` (src/lang/fmt) over generated sources (`pattern-arb.ts`,
+ * `alternation-arb.ts` for alternations and permutes) and
  * real sources (the golden AST cases, patterns/, grammar/samples) mutated in their
  * layout — spaces, line breaks, CRLF, tabs, comments inserted between tokens:
  *
@@ -19,6 +20,7 @@ import { describe, expect, it } from "vitest";
 import { formatSource } from "../../src/lang/fmt/index.js";
 import { parse } from "../../src/lang/parse.js";
 import { lex } from "../../src/lang/tokens.js";
+import { altPatternArb, renderAltPattern } from "./alternation-arb.js";
 import { patternArb, renderPattern } from "./pattern-arb.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -87,6 +89,8 @@ const mutated = (seed: string) => {
 
 const sourceArb = fc.oneof(
   patternArb.map((p) => renderPattern(p)),
+  // Alternations and permutes, nested, quantified (language §3.3a).
+  altPatternArb().map((p) => renderAltPattern(p)),
   fc.constantFrom(...seeds).chain(mutated),
 );
 

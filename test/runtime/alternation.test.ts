@@ -125,6 +125,20 @@ describe("alternatives that take nothing", () => {
     expect(shapes(run(src, "A:1").matches).sort()).toEqual(["t01", "t11", "t21", "t31", "t31", "t31"]);
   });
 
+  it("paths through empty alternatives stay apart in what follows (optional terms, alternations)", () => {
+    // Expansions `x next a? next c?` and `x next b? next c?`: [x] each.
+    expect(shapes(run("match x: D next (a: A? | b: B?) next c: C?", "D:1").matches)).toEqual(["x1", "x1"]);
+    expect(shapes(run("match x: D next permute(a: A?, b: B?) next c: C?", "D:1").matches)).toEqual([
+      "x1",
+      "x1",
+    ]);
+    // Expansions `a? followed by (c | d)` and `b? followed by (c | d)`: [c] each.
+    expect(shapes(run("match (a: A? | b: B?) followed by (c: C | d: D)", "C:1").matches)).toEqual([
+      "c1",
+      "c1",
+    ]);
+  });
+
   it("a match completing through several empty alternatives at once is emitted once per path", () => {
     // Expansions `a next b?` and `a next c?` both complete [A] when A arrives.
     const src = "match a: A next (b: B? | c: C?)";
