@@ -4,13 +4,7 @@
  * minimised cases, kept as regressions.
  */
 import type { Contiguity, NaiveSkip } from "../reference/naive.js";
-import {
-  type GenAltPattern,
-  type GenItem,
-  hasEmptyAlternative,
-  nullableItem,
-  someChoice,
-} from "./alternation-arb.js";
+import { type GenAltPattern, type GenItem, nullableItem, someChoice } from "./alternation-arb.js";
 import type { GenEvent, GenTerm, Quant, TypeName } from "./pattern-arb.js";
 
 /**
@@ -20,11 +14,58 @@ import type { GenEvent, GenTerm, Quant, TypeName } from "./pattern-arb.js";
  * the properties cover the shape again. `ALT_OPEN=none` runs everything (to check a fix).
  */
 export const OPEN: Record<string, (p: GenAltPattern) => boolean> = {
-  // Paths through alternatives that take nothing are merged when they go on into a later item.
-  B7: (p) => hasEmptyAlternative(p.items),
   // After a `followed by` fork skipped an event, a nested alternation behind an absent first term cannot start.
   B8: (p) => relaxedForkNestedBehindOptional(p.items),
+  // Empty paths through an alternation into a following `followed by` alternation die at a skipped event / merge.
+  B9: (p) => emptyChoiceThenRelaxedChoice(p.items),
+  // Does an event taken after a `followed by` alternation through an empty alternative start it? (oracle: no; engine: yes)
+  B10: (p) =>
+    someChoice(
+      p.items,
+      (x, gov) =>
+        gov === "relaxed" &&
+        (x.kind === "alt"
+          ? x.optional || x.alternatives.some((a) => a.every(nullableItem))
+          : x.elements.every(nullableItem)),
+    ),
 };
+
+/** In some sequence, an alternation / permute that can take nothing, then (past items that can take nothing) one joined by `followed by`. */
+function emptyChoiceThenRelaxedChoice(items: readonly GenItem[]): boolean {
+  const isChoice = (item: GenItem): boolean => item.kind === "alt" || item.kind === "permute";
+  const seq = (list: readonly GenItem[]): boolean => {
+    let emptyChoiceBefore = false;
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i];
+      if (i > 0 && emptyChoiceBefore && isChoice(item) && item.kind !== "term" && item.outer === "relaxed")
+        return true;
+      emptyChoiceBefore = nullableItem(item) && (isChoice(item) || emptyChoiceBefore);
+      if (inner(item)) return true;
+    }
+    return false;
+  };
+  const inner = (item: GenItem): boolean => {
+    switch (item.kind) {
+      case "term":
+        return false;
+      case "group":
+        return seq(item.items);
+      case "alt":
+        return item.alternatives.some(seq);
+      case "permute":
+        // Orders join elements with the permute's operator: an empty element choice, then another choice.
+        return (
+          item.elements.some(inner) ||
+          (item.op === "relaxed" &&
+            item.elements.some(
+              (e, i) =>
+                isChoice(e) && nullableItem(e) && item.elements.some((f, j) => j !== i && isChoice(f)),
+            ))
+        );
+    }
+  };
+  return seq(items);
+}
 
 /** An alternation / permute X governed by `followed by` whose first-reachable items include a nested one behind an absent item. */
 function relaxedForkNestedBehindOptional(items: readonly GenItem[]): boolean {
@@ -220,5 +261,23 @@ export const REGRESSIONS: { bug: string; pattern: GenAltPattern; events: GenEven
       ),
     ]),
     events: stream("C C D"),
+  },
+  {
+    bug: "B9",
+    pattern: pattern([
+      term("x", "B"),
+      alt("relaxed", [term("a", "A", "?")], [term("b", "A", "?")]),
+      alt("relaxed", [term("c", "D")], [term("d", "A")]),
+    ]),
+    events: stream("B C A"),
+  },
+  {
+    bug: "B10",
+    pattern: pattern([
+      term("x", "B"),
+      alt("relaxed", [term("a", "A", "?")], [term("c", "C")]),
+      term("d", "D"),
+    ]),
+    events: stream("B D C D"),
   },
 ];
