@@ -95,6 +95,13 @@ describe("optional first terms", () => {
     expect(shapes(run(src, "A:1 X:2 B:3 C:4").matches)).toEqual(["a1 b3 c4"]);
   });
 
+  it("followed by: a relaxed alternation reached through an absent first term can still start after skipped events", () => {
+    // Orders (alt, d*) and (d*, alt): X is skipped; B then starts both — the second with d
+    // absent, its alternation reached by `followed by any`, which may wait: [a b] twice.
+    const src = "match a: A followed by permute followed by any ((b: B | c: C), d: D*)";
+    expect(shapes(run(src, "A:1 X:2 B:3").matches)).toEqual(["a1 b3", "a1 b3"]);
+  });
+
   it("followed by any: absent first terms inside a nested alternation or a group, as the expansions", () => {
     // Expansions: `a followed by any b? followed by c` takes the first C only (C3 would skip C2).
     const nested = "match a: A followed by any ((b: B? followed by c: C | d: D) | e: E)";
