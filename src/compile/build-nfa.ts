@@ -503,12 +503,12 @@ class Builder {
 
   /**
    * A first state's copy for a fork that has ignored an event: like {@link withoutIgnores},
-   * but past the first states (and the first states of nested forks) a state's TAKE
-   * edges are kept only if it has an IGNORE edge of its own — strictness is relative to
-   * the last taken event, so `b: B? next c: C` can no longer start with c once an event
-   * was skipped, while `b: B? followed by c: C` can.
+   * but past the first states a state's TAKE edges are kept only if it could have waited
+   * (`waits`): it has an IGNORE edge of its own, or it is a first state of a nested fork
+   * that could — strictness is relative to the last taken event, so `b: B? next c: C` can
+   * no longer start with c once an event was skipped, while `b: B? followed by c: C` can.
    */
-  private afterIgnoreCopy(s: BState, copies: Map<BState, BState>, first: boolean): BState {
+  private afterIgnoreCopy(s: BState, copies: Map<BState, BState>, waits: boolean): BState {
     const known = copies.get(s);
     if (known !== undefined) return known;
     const kind = s.kind === "start" ? "normal" : s.kind;
@@ -517,27 +517,36 @@ class Builder {
     copies.set(s, c);
     const relaxed = s.edges.some((e) => e.action === "ignore");
     s.edges.forEach((e, i) => {
-      if (e.action === "ignore" || (e.action === "take" && !first && !relaxed)) return;
+      if (e.action === "ignore" || (e.action === "take" && !waits && !relaxed)) return;
       const target =
         e.action === "proceed" && e.target.kind !== "stop"
-          ? this.afterIgnoreCopy(e.target, copies, first && i < s.fork)
+          ? this.afterIgnoreCopy(e.target, copies, i < s.fork && (waits || relaxed))
           : e.target;
       c.edges.push({ action: e.action, target, cond: e.cond });
     });
     return c;
   }
 
-  /** A copy of a sink state (same edges, window and fork; self-loops to the copy). */
-  private sinkCopy(sink: BState): BState {
-    const c = this.createState(
-      sink.name.split(":")[0],
-      sink.kind === "start" ? "normal" : sink.kind,
-      sink.variable,
-      sink.window,
-    );
+  /**
+   * A copy of a sink state and of every state its PROCEED edges reach (Final included;
+   * same edges, windows and forks; TAKE and IGNORE edges into that region lead to the
+   * copies): a path entering the copy never meets another path's states before it takes
+   * an event, so the decision graph keeps them apart (and completes once per Final copy).
+   */
+  private sinkCopy(sink: BState, copies = new Map<BState, BState>()): BState {
+    const known = copies.get(sink);
+    if (known !== undefined) return known;
+    const kind = sink.kind === "start" ? "normal" : sink.kind;
+    const c = this.createState(sink.name.split(":")[0], kind, sink.variable, sink.window);
     c.fork = sink.fork;
-    for (const e of sink.edges)
-      c.edges.push({ action: e.action, target: e.target === sink ? c : e.target, cond: e.cond });
+    copies.set(sink, c);
+    for (const e of sink.edges) {
+      const target =
+        e.action === "proceed" && e.target.kind !== "stop"
+          ? this.sinkCopy(e.target, copies)
+          : (copies.get(e.target) ?? e.target);
+      c.edges.push({ action: e.action, target, cond: e.cond });
+    }
     return c;
   }
 
@@ -718,20 +727,21 @@ function entryExtends(stage: Stage): boolean {
 }
 
 /**
- * Whether a TAKE edge of a state without an IGNORE edge is reached from a first state
- * through PROCEED edges, past the first states (of `head`'s fork and of nested forks).
+ * Whether a first state reaches, through PROCEED edges, a TAKE edge of a state that could
+ * not have waited (no IGNORE edge of its own, and not a first state of a fork that could:
+ * see `afterIgnoreCopy`).
  */
 function reachesStrictTake(head: BState): boolean {
   const seen = new Set<BState>([head]);
   const stack: [BState, boolean][] = [[head, true]];
   while (stack.length > 0) {
-    const [s, first] = stack.pop() as [BState, boolean];
-    if (!first && s.edges.some((e) => e.action === "take") && !s.edges.some((e) => e.action === "ignore"))
-      return true;
+    const [s, waits] = stack.pop() as [BState, boolean];
+    const relaxed = s.edges.some((e) => e.action === "ignore");
+    if (!waits && !relaxed && s.edges.some((e) => e.action === "take")) return true;
     s.edges.forEach((e, i) => {
       if (e.action === "proceed" && e.target.kind !== "stop" && !seen.has(e.target)) {
         seen.add(e.target);
-        stack.push([e.target, first && i < s.fork]);
+        stack.push([e.target, i < s.fork && (waits || relaxed)]);
       }
     });
   }

@@ -394,17 +394,26 @@ function naiveItem(item: GenItem): NaiveItem<GenEvent>[] {
     case "permute":
       return [
         naivePermute(
-          item.elements.map((e) => (e.kind === "group" ? naiveSeq(e.items) : naiveSeq([e]))),
+          item.elements.map((e) => (e.kind === "group" ? groupSeq(e.items) : naiveSeq([e]))),
           item.op,
           item.outer,
         ),
       ];
     case "group": {
-      // A non-looped group is its sequence, joined to what precedes it by its operator.
-      const seq = naiveSeq(item.items);
+      const seq = groupSeq(item.items);
       return [{ ...seq[0], outer: item.outer }, ...seq.slice(1)];
     }
   }
+}
+
+/**
+ * A non-looped group: its sequence (the caller joins its first item to what precedes it) —
+ * except that the repetitions of its head (first) term follow the GROUP's inner strategy,
+ * relaxed for a group without a loop (Flink `NFACompiler.getInnerIgnoreCondition`, `headOfGroup`).
+ */
+function groupSeq(items: readonly GenItem[]): NaiveItem<GenEvent>[] {
+  const seq = naiveSeq(items);
+  return [{ ...seq[0], inner: "relaxed" } as NaiveItem<GenEvent>, ...seq.slice(1)];
 }
 
 export function toNaiveAlt(p: GenAltPattern): NaivePattern<GenEvent> {
@@ -458,23 +467,4 @@ export function someChoice(
     }
   };
   return seq(items, null);
-}
-
-/** Can the item's first event be taken by a term that only absent items precede (an optional first term)? */
-export function optionalFirst(item: GenItem): boolean {
-  switch (item.kind) {
-    case "term":
-      return bounds(item.term).optional;
-    case "group":
-      return optionalFirst(item.items[0]);
-    case "alt":
-      return item.alternatives.some((a) => optionalFirst(a[0]));
-    case "permute":
-      return item.elements.some(optionalFirst);
-  }
-}
-
-/** The items each alternative (each permute element) of X starts with. */
-export function firstItems(x: Choice): GenItem[] {
-  return x.kind === "alt" ? x.alternatives.map((a) => a[0]) : [...x.elements];
 }

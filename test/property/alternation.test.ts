@@ -29,6 +29,8 @@ import { eventsArb, fitStream, type GenEvent } from "./pattern-arb.js";
 
 const RUNS = Number(process.env.ALT_RUNS ?? 100);
 const DIFF_RUNS = Number(process.env.ALT_DIFF_RUNS ?? 500);
+/** Generous per-test timeouts, scaled for long local runs (ALT_RUNS=5000 …). */
+const timeout = (runs: number): number => Math.max(240_000, runs * 200);
 
 const open = process.env.ALT_OPEN === "none" ? {} : OPEN;
 const unaffected = (p: GenAltPattern): boolean => !Object.values(open).some((affects) => affects(p));
@@ -42,60 +44,72 @@ const cut = (p: GenAltPattern, raw: GenEvent[]) =>
   fitStream(raw, (evs, budget) => expectedAltRecords(p, evs, budget));
 
 describe("alternation: the expansion property", () => {
-  it("holds for the naive oracle (its alternation rules agree with its flat ones)", () => {
-    fc.assert(
-      fc.property(expandableAll, eventsArb(20), (p, raw) => {
-        const { events, expected } = cut(p, raw);
-        const union = expansions(p).flatMap((x) => expectedAltRecords(x, events));
-        assertSameRecords(
-          "oracle: alternation pattern vs the union of its expansions",
-          [renderAltPattern(p)],
-          events,
-          union.sort(),
-          expected,
-        );
-      }),
-      { numRuns: RUNS * 4 },
-    );
-  }, 120_000);
+  it(
+    "holds for the naive oracle (its alternation rules agree with its flat ones)",
+    () => {
+      fc.assert(
+        fc.property(expandableAll, eventsArb(20), (p, raw) => {
+          const { events, expected } = cut(p, raw);
+          const union = expansions(p).flatMap((x) => expectedAltRecords(x, events));
+          assertSameRecords(
+            "oracle: alternation pattern vs the union of its expansions",
+            [renderAltPattern(p)],
+            events,
+            union.sort(),
+            expected,
+          );
+        }),
+        { numRuns: RUNS * 4 },
+      );
+    },
+    timeout(RUNS),
+  );
 
-  it("holds for the engine: the matches are the union of the expanded patterns' matches", () => {
-    fc.assert(
-      fc.property(expandable, eventsArb(20), (p, raw) => {
-        const { events } = cut(p, raw);
-        const source = renderAltPattern(p);
-        const parts = expansions(p).map((x) => renderAltPattern(x));
-        const union = parts.flatMap((x) => engineRecords(x, events, "expanded.pattern")).sort();
-        assertSameRecords(
-          "engine: alternation pattern (first) vs the union of its expansions (expected)",
-          [source, ...parts],
-          events,
-          union,
-          engineRecords(source, events, "alternation.pattern"),
-        );
-      }),
-      { numRuns: RUNS },
-    );
-  }, 240_000);
+  it(
+    "holds for the engine: the matches are the union of the expanded patterns' matches",
+    () => {
+      fc.assert(
+        fc.property(expandable, eventsArb(20), (p, raw) => {
+          const { events } = cut(p, raw);
+          const source = renderAltPattern(p);
+          const parts = expansions(p).map((x) => renderAltPattern(x));
+          const union = parts.flatMap((x) => engineRecords(x, events, "expanded.pattern")).sort();
+          assertSameRecords(
+            "engine: alternation pattern (first) vs the union of its expansions (expected)",
+            [source, ...parts],
+            events,
+            union,
+            engineRecords(source, events, "alternation.pattern"),
+          );
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    timeout(RUNS * 10),
+  );
 });
 
 describe("alternation: engine vs naive oracle", () => {
-  it("produces the same multiset of matches with every operator before alternations and every skip strategy", () => {
-    fc.assert(
-      fc.property(general, eventsArb(24), (p, raw) => {
-        const { events, expected } = cut(p, raw);
-        const source = renderAltPattern(p);
-        assertSameRecords(
-          "engine and oracle disagree",
-          [source],
-          events,
-          expected,
-          engineRecords(source, events),
-        );
-      }),
-      { numRuns: DIFF_RUNS },
-    );
-  }, 240_000);
+  it(
+    "produces the same multiset of matches with every operator before alternations and every skip strategy",
+    () => {
+      fc.assert(
+        fc.property(general, eventsArb(24), (p, raw) => {
+          const { events, expected } = cut(p, raw);
+          const source = renderAltPattern(p);
+          assertSameRecords(
+            "engine and oracle disagree",
+            [source],
+            events,
+            expected,
+            engineRecords(source, events),
+          );
+        }),
+        { numRuns: DIFF_RUNS },
+      );
+    },
+    timeout(DIFF_RUNS),
+  );
 
   it("agrees with the oracle on the cases the properties found (alt-bugs.md)", () => {
     const failures: string[] = [];

@@ -249,6 +249,17 @@ describe("naive oracle: skip strategies across alternatives", () => {
     expect(run(q, "A1 B1 A2 D", { kind: "skipPastLastEvent" })).toEqual(["A2:a D:d"]);
   });
 
+  it("ties are broken by the variables' positions, not by which copy of a permute element took the event", () => {
+    // after match skip to first a  match permute(a: B?, b: A) followed by any c: *?  over A B:
+    // at B, [A:b B:a] (order b a) sorts before [A:b B:c] (either order): b = b, then a (0) < c (2);
+    // it prunes everything started at or before A (a's first event − 1).
+    const p = [
+      naivePermute([[t("a", "B", "strict", true)], [t("b", "A")]], "relaxed", "strict"),
+      t("c", "*", "any", true),
+    ];
+    expect(run(p, "A B", { kind: "skipToFirst", variable: "a" })).toEqual(["A:b", "A:b", "A:b B:a"]);
+  });
+
   it("same events, different labels: the variables' source order breaks the tie (permute(a: *, b: *))", () => {
     const perm = naivePermute<Ev>([[t("a", "*")], [t("b", "*")]], "relaxed", "strict");
     expect(run([perm], "x1 x2")).toEqual(["x1:a x2:b", "x1:b x2:a"]);

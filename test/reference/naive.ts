@@ -333,7 +333,10 @@ export function compareMatches(
   const len = Math.min(x.length, y.length);
   for (let i = 0; i < len; i++) if (x[i].index !== y[i].index) return x[i].index - y[i].index;
   if (x.length !== y.length) return x.length - y.length;
-  for (let i = 0; i < len; i++) if (x[i].term !== y[i].term) return rank(x[i].term) - rank(y[i].term);
+  for (let i = 0; i < len; i++) {
+    const d = rank(x[i].term) - rank(y[i].term);
+    if (d !== 0) return d;
+  }
   return 0;
 }
 

@@ -95,6 +95,13 @@ describe("optional first terms", () => {
     expect(shapes(run(src, "A:1 X:2 B:3 C:4").matches)).toEqual(["a1 b3 c4"]);
   });
 
+  it("followed by: a relaxed alternation reached through an absent first term can still start after skipped events", () => {
+    // Orders (alt, d*) and (d*, alt): X is skipped; B then starts both — the second with d
+    // absent, its alternation reached by `followed by any`, which may wait: [a b] twice.
+    const src = "match a: A followed by permute followed by any ((b: B | c: C), d: D*)";
+    expect(shapes(run(src, "A:1 X:2 B:3").matches)).toEqual(["a1 b3", "a1 b3"]);
+  });
+
   it("followed by any: absent first terms inside a nested alternation or a group, as the expansions", () => {
     // Expansions: `a followed by any b? followed by c` takes the first C only (C3 would skip C2).
     const nested = "match a: A followed by any ((b: B? followed by c: C | d: D) | e: E)";
@@ -123,6 +130,20 @@ describe("alternatives that take nothing", () => {
     // giving [t_i] and [t3] over one A: [t3] three times.
     const src = "match (t0: A optional | (t1: A? | t2: A?)) followed by t3: A?";
     expect(shapes(run(src, "A:1").matches).sort()).toEqual(["t01", "t11", "t21", "t31", "t31", "t31"]);
+  });
+
+  it("paths through empty alternatives stay apart in what follows (optional terms, alternations)", () => {
+    // Expansions `x next a? next c?` and `x next b? next c?`: [x] each.
+    expect(shapes(run("match x: D next (a: A? | b: B?) next c: C?", "D:1").matches)).toEqual(["x1", "x1"]);
+    expect(shapes(run("match x: D next permute(a: A?, b: B?) next c: C?", "D:1").matches)).toEqual([
+      "x1",
+      "x1",
+    ]);
+    // Expansions `a? followed by (c | d)` and `b? followed by (c | d)`: [c] each.
+    expect(shapes(run("match (a: A? | b: B?) followed by (c: C | d: D)", "C:1").matches)).toEqual([
+      "c1",
+      "c1",
+    ]);
   });
 
   it("a match completing through several empty alternatives at once is emitted once per path", () => {
