@@ -48,6 +48,13 @@ const CASES: Record<string, NearMiss> = {
       'line 9 (AddToCart) was not taken as a: sku == v.sku is false, sku = "SKU-LAMP-07", v.sku = "SKU-KETTLE-22"',
     ],
   },
+  "checkout-paths": {
+    line: 4,
+    from: '"sku":"desk"',
+    to: '"sku":"lamp"',
+    record: 1,
+    says: ['line 4 (BuyNow) was not taken as buy: sku == view.sku is false, sku = "lamp", view.sku = "desk"'],
+  },
   "flapping-health": {
     line: 42,
     from: '"status":"up"',
@@ -79,6 +86,13 @@ const CASES: Record<string, NearMiss> = {
     says: [
       'line 7 (LoginOk) was not taken as ok: ip != first(fail).ip is false, ip = "10.0.0.1", first(fail).ip = "10.0.0.1"',
     ],
+  },
+  "order-lifecycle": {
+    line: 11,
+    from: '"amount":25',
+    to: '"amount":20',
+    record: 2,
+    says: ["line 11 (PaymentReceived) was not taken as p: amount >= order.total is false, amount = 20, order.total = 25"],
   },
   "order-unpaid": {
     line: 3,

@@ -223,9 +223,13 @@ describe("activate: the language client runs the server", () => {
       .filter(Boolean)
       .map((l) => JSON.parse(l));
 
+  let logDir: string;
   beforeEach(() => {
     ws = mkdtempSync(join(tmpdir(), "cep-vscode-"));
-    logFile = join(ws, "fake-cep.log");
+    // The log lives outside the workspace: a fake server still starting or exiting when the
+    // test ends may append to it, which must not race the workspace's removal (ENOTEMPTY).
+    logDir = mkdtempSync(join(tmpdir(), "cep-vscode-log-"));
+    logFile = join(logDir, "fake-cep.log");
     writeFileSync(logFile, "");
     mkdirSync(join(ws, "node_modules", ".bin"), { recursive: true });
     const cep = join(ws, "node_modules", ".bin", "cep");
@@ -236,8 +240,13 @@ describe("activate: the language client runs the server", () => {
   afterEach(() => {
     delete process.env.FAKE_CEP_LOG;
     delete process.env.FAKE_CEP_MODE;
-    // A fake server may still be appending to its log as it exits: retry (ENOTEMPTY).
     rmSync(ws, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+    // A late append by an exiting fake server can recreate the log after this: best effort.
+    try {
+      rmSync(logDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+    } catch {
+      // ENOTEMPTY from such an append: a stray temp file, not a failure of the test.
+    }
   });
 
   /** The log once every server started has received `exit` (it is sent without waiting for an answer), or after 10 s. */
