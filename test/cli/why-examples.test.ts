@@ -92,7 +92,9 @@ const CASES: Record<string, NearMiss> = {
     from: '"amount":25',
     to: '"amount":20',
     record: 2,
-    says: ["line 11 (PaymentReceived) was not taken as p: amount >= order.total is false, amount = 20, order.total = 25"],
+    says: [
+      "line 11 (PaymentReceived) was not taken as p: amount >= order.total is false, amount = 20, order.total = 25",
+    ],
   },
   "order-unpaid": {
     line: 3,
