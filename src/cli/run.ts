@@ -400,15 +400,7 @@ export function prepareRun(
             await drained(sinks);
             await saving(() => checkpoints.save(position, snapshot, now));
           };
-    const saving = async (save: () => Promise<void>): Promise<void> => {
-      try {
-        await save();
-      } catch (err) {
-        // A sink that failed while syncing is an output error; anything else is the checkpoint's.
-        if (sinks.some((s) => s.error !== null)) throw new OutputFailed();
-        throw err;
-      }
-    };
+    const saving = (save: () => Promise<void>) => savingWith(sinks, save);
     const reader = streams.format === "csv" ? readCsv : readNdjson;
     let outputError: Error | null = null;
     const input = streams.input;
@@ -480,6 +472,19 @@ export function total(counts: Record<string, number>): number {
   let n = 0;
   for (const k in counts) n += counts[k];
   return n;
+}
+
+/**
+ * Saves a checkpoint: a sink that failed meanwhile (while syncing) makes it an output error
+ * ({@link OutputFailed}); anything else is the checkpoint's own error.
+ */
+export async function savingWith(sinks: LineSink[], save: () => Promise<void>): Promise<void> {
+  try {
+    await save();
+  } catch (err) {
+    if (sinks.some((s) => s.error !== null)) throw new OutputFailed();
+    throw err;
+  }
 }
 
 /** Waits until every sink has written what it was given; throws {@link OutputFailed} when one failed. */

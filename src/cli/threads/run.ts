@@ -44,6 +44,7 @@ import {
   type RunResume,
   type RunSettings,
   type RunStreams,
+  savingWith,
   total,
   waitAll,
 } from "../run.js";
@@ -473,14 +474,7 @@ export async function runThreaded(
     await drained(sinks);
     await saving(() => ck.save(position, snapshot, now));
   };
-  const saving = async (save: () => Promise<void>): Promise<void> => {
-    try {
-      await save();
-    } catch (err) {
-      if (sinks.some((s) => s.error !== null)) throw new OutputFailed();
-      throw err;
-    }
-  };
+  const saving = (save: () => Promise<void>) => savingWith(sinks, save);
 
   let outputError: Error | null = null;
   try {
