@@ -61,6 +61,16 @@ class Builder {
   private readonly stopStates = new Map<string, BState>();
   private readonly originalStateMap = new Map<string, BState>();
   private readonly firstOfLoop = new Map<Stage, boolean>();
+  /**
+   * A copy made without IGNORE edges (`withoutIgnores`, `afterIgnoreCopy`) → the state it
+   * copies, as built: whether that state could wait for its event (its own IGNORE edge)
+   * is still asked of the copy when an enclosing fork is built.
+   */
+  private readonly copiedFrom = new Map<BState, BState>();
+  /** The `outside` sets of the alternations being built, outermost first (see `outsideCopy`). */
+  private readonly outsideSets: Set<BState>[] = [];
+  private readonly couldWait = (s: BState): boolean =>
+    (this.copiedFrom.get(s) ?? s).edges.some((e) => e.action === "ignore");
   private currentGroup: Stage | null = null;
   /**
    * How the first elements of the alternatives being compiled are reached (STRICT, or
@@ -425,14 +435,19 @@ class Builder {
     // its own copy of the sink (the decision graph visits a state once per event).
     const empty = alternatives.map(chainMayTakeNothing);
     const emptyPaths = empty.filter(Boolean).length + (isOptional && proceedState === sink ? 1 : 0);
+    // What follows the alternation (built before it, backwards) and the copies of it made
+    // for empty paths: an event taken there does not start the alternation (see below).
+    const outside = new Set<BState>(this.states);
     const heads: BState[] = [];
+    this.outsideSets.push(outside);
     for (const [i, last] of alternatives.entries()) {
       this.current = last;
       this.following = saved[1];
-      let lastSink = this.createMiddleStates(empty[i] && emptyPaths > 1 ? this.sinkCopy(sink) : sink);
+      let lastSink = this.createMiddleStates(empty[i] && emptyPaths > 1 ? this.outsideCopy(sink) : sink);
       lastSink = this.convertPattern(lastSink);
       heads.push(lastSink);
     }
+    this.outsideSets.pop();
     const enter = this.getTrueFunction();
     // Before the start condition is made of them: windows are part of what a term can take.
     guardWindows(heads);
@@ -442,14 +457,20 @@ class Builder {
     let waitHeads = heads;
     let waitIgnore: Cond | null = null;
     if (strategy === "SKIP_TILL_NEXT") {
-      if (heads.some((h) => reachesStrictTake(h))) {
+      // An event taken by what follows the alternation, through an alternative that can
+      // take nothing, does not start it (as an optional term's state keeps waiting while
+      // the next term takes an event through PROCEED): that path waits on its own, with
+      // the following term's own IGNORE edge, and the fork waits for the alternatives;
+      // once the fork has ignored an event it no longer offers that path (the branch that
+      // passed through it already waits there, or took the event).
+      if (heads.some((h) => reachesStrictTake(h, this.couldWait) || proceedsOutside(h, outside))) {
         const after = new Map<BState, BState>();
-        waitHeads = heads.map((h) => this.afterIgnoreCopy(h, after, true));
+        waitHeads = heads.map((h) => this.afterIgnoreCopy(h, after, true, outside));
       }
       const copies = new Map<BState, BState>();
-      for (const h of heads) this.stripEntry(h, copies);
-      ignore = not(startCondition(heads, enter));
-      waitIgnore = waitHeads === heads ? ignore : not(startCondition(waitHeads, enter));
+      for (const h of heads) this.stripEntry(h, copies, outside);
+      ignore = not(startCondition(heads, enter, outside));
+      waitIgnore = waitHeads === heads ? ignore : not(startCondition(waitHeads, enter, outside));
     } else if (strategy === "SKIP_TILL_ANY" && this.altHeadStrategy === "STRICT") ignore = waitIgnore = TRUE;
     ignore = ignore === null ? null : this.withGroupUntil(ignore);
     waitIgnore = waitIgnore === null ? null : this.withGroupUntil(waitIgnore);
@@ -492,12 +513,12 @@ class Builder {
    * IGNORE edges (`copies`, shared by one fork's alternatives), which only ever decide a
    * waiting fork's event — TAKE edges still lead to the original states.
    */
-  private stripEntry(head: BState, copies: Map<BState, BState>): void {
+  private stripEntry(head: BState, copies: Map<BState, BState>, outside: ReadonlySet<BState>): void {
     for (let i = head.edges.length - 1; i >= 0; i--) {
       const e = head.edges[i];
       if (e.action === "ignore") head.edges.splice(i, 1);
       else if (e.action === "proceed" && e.target.kind !== "stop")
-        e.target = this.withoutIgnores(e.target, copies);
+        e.target = this.withoutIgnores(e.target, copies, outside);
     }
   }
 
@@ -508,19 +529,27 @@ class Builder {
    * that could — strictness is relative to the last taken event, so `b: B? next c: C` can
    * no longer start with c once an event was skipped, while `b: B? followed by c: C` can.
    */
-  private afterIgnoreCopy(s: BState, copies: Map<BState, BState>, waits: boolean): BState {
+  private afterIgnoreCopy(
+    s: BState,
+    copies: Map<BState, BState>,
+    waits: boolean,
+    outside: ReadonlySet<BState>,
+  ): BState {
     const known = copies.get(s);
     if (known !== undefined) return known;
     const kind = s.kind === "start" ? "normal" : s.kind;
     const c = this.createState(s.name.split(":")[0], kind, s.variable, s.window);
     c.fork = s.fork;
     copies.set(s, c);
-    const relaxed = s.edges.some((e) => e.action === "ignore");
+    this.copiedFrom.set(c, this.copiedFrom.get(s) ?? s);
+    const relaxed = this.couldWait(s);
     s.edges.forEach((e, i) => {
       if (e.action === "ignore" || (e.action === "take" && !waits && !relaxed)) return;
+      // The path past the alternation's end was offered once, before the first ignored event.
+      if (e.action === "proceed" && outside.has(e.target)) return;
       const target =
         e.action === "proceed" && e.target.kind !== "stop"
-          ? this.afterIgnoreCopy(e.target, copies, i < s.fork && (waits || relaxed))
+          ? this.afterIgnoreCopy(e.target, copies, i < s.fork && (waits || relaxed), outside)
           : e.target;
       c.edges.push({ action: e.action, target, cond: e.cond });
     });
@@ -550,10 +579,24 @@ class Builder {
     return c;
   }
 
-  private withoutIgnores(s: BState, copies: Map<BState, BState>): BState {
+  /**
+   * {@link sinkCopy} for an empty path: a copy of a state outside an alternation being
+   * built (the innermost one's whole sink, and for enclosing ones what lies past their
+   * end) is outside it too.
+   */
+  private outsideCopy(sink: BState): BState {
+    const copies = new Map<BState, BState>();
+    const c = this.sinkCopy(sink, copies);
+    for (const [original, copy] of copies)
+      for (const outside of this.outsideSets) if (outside.has(original)) outside.add(copy);
+    return c;
+  }
+
+  private withoutIgnores(s: BState, copies: Map<BState, BState>, outside: ReadonlySet<BState>): BState {
     const known = copies.get(s);
     if (known !== undefined) return known;
-    if (!reachesIgnore(s)) {
+    // What follows the alternation keeps its own IGNORE edges (its path waits on its own).
+    if (outside.has(s) || !reachesIgnore(s)) {
       copies.set(s, s);
       return s;
     }
@@ -561,10 +604,13 @@ class Builder {
     const c = this.createState(s.name.split(":")[0], kind, s.variable, s.window);
     c.fork = s.fork;
     copies.set(s, c);
+    this.copiedFrom.set(c, this.copiedFrom.get(s) ?? s);
     for (const e of s.edges) {
       if (e.action === "ignore") continue;
       const target =
-        e.action === "proceed" && e.target.kind !== "stop" ? this.withoutIgnores(e.target, copies) : e.target;
+        e.action === "proceed" && e.target.kind !== "stop"
+          ? this.withoutIgnores(e.target, copies, outside)
+          : e.target;
       c.edges.push({ action: e.action, target, cond: e.cond });
     }
     return c;
@@ -731,12 +777,12 @@ function entryExtends(stage: Stage): boolean {
  * not have waited (no IGNORE edge of its own, and not a first state of a fork that could:
  * see `afterIgnoreCopy`).
  */
-function reachesStrictTake(head: BState): boolean {
+function reachesStrictTake(head: BState, couldWait: (s: BState) => boolean): boolean {
   const seen = new Set<BState>([head]);
   const stack: [BState, boolean][] = [[head, true]];
   while (stack.length > 0) {
     const [s, waits] = stack.pop() as [BState, boolean];
-    const relaxed = s.edges.some((e) => e.action === "ignore");
+    const relaxed = couldWait(s);
     if (!waits && !relaxed && s.edges.some((e) => e.action === "take")) return true;
     s.edges.forEach((e, i) => {
       if (e.action === "proceed" && e.target.kind !== "stop" && !seen.has(e.target)) {
@@ -744,6 +790,21 @@ function reachesStrictTake(head: BState): boolean {
         stack.push([e.target, i < s.fork && (waits || relaxed)]);
       }
     });
+  }
+  return false;
+}
+
+/** Whether `head` reaches a state of `outside` (what follows its alternation) through PROCEED edges. */
+function proceedsOutside(head: BState, outside: ReadonlySet<BState>): boolean {
+  const seen = new Set<BState>([head]);
+  const stack = [head];
+  while (stack.length > 0) {
+    for (const e of (stack.pop() as BState).edges) {
+      if (e.action !== "proceed" || e.target.kind === "stop" || seen.has(e.target)) continue;
+      if (outside.has(e.target)) return true;
+      seen.add(e.target);
+      stack.push(e.target);
+    }
   }
   return false;
 }
@@ -770,7 +831,7 @@ function reachesIgnore(s: BState): boolean {
  * edges of `take → c` and `proceed → c and start(target)`. Equal conditions (a `permute`'s
  * orders share their elements' conditions) appear once.
  */
-function startCondition(heads: readonly BState[], enter: Cond): Cond {
+function startCondition(heads: readonly BState[], enter: Cond, outside: ReadonlySet<BState>): Cond {
   const terms: Cond[] = [];
   const add = (c: Cond) => {
     if (!terms.includes(c)) terms.push(c);
@@ -778,7 +839,12 @@ function startCondition(heads: readonly BState[], enter: Cond): Cond {
   const visit = (s: BState, via: Cond, seen: Set<BState>): void => {
     for (const e of s.edges) {
       if (e.action === "take") add(and(via, e.cond));
-      else if (e.action === "proceed" && e.target.kind !== "stop" && !seen.has(e.target)) {
+      else if (
+        e.action === "proceed" &&
+        e.target.kind !== "stop" &&
+        !outside.has(e.target) &&
+        !seen.has(e.target)
+      ) {
         seen.add(e.target);
         visit(e.target, and(via, e.cond), seen);
         seen.delete(e.target);

@@ -111,7 +111,7 @@ describe("alternation: engine vs naive oracle", () => {
     timeout(DIFF_RUNS),
   );
 
-  it("agrees with the oracle on the cases the properties found (B1–B10)", () => {
+  it("agrees with the oracle on the cases the properties found (B1–B12)", () => {
     const failures: string[] = [];
     for (const { bug, pattern, events } of REGRESSIONS.filter((r) => !(r.bug.split(" ")[0] in open))) {
       const source = renderAltPattern(pattern);
