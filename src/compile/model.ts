@@ -4,6 +4,7 @@
  */
 import type { SkipStrategyName } from "../lang/ast.js";
 import type { Diagnostic } from "../lang/diagnostics.js";
+import type { TermChoice } from "../lang/items.js";
 import type { PatternDebug } from "./debug.js";
 import type { EvalContext } from "./eval-context.js";
 import type { CompiledNfa } from "./nfa.js";
@@ -13,6 +14,8 @@ export interface VariableModel {
   readonly name: string;
   /** Negated variables (`not next X`) take no events and never appear in output. */
   readonly negated: boolean;
+  /** The alternations it lies in, outermost first (`lang/items.ts` `termChoices`): a match holds terms of one alternative of each. */
+  readonly choices: readonly TermChoice[];
 }
 
 /** The after-match skip strategy with its target variable index (-1 when none). */

@@ -8,6 +8,7 @@ import { type CheckOptions, type CheckResult, check, type VariableInfo } from ".
 import { describePattern, type PatternSummary } from "../lang/describe.js";
 import { CompileError, type Diagnostic } from "../lang/diagnostics.js";
 import { type LineCol, lineIndex } from "../lang/format.js";
+import { termChoices } from "../lang/items.js";
 import { type ParseResult, parse } from "../lang/parse.js";
 import { buildNfa } from "./build-nfa.js";
 import { buildDebug } from "./debug.js";
@@ -70,6 +71,7 @@ export function compile(input: string | readonly SourceFile[], options: CompileO
       targetName: skipDecl?.target?.name ?? null,
     };
     const keyPathText = decl.keyBy.map((k) => k.segments.map((s) => s.name).join("."));
+    const choices = termChoices(decl.match);
     const scope = { variables, mode: "emit" as const };
     return {
       name: info.name,
@@ -78,7 +80,11 @@ export function compile(input: string | readonly SourceFile[], options: CompileO
       nfa,
       keyPaths: decl.keyBy.map((k) => k.segments.map((s) => s.name)),
       keyPathText,
-      variables: info.variables.map((v) => ({ name: v.name, negated: v.negated })),
+      variables: info.variables.map((v) => ({
+        name: v.name,
+        negated: v.negated,
+        choices: choices.get(v.term) ?? [],
+      })),
       skip,
       emit: decl.emit ? compileEmit(decl.emit, scope) : null,
       reportTimeouts: decl.onTimeout !== null,

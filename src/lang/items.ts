@@ -104,3 +104,28 @@ export function single(item: SequenceItem): Sequence {
     span: item.span,
   };
 }
+
+/** One alternation a term lies in: the alternation's number (source order) and the alternative's index. */
+export type TermChoice = readonly [alternation: number, alternative: number];
+
+/**
+ * For every term of a sequence, the alternations it lies in, outermost first: which
+ * alternative of which alternation (numbered in source order from 0). A permute is no
+ * choice (every element is in every order); a term outside alternations has none.
+ */
+export function termChoices(seq: Sequence): Map<Term, readonly TermChoice[]> {
+  const out = new Map<Term, readonly TermChoice[]>();
+  let next = 0;
+  const walk = (s: Sequence, path: readonly TermChoice[]): void => {
+    for (const el of s.elements) {
+      const item = el.item;
+      if (item.kind === "Term") out.set(item, path);
+      else if (item.kind === "Alternation") {
+        const id = next++;
+        for (const [i, alt] of item.alternatives.entries()) walk(alt, [...path, [id, i]]);
+      } else for (const inner of innerSequences(item)) walk(inner, path);
+    }
+  };
+  walk(seq, []);
+  return out;
+}

@@ -71,6 +71,9 @@ describe("cep why: the catalogue", () => {
  * baseline accepted with a wrong explanation fails here.
  */
 const MUST: Record<string, string[]> = {
+  // of an alternation, the terms of the alternative taken (v c x p), or the shortest and longest
+  "alternation-chosen": ["p1 reached 2 of 4 terms: v (line 1), c (line 2)"],
+  "alternation-undecided": ["p1 reached 1 of 3–4 terms: v (line 1)"],
   "condition-false": ["line 3: Checkout — amount > 100 is false, amount = 87", "p.pattern:5:35"],
   "condition-null": ["line 3: B — y > 1 is null, y = null"],
   "consecutive-broken": ["died at line 4 (D)", "`b` is `consecutive`"],

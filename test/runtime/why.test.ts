@@ -63,6 +63,27 @@ describe("explainWhy", () => {
     expect(report.furthest[0].rejections.map((r) => r.event.line)).toEqual([4]);
   });
 
+  test("terms on the path: of each alternation the alternatives taken, else the shortest and longest", () => {
+    const pathOf = (src: string, events: object[]) =>
+      why(`pattern P { key by k match ${src} }`, events, 1).report.furthest[0].pathTerms;
+    const nested =
+      "a: A followed by (b: B followed by (c: C | d: D followed by e: E) | f: F) followed by g: G";
+    // Undecided: a g plus b c / b d e / f.
+    expect(pathOf(nested, [E("A", 1)])).toEqual([3, 5]);
+    // b taken: the inner alternation still open.
+    expect(pathOf(nested, [E("A", 1), E("B", 2)])).toEqual([4, 5]);
+    expect(pathOf(nested, [E("A", 1), E("B", 2), E("D", 3)])).toEqual([5, 5]);
+    expect(pathOf(nested, [E("A", 1), E("F", 2)])).toEqual([3, 3]);
+    // A quantified alternation that chose both: a match holds terms of both.
+    expect(
+      pathOf("a: A followed by (b: B | c: C){2} followed by d: D", [E("A", 1), E("B", 2), E("C", 3)]),
+    ).toEqual([4, 4]);
+    // A permute is no choice: every element is on every path.
+    expect(pathOf("a: A followed by permute(b: B, c: C) followed by d: D", [E("A", 1), E("C", 2)])).toEqual([
+      4, 4,
+    ]);
+  });
+
   test("nearest rejections: condition failures before type mismatches, most recent first", () => {
     const { report, text } = why(
       "pattern P { key by k match a: A followed by b: B where amount > 100 }",

@@ -112,9 +112,10 @@ function heldText(events: readonly WhyHeld[]): string {
 }
 
 function partialText(out: string[], p: WhyPartial, report: WhyReport, options: WhyTextOptions): void {
-  const total = report.terms.length;
+  const [min, max] = p.pathTerms;
+  const total = min === max ? `${min}` : `${min}–${max}`;
   out.push(
-    `${p.id} reached ${p.terms.length} of ${total} term${total === 1 ? "" : "s"}: ${heldText(p.events)}`,
+    `${p.id} reached ${p.terms.length} of ${total} term${max === 1 ? "" : "s"}: ${heldText(p.events)}`,
   );
   const end = p.end;
   if (end === null) {
@@ -158,6 +159,8 @@ function waitingFor(p: WhyPartial, report: WhyReport): string | null {
   const i = report.terms.indexOf(last);
   const state = p.state?.replace(/:\d+$/, "") ?? null;
   if (state !== null && report.terms.includes(state)) return state;
+  // At a fork, for whichever alternative starts: no one term to name.
+  if (state === "(alt)" || state === "(permute)") return null;
   return i >= 0 && i + 1 < report.terms.length ? report.terms[i + 1] : null;
 }
 

@@ -63,6 +63,12 @@ export interface WhyPartial {
   readonly id: string;
   /** Distinct terms it reached, in order. */
   readonly terms: readonly string[];
+  /**
+   * How many terms a match on its path holds, fewest and most: the pattern's terms, but of
+   * each alternation only the alternatives it took (`[3, 3]` for `a (b | c) d` once it took
+   * c) or, before it took one, the shortest and the longest.
+   */
+  readonly pathTerms: readonly [min: number, max: number];
   readonly events: readonly WhyHeld[];
   /** The NFA state it waited in last. */
   readonly state: string | null;
@@ -295,9 +301,11 @@ export function explainWhy(input: WhyInput): WhyReport {
             by: endRec.by ?? null,
             cause: endRec.cause === undefined ? null : refOf(endRec.cause),
           };
+    const reached = [...new Set(events.map((e) => e.term))];
     candidates.push({
       id: t.id,
-      terms: [...new Set(events.map((e) => e.term))],
+      terms: reached,
+      pathTerms: pathTerms(pattern, reached),
       events,
       state: last?.state ?? null,
       end,
@@ -757,4 +765,48 @@ function next(
 
 function termOf(r: TraceReason | null): string | null {
   return r !== null && "term" in r ? r.term : null;
+}
+
+/** {@link WhyPartial.pathTerms}: the terms of the alternatives `reached` took, the others' fewest and most. */
+function pathTerms(pattern: CompiledPattern, reached: readonly string[]): readonly [number, number] {
+  const vars = pattern.variables.filter((v) => !v.negated);
+  // The alternatives taken, per alternation (several: a quantified alternation chose again).
+  const taken = new Map<number, Set<number>>();
+  for (const v of vars)
+    if (reached.includes(v.name))
+      for (const [alt, i] of v.choices) taken.set(alt, (taken.get(alt) ?? new Set()).add(i));
+  // Terms by their choices at `depth`: outside any further alternation they count once; an
+  // alternation counts its taken alternative, or the range over its alternatives.
+  const count = (terms: typeof vars, depth: number): [number, number] => {
+    let min = 0;
+    let max = 0;
+    const alternations = new Map<number, Map<number, typeof vars>>();
+    for (const v of terms) {
+      const c = v.choices[depth];
+      if (c === undefined) {
+        min++;
+        max++;
+        continue;
+      }
+      const byAlt = alternations.get(c[0]) ?? new Map<number, typeof vars>();
+      alternations.set(c[0], byAlt);
+      byAlt.set(c[1], [...(byAlt.get(c[1]) ?? []), v]);
+    }
+    for (const [alt, byAlt] of alternations) {
+      const chosen = taken.get(alt);
+      const ranges = [...byAlt.entries()]
+        .filter(([i]) => chosen === undefined || chosen.has(i))
+        .map(([, inner]) => count(inner, depth + 1));
+      if (chosen === undefined) {
+        min += Math.min(...ranges.map((r) => r[0]));
+        max += Math.max(...ranges.map((r) => r[1]));
+      } else
+        for (const [lo, hi] of ranges) {
+          min += lo;
+          max += hi;
+        }
+    }
+    return [min, max];
+  };
+  return count(vars, 0);
 }
