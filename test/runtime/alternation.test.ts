@@ -146,6 +146,19 @@ describe("alternatives that take nothing", () => {
     ]);
   });
 
+  it("an event taken past the alternation through an empty alternative does not decide it (B10)", () => {
+    // As Flink's flat `x: B followed by a: A? followed by d: D` keeps waiting at a while d
+    // takes: the path with a absent takes D2 ([x d]), the alternation still waits and C3
+    // starts c, then D4 ([x c d]).
+    const src = "match x: B followed by (a: A? | c: C) followed by d: D";
+    expect(shapes(run(src, "B:1 D:2 C:3 D:4").matches)).toEqual(["x1 d2", "x1 c3 d4"]);
+    // The flat pattern without the alternation waits at a the same way.
+    expect(shapes(run("match x: B followed by a: A? followed by d: D", "B:1 D:2 A:3 D:4").matches)).toEqual([
+      "x1 d2",
+      "x1 a3 d4",
+    ]);
+  });
+
   it("a match completing through several empty alternatives at once is emitted once per path", () => {
     // Expansions `a next b?` and `a next c?` both complete [A] when A arrives.
     const src = "match a: A next (b: B? | c: C?)";
