@@ -166,6 +166,25 @@ export function runIdentity(
   };
 }
 
+/**
+ * A checkpoint's run with the fingerprints of earlier versions (a hash of the pattern's
+ * source text, today its `sourceFingerprint`) replaced by today's, so it resumes as before.
+ */
+export function upgradeFingerprints(saved: RunIdentity, program: CompiledProgram): RunIdentity {
+  const now = new Map(
+    program.patterns.map((p) => [p.name, p as { fingerprint?: unknown; sourceFingerprint?: unknown }]),
+  );
+  return {
+    ...saved,
+    patterns: saved.patterns.map(({ name, fingerprint }) => {
+      const p = now.get(name);
+      const upgraded =
+        fingerprint !== null && p?.sourceFingerprint === fingerprint && typeof p.fingerprint === "string";
+      return { name, fingerprint: upgraded ? (p.fingerprint as string) : fingerprint };
+    }),
+  };
+}
+
 /** The differences between the run a checkpoint was written by and this one, readably; empty when none. */
 export function runDifferences(saved: RunIdentity, now: RunIdentity): string[] {
   const out: string[] = [];

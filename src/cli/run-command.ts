@@ -26,6 +26,7 @@ import {
   readCheckpoint,
   runDifferences,
   runIdentity,
+  upgradeFingerprints,
 } from "./checkpoint.js";
 import { type LiveOptions, NOT_LIVE } from "./live-options.js";
 import { LiveRun } from "./live-run.js";
@@ -106,7 +107,7 @@ async function runUnlocked(
   const identity = ck === null ? null : runIdentity(options, program, (p) => resolve(p));
   if (ck !== null && identity !== null) {
     if (saved !== null) {
-      const differences = runDifferences(saved.run, identity);
+      const differences = runDifferences(upgradeFingerprints(saved.run, program), identity);
       if (differences.length > 0) {
         throw new UsageError(
           `cannot resume from checkpoint ${ck}: it belongs to a run with other options or patterns ` +

@@ -75,10 +75,17 @@ export interface CompiledPattern {
   /** Term-level windows, for summaries: variable name → ms. */
   readonly termWindows: readonly { readonly variable: string; readonly ms: number }[];
   /**
-   * Identity of the pattern's definition (a hash of its source text and file name): a
-   * snapshot restores only into the same patterns.
+   * Identity of the pattern's definition: a hash of its tokens (comments and spacing left
+   * out) and of the `event` declarations it checks events against. A snapshot restores
+   * only into patterns with the same names and fingerprints; `updatePatterns` keeps the
+   * state of those.
    */
   readonly fingerprint: string;
+  /**
+   * A hash of the pattern's source text as written, the fingerprint earlier versions
+   * recorded: a snapshot or checkpoint naming it restores as if it named {@link fingerprint}.
+   */
+  readonly sourceFingerprint: string;
   /** A stable, readable text dump of the NFA (what `cep explain` prints). */
   explain(): string;
   /**

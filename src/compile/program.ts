@@ -2,7 +2,6 @@
  * `compile`: source text → checked AST → compiled patterns (NFA, key paths, skip
  * strategy, projections). Errors of every file are collected and thrown at once.
  */
-import { createHash } from "node:crypto";
 import type { EventDecl } from "../lang/ast.js";
 import { type CheckOptions, type CheckResult, check, type VariableInfo } from "../lang/check.js";
 import { describePattern, type PatternSummary } from "../lang/describe.js";
@@ -14,6 +13,7 @@ import { buildNfa } from "./build-nfa.js";
 import { buildDebug } from "./debug.js";
 import { describeNfa, dumpNfa, type NfaDescription } from "./dump.js";
 import { compileEmit } from "./expr.js";
+import { definitionHash, sourceHash } from "./fingerprint.js";
 import type { CompiledPattern, Program, SchemaModel, SkipModel } from "./model.js";
 import { buildStages } from "./stages.js";
 
@@ -72,6 +72,8 @@ export function compile(input: string | readonly SourceFile[], options: CompileO
     };
     const keyPathText = decl.keyBy.map((k) => k.segments.map((s) => s.name).join("."));
     const choices = termChoices(decl.match);
+    const schemas = schemasOf(info.variables, schemaOf);
+    const text = sourceOf.get(info.file)?.slice(decl.span.start, decl.span.end) ?? "";
     const scope = { variables, mode: "emit" as const };
     return {
       name: info.name,
@@ -89,14 +91,12 @@ export function compile(input: string | readonly SourceFile[], options: CompileO
       emit: decl.emit ? compileEmit(decl.emit, scope) : null,
       reportTimeouts: decl.onTimeout !== null,
       timeoutEmit: decl.onTimeout?.emit ? compileEmit(decl.onTimeout.emit, scope) : null,
-      schemas: schemasOf(info.variables, schemaOf),
+      schemas,
       termWindows: info.windows.terms.map((t) => ({ variable: t.variable, ms: t.ms })),
       description: describeNfa(nfa, skip),
       summary: describePattern(info),
-      fingerprint: createHash("sha256")
-        .update(sourceOf.get(info.file)?.slice(decl.span.start, decl.span.end) ?? "")
-        .digest("hex")
-        .slice(0, 16),
+      fingerprint: definitionHash(text, schemas),
+      sourceFingerprint: sourceHash(text),
       explain: () => dumpNfa(info.name, nfa, skip, keyPathText),
       debug: once(() => {
         const source = sourceOf.get(info.file) ?? "";

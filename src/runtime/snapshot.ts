@@ -204,13 +204,41 @@ export interface PartitionSnapshot {
   highest: number | null;
 }
 
-/** Throws unless `patterns` (a snapshot's) are the running ones: same names, same fingerprints. */
+/** What a fingerprint is checked against: a running pattern's identity. */
+export interface Fingerprinted {
+  readonly name: string;
+  readonly fingerprint: string;
+  readonly sourceFingerprint?: string;
+}
+
+/**
+ * A recorded fingerprint in today's form: when it is the earlier (source-text) hash of the
+ * running pattern of that name, that pattern's fingerprint; else unchanged.
+ */
+export function upgradeFingerprint(
+  name: string,
+  recorded: string,
+  running: ReadonlyMap<string, Fingerprinted>,
+): string {
+  const now = running.get(name);
+  return now !== undefined && now.sourceFingerprint === recorded ? now.fingerprint : recorded;
+}
+
+function runningByName(runners: readonly Runner[]): Map<string, Fingerprinted> {
+  return new Map(runners.map((r) => [r.pattern.name, r.pattern]));
+}
+
+/**
+ * Throws unless `patterns` (a snapshot's) are the running ones: same names, same
+ * fingerprints (an earlier version's source-text fingerprint counts as its pattern's).
+ */
 export function checkSamePatterns(
   runners: readonly Runner[],
   patterns: readonly { name: string; fingerprint: string }[],
 ): void {
   const have = runners.map((r) => `${r.pattern.name}@${r.pattern.fingerprint}`).sort();
-  const want = patterns.map((p) => `${p.name}@${p.fingerprint}`).sort();
+  const running = runningByName(runners);
+  const want = patterns.map((p) => `${p.name}@${upgradeFingerprint(p.name, p.fingerprint, running)}`).sort();
   if (have.join(",") !== want.join(",")) {
     const names = (l: string[]) => l.map((x) => x.split("@")[0]).join(", ") || "(none)";
     throw new Error(
@@ -226,8 +254,9 @@ export function checkSamePatterns(
  * held-back matches of changed patterns (same name, other fingerprint) it leaves out.
  */
 export function keptPart(snap: Snapshot, runners: readonly Runner[]): [Snapshot, number] {
+  const byName = runningByName(runners);
   const running = new Map(runners.map((r) => [r.pattern.name, r.pattern.fingerprint]));
-  const fp = new Map(snap.patterns.map((p) => [p.name, p.fingerprint]));
+  const fp = new Map(snap.patterns.map((p) => [p.name, upgradeFingerprint(p.name, p.fingerprint, byName)]));
   const kept = (name: string) => running.get(name) !== undefined && running.get(name) === fp.get(name);
   let replaced = 0;
   for (const sr of snap.runners) {

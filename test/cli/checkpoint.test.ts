@@ -479,6 +479,26 @@ describe("what a resume refuses (exit 2) and a finished run", () => {
     expect(read("eng.out").equals(outBefore)).toBe(true);
   });
 
+  test("a checkpoint that recorded the earlier source-text fingerprints resumes as before", async () => {
+    const args = await finished("legacy");
+    const whole = read("legacy.out");
+    rmSync(at("legacy.json"));
+    budget.n = 1200;
+    await expect(cep(args, CrashingEngine)).rejects.toBeInstanceOf(Crash);
+    const state = parseCheckpoint("legacy.json", readFileSync(at("legacy.json"), "utf8"));
+    const program = compile(PATTERNS);
+    const legacy = new Map(program.patterns.map((p) => [p.fingerprint, p.sourceFingerprint]));
+    expect([...legacy].every(([now, then]) => now !== then)).toBe(true);
+    for (const p of state.run.patterns) p.fingerprint = legacy.get(p.fingerprint ?? "") ?? null;
+    const snap = state.snapshot as { patterns: { fingerprint: string }[] };
+    for (const p of snap.patterns) p.fingerprint = legacy.get(p.fingerprint) ?? "";
+    writeFileSync(at("legacy.json"), formatCheckpoint(state));
+    const r = await cep(args);
+    expect(r.stderr).toContain(`resuming from checkpoint ${at("legacy.json")}`);
+    expect(r.code).toBe(0);
+    expect(read("legacy.out").equals(whole)).toBe(true);
+  });
+
   test("a checkpoint that cannot be written is a usage error before anything is read", async () => {
     const args = runArgs("in.ndjson", "nowrite", ["--checkpoint", at("no/such/dir/ck.json")]);
     const r = await cep(args);

@@ -132,9 +132,9 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
 );
 
-/** A pattern's source, or (changed) the same pattern with another fingerprint. */
+/** A pattern's source, or (changed) the same pattern with another fingerprint (`a: A{1}`: other tokens). */
 const sourceOf = (name: string, changed: boolean) =>
-  changed ? SOURCES[name].replace("{", "{ ") : SOURCES[name];
+  changed ? SOURCES[name].replace(/match a: (\w+)/, "match a: $1{1}") : SOURCES[name];
 
 function play(engine: Engine, ops: readonly Op[]): void {
   let ts = 100;
