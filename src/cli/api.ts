@@ -94,6 +94,8 @@ export interface RunEngine {
   push(event: unknown, bytes?: number): void;
   end(): void;
   stats(): EngineStats;
+  /** `--follow --processing-time`: time moves on to the clock without an event (the library's `tick`). */
+  tick?(): void;
   /** `--watch`: replaces the pattern set between two events (the library's `updatePatterns`). */
   updatePatterns?(program: any, options?: { patterns?: string[] }): PatternSetChange;
 }

@@ -120,6 +120,9 @@ export interface RunResult {
 /** Thrown from the chunk hook to stop reading when an output has failed. */
 export class OutputFailed extends Error {}
 
+/** `--follow --processing-time`: how often time moves on to the clock between events (ms). */
+const TICK_MS = 50;
+
 /** Wall-clock source for processing time without `--clock`. */
 export interface RunClock {
   wallClock: () => number;
@@ -394,13 +397,32 @@ export function prepareRun(
         ? undefined
         : async (position: ReadPosition): Promise<void> => {
             due = pushed + checkpoints.every;
-            const snapshot = snapshotOf(engine);
-            const now = counters();
-            // A checkpoint claims what the sinks were given: all of it must have been written.
-            await drained(sinks);
-            await saving(() => checkpoints.save(position, snapshot, now));
+            checkpointing = true;
+            try {
+              const snapshot = snapshotOf(engine);
+              const now = counters();
+              // A checkpoint claims what the sinks were given: all of it must have been written.
+              await drained(sinks);
+              await saving(() => checkpoints.save(position, snapshot, now));
+            } finally {
+              checkpointing = false;
+            }
           };
     const saving = (save: () => Promise<void>) => savingWith(sinks, save);
+    // Following in processing time, the clock moves time on between events too: windows
+    // close and timeouts fire when it passes them, not at the next line. Not while a
+    // checkpoint is being taken (its snapshot and its output sizes must agree).
+    let checkpointing = false;
+    const ticker =
+      streams.follow === true && settings.processingTime && settings.clock === null && engine.tick !== undefined
+        ? setInterval(() => {
+            if (checkpointing) return;
+            const before = timeouts + total(matches);
+            engine.tick?.();
+            if (timeouts + total(matches) !== before) drained(sinks).catch(() => {});
+          }, TICK_MS)
+        : null;
+    ticker?.unref();
     const reader = streams.format === "csv" ? readCsv : readNdjson;
     let outputError: Error | null = null;
     const input = streams.input;
@@ -419,6 +441,7 @@ export function prepareRun(
         chunks = input.next === undefined ? null : await input.next();
         start = undefined;
       }
+      if (ticker !== null) clearInterval(ticker);
       curEvent = null;
       curLine = 0;
       if (input.stopped === true) {
@@ -440,6 +463,8 @@ export function prepareRun(
     } catch (err) {
       if (!(err instanceof OutputFailed)) throw err;
       outputError = sinks.find((s) => s.error !== null)?.error ?? err;
+    } finally {
+      if (ticker !== null) clearInterval(ticker);
     }
     outputError ??= sinks.find((s) => s.error !== null)?.error ?? null;
 

@@ -510,6 +510,17 @@ export class Engine<R extends MatchRecord = MatchRecord> {
   }
 
   /**
+   * Processing time: moves time on to the clock without an event, so windows close and
+   * timeouts fire as the clock passes them (a following `cep run --processing-time` calls
+   * it on a timer). Does nothing in event time — only events and watermarks move time
+   * there — or after `end()`.
+   */
+  tick(): void {
+    if (this.ended || !this.time.processingTime) return;
+    this.advance(this.time.readClock());
+  }
+
+  /**
    * End of input: feeds the buffer, advances time to +∞ (windows close, timeouts fire,
    * trailing `not followed by` terms complete), then drops what is still open, releasing
    * held-back matches.

@@ -155,10 +155,15 @@ export class EventTime {
   }
 
   private admitClock(): number {
+    this.time = this.readClock();
+    return FEED;
+  }
+
+  /** Processing time: the clock now, never below an earlier reading. */
+  readClock(): number {
     const time = Math.max(this.lastClock, this.clock());
     this.lastClock = time;
-    this.time = time;
-    return FEED;
+    return time;
   }
 
   /** T = max(H − B, D); in watermarks-only mode, D. */

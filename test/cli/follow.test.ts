@@ -143,6 +143,28 @@ describe("cep run --follow", () => {
     ]);
   });
 
+  test("in processing time, windows close and timeouts fire as the clock passes them, without more input", async () => {
+    fresh();
+    writeFileSync(
+      at("short.pattern"),
+      PATTERN.replace("pattern AB", "pattern Short").replace("within 1 minute", "within 300 ms"),
+    );
+    writeFileSync(at("in.ndjson"), line({ type: "A", k: 1, ts: 0 }));
+    running = start(
+      bin,
+      ["run", "short.pattern", "--input", "in.ndjson", "--follow", "--processing-time", "--quiet"],
+      dir,
+    );
+    const live = running;
+    // No line after the A: its timeout must come from the clock alone.
+    await waitFor("the timeout of key 1", () => live.stdout().includes('"timeout":true'));
+    const [record] = live.stdout().trim().split("\n").map((r) => JSON.parse(r));
+    expect(record).toMatchObject({ pattern: "Short", key: 1, timeout: true, emit: { k: 1 } });
+    expect(record.end - record.start).toBeGreaterThanOrEqual(300);
+    live.child.kill("SIGTERM");
+    expect(await live.exited).toEqual({ code: 0, signal: null });
+  });
+
   test("follows stdin until SIGINT; no end of input, so no timeouts", async () => {
     fresh();
     running = start(bin, ["run", "ab.pattern", "--follow", "--quiet"], dir);

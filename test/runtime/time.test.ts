@@ -3,6 +3,7 @@
  * target T, and the order buffered events come out in (language.md §4).
  */
 import { describe, expect, it } from "vitest";
+import { compile, Engine } from "../../src/index.js";
 import { BAD, BUFFER, type Buffered, EventTime, FEED, LATE, WATERMARK } from "../../src/runtime/time.js";
 
 const options = {
@@ -91,5 +92,41 @@ describe("EventTime buffer", () => {
     expect(t.buffered().map((b) => b.time)).toEqual([40]);
     t.filterBuffer((b) => b.time !== 40);
     expect(t.nextDue(Number.POSITIVE_INFINITY)).toBeUndefined();
+  });
+});
+
+describe("Engine.tick: processing time moves on with the clock between events", () => {
+  const source =
+    "pattern P { key by k within 100 ms match a: A followed by b: B on timeout emit { k: key() } }";
+
+  it("fires a timeout when the clock passes the window, with no event", () => {
+    let now = 1000;
+    const engine = new Engine(compile(source), { processingTime: true, clock: () => now });
+    const out: { timeout?: boolean; end: number }[] = [];
+    engine.on("timeout", (r) => out.push(r));
+    engine.push({ type: "A", k: 1 });
+    now = 1050;
+    engine.tick();
+    expect(out).toEqual([]);
+    now = 1101;
+    engine.tick();
+    expect(out).toMatchObject([{ timeout: true, key: 1 }]);
+    // The clock never goes back: a later event is stamped no earlier.
+    now = 500;
+    engine.tick();
+    expect(engine.stats().watermark).toBe(1101);
+  });
+
+  it("does nothing in event time (only events and watermarks move time) or after end()", () => {
+    const engine = new Engine(compile(source), { clock: () => 1e12 });
+    const out: unknown[] = [];
+    engine.on("timeout", (r) => out.push(r));
+    engine.push({ type: "A", k: 1, ts: 0 });
+    engine.tick();
+    expect(out).toEqual([]);
+    engine.end();
+    expect(out).toHaveLength(1);
+    engine.tick();
+    expect(out).toHaveLength(1);
   });
 });
