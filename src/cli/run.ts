@@ -414,7 +414,10 @@ export function prepareRun(
     // checkpoint is being taken (its snapshot and its output sizes must agree).
     let checkpointing = false;
     const ticker =
-      streams.follow === true && settings.processingTime && settings.clock === null && engine.tick !== undefined
+      streams.follow === true &&
+      settings.processingTime &&
+      settings.clock === null &&
+      engine.tick !== undefined
         ? setInterval(() => {
             if (checkpointing) return;
             const before = timeouts + total(matches);

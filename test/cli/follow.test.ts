@@ -158,7 +158,11 @@ describe("cep run --follow", () => {
     const live = running;
     // No line after the A: its timeout must come from the clock alone.
     await waitFor("the timeout of key 1", () => live.stdout().includes('"timeout":true'));
-    const [record] = live.stdout().trim().split("\n").map((r) => JSON.parse(r));
+    const [record] = live
+      .stdout()
+      .trim()
+      .split("\n")
+      .map((r) => JSON.parse(r));
     expect(record).toMatchObject({ pattern: "Short", key: 1, timeout: true, emit: { k: 1 } });
     expect(record.end - record.start).toBeGreaterThanOrEqual(300);
     live.child.kill("SIGTERM");
