@@ -178,6 +178,13 @@ export function addScaleOutCommands(program: Command, env: CliEnv, setCode: (cod
 
   addRedisOptions(
     program
+      .command("deploy")
+      .description("publish a new pattern-set version of a Redis job; every partition switches at a marker")
+      .argument("<file.pattern...>", "pattern files: the whole new set"),
+  ).action(async (files: string[], opts) => setCode(await deployCommand(env, files, opts)));
+
+  addRedisOptions(
+    program
       .command("consume")
       .description("write a Redis job's matches as NDJSON, each with its id, through a consumer group")
       .option("--group <name>", "consumer group", "cep")
@@ -364,6 +371,7 @@ async function workerCommand(env: CliEnv, files: string[], opts: WorkerOpts): Pr
       // The CLI holds the library's Program structurally (api.ts); it is the real one.
       worker = new Worker(client, program as unknown as ConstructorParameters<typeof Worker>[1], job, {
         id: opts.id ?? `${hostname()}-${process.pid}`,
+        sources,
         leaseMs: opts.lease,
         tickMs: opts.tick,
         batch: opts.batch,
@@ -397,6 +405,46 @@ async function workerCommand(env: CliEnv, files: string[], opts: WorkerOpts): Pr
       );
     }
     return abandoned ? 1 : 0;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/**
+ * `cep deploy`: compiles the new set (exit 1 with `cep check`'s diagnostics when it does
+ * not, or cannot run partitioned by the job's field: nothing is published), then stores it
+ * as the next version and marks every partition stream (versions.ts).
+ */
+async function deployCommand(env: CliEnv, files: string[], opts: RedisOpts): Promise<number> {
+  const sources = await readSources(files);
+  const client = await openRedis(opts, "cep-deploy");
+  try {
+    const { readJob } = await import("../scaleout/job.js");
+    const { checkPartitionable, deploy, setDiff, versionRecord } = await import("../scaleout/versions.js");
+    const job = await readJob(client);
+    if (job === null) throw new UsageError("no job in this Redis (run cep produce or cep worker first)");
+    const program = compileSources(env, sources, { typeField: job.typeField, timeField: job.timeField });
+    if (program === null) return 1;
+    // The CLI holds the library's Program structurally (api.ts); it is the real one.
+    const compiled = program as unknown as Parameters<typeof versionRecord>[1];
+    try {
+      checkPartitionable(compiled, job);
+    } catch (err) {
+      env.stderr.write(`cep: cannot deploy: ${(err as Error).message}\n`);
+      return 1;
+    }
+    const record = versionRecord(sources, compiled);
+    const r = await withJob(() => deploy(client, job, record, { cluster: opts.cluster ?? false }));
+    const d = setDiff(r.previous, record.fingerprint);
+    const parts = (["added", "removed", "changed", "kept"] as const)
+      .filter((k) => d[k].length > 0)
+      .map((k) => `${k} ${d[k].join(", ")}`);
+    env.stderr.write(
+      r.existing
+        ? `cep: the set is already version ${r.version}${r.marked > 0 ? `; marked the ${r.marked} partitions that lacked its marker` : ""}\n`
+        : `cep: deployed pattern-set version ${r.version} (${r.marked} of ${job.partitions} partitions marked): ${parts.join("; ")}\n`,
+    );
+    return 0;
   } finally {
     client.disconnect();
   }

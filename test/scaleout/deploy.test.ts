@@ -1,0 +1,358 @@
+/**
+ * `cep deploy` (issue #18): a new pattern-set version published while the producer writes
+ * and the workers run, with and without faults, against the oracle — one watermarks-only
+ * engine per partition over that partition's entries in stream order, applying
+ * `updatePatterns` exactly at the partition's marker (docs/scale-out.md "Changing the
+ * patterns while it runs" explains why that is the single-engine oracle, per partition).
+ */
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { compile, Engine } from "../../src/index.js";
+import { canonicalKey } from "../../src/runtime/values.js";
+import { JOB, keys } from "../../src/scaleout/functions.js";
+import { deploy, versionRecord } from "../../src/scaleout/versions.js";
+import { type RedisServer, startRedis } from "../support/redis.js";
+import {
+  cepBin,
+  checkAgainstOracle,
+  generate,
+  Job,
+  PATTERNS,
+  removePrivateBin,
+  type WorkerProcess,
+  waitFor,
+} from "./harness.js";
+
+/**
+ * Version 2: AB kept (its partial matches survive the switch), SEQ3 changed (restarts
+ * empty), Runs removed, BA added; AB moves behind BA, so key snapshots are rewritten.
+ */
+const V2 = `
+pattern BA {
+  key by k
+  within 500 ms
+  match b: B followed by a: A
+}
+pattern AB {
+  key by k
+  within 2 s
+  match a: A followed by b: B
+}
+pattern SEQ3 {
+  key by k
+  within 600 ms
+  match a: A followed by any b: B followed by any c: C
+  on timeout emit { k: a.k, v: 2 }
+}
+`;
+
+let redis: RedisServer;
+let job: Job;
+
+beforeEach(async () => {
+  redis = await startRedis();
+});
+
+afterEach(async () => {
+  await job?.close();
+  await redis?.stop();
+});
+
+afterAll(() => removePrivateBin());
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+type Entry = [string, string[]];
+
+/** Every partition's input entries, in stream order. */
+async function streams(j: Job): Promise<Entry[][]> {
+  return Promise.all(
+    Array.from({ length: j.partitions }, (_, p) => j.client.xrange(keys(p).in, "-", "+") as Promise<Entry[]>),
+  );
+}
+
+/**
+ * The oracle: per partition, one engine in watermarks-only mode over the partition's
+ * entries (events, ticks) that applies `updatePatterns(version n)` at the `deploy n`
+ * marker and ends at `end`. Records after end, key snapshots just before it.
+ */
+function partitionOracle(parts: Entry[][], versions: Map<number, string>) {
+  const records: string[] = [];
+  const snapshots = new Map<string, string>();
+  for (const entries of parts) {
+    const engine = new Engine(compile(versions.get(1) as string), {
+      watermarksOnly: true,
+      partitionBy: ["k"],
+    });
+    const seen = new Set<string>();
+    for (const [, f] of entries) {
+      if (f[0] === "e") {
+        const e = JSON.parse(f[1]);
+        seen.add(e.k);
+        records.push(...engine.batch([e]).records.map((r) => JSON.stringify(r.record)));
+      } else if (f[0] === "wm") {
+        records.push(
+          ...engine.batch([{ $watermark: Number(f[1]) }]).records.map((r) => JSON.stringify(r.record)),
+        );
+      } else if (f[0] === "deploy") {
+        engine.updatePatterns(compile(versions.get(Number(f[1])) as string));
+      } else if (f[0] === "end") {
+        for (const k of seen) {
+          const s = engine.snapshotKey(k);
+          if (s !== null) snapshots.set(canonicalKey(k), s);
+        }
+        records.push(...engine.batch([], true).records.map((r) => JSON.stringify(r.record)));
+        break;
+      }
+    }
+  }
+  return { records, snapshots };
+}
+
+/**
+ * The streams hold exactly what the producer wrote, in its order (markers aside): each
+ * partition's events and ticks are the merged log's, filtered to that partition.
+ */
+function checkStreamsAreTheLog(j: Job, parts: Entry[][]): void {
+  const byKey = new Map<string, number>();
+  parts.forEach((entries, p) => {
+    for (const [, f] of entries) if (f[0] === "e") byKey.set(JSON.parse(f[1]).k, p);
+  });
+  parts.forEach((entries, p) => {
+    const want = j.merged.filter((l) => l.startsWith('{"$watermark"') || byKey.get(JSON.parse(l).k) === p);
+    const got = entries
+      .filter(([, f]) => f[0] === "e" || f[0] === "wm")
+      .map(([, f]) => (f[0] === "wm" ? `{"$watermark":${f[1]}}` : f[1]));
+    expect(got, `partition ${p}'s stream`).toEqual(want);
+  });
+}
+
+/** Catch up, snapshot the committed state, end, and check against the partition oracle. */
+async function finish(j: Job, versions: Map<number, string>): Promise<{ matches: number; parts: Entry[][] }> {
+  await j.caughtUp();
+  const states = await j.states();
+  await j.end();
+  const parts = await streams(j);
+  checkStreamsAreTheLog(j, parts);
+  const { matches } = checkAgainstOracle(j, await j.outputs(), states, partitionOracle(parts, versions));
+  return { matches, parts };
+}
+
+/** Publishes `source` as the next version through the library (the fault tests time it exactly). */
+async function deployLib(j: Job, source: string): Promise<number> {
+  const record = versionRecord([{ file: "v.pattern", source }], compile(source));
+  return (await deploy(j.client, j.job, record)).version;
+}
+
+/** Runs `cep args…` (the private build) to completion. */
+function cep(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, [cepBin(), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    proc.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    proc.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    proc.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs `f`; on failure, rethrows with `context` and the workers' logs appended. */
+async function explained<T>(j: Job, context: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n(${context})\n${j.logs()}`);
+  }
+}
+
+/** Waits until the leases are held by exactly the workers `ws` (every partition owned). */
+async function owned(j: Job, ws: readonly WorkerProcess[]): Promise<void> {
+  const ids = new Set(ws.map((w) => w.id));
+  await waitFor("every partition to be owned", async () => {
+    for (let p = 0; p < j.partitions; p++)
+      if (!ids.has((await j.client.get(keys(p).lease)) ?? "")) return false;
+    return true;
+  });
+}
+
+const versions = new Map([
+  [1, PATTERNS],
+  [2, V2],
+]);
+
+describe("cep deploy: a new pattern set while events flow", () => {
+  it("no fault: equals the partition oracle; a kept pattern's match straddles the marker; cep status shows the versions", async () => {
+    job = new Job(redis.url, 8);
+    await job.open();
+    const ws = ["w0", "w1"].map((id) => job.worker(id));
+    await owned(job, ws);
+    const v2file = join(job.dir, "v2.pattern");
+    writeFileSync(v2file, V2);
+    const events = generate(21, 8000);
+    const producing = job.produce(events, 500, 60);
+    await sleep(700);
+    const d = await cep(["deploy", "--redis", redis.url, v2file]);
+    expect(d.code, d.stderr).toBe(0);
+    expect(d.stderr).toMatch(
+      /^cep: deployed pattern-set version 2 \(8 of 8 partitions marked\): added BA; removed Runs; changed SEQ3; kept AB$/m,
+    );
+    await producing;
+    const { parts } = await explained(job, "deploy at 700 ms", () => finish(job, versions));
+    // Each partition switched once, between two of the producer's entries.
+    for (const entries of parts) {
+      const marks = entries.filter(([, f]) => f[0] === "deploy");
+      expect(marks.map(([, f]) => f[1])).toEqual(["2"]);
+    }
+    // AB is kept: some AB match has its A before the marker and its B after it.
+    const entryOf = new Map<number, { p: number; i: number }>();
+    const markerAt: number[] = [];
+    parts.forEach((entries, p) =>
+      entries.forEach(([, f], i) => {
+        if (f[0] === "e") entryOf.set(JSON.parse(f[1]).v, { p, i });
+        else if (f[0] === "deploy") markerAt[p] = i;
+      }),
+    );
+    const straddling = (await job.outputs())
+      .map((o) => JSON.parse(o.m))
+      .filter((r) => r.pattern === "AB" && !r.timeout)
+      .filter((r) => {
+        const a = entryOf.get(r.events.a[0].v);
+        const b = entryOf.get(r.events.b[0].v);
+        return a !== undefined && b !== undefined && a.i < markerAt[a.p] && b.i > markerAt[b.p];
+      });
+    expect(straddling.length, "AB matches across the marker").toBeGreaterThan(0);
+    // The workers said what changed, per partition.
+    expect(job.logs()).toMatch(
+      /partition \d+: pattern-set version 2 in force from \d+-\d+ \(was 1\): added BA; removed Runs; changed SEQ3; kept AB; \d+ partial matches replaced/,
+    );
+    const st = await cep(["status", "--redis", redis.url]);
+    expect(st.code, st.stderr).toBe(0);
+    expect(st.stdout).toMatch(/^pattern set: version 2$/m);
+    expect(st.stdout).toMatch(/^partition +owner .* +ended +version$/m);
+    for (let p = 0; p < 8; p++) expect(st.stdout).toMatch(new RegExp(`^${p} +w[01] .* yes +2$`, "m"));
+    const json = JSON.parse((await cep(["status", "--redis", redis.url, "--json"])).stdout);
+    expect(json.version).toBe(2);
+    expect(
+      json.partitions.map((p: { version: number; pendingVersion: null }) => [p.version, p.pendingVersion]),
+    ).toEqual(Array(8).fill([2, null]));
+  }, 40_000);
+
+  it("a set that does not compile is refused with cep check's diagnostics: exit 1, nothing published", async () => {
+    job = new Job(redis.url, 4);
+    await job.open();
+    const w = job.worker("w0");
+    await owned(job, [w]);
+    await job.produce(generate(22, 1000), 500, 0);
+    const bad = join(job.dir, "bad.pattern");
+    writeFileSync(bad, "pattern AB {\n  key by k\n  match a: A folowed by b: B\n}\n");
+    const before = await Promise.all([0, 1, 2, 3].map((p) => job.client.xlen(keys(p).in)));
+    const d = await cep(["deploy", "--redis", redis.url, bad]);
+    const check = await cep(["check", bad]);
+    expect(d.code).toBe(1);
+    expect(check.code).toBe(1);
+    expect(d.stderr).toBe(check.stderr);
+    expect(d.stderr).toMatch(/bad\.pattern:3/);
+    expect(await job.client.hget(JOB, "version")).toBe("1");
+    expect(await job.client.hget(JOB, "v:2")).toBeNull();
+    expect(await Promise.all([0, 1, 2, 3].map((p) => job.client.xlen(keys(p).in)))).toEqual(before);
+    // A set keyed by another field compiles but cannot run partitioned: refused the same way.
+    const other = join(job.dir, "other.pattern");
+    writeFileSync(other, "pattern X {\n  key by g\n  match a: A followed by b: B\n}\n");
+    const o = await cep(["deploy", "--redis", redis.url, other]);
+    expect(o.code).toBe(1);
+    expect(o.stderr).toMatch(/^cep: cannot deploy: .*X/m);
+    expect(await job.client.hget(JOB, "version")).toBe("1");
+  }, 20_000);
+
+  it("a version a worker cannot compile: the partition is released before its marker; cep status shows it pending", async () => {
+    job = new Job(redis.url, 4);
+    await job.open();
+    const w = job.worker("w0");
+    await owned(job, [w]);
+    await job.produce(generate(23, 2000), 500, 0);
+    await job.caughtUp();
+    // As a newer cep could publish: a record this worker's compiler refuses.
+    const broken = {
+      format: 1,
+      files: [{ file: "new.pattern", source: "pattern N { match a: A then b: B }" }],
+      fingerprint: "N@x",
+      at: "",
+    };
+    await deploy(job.client, job.job, broken);
+    await job.produce(generate(24, 500), 500, 0);
+    await waitFor("the worker to release every partition", async () => {
+      for (let p = 0; p < 4; p++) if ((await job.client.get(keys(p).lease)) !== null) return false;
+      return true;
+    });
+    for (let p = 0; p < 4; p++) {
+      const entries = (await job.client.xrange(keys(p).in, "-", "+")) as Entry[];
+      const marker = entries.findIndex(([, f]) => f[0] === "deploy");
+      expect(
+        await job.client.get(keys(p).pos),
+        `partition ${p}: committed up to the entry before the marker`,
+      ).toBe(entries[marker - 1][0]);
+    }
+    expect(w.log).toMatch(
+      /partition \d: cannot run pattern-set version 2 \(marker \d+-\d+\): it does not compile here .*; released the partition, not claiming it again for 1 s/,
+    );
+    const st = await cep(["status", "--redis", redis.url]);
+    for (let p = 0; p < 4; p++)
+      expect(st.stdout).toMatch(new RegExp(`^${p} +- .* no +1 \\(2 pending\\)$`, "m"));
+    // The back-off: one attempt per partition in the first second, not a tight loop.
+    await sleep(500);
+    expect((w.log.match(/cannot run pattern-set version 2/g) ?? []).length).toBeLessThanOrEqual(8);
+    expect(w.proc.exitCode).toBeNull();
+  }, 20_000);
+});
+
+describe("cep deploy under faults: exactly once across the switch", () => {
+  /** Three workers, 12k events; the deploy at ~800 ms; `fault` strikes right after it. */
+  async function withFault(seed: number, fault: (ws: WorkerProcess[]) => Promise<string>): Promise<void> {
+    job = new Job(redis.url, 8);
+    await job.open();
+    const ws = ["w0", "w1", "w2"].map((id) => job.worker(id));
+    await owned(job, ws);
+    const producing = job.produce(generate(seed, 12_000), 500, 60);
+    producing.catch(() => {}); // awaited below
+    await sleep(800);
+    const deploying = deployLib(job, V2);
+    const what = await fault(ws);
+    expect(await deploying).toBe(2);
+    await producing;
+    await explained(job, what, () => finish(job, versions));
+    expect(job.logs()).toMatch(/pattern-set version 2 in force/);
+  }
+
+  it("(b) kill -9 of a worker just after the deploy", async () => {
+    await withFault(31, async (ws) => {
+      await sleep(150);
+      await ws[1].kill9();
+      return "killed w1 150 ms after the deploy";
+    });
+  }, 40_000);
+
+  it("(c) a worker paused (SIGSTOP) past its lease across the deploy", async () => {
+    await withFault(32, async (ws) => {
+      ws[1].pause();
+      await sleep(2500);
+      ws[1].resume();
+      return "paused w1 for 2.5 s at the deploy";
+    });
+  }, 40_000);
+
+  it("(d) kill -9 of redis-server just after the deploy, restarted from its AOF", async () => {
+    await withFault(33, async () => {
+      await sleep(100);
+      await redis.kill9();
+      await sleep(400);
+      await redis.restart();
+      return "redis killed 100 ms after the deploy";
+    });
+  }, 40_000);
+});
