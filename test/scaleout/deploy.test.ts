@@ -212,12 +212,12 @@ describe("cep deploy: a new pattern set while events flow", () => {
     // AB is kept: some AB match has its A before the marker and its B after it.
     const entryOf = new Map<number, { p: number; i: number }>();
     const markerAt: number[] = [];
-    parts.forEach((entries, p) =>
+    parts.forEach((entries, p) => {
       entries.forEach(([, f], i) => {
         if (f[0] === "e") entryOf.set(JSON.parse(f[1]).v, { p, i });
         else if (f[0] === "deploy") markerAt[p] = i;
-      }),
-    );
+      });
+    });
     const straddling = (await job.outputs())
       .map((o) => JSON.parse(o.m))
       .filter((r) => r.pattern === "AB" && !r.timeout)
