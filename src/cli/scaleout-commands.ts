@@ -6,11 +6,13 @@ import { hostname } from "node:os";
 import type { SingleBar } from "cli-progress";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { JsonObject } from "../io/json.js";
+import type { Worker } from "../scaleout/worker.js";
 import { errorRecord, type LineSink, lateRecord, openFileSink, StreamSink } from "../io/sinks.js";
 import { openInput } from "../io/source.js";
 import { ioReason } from "../shell/io-reason.js";
 import { durationOption } from "../shell/options.js";
 import { type CliEnv, UsageError } from "./api.js";
+import { hostPortOption } from "./live-options.js";
 import { compileSources, readSources } from "./load.js";
 import { newBar } from "./progress.js";
 import { readerLeft, writeFailure } from "./write-error.js";
@@ -173,6 +175,11 @@ export function addScaleOutCommands(program: Command, env: CliEnv, setCode: (cod
       .option("--tick <duration>", "membership tick", durationOption, 300)
       .option("--batch <n>", "entries per partition per commit", positiveInt, 1000)
       .option("--trim-input", "delete input entries below each committed position")
+      .option(
+        "--metrics <host:port>",
+        "serve Prometheus metrics (/metrics) and /healthz there (port 0: any free port)",
+        hostPortOption,
+      )
       .option("--quiet", "no log of claims and hand-offs on stderr"),
   ).action(async (files: string[], opts) => setCode(await workerCommand(env, files, opts)));
 
@@ -346,6 +353,7 @@ interface WorkerOpts extends RedisOpts {
   tick: number;
   batch: number;
   trimInput?: boolean;
+  metrics?: { host: string; port: number };
   quiet?: boolean;
 }
 
@@ -364,18 +372,20 @@ async function workerCommand(env: CliEnv, files: string[], opts: WorkerOpts): Pr
     );
     const program = compileSources(env, sources, { typeField: job.typeField, timeField: job.timeField });
     if (program === null) return 1;
-    const { Worker } = await import("../scaleout/worker.js");
-    let worker: InstanceType<typeof Worker>;
+    const { Worker: WorkerClass } = await import("../scaleout/worker.js");
+    let worker: Worker;
     let abandoned = false;
+    let observeCommit: ((seconds: number) => void) | undefined;
     try {
       // The CLI holds the library's Program structurally (api.ts); it is the real one.
-      worker = new Worker(client, program as unknown as ConstructorParameters<typeof Worker>[1], job, {
+      worker = new WorkerClass(client, program as unknown as ConstructorParameters<typeof Worker>[1], job, {
         id: opts.id ?? `${hostname()}-${process.pid}`,
         sources,
         leaseMs: opts.lease,
         tickMs: opts.tick,
         batch: opts.batch,
         trimInput: opts.trimInput ?? false,
+        onCommit: (seconds) => observeCommit?.(seconds),
         // The loop may never return then: the process ends when nothing is left to wait for.
         onAbandon: () => {
           abandoned = true;
@@ -386,6 +396,8 @@ async function workerCommand(env: CliEnv, files: string[], opts: WorkerOpts): Pr
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
+    const metrics = await serveWorkerMetrics(env, opts.metrics, worker);
+    observeCommit = metrics?.observeCommit;
     const stop = () => worker.stop();
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
@@ -397,6 +409,7 @@ async function workerCommand(env: CliEnv, files: string[], opts: WorkerOpts): Pr
     } finally {
       process.off("SIGTERM", stop);
       process.off("SIGINT", stop);
+      await metrics?.close();
     }
     const s = worker.stats;
     if (!opts.quiet) {
@@ -447,6 +460,27 @@ async function deployCommand(env: CliEnv, files: string[], opts: RedisOpts): Pro
     return 0;
   } finally {
     client.disconnect();
+  }
+}
+
+/** `cep worker --metrics`: starts the server (prom-client is loaded only now); a usage error when it cannot listen. */
+async function serveWorkerMetrics(
+  env: CliEnv,
+  at: { host: string; port: number } | undefined,
+  worker: Worker,
+) {
+  if (at === undefined) return null;
+  const { startWorkerMetrics } = await import("./worker-metrics.js");
+  try {
+    const server = await startWorkerMetrics(at.host, at.port, {
+      stats: () => worker.stats,
+      partitions: () => worker.partitions(),
+      now: env.wallClock,
+    });
+    env.stderr.write(`cep: metrics on http://${server.address}/metrics (and /healthz)\n`);
+    return server;
+  } catch (err) {
+    throw new UsageError(`cannot serve --metrics on ${at.host}:${at.port}: ${ioReason(err)}`);
   }
 }
 
