@@ -10,7 +10,7 @@ import type { Program } from "../compile/model.js";
 import type { SourceFile } from "../compile/program.js";
 import { Engine } from "../runtime/engine.js";
 import { type Client, fcall, JOB, keys } from "./functions.js";
-import { JobError, type JobConfig } from "./job.js";
+import { type JobConfig, JobError } from "./job.js";
 
 /** The format of a stored version this build reads; a newer one is refused (published by a newer cep). */
 export const VERSION_FORMAT = 1;
