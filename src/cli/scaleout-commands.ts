@@ -414,7 +414,8 @@ async function workerCommand(env: CliEnv, files: string[], opts: WorkerOpts): Pr
     const s = worker.stats;
     if (!opts.quiet) {
       env.stderr.write(
-        `cep: worker stopped: ${s.entries} entries, ${s.matches} matches, ${s.commits} commits, ${s.fenced} fenced, ${s.claims} claims, ${s.releases} releases, ${s.errors} errors\n`,
+        `cep: worker stopped: ${s.entries} entries, ${s.matches} matches, ${s.commits} commits, ${s.fenced} fenced, ${s.claims} claims, ${s.releases} releases, ${s.errors} errors` +
+          `${s.deploys > 0 || s.versionErrors > 0 ? `, ${s.deploys} pattern-set updates (${s.replaced} partial matches replaced, ${s.versionErrors} versions not runnable)` : ""}\n`,
       );
     }
     return abandoned ? 1 : 0;

@@ -86,7 +86,8 @@ export async function status(client: Client, now = Date.now()): Promise<JobStatu
         matches: Number(v(6) ?? 0),
         ended: ended === "1",
         version: Number(v(8) ?? 1),
-        pendingVersion: Number(v(9) ?? 0) > Number(v(8) ?? 1) ? Number(v(9)) : null,
+        // A marker after the end entry is never read: nothing is pending there.
+        pendingVersion: ended !== "1" && Number(v(9) ?? 0) > Number(v(8) ?? 1) ? Number(v(9)) : null,
       };
     }),
   );

@@ -195,14 +195,22 @@ describe("cep deploy: a new pattern set while events flow", () => {
     const v2file = join(job.dir, "v2.pattern");
     writeFileSync(v2file, V2);
     const events = generate(21, 8000);
-    const producing = job.produce(events, 500, 60);
-    await sleep(700);
-    const d = await cep(["deploy", "--redis", redis.url, v2file]);
+    await job.produce(events.slice(0, 3000), 500, 60);
+    // The producer keeps writing while `cep deploy` runs (a process start can take seconds
+    // on a loaded machine), and at least 1000 events follow it.
+    let deployed = false;
+    const deploying = cep(["deploy", "--redis", redis.url, v2file]).then((r) => {
+      deployed = true;
+      return r;
+    });
+    let i = 3000;
+    for (; !deployed && i < 7000; i += 250) await job.produce(events.slice(i, i + 250), 250, 40);
+    const d = await deploying;
+    await job.produce(events.slice(i), 500, 60);
     expect(d.code, d.stderr).toBe(0);
     expect(d.stderr).toMatch(
       /^cep: deployed pattern-set version 2 \(8 of 8 partitions marked\): added BA; removed Runs; changed SEQ3; kept AB$/m,
     );
-    await producing;
     const { parts } = await explained(job, "deploy at 700 ms", () => finish(job, versions));
     // Each partition switched once, between two of the producer's entries.
     for (const entries of parts) {
@@ -238,6 +246,11 @@ describe("cep deploy: a new pattern set while events flow", () => {
     for (let p = 0; p < 8; p++) expect(st.stdout).toMatch(new RegExp(`^${p} +w[01] .* yes +2$`, "m"));
     const json = JSON.parse((await cep(["status", "--redis", redis.url, "--json"])).stdout);
     expect(json.version).toBe(2);
+    // Its counters at the stop include the updates it applied.
+    await ws[0].terminate();
+    expect(ws[0].log).toMatch(
+      /worker stopped: .*, [1-9]\d* pattern-set updates \(\d+ partial matches replaced, 0 versions not runnable\)\n/,
+    );
     expect(
       json.partitions.map((p: { version: number; pendingVersion: null }) => [p.version, p.pendingVersion]),
     ).toEqual(Array(8).fill([2, null]));
