@@ -26,10 +26,40 @@ import {
 } from "./harness.js";
 
 /**
- * Version 2: AB kept (its partial matches survive the switch), SEQ3 changed (restarts
- * empty), Runs removed, BA added; AB moves behind BA, so key snapshots are rewritten.
+ * Version 2 of the fault tests: AB kept (its partial matches survive the switch), SEQ3
+ * changed (restarts empty), Runs removed, BA added.
  */
 const V2 = `
+pattern BA {
+  key by k
+  within 500 ms
+  match b: B followed by a: A
+}
+pattern AB {
+  key by k
+  within 2 s
+  match a: A followed by b: B
+}
+pattern SEQ3 {
+  key by k
+  within 600 ms
+  match a: A followed by any b: B followed by any c: C
+  on timeout emit { k: a.k, v: 2 }
+}
+`;
+
+/**
+ * Version 2 of the no-fault test: Runs and AB kept but in the other order (every
+ * committed key snapshot is rewritten at the marker: they list patterns in running
+ * order), SEQ3 changed, BA added.
+ */
+const V2_REORDERED = `
+pattern Runs {
+  key by k, g
+  within 1 s
+  after match skip past last event
+  match x: C{2,} consecutive followed by y: D
+}
 pattern BA {
   key by k
   within 500 ms
@@ -76,7 +106,8 @@ async function streams(j: Job): Promise<Entry[][]> {
 /**
  * The oracle: per partition, one engine in watermarks-only mode over the partition's
  * entries (events, ticks) that applies `updatePatterns(version n)` at the `deploy n`
- * marker and ends at `end`. Records after end, key snapshots just before it.
+ * marker and ends at `end`. Records after end, key snapshots just before it (or after
+ * the last entry, when the stream has not ended).
  */
 function partitionOracle(parts: Entry[][], versions: Map<number, string>) {
   const records: string[] = [];
@@ -87,6 +118,13 @@ function partitionOracle(parts: Entry[][], versions: Map<number, string>) {
       partitionBy: ["k"],
     });
     const seen = new Set<string>();
+    const snapshot = () => {
+      for (const k of seen) {
+        const s = engine.snapshotKey(k);
+        if (s !== null) snapshots.set(canonicalKey(k), s);
+      }
+    };
+    let ended = false;
     for (const [, f] of entries) {
       if (f[0] === "e") {
         const e = JSON.parse(f[1]);
@@ -99,14 +137,13 @@ function partitionOracle(parts: Entry[][], versions: Map<number, string>) {
       } else if (f[0] === "deploy") {
         engine.updatePatterns(compile(versions.get(Number(f[1])) as string));
       } else if (f[0] === "end") {
-        for (const k of seen) {
-          const s = engine.snapshotKey(k);
-          if (s !== null) snapshots.set(canonicalKey(k), s);
-        }
+        snapshot();
         records.push(...engine.batch([], true).records.map((r) => JSON.stringify(r.record)));
+        ended = true;
         break;
       }
     }
+    if (!ended) snapshot();
   }
   return { records, snapshots };
 }
@@ -193,7 +230,7 @@ describe("cep deploy: a new pattern set while events flow", () => {
     const ws = ["w0", "w1"].map((id) => job.worker(id));
     await owned(job, ws);
     const v2file = join(job.dir, "v2.pattern");
-    writeFileSync(v2file, V2);
+    writeFileSync(v2file, V2_REORDERED);
     const events = generate(21, 8000);
     await job.produce(events.slice(0, 3000), 500, 60);
     // The producer keeps writing while `cep deploy` runs (a process start can take seconds
@@ -209,9 +246,17 @@ describe("cep deploy: a new pattern set while events flow", () => {
     await job.produce(events.slice(i), 500, 60);
     expect(d.code, d.stderr).toBe(0);
     expect(d.stderr).toMatch(
-      /^cep: deployed pattern-set version 2 \(8 of 8 partitions marked\): added BA; removed Runs; changed SEQ3; kept AB$/m,
+      /^cep: deployed pattern-set version 2 \(8 of 8 partitions marked\): added BA; changed SEQ3; kept Runs, AB$/m,
     );
-    const { parts } = await explained(job, "deploy at 700 ms", () => finish(job, versions));
+    const { parts } = await explained(job, "deploy mid-stream", () =>
+      finish(
+        job,
+        new Map([
+          [1, PATTERNS],
+          [2, V2_REORDERED],
+        ]),
+      ),
+    );
     // Each partition switched once, between two of the producer's entries.
     for (const entries of parts) {
       const marks = entries.filter(([, f]) => f[0] === "deploy");
@@ -237,7 +282,7 @@ describe("cep deploy: a new pattern set while events flow", () => {
     expect(straddling.length, "AB matches across the marker").toBeGreaterThan(0);
     // The workers said what changed, per partition.
     expect(job.logs()).toMatch(
-      /partition \d+: pattern-set version 2 in force from \d+-\d+ \(was 1\): added BA; removed Runs; changed SEQ3; kept AB; \d+ partial matches replaced/,
+      /partition \d+: pattern-set version 2 in force from \d+-\d+ \(was 1\): added BA; changed SEQ3; kept Runs,AB; \d+ partial matches replaced/,
     );
     const st = await cep(["status", "--redis", redis.url]);
     expect(st.code, st.stderr).toBe(0);
@@ -255,6 +300,35 @@ describe("cep deploy: a new pattern set while events flow", () => {
       json.partitions.map((p: { version: number; pendingVersion: null }) => [p.version, p.pendingVersion]),
     ).toEqual(Array(8).fill([2, null]));
   }, 40_000);
+
+  it("kept patterns reordered: every committed key snapshot is rewritten at the marker, as a restore would rebuild it", async () => {
+    job = new Job(redis.url, 4);
+    await job.open();
+    const w = job.worker("w0");
+    await owned(job, [w]);
+    await job.produce(generate(25, 3000), 1000, 0);
+    await job.caughtUp();
+    expect(await deployLib(job, V2_REORDERED)).toBe(2);
+    await waitFor("every partition to pass its marker", async () => {
+      for (let p = 0; p < 4; p++) if ((await job.client.hget(keys(p).meta, "version")) !== "2") return false;
+      return true;
+    });
+    const states = await job.states();
+    const o = partitionOracle(
+      await streams(job),
+      new Map([
+        [1, PATTERNS],
+        [2, V2_REORDERED],
+      ]),
+    );
+    const both = [...states.values()].filter((t) => {
+      const names = (JSON.parse(t) as { patterns: { name: string }[] }).patterns.map((x) => x.name);
+      return names.includes("AB") && names.includes("Runs");
+    });
+    expect(both.length, "keys holding state of both kept patterns").toBeGreaterThan(0);
+    expect([...states.keys()].sort()).toEqual([...o.snapshots.keys()].sort());
+    for (const [k, snap] of o.snapshots) expect(states.get(k), `snapshot of key ${k}`).toBe(snap);
+  }, 20_000);
 
   it("a set that does not compile is refused with cep check's diagnostics: exit 1, nothing published", async () => {
     job = new Job(redis.url, 4);
@@ -339,7 +413,9 @@ describe("cep deploy under faults: exactly once across the switch", () => {
     expect(await deploying).toBe(2);
     await producing;
     await explained(job, what, () => finish(job, versions));
-    expect(job.logs()).toMatch(/pattern-set version 2 in force/);
+    expect(job.logs()).toMatch(
+      /pattern-set version 2 in force from \d+-\d+ \(was 1\): added BA; removed Runs; changed SEQ3; kept AB;/,
+    );
   }
 
   it("(b) kill -9 of a worker just after the deploy", async () => {
