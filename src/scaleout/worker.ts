@@ -10,7 +10,6 @@
  */
 import type { Program } from "../compile/model.js";
 import { compile, type SourceFile } from "../compile/program.js";
-import { CompileError } from "../lang/diagnostics.js";
 import { Engine, type EngineStats, type PatternUpdate } from "../runtime/engine.js";
 import type { PartitionSnapshot } from "../runtime/snapshot.js";
 import { assign } from "./assign.js";
@@ -100,6 +99,14 @@ interface Owned {
   entries: number;
   /** The pattern-set version in force (committed in `meta` as `version`). */
   version: number;
+}
+
+/** What the worker reads of a compile diagnostic. */
+interface CompileDiagnostic {
+  readonly severity: string;
+  readonly file: string;
+  readonly code: string;
+  readonly message: string;
 }
 
 /** `{"$watermark": T}` as the engine takes it; a tick's value is a number of ms. */
@@ -237,10 +244,12 @@ export class Worker {
       try {
         program = compile(record.files, { typeField: this.job.typeField, timeField: this.job.timeField });
       } catch (err) {
-        if (!(err instanceof CompileError)) throw err;
-        const first = err.diagnostics.find((d) => d.severity === "error") ?? err.diagnostics[0];
+        // A CompileError (lang/, which this layer does not import) carries its diagnostics.
+        const diagnostics = (err as { diagnostics?: CompileDiagnostic[] }).diagnostics;
+        if (!Array.isArray(diagnostics)) throw err;
+        const first = diagnostics.find((d) => d.severity === "error") ?? diagnostics[0];
         throw new Error(
-          `it does not compile here (${err.diagnostics.length} diagnostics; first: ${first?.file ?? "?"}: ${first?.code ?? ""} ${first?.message ?? ""})`,
+          `it does not compile here (${diagnostics.length} diagnostics; first: ${first?.file ?? "?"}: ${first?.code ?? ""} ${first?.message ?? ""})`,
         );
       }
       if (setFingerprint(program) !== record.fingerprint) {
