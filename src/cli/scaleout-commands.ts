@@ -426,8 +426,9 @@ async function workerCommand(env: CliEnv, files: string[], opts: WorkerOpts): Pr
 
 /**
  * `cep deploy`: compiles the new set (exit 1 with `cep check`'s diagnostics when it does
- * not, or cannot run partitioned by the job's field: nothing is published), then stores it
- * as the next version and marks every partition stream (versions.ts).
+ * not; exit 2 when it cannot run partitioned by the job's field, as `cep worker` refuses
+ * it: nothing is published), then stores it as the next version and marks every
+ * partition stream (versions.ts).
  */
 async function deployCommand(env: CliEnv, files: string[], opts: RedisOpts): Promise<number> {
   const sources = await readSources(files);
@@ -444,8 +445,8 @@ async function deployCommand(env: CliEnv, files: string[], opts: RedisOpts): Pro
     try {
       checkPartitionable(compiled, job);
     } catch (err) {
-      env.stderr.write(`cep: cannot deploy: ${(err as Error).message}\n`);
-      return 1;
+      // As `cep worker` refuses such files: a usage error (exit 2), nothing published.
+      throw new UsageError(`cannot deploy: ${(err as Error).message}`);
     }
     const record = versionRecord(sources, compiled);
     const r = await withJob(() => deploy(client, job, record, { cluster: opts.cluster ?? false }));

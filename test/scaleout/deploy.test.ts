@@ -348,11 +348,12 @@ describe("cep deploy: a new pattern set while events flow", () => {
     expect(await job.client.hget(JOB, "version")).toBe("1");
     expect(await job.client.hget(JOB, "v:2")).toBeNull();
     expect(await Promise.all([0, 1, 2, 3].map((p) => job.client.xlen(keys(p).in)))).toEqual(before);
-    // A set keyed by another field compiles but cannot run partitioned: refused the same way.
+    // A set keyed by another field compiles but cannot run partitioned: refused as cep
+    // worker refuses it (a usage error, exit 2), nothing published.
     const other = join(job.dir, "other.pattern");
     writeFileSync(other, "pattern X {\n  key by g\n  match a: A followed by b: B\n}\n");
     const o = await cep(["deploy", "--redis", redis.url, other]);
-    expect(o.code).toBe(1);
+    expect(o.code).toBe(2);
     expect(o.stderr).toMatch(/^cep: cannot deploy: .*X/m);
     expect(await job.client.hget(JOB, "version")).toBe("1");
   }, 20_000);
