@@ -7,7 +7,7 @@
  * "Changing the patterns while it runs").
  */
 import type { Program } from "../compile/model.js";
-import type { SourceFile } from "../compile/program.js";
+import { compile, type SourceFile } from "../compile/program.js";
 import { Engine } from "../runtime/engine.js";
 import { type Client, fcall, JOB, keys } from "./functions.js";
 import { type JobConfig, JobError } from "./job.js";
@@ -186,4 +186,36 @@ async function markAll(client: Client, job: JobConfig, n: number): Promise<numbe
     marked += Number(await fcall(client, ["cep_mark", 2, k.in, k.mark, String(n)]));
   }
   return marked;
+}
+
+/** What is read of a compile diagnostic (a `CompileError`'s, from lang/, which this layer does not import). */
+interface CompileDiagnostic {
+  readonly severity: string;
+  readonly file: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * Compiles stored version `n` with the job's fields — or returns `own` when it is the
+ * same set. Throws a one-line error when it does not compile here (a newer cep's syntax,
+ * say) or compiles to another set than the one published.
+ */
+export function compileVersion(record: PatternSetRecord, n: number, job: JobConfig, own: Program): Program {
+  if (record.fingerprint === setFingerprint(own)) return own;
+  let program: Program;
+  try {
+    program = compile(record.files, { typeField: job.typeField, timeField: job.timeField });
+  } catch (err) {
+    const diagnostics = (err as { diagnostics?: CompileDiagnostic[] }).diagnostics;
+    if (!Array.isArray(diagnostics)) throw err;
+    const first = diagnostics.find((d) => d.severity === "error") ?? diagnostics[0];
+    throw new Error(
+      `it does not compile here (${diagnostics.length} diagnostics; first: ${first?.file ?? "?"}: ${first?.code ?? ""} ${first?.message ?? ""})`,
+    );
+  }
+  if (setFingerprint(program) !== record.fingerprint) {
+    throw new Error(`version ${n} compiles to another set here than where it was published`);
+  }
+  return program;
 }

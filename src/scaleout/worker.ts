@@ -9,7 +9,7 @@
  * the owned partitions), so a partition is never released with a batch in flight.
  */
 import type { Program } from "../compile/model.js";
-import { compile, type SourceFile } from "../compile/program.js";
+import type { SourceFile } from "../compile/program.js";
 import { Engine, type EngineStats, type PatternUpdate } from "../runtime/engine.js";
 import type { PartitionSnapshot } from "../runtime/snapshot.js";
 import { assign } from "./assign.js";
@@ -25,7 +25,7 @@ import {
   renew,
 } from "./functions.js";
 import type { JobConfig } from "./job.js";
-import { initVersions, readVersion, setFingerprint, versionRecord } from "./versions.js";
+import { compileVersion, initVersions, readVersion, setFingerprint, versionRecord } from "./versions.js";
 
 /** Worker settings. */
 export interface WorkerOptions {
@@ -99,14 +99,6 @@ interface Owned {
   entries: number;
   /** The pattern-set version in force (committed in `meta` as `version`). */
   version: number;
-}
-
-/** What the worker reads of a compile diagnostic. */
-interface CompileDiagnostic {
-  readonly severity: string;
-  readonly file: string;
-  readonly code: string;
-  readonly message: string;
 }
 
 /** `{"$watermark": T}` as the engine takes it; a tick's value is a number of ms. */
@@ -238,26 +230,9 @@ export class Worker {
   private async programOf(n: number): Promise<Program> {
     const cached = this.programs.get(n);
     if (cached !== undefined) return cached;
-    const record = await readVersion(this.client, n);
-    let program = this.program;
-    if (record.fingerprint !== setFingerprint(program)) {
-      try {
-        program = compile(record.files, { typeField: this.job.typeField, timeField: this.job.timeField });
-      } catch (err) {
-        // A CompileError (lang/, which this layer does not import) carries its diagnostics.
-        const diagnostics = (err as { diagnostics?: CompileDiagnostic[] }).diagnostics;
-        if (!Array.isArray(diagnostics)) throw err;
-        const first = diagnostics.find((d) => d.severity === "error") ?? diagnostics[0];
-        throw new Error(
-          `it does not compile here (${diagnostics.length} diagnostics; first: ${first?.file ?? "?"}: ${first?.code ?? ""} ${first?.message ?? ""})`,
-        );
-      }
-      if (setFingerprint(program) !== record.fingerprint) {
-        throw new Error("it compiles to another set here than where it was published");
-      }
-      // The set must be able to run partitioned by the job's field (an engine checks).
-      this.newEngine(program);
-    }
+    const program = compileVersion(await readVersion(this.client, n), n, this.job, this.program);
+    // The set must be able to run partitioned by the job's field (an engine checks).
+    if (program !== this.program) this.newEngine(program);
     this.programs.set(n, program);
     return program;
   }
