@@ -332,7 +332,16 @@ describe("cep deploy: a new pattern set while events flow", () => {
 
   it("a set that does not compile is refused with cep check's diagnostics: exit 1, nothing published", async () => {
     job = new Job(redis.url, 4);
+    // No job yet, then a job but no pattern set (no worker has started): usage errors.
+    const none = await cep(["deploy", "--redis", redis.url, job.patternFile]);
+    expect([none.code, none.stderr]).toEqual([
+      2,
+      "cep: no job in this Redis (run cep produce or cep worker first)\n",
+    ]);
     await job.open();
+    const early = await cep(["deploy", "--redis", redis.url, job.patternFile]);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toMatch(/the job has no pattern set yet: start a worker first/);
     const w = job.worker("w0");
     await owned(job, [w]);
     await job.produce(generate(22, 1000), 500, 0);
