@@ -330,6 +330,30 @@ describe("cep deploy: a new pattern set while events flow", () => {
     for (const [k, snap] of o.snapshots) expect(states.get(k), `snapshot of key ${k}`).toBe(snap);
   }, 20_000);
 
+  it("a worker taking over restores the version committed in each partition, not the job's newest, and crosses the marker itself", async () => {
+    job = new Job(redis.url, 4);
+    await job.open();
+    const first = job.worker("w0");
+    await owned(job, [first]);
+    const events = generate(26, 3000);
+    await job.produce(events.slice(0, 1500), 500, 0);
+    await job.caughtUp();
+    await first.terminate();
+    // Nobody reads while version 2 is published and more events follow its markers.
+    expect(await deployLib(job, V2)).toBe(2);
+    await job.produce(events.slice(1500), 500, 0);
+    const second = job.worker("w1");
+    await explained(job, "takeover after the deploy", () => finish(job, versions));
+    for (let p = 0; p < 4; p++) {
+      expect(second.log).toMatch(new RegExp(`claimed partition ${p} \\(epoch 2, pos \\d+-\\d+, version 1, `));
+      expect(second.log).toMatch(
+        new RegExp(`partition ${p}: pattern-set version 2 in force from \\d+-\\d+ \\(was 1\\)`),
+      );
+    }
+    // Its files are version 1's: it says it runs the stored versions instead.
+    expect(second.log).toMatch(/the files given are not the job's newest pattern set \(version 2\)/);
+  }, 20_000);
+
   it("a set that does not compile is refused with cep check's diagnostics: exit 1, nothing published", async () => {
     job = new Job(redis.url, 4);
     // No job yet, then a job but no pattern set (no worker has started): usage errors.
