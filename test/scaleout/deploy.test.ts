@@ -433,15 +433,19 @@ describe("cep deploy: a new pattern set while events flow", () => {
 });
 
 describe("cep deploy under faults: exactly once across the switch", () => {
-  /** Three workers, 12k events; the deploy at ~800 ms; `fault` strikes right after it. */
+  /**
+   * Three workers, 9k events; the deploy after the first 4k, while the producer writes the
+   * rest (10 paced batches); `fault` strikes right after it.
+   */
   async function withFault(seed: number, fault: (ws: WorkerProcess[]) => Promise<string>): Promise<void> {
     job = new Job(redis.url, 8);
     await job.open();
     const ws = ["w0", "w1", "w2"].map((id) => job.worker(id));
     await owned(job, ws);
-    const producing = job.produce(generate(seed, 12_000), 500, 60);
+    const events = generate(seed, 9000);
+    await job.produce(events.slice(0, 4000), 500, 60);
+    const producing = job.produce(events.slice(4000), 500, 60);
     producing.catch(() => {}); // awaited below
-    await sleep(800);
     const deploying = deployLib(job, V2);
     const what = await fault(ws);
     expect(await deploying).toBe(2);
