@@ -156,6 +156,16 @@ export { Producer } from "./scaleout/producer.js";
 export type { JobStatus, PartitionStatus } from "./scaleout/status.js";
 /** `cep status` as data and as text. */
 export { renderStatus, status } from "./scaleout/status.js";
-export type { WorkerOptions, WorkerStats } from "./scaleout/worker.js";
+export type { DeployResult, PatternSetRecord } from "./scaleout/versions.js";
+/** Pattern-set versions of a job: `cep deploy` as a function, and the version records it stores. */
+export {
+  deploy,
+  initVersions,
+  newestVersion,
+  readVersion,
+  setFingerprint,
+  versionRecord,
+} from "./scaleout/versions.js";
+export type { OwnedPartition, WorkerOptions, WorkerStats } from "./scaleout/worker.js";
 /** A worker: membership, leases, one engine per owned partition, atomic commits. */
 export { Worker } from "./scaleout/worker.js";

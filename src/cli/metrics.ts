@@ -120,15 +120,18 @@ export function runRegistry(source: MetricsSource): Registry {
 }
 
 /**
- * Listens on `host:port` (port 0: any free port) and serves `/metrics` and `/healthz`.
+ * Listens on `host:port` (port 0: any free port) and serves `/metrics` and `/healthz`;
+ * `extend` adds metrics of its own to the run's registry (`cep worker`'s).
  * Rejects with the system error (EADDRINUSE, EACCES…) when it cannot listen.
  */
 export async function startMetrics(
   host: string,
   port: number,
   source: MetricsSource,
+  extend?: (register: Registry) => void,
 ): Promise<MetricsServer> {
   const register = runRegistry(source);
+  extend?.(register);
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method !== "GET" && req.method !== "HEAD") {

@@ -8,9 +8,11 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import type { JsonObject } from "../io/json.js";
 import { errorRecord, type LineSink, lateRecord, openFileSink, StreamSink } from "../io/sinks.js";
 import { openInput } from "../io/source.js";
+import type { Worker } from "../scaleout/worker.js";
 import { ioReason } from "../shell/io-reason.js";
 import { durationOption } from "../shell/options.js";
 import { type CliEnv, UsageError } from "./api.js";
+import { hostPortOption } from "./live-options.js";
 import { compileSources, readSources } from "./load.js";
 import { newBar } from "./progress.js";
 import { readerLeft, writeFailure } from "./write-error.js";
@@ -173,8 +175,20 @@ export function addScaleOutCommands(program: Command, env: CliEnv, setCode: (cod
       .option("--tick <duration>", "membership tick", durationOption, 300)
       .option("--batch <n>", "entries per partition per commit", positiveInt, 1000)
       .option("--trim-input", "delete input entries below each committed position")
+      .option(
+        "--metrics <host:port>",
+        "serve Prometheus metrics (/metrics) and /healthz there (port 0: any free port)",
+        hostPortOption,
+      )
       .option("--quiet", "no log of claims and hand-offs on stderr"),
   ).action(async (files: string[], opts) => setCode(await workerCommand(env, files, opts)));
+
+  addRedisOptions(
+    program
+      .command("deploy")
+      .description("publish a new pattern-set version of a Redis job; every partition switches at a marker")
+      .argument("<file.pattern...>", "pattern files: the whole new set"),
+  ).action(async (files: string[], opts) => setCode(await deployCommand(env, files, opts)));
 
   addRedisOptions(
     program
@@ -339,6 +353,7 @@ interface WorkerOpts extends RedisOpts {
   tick: number;
   batch: number;
   trimInput?: boolean;
+  metrics?: { host: string; port: number };
   quiet?: boolean;
 }
 
@@ -357,17 +372,20 @@ async function workerCommand(env: CliEnv, files: string[], opts: WorkerOpts): Pr
     );
     const program = compileSources(env, sources, { typeField: job.typeField, timeField: job.timeField });
     if (program === null) return 1;
-    const { Worker } = await import("../scaleout/worker.js");
-    let worker: InstanceType<typeof Worker>;
+    const { Worker: WorkerClass } = await import("../scaleout/worker.js");
+    let worker: Worker;
     let abandoned = false;
+    let observeCommit: ((seconds: number) => void) | undefined;
     try {
       // The CLI holds the library's Program structurally (api.ts); it is the real one.
-      worker = new Worker(client, program as unknown as ConstructorParameters<typeof Worker>[1], job, {
+      worker = new WorkerClass(client, program as unknown as ConstructorParameters<typeof Worker>[1], job, {
         id: opts.id ?? `${hostname()}-${process.pid}`,
+        sources,
         leaseMs: opts.lease,
         tickMs: opts.tick,
         batch: opts.batch,
         trimInput: opts.trimInput ?? false,
+        onCommit: (seconds) => observeCommit?.(seconds),
         // The loop may never return then: the process ends when nothing is left to wait for.
         onAbandon: () => {
           abandoned = true;
@@ -378,6 +396,8 @@ async function workerCommand(env: CliEnv, files: string[], opts: WorkerOpts): Pr
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
+    const metrics = await serveWorkerMetrics(env, opts.metrics, worker);
+    observeCommit = metrics?.observeCommit;
     const stop = () => worker.stop();
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
@@ -389,16 +409,80 @@ async function workerCommand(env: CliEnv, files: string[], opts: WorkerOpts): Pr
     } finally {
       process.off("SIGTERM", stop);
       process.off("SIGINT", stop);
+      await metrics?.close();
     }
     const s = worker.stats;
     if (!opts.quiet) {
       env.stderr.write(
-        `cep: worker stopped: ${s.entries} entries, ${s.matches} matches, ${s.commits} commits, ${s.fenced} fenced, ${s.claims} claims, ${s.releases} releases, ${s.errors} errors\n`,
+        `cep: worker stopped: ${s.entries} entries, ${s.matches} matches, ${s.commits} commits, ${s.fenced} fenced, ${s.claims} claims, ${s.releases} releases, ${s.errors} errors` +
+          `${s.deploys > 0 || s.versionErrors > 0 ? `, ${s.deploys} pattern-set updates (${s.replaced} partial matches replaced, ${s.versionErrors} versions not runnable)` : ""}\n`,
       );
     }
     return abandoned ? 1 : 0;
   } finally {
     client.disconnect();
+  }
+}
+
+/**
+ * `cep deploy`: compiles the new set (exit 1 with `cep check`'s diagnostics when it does
+ * not; exit 2 when it cannot run partitioned by the job's field, as `cep worker` refuses
+ * it: nothing is published), then stores it as the next version and marks every
+ * partition stream (versions.ts).
+ */
+async function deployCommand(env: CliEnv, files: string[], opts: RedisOpts): Promise<number> {
+  const sources = await readSources(files);
+  const client = await openRedis(opts, "cep-deploy");
+  try {
+    const { readJob } = await import("../scaleout/job.js");
+    const { checkPartitionable, deploy, setDiff, versionRecord } = await import("../scaleout/versions.js");
+    const job = await readJob(client);
+    if (job === null) throw new UsageError("no job in this Redis (run cep produce or cep worker first)");
+    const program = compileSources(env, sources, { typeField: job.typeField, timeField: job.timeField });
+    if (program === null) return 1;
+    // The CLI holds the library's Program structurally (api.ts); it is the real one.
+    const compiled = program as unknown as Parameters<typeof versionRecord>[1];
+    try {
+      checkPartitionable(compiled, job);
+    } catch (err) {
+      // As `cep worker` refuses such files: a usage error (exit 2), nothing published.
+      throw new UsageError(`cannot deploy: ${(err as Error).message}`);
+    }
+    const record = versionRecord(sources, compiled);
+    const r = await withJob(() => deploy(client, job, record, { cluster: opts.cluster ?? false }));
+    const d = setDiff(r.previous, record.fingerprint);
+    const parts = (["added", "removed", "changed", "kept"] as const)
+      .filter((k) => d[k].length > 0)
+      .map((k) => `${k} ${d[k].join(", ")}`);
+    env.stderr.write(
+      r.existing
+        ? `cep: the set is already version ${r.version}${r.marked > 0 ? `; marked the ${r.marked} partitions that lacked its marker` : ""}\n`
+        : `cep: deployed pattern-set version ${r.version} (${r.marked} of ${job.partitions} partitions marked): ${parts.join("; ")}\n`,
+    );
+    return 0;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** `cep worker --metrics`: starts the server (prom-client is loaded only now); a usage error when it cannot listen. */
+async function serveWorkerMetrics(
+  env: CliEnv,
+  at: { host: string; port: number } | undefined,
+  worker: Worker,
+) {
+  if (at === undefined) return null;
+  const { startWorkerMetrics } = await import("./worker-metrics.js");
+  try {
+    const server = await startWorkerMetrics(at.host, at.port, {
+      stats: () => worker.stats,
+      partitions: () => worker.partitions(),
+      now: env.wallClock,
+    });
+    env.stderr.write(`cep: metrics on http://${server.address}/metrics (and /healthz)\n`);
+    return server;
+  } catch (err) {
+    throw new UsageError(`cannot serve --metrics on ${at.host}:${at.port}: ${ioReason(err)}`);
   }
 }
 

@@ -30,6 +30,8 @@ export interface PartitionKeys {
   readonly lease: string;
   /** Integer fencing token, incremented by every new claim. */
   readonly epoch: string;
+  /** Integer: the newest pattern-set version whose marker is in `in` (absent = none). */
+  readonly mark: string;
 }
 
 /**
@@ -47,6 +49,7 @@ export function keys(p: number): PartitionKeys {
     meta: `${t}:meta`,
     lease: `${t}:lease`,
     epoch: `${t}:epoch`,
+    mark: `${t}:mark`,
   };
 }
 
@@ -63,6 +66,20 @@ export function keys(p: number): PartitionKeys {
  * - `cep_commit` KEYS=[epoch, pos, state, out, meta] ARGV=[myEpoch, expectedPos, newPos,
  *   nPut, k, v…, nDel, k…, nOut, m, src, i…, meta field/value pairs to the end] → the
  *   number of outputs appended; error `FENCED epoch` or `FENCED pos` when fenced.
+ * - `cep_init` KEYS=[job] ARGV=[record] → the newest pattern-set version, after storing
+ *   `record` as version 1 when the job has none.
+ * - `cep_deploy` KEYS=[job, in₀, mark₀, in₁, mark₁, …] ARGV=[expectedVersion, record] →
+ *   the new version n (stored as field `v:<n>`, `version` set to n) after writing a
+ *   marker entry `deploy <n>` into every listed partition stream; error `STALE version <v>`
+ *   when the newest version is not `expectedVersion` (another deploy came first). With no
+ *   partition keys (a Cluster: other slots) it only stores the version; `cep_mark` follows.
+ * - `cep_mark` KEYS=[in, mark] ARGV=[version] → 1 after writing the marker of `version`,
+ *   0 when the stream already has it (idempotent: a retried deploy completes the marking).
+ *
+ * A marker's entry id is the stream's last id with 2³² added to its sequence number: the
+ * producer's next explicit ids (same millisecond part, next sequence numbers) are then
+ * refused, and it renumbers them after the marker (producer.ts) instead of writing
+ * events out of order.
  *
  * `cep_commit` checks everything (argument shape, key types, epoch, position) before its
  * first write, because a script that fails half-way leaves its earlier writes in place.
@@ -154,10 +171,69 @@ local function cep_commit(keys, args)
   return nOut
 end
 
+-- Pattern-set versions and markers (issue #18).
+local GAP = 4294967296
+
+local function marker_id(stream)
+  if redis.call('EXISTS', stream) == 0 then return '0-1' end
+  local info = redis.call('XINFO', 'STREAM', stream)
+  local last = '0-0'
+  for i = 1, #info, 2 do
+    if info[i] == 'last-generated-id' then last = info[i + 1] end
+  end
+  local ms, seq = string.match(last, '^(%d+)%-(%d+)$')
+  return ms .. '-' .. string.format('%.0f', tonumber(seq) + GAP)
+end
+
+local function mark(stream, markKey, n)
+  if tonumber(redis.call('GET', markKey) or '0') >= n then return 0 end
+  redis.call('XADD', stream, marker_id(stream), 'deploy', tostring(n))
+  redis.call('SET', markKey, tostring(n))
+  return 1
+end
+
+local function marks_ok(keys, from)
+  for i = from, #keys, 2 do
+    if not (has_type(keys[i], 'stream') and has_type(keys[i + 1], 'string')) then return false end
+  end
+  return true
+end
+
+local function cep_init(keys, args)
+  if not has_type(keys[1], 'hash') then return redis.error_reply('WRONGTYPE cep_init: the job is not a hash') end
+  local cur = redis.call('HGET', keys[1], 'version')
+  if cur then return tonumber(cur) end
+  redis.call('HSET', keys[1], 'v:1', args[1], 'version', '1')
+  return 1
+end
+
+local function cep_deploy(keys, args)
+  if #keys % 2 ~= 1 or #args ~= 2 then return redis.error_reply('ERR cep_deploy: malformed arguments') end
+  if not (has_type(keys[1], 'hash') and marks_ok(keys, 2)) then
+    return redis.error_reply('WRONGTYPE cep_deploy: a job, stream or mark key has the wrong type')
+  end
+  local cur = tonumber(redis.call('HGET', keys[1], 'version') or '0')
+  if cur ~= tonumber(args[1]) then return redis.error_reply('STALE version ' .. cur) end
+  local n = cur + 1
+  redis.call('HSET', keys[1], 'v:' .. n, args[2], 'version', tostring(n))
+  for i = 2, #keys, 2 do mark(keys[i], keys[i + 1], n) end
+  return n
+end
+
+local function cep_mark(keys, args)
+  local n = count(args, 1)
+  if #keys ~= 2 or n == nil or n < 1 then return redis.error_reply('ERR cep_mark: malformed arguments') end
+  if not marks_ok(keys, 1) then return redis.error_reply('WRONGTYPE cep_mark: stream or mark key has the wrong type') end
+  return mark(keys[1], keys[2], n)
+end
+
 redis.register_function('cep_claim', cep_claim)
 redis.register_function('cep_renew', cep_renew)
 redis.register_function('cep_release', cep_release)
 redis.register_function('cep_commit', cep_commit)
+redis.register_function('cep_init', cep_init)
+redis.register_function('cep_deploy', cep_deploy)
+redis.register_function('cep_mark', cep_mark)
 `;
 
 /** A standalone client or a Cluster client (ioredis). */
@@ -208,7 +284,7 @@ export class FencedError extends Error {
  * Calls a function of the library (`argv` = name, numkeys, keys…, args…), loading the library and retrying once when the
  * server does not know it (a server restarted without its functions, a new primary).
  */
-async function fcall(client: Client, argv: (string | number)[]): Promise<unknown> {
+export async function fcall(client: Client, argv: (string | number)[]): Promise<unknown> {
   try {
     return await client.call("FCALL", argv);
   } catch (err) {

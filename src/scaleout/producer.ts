@@ -50,6 +50,13 @@ function isAbort(err: Error): boolean {
   );
 }
 
+function anotherProducer(key: string, id: string): Error {
+  return new Error(
+    `${key}: entry ${id} was refused and is not ours: another producer is writing to this job ` +
+      "(run one producer at a time: its explicit entry ids make retries safe only then)",
+  );
+}
+
 /** Writes events, ticks and end entries to a job's partitions. */
 export class Producer {
   private readonly bound: number;
@@ -170,7 +177,7 @@ export class Producer {
       for (const t of texts) ops.push([this.id(p), "e", t]);
       if (tick !== null) ops.push([this.id(p), "wm", String(tick)]);
       if (end) ops.push([this.id(p), "end", "1"]);
-      calls.push(this.append(keys(p).in, ops));
+      calls.push(this.append(p, ops));
     }
     if (tick !== null) this.stats.ticks++;
     await Promise.all(calls);
@@ -182,7 +189,8 @@ export class Producer {
    * pipeline: that tail is sent again, and what Redis had already applied is refused as
    * "equal or smaller than the top item" (the ids are explicit) and counted as written.
    */
-  private async append(key: string, ops: string[][]): Promise<void> {
+  private async append(p: number, ops: string[][]): Promise<void> {
+    const key = keys(p).in;
     let from = 0;
     for (let attempt = 0; from < ops.length; attempt++) {
       const pipe = this.client.pipeline();
@@ -199,8 +207,14 @@ export class Producer {
         const err = results[j][0];
         if (err === null) continue;
         if (DUPLICATE.test(err.message)) {
-          await this.checkOwn(key, ops[from + j]);
-          this.stats.duplicatesRefused++;
+          if (await this.checkOwn(key, ops[from + j])) {
+            this.stats.duplicatesRefused++;
+            continue;
+          }
+          // A deploy marker landed before this entry: it and the rest go after the marker.
+          await this.renumberAfterMarker(p, ops, from + j);
+          next = from + j;
+          break;
         } else if (isAbort(err) && attempt < 100) {
           next = from + j;
           break;
@@ -212,22 +226,37 @@ export class Producer {
   }
 
   /**
-   * A refused id must hold this very entry (written before its reply was lost). Anything
-   * else means another producer wrote past it: the entry would be lost silently, so stop.
+   * Whether a refused id holds this very entry (written before its reply was lost); false
+   * when no entry has that id (a deploy marker may have been written past it:
+   * {@link renumberAfterMarker} decides).
    */
-  private async checkOwn(key: string, op: string[]): Promise<void> {
+  private async checkOwn(key: string, op: string[]): Promise<boolean> {
     const [id, ...fields] = op;
     const found = await this.client.xrange(key, id, id);
-    const same =
-      found.length === 1 &&
-      found[0][1].length === fields.length &&
-      found[0][1].every((f, i) => f === fields[i]);
-    if (!same) {
-      throw new Error(
-        `${key}: entry ${id} was refused and is not ours: another producer is writing to this job ` +
-          "(run one producer at a time: its explicit entry ids make retries safe only then)",
-      );
+    if (found.length === 0) return false;
+    const same = found[0][1].length === fields.length && found[0][1].every((f, i) => f === fields[i]);
+    if (!same) throw anotherProducer(key, id);
+    return true;
+  }
+
+  /**
+   * `cep deploy` wrote a marker past the id of `ops[at]` (its id is the stream's last one
+   * plus 2³² in the sequence: functions.ts), so that entry and every later one were
+   * refused. If only markers follow the refused id, the remaining entries get new ids
+   * after the last marker — same millisecond part, so the next markers still follow
+   * them; anything else is another producer's entry, and the producer stops.
+   */
+  private async renumberAfterMarker(p: number, ops: string[][], at: number): Promise<void> {
+    const key = keys(p).in;
+    const id = ops[at][0];
+    const after = await this.client.xrange(key, `(${id}`, "+", "COUNT", 1000);
+    const top = after[after.length - 1];
+    const [ms, seq] = (top?.[0] ?? "").split("-");
+    if (top === undefined || after.some(([, f]) => f[0] !== "deploy") || Number(ms) !== this.base) {
+      throw anotherProducer(key, id);
     }
+    this.next[p] = Number(seq) + 1;
+    for (let i = at; i < ops.length; i++) ops[i][0] = this.id(p);
   }
 
   private id(p: number): string {

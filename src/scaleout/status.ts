@@ -1,9 +1,9 @@
 /**
  * `cep status`: the job, its live workers, and per partition its owner, epoch, committed
- * position, watermark, lag (entries written but not yet committed), keys with state and
- * matches written.
+ * position, watermark, lag (entries written but not yet committed), keys with state,
+ * matches written, and the pattern-set version in force (with a marker not yet passed).
  */
-import { type Client, keys, MEMBERS } from "./functions.js";
+import { type Client, JOB, keys, MEMBERS } from "./functions.js";
 import { type JobConfig, readJob } from "./job.js";
 
 /** One partition's state as `cep status` shows it. */
@@ -20,11 +20,17 @@ export interface PartitionStatus {
   keys: number;
   matches: number;
   ended: boolean;
+  /** The pattern-set version in force: committed with the state (1 before any marker). */
+  version: number;
+  /** A newer version whose marker is in the input but not yet committed past, or null. */
+  pendingVersion: number | null;
 }
 
 /** The whole status. */
 export interface JobStatus {
   job: JobConfig;
+  /** The newest pattern-set version (`cep deploy`); 0 when no worker stored version 1 yet. */
+  version: number;
   workers: { id: string; heartbeatDeadline: number; alive: boolean }[];
   partitions: PartitionStatus[];
 }
@@ -57,6 +63,8 @@ export async function status(client: Client, now = Date.now()): Promise<JobStatu
         .hlen(k.state)
         .xlen(k.out)
         .exists(k.in)
+        .hget(k.meta, "version")
+        .get(k.mark)
         .exec();
       const v = (i: number) => res?.[i]?.[1];
       let added = 0;
@@ -77,10 +85,14 @@ export async function status(client: Client, now = Date.now()): Promise<JobStatu
         keys: Number(v(5) ?? 0),
         matches: Number(v(6) ?? 0),
         ended: ended === "1",
+        version: Number(v(8) ?? 1),
+        // A marker after the end entry is never read: nothing is pending there.
+        pendingVersion: ended !== "1" && Number(v(9) ?? 0) > Number(v(8) ?? 1) ? Number(v(9)) : null,
       };
     }),
   );
-  return { job, workers, partitions };
+  const version = Number((await client.hget(JOB, "version")) ?? 0);
+  return { job, version, workers, partitions };
 }
 
 /** The status as an aligned text table. */
@@ -90,11 +102,24 @@ export function renderStatus(s: JobStatus): string {
     `job: ${s.job.partitions} partitions by ${s.job.partitionBy} (type field ${s.job.typeField}, time field ${s.job.timeField})`,
   );
   const alive = s.workers.filter((w) => w.alive);
+  if (s.version > 0) lines.push(`pattern set: version ${s.version}`);
   lines.push(
     `workers: ${alive.length} alive${alive.length > 0 ? ` (${alive.map((w) => w.id).join(", ")})` : ""}`,
   );
   const rows = [
-    ["partition", "owner", "lease ms", "epoch", "position", "watermark", "lag", "keys", "matches", "ended"],
+    [
+      "partition",
+      "owner",
+      "lease ms",
+      "epoch",
+      "position",
+      "watermark",
+      "lag",
+      "keys",
+      "matches",
+      "ended",
+      "version",
+    ],
   ];
   for (const p of s.partitions) {
     rows.push([
@@ -108,6 +133,7 @@ export function renderStatus(s: JobStatus): string {
       String(p.keys),
       String(p.matches),
       p.ended ? "yes" : "no",
+      p.pendingVersion === null ? String(p.version) : `${p.version} (${p.pendingVersion} pending)`,
     ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));

@@ -9,7 +9,8 @@
  * the owned partitions), so a partition is never released with a batch in flight.
  */
 import type { Program } from "../compile/model.js";
-import { Engine } from "../runtime/engine.js";
+import type { SourceFile } from "../compile/program.js";
+import { Engine, type EngineStats, type PatternUpdate } from "../runtime/engine.js";
 import type { PartitionSnapshot } from "../runtime/snapshot.js";
 import { assign } from "./assign.js";
 import {
@@ -24,6 +25,7 @@ import {
   renew,
 } from "./functions.js";
 import type { JobConfig } from "./job.js";
+import { compileVersion, initVersions, readVersion, setFingerprint, versionRecord } from "./versions.js";
 
 /** Worker settings. */
 export interface WorkerOptions {
@@ -45,6 +47,14 @@ export interface WorkerOptions {
   trimInput?: boolean;
   /** Called when a stop request gives up on an unreachable Redis (the process may then end with `run` unsettled). */
   onAbandon?: () => void;
+  /**
+   * The source files `program` was compiled from: stored as the job's pattern-set version 1
+   * when the job has none yet (`cep deploy` publishes the next ones). Without them the
+   * worker runs `program` as version 1 and stores nothing.
+   */
+  sources?: readonly SourceFile[];
+  /** Called with each successful commit's duration in seconds (the `cep worker --metrics` histogram). */
+  onCommit?: (seconds: number) => void;
 }
 
 /** Counters of a worker. */
@@ -55,7 +65,29 @@ export interface WorkerStats {
   fenced: number;
   claims: number;
   releases: number;
+  /** Unusable entries and failed Redis calls. */
   errors: number;
+  /** Failed Redis calls (reads, commits other than fenced ones, claims, renewals, ticks). */
+  redisErrors: number;
+  /** Pattern-set markers applied (one per partition and deploy). */
+  deploys: number;
+  /** Partial and held-back matches dropped by those updates (changed patterns restart empty). */
+  replaced: number;
+  /** Pattern-set versions that could not be loaded or compiled (the partition was released). */
+  versionErrors: number;
+  /** Matches and timeouts committed, per pattern. */
+  matchesByPattern: Record<string, number>;
+  /** Timeouts committed, per pattern. */
+  timeoutsByPattern: Record<string, number>;
+}
+
+/** An owned partition as {@link Worker.partitions} reports it. */
+export interface OwnedPartition {
+  readonly p: number;
+  /** The pattern-set version in force. */
+  readonly version: number;
+  /** Its engine's statistics. */
+  readonly stats: EngineStats;
 }
 
 interface Owned {
@@ -65,6 +97,8 @@ interface Owned {
   engine: Engine;
   ended: boolean;
   entries: number;
+  /** The pattern-set version in force (committed in `meta` as `version`). */
+  version: number;
 }
 
 /** `{"$watermark": T}` as the engine takes it; a tick's value is a number of ms. */
@@ -76,6 +110,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Unusable entries logged before they are only counted (`stats.errors`). */
 const MAX_LOGGED_ERRORS = 20;
+
+/** Back-off before claiming again a partition whose pattern-set version could not be run: first, and at most (ms). */
+const VERSION_RETRY_MS = [1000, 60_000] as const;
 
 /** Runs a job's patterns on the partitions assigned to it. */
 export class Worker {
@@ -89,6 +126,10 @@ export class Worker {
   /** Why the worker stopped on its own (it then leaves and `run` rejects with it). */
   private fatal: Error | null = null;
   private nextTick = 0;
+  /** Compiled pattern-set versions, by number. */
+  private readonly programs = new Map<number, Program>();
+  /** Partitions released because their version could not be run: not claimed again before `until`. */
+  private readonly backoff = new Map<number, { until: number; delay: number }>();
   /** Counters so far. */
   readonly stats: WorkerStats = {
     entries: 0,
@@ -98,6 +139,12 @@ export class Worker {
     claims: 0,
     releases: 0,
     errors: 0,
+    redisErrors: 0,
+    deploys: 0,
+    replaced: 0,
+    versionErrors: 0,
+    matchesByPattern: {},
+    timeoutsByPattern: {},
   };
 
   /**
@@ -114,12 +161,13 @@ export class Worker {
     this.tickMs = options.tickMs ?? 300;
     this.batchSize = options.batch ?? 1000;
     this.partitionBy = job.partitionBy.split(".");
-    this.newEngine();
+    this.newEngine(program);
   }
 
   /** Joins and works until {@link stop}; then commits, releases its leases and leaves. */
   async run(): Promise<void> {
     await loadFunctions(this.client);
+    await this.initVersions();
     while (!this.stopping) {
       if (Date.now() >= this.nextTick) {
         this.nextTick = Date.now() + this.tickMs;
@@ -153,8 +201,44 @@ export class Worker {
     this.options.log?.(`worker ${this.options.id}: ${message}`);
   }
 
-  private newEngine(): Engine {
-    return new Engine(this.program, {
+  /** The owned partitions, their versions and engine statistics (for metrics). */
+  partitions(): OwnedPartition[] {
+    return [...this.owned.values()].map((o) => ({ p: o.p, version: o.version, stats: o.engine.stats() }));
+  }
+
+  /**
+   * Stores the worker's files as version 1 when the job has no versions yet. Partitions
+   * then run the version in force there, compiled from Redis when first needed; the
+   * worker's own program serves any version with the same set.
+   */
+  private async initVersions(): Promise<void> {
+    const sources = this.options.sources;
+    if (sources === undefined) {
+      this.programs.set(1, this.program);
+      return;
+    }
+    const newest = await initVersions(this.client, versionRecord(sources, this.program));
+    const record = await readVersion(this.client, newest);
+    if (record.fingerprint !== setFingerprint(this.program)) {
+      this.log(
+        `the files given are not the job's newest pattern set (version ${newest}): each partition runs the version in force there, loaded from Redis`,
+      );
+    }
+  }
+
+  /** The compiled pattern set of version `n` (loaded from Redis once); throws when it cannot be had. */
+  private async programOf(n: number): Promise<Program> {
+    const cached = this.programs.get(n);
+    if (cached !== undefined) return cached;
+    const program = compileVersion(await readVersion(this.client, n), n, this.job, this.program);
+    // The set must be able to run partitioned by the job's field (an engine checks).
+    if (program !== this.program) this.newEngine(program);
+    this.programs.set(n, program);
+    return program;
+  }
+
+  private newEngine(program: Program): Engine {
+    return new Engine(program, {
       watermarksOnly: true,
       partitionBy: this.partitionBy,
       typeField: this.job.typeField,
@@ -179,6 +263,7 @@ export class Worker {
     } catch (err) {
       // A connection cut mid-transaction: skip this tick; leases and commits stay fenced.
       this.stats.errors++;
+      this.stats.redisErrors++;
       this.log(`membership tick failed: ${(err as Error).message}`);
       return;
     }
@@ -191,7 +276,7 @@ export class Worker {
       const o = this.owned.get(p);
       if (o !== undefined && mine) work.push(this.renewOne(o));
       else if (o !== undefined) work.push(this.releaseOne(o));
-      else if (mine) work.push(this.claimOne(p));
+      else if (mine && (this.backoff.get(p)?.until ?? 0) <= now) work.push(this.claimOne(p));
     }
     await Promise.all(work);
   }
@@ -202,6 +287,7 @@ export class Worker {
         this.drop(o, "lease lost");
       }
     } catch (err) {
+      this.stats.redisErrors++;
       this.drop(o, `renew failed: ${(err as Error).message}`);
     }
   }
@@ -223,6 +309,7 @@ export class Worker {
     try {
       epoch = await claim(this.client, p, this.options.id, this.leaseMs);
     } catch (err) {
+      this.stats.redisErrors++;
       this.log(`claim of partition ${p} failed: ${(err as Error).message}`);
       return;
     }
@@ -237,12 +324,22 @@ export class Worker {
       .catch(() => null);
     const state = res === null ? null : await this.readState(k.state);
     if (res === null || res.some(([err]) => err !== null) || state === null) {
+      this.stats.redisErrors++;
       this.log(`restore of partition ${p} failed; retrying next tick`);
       return;
     }
     const pos = (res[0][1] as string | null) ?? "0-0";
     const meta = res[1][1] as Record<string, string>;
-    const engine = this.newEngine();
+    // The version committed with the state (not the job's newest): markers after `pos` move it on.
+    const version = Number(meta.version ?? 1);
+    let program: Program;
+    try {
+      program = await this.programOf(version);
+    } catch (err) {
+      await this.refuse(p, version, `${(err as Error).message}`, `pos ${pos}`);
+      return;
+    }
+    const engine = this.newEngine(program);
     const names = Object.keys(state).sort();
     try {
       if (meta.part !== undefined) engine.restorePartition(JSON.parse(meta.part) as PartitionSnapshot);
@@ -261,10 +358,11 @@ export class Worker {
       engine,
       ended: meta.ended === "1",
       entries: Number(meta.entries ?? 0),
+      version,
     });
     this.stats.claims++;
     this.log(
-      `claimed partition ${p} (epoch ${epoch}, pos ${pos}, ${names.length} keys restored in ${Date.now() - started} ms)`,
+      `claimed partition ${p} (epoch ${epoch}, pos ${pos}, version ${version}, ${names.length} keys restored in ${Date.now() - started} ms)`,
     );
   }
 
@@ -305,6 +403,7 @@ export class Worker {
           .then((entries) => ({ o, entries }))
           .catch((err: Error) => {
             this.stats.errors++;
+            this.stats.redisErrors++;
             this.log(`read of partition ${o.p} failed: ${err.message}`);
             return { o, entries: [] as [string, string[]][] };
           }),
@@ -321,26 +420,111 @@ export class Worker {
     return worked;
   }
 
-  /** Feeds entries to the partition's engine and commits; an `end` entry is committed on its own, after what precedes it. */
+  /**
+   * Feeds entries to the partition's engine and commits. An `end` entry is committed on
+   * its own, after what precedes it; so is a `deploy` marker, after the new pattern set
+   * was applied — or, when that set cannot be run, the partition is released with the
+   * marker not committed.
+   */
   private async process(o: Owned, entries: [string, string[]][]): Promise<void> {
     let from = 0;
     while (from < entries.length && this.owned.get(o.p) === o && !o.ended) {
       let to = from;
-      while (to < entries.length && entries[to][1][0] !== "end") to++;
-      if (to > from) await this.commitBatch(o, entries.slice(from, to), false);
-      if (to < entries.length && this.owned.get(o.p) === o) await this.commitBatch(o, [entries[to]], true);
+      while (to < entries.length && entries[to][1][0] !== "end" && entries[to][1][0] !== "deploy") to++;
+      if (to > from) await this.commitBatch(o, entries.slice(from, to), "events");
+      if (to < entries.length && this.owned.get(o.p) === o) {
+        if (entries[to][1][0] === "end") await this.commitBatch(o, [entries[to]], "end");
+        else if (!(await this.deployAt(o, entries[to]))) return;
+      }
       from = to + 1;
     }
   }
 
-  private async commitBatch(o: Owned, entries: [string, string[]][], end: boolean): Promise<void> {
-    const inputs: unknown[] = [];
-    for (const [, fields] of entries) {
-      if (fields[0] === "e") inputs.push(parseEntry(fields[1]));
-      else if (fields[0] === "wm") inputs.push(watermark(fields[1]));
-      else inputs.push(null);
+  /**
+   * A `deploy <n>` marker: loads and compiles version n, applies it to the partition's
+   * engine (`updatePatterns`: kept patterns keep their state, changed ones restart
+   * empty) and commits the marker alone with the new version in `meta`. False when the
+   * version cannot be run: the partition is then released, not committed past the marker.
+   */
+  private async deployAt(o: Owned, entry: [string, string[]]): Promise<boolean> {
+    const version = Number(entry[1][1]);
+    if (!(Number.isInteger(version) && version > o.version)) {
+      // An older or repeated marker changes nothing: commit past it.
+      await this.commitBatch(o, [entry], "marker");
+      return true;
     }
-    const result = end ? o.engine.batch([], true) : o.engine.batch(inputs);
+    let program: Program;
+    try {
+      program = await this.programOf(version);
+    } catch (err) {
+      this.owned.delete(o.p);
+      await this.refuse(o.p, version, (err as Error).message, `marker ${entry[0]}`);
+      return false;
+    }
+    const before = o.engine.patternNames();
+    let update: PatternUpdate;
+    try {
+      update = o.engine.updatePatterns(program);
+    } catch (err) {
+      this.owned.delete(o.p);
+      await this.refuse(o.p, version, (err as Error).message, `marker ${entry[0]}`);
+      return false;
+    }
+    // Key snapshots list patterns in running order: when the kept ones were reordered,
+    // every committed key is written again, so Redis holds what a restore would rebuild.
+    const kept = new Set(update.kept);
+    const order = (names: string[]) => names.filter((n) => kept.has(n)).join(",");
+    const rewrite = order(before) !== order(o.engine.patternNames());
+    const previous = o.version;
+    o.version = version;
+    await this.commitBatch(o, [entry], "marker", rewrite);
+    if (this.owned.get(o.p) !== o) return false;
+    this.backoff.delete(o.p);
+    this.stats.deploys++;
+    this.stats.replaced += update.replaced;
+    const list = (what: string, names: string[]) => (names.length > 0 ? ` ${what} ${names.join(",")};` : "");
+    this.log(
+      `partition ${o.p}: pattern-set version ${version} in force from ${entry[0]} (was ${previous}):` +
+        `${list("added", update.added)}${list("removed", update.removed)}${list("changed", update.changed)}${list("kept", update.kept)}` +
+        ` ${update.replaced} partial matches replaced`,
+    );
+    return true;
+  }
+
+  /**
+   * A partition whose pattern-set version cannot be run here: released (another worker, or
+   * this one later, takes it from its committed state), and not claimed again by this
+   * worker for a back-off that doubles from 1 s up to 60 s per failure.
+   */
+  private async refuse(p: number, version: number, why: string, where: string): Promise<void> {
+    const delay = Math.min(
+      VERSION_RETRY_MS[1],
+      Math.max(VERSION_RETRY_MS[0], 2 * (this.backoff.get(p)?.delay ?? 0)),
+    );
+    this.backoff.set(p, { until: Date.now() + delay, delay });
+    this.stats.versionErrors++;
+    await release(this.client, p, this.options.id).catch(() => false);
+    this.log(
+      `partition ${p}: cannot run pattern-set version ${version} (${where}): ${why}; released the partition, not claiming it again for ${delay / 1000} s`,
+    );
+  }
+
+  private async commitBatch(
+    o: Owned,
+    entries: [string, string[]][],
+    mode: "events" | "end" | "marker",
+    rewriteAll = false,
+  ): Promise<void> {
+    const end = mode === "end";
+    const inputs: unknown[] = [];
+    if (mode === "events") {
+      for (const [, fields] of entries) {
+        if (fields[0] === "e") inputs.push(parseEntry(fields[1]));
+        else if (fields[0] === "wm") inputs.push(watermark(fields[1]));
+        else inputs.push(null);
+      }
+    }
+    const result = mode === "marker" ? { records: [], errors: [] } : o.engine.batch(inputs, end);
     const counts = new Map<number, number>();
     const out: CommitArgs["out"] = [];
     for (const { entry, record } of result.records) {
@@ -359,6 +543,21 @@ export class Worker {
       }
     }
     const dirty = o.engine.drainDirty();
+    if (rewriteAll) {
+      const written = new Set([...dirty.put.map(([k]) => k), ...dirty.del]);
+      const committed = await this.client.hkeys(keys(o.p).state).catch(() => null);
+      if (committed === null) {
+        this.stats.redisErrors++;
+        this.drop(o, "reading the committed keys failed");
+        return;
+      }
+      for (const name of committed.sort()) {
+        if (written.has(name)) continue;
+        const snap = o.engine.snapshotKey(JSON.parse(name));
+        if (snap === null) dirty.del.push(name);
+        else dirty.put.push([name, snap]);
+      }
+    }
     const newPos = entries[entries.length - 1][0];
     const entriesRead = o.entries + entries.length;
     const part = o.engine.snapshotPartition();
@@ -366,9 +565,11 @@ export class Worker {
       wm: String(part.watermark ?? "-inf"),
       part: JSON.stringify(part),
       patterns: o.engine.patternSetId(),
+      version: String(o.version),
       entries: String(entriesRead),
     };
     if (end) meta.ended = "1";
+    const started = performance.now();
     try {
       await commit(this.client, o.p, {
         epoch: o.epoch,
@@ -382,11 +583,15 @@ export class Worker {
     } catch (err) {
       const message = (err as Error).message;
       if (/FENCED/.test(message)) this.stats.fenced++;
-      else this.stats.errors++;
+      else {
+        this.stats.errors++;
+        this.stats.redisErrors++;
+      }
       // The engine is ahead of Redis now: wipe and restore on the next claim.
       this.drop(o, `commit refused: ${message}`);
       return;
     }
+    this.options.onCommit?.((performance.now() - started) / 1000);
     o.pos = newPos;
     o.entries = entriesRead;
     if (this.options.trimInput) {
@@ -400,6 +605,10 @@ export class Worker {
     this.stats.commits++;
     this.stats.entries += entries.length;
     this.stats.matches += out.length;
+    for (const { record } of result.records) {
+      const by = record.timeout ? this.stats.timeoutsByPattern : this.stats.matchesByPattern;
+      by[record.pattern] = (by[record.pattern] ?? 0) + 1;
+    }
   }
 
   /**

@@ -201,11 +201,11 @@ describe("cep produce | worker | consume | status", () => {
     expect(text.stdout).toMatch(/^job: 4 partitions by k \(type field type, time field ts\)$/m);
     expect(text.stdout).toMatch(/^workers: 1 alive \(cli-w0\)$/m);
     expect(text.stdout).toMatch(
-      /^partition +owner +lease ms +epoch +position +watermark +lag +keys +matches +ended$/m,
+      /^partition +owner +lease ms +epoch +position +watermark +lag +keys +matches +ended +version$/m,
     );
     for (let p = 0; p < 4; p++) {
       expect(text.stdout).toMatch(
-        new RegExp(`^${p} +cli-w0 +\\d+ +[1-9]\\d* +\\d+-\\d+ +-?\\d+ +0 +0 +\\d+ +yes$`, "m"),
+        new RegExp(`^${p} +cli-w0 +\\d+ +[1-9]\\d* +\\d+-\\d+ +-?\\d+ +0 +0 +\\d+ +yes +1$`, "m"),
       );
     }
     expect(text.stdout).toMatch(/^total lag: 0 entries$/m);

@@ -5,7 +5,10 @@
  */
 import { Cluster, Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { claim, commit, keys, loadFunctions, release } from "../../src/scaleout/functions.js";
+import { compile } from "../../src/index.js";
+import { claim, commit, fcall, JOB, keys, loadFunctions, release } from "../../src/scaleout/functions.js";
+import { ensureJob } from "../../src/scaleout/job.js";
+import { deploy, initVersions, versionRecord } from "../../src/scaleout/versions.js";
 import { type RedisClusterHandle, startCluster } from "../support/redis.js";
 
 let handle: RedisClusterHandle;
@@ -99,5 +102,41 @@ describe("the library on a 3-primary cluster", () => {
     expect(await claim(cluster, p, "w2", 5000)).not.toBeNull();
     const libs = (await direct.get(port)!.call("FUNCTION", ["LIST"])) as unknown[];
     expect(libs).toHaveLength(1);
+  });
+
+  it("cep deploy on a cluster: the version first, then every partition marked; an interrupted deploy is completed by running it again", async () => {
+    await loadFunctions(cluster);
+    const job = await ensureJob(cluster, { partitions: 6, partitionBy: "user" });
+    const v = (src: string) => versionRecord([{ file: "p.pattern", source: src }], compile(src));
+    expect(await initVersions(cluster, v("pattern P { key by user  match a: A followed by b: B }"))).toBe(1);
+    const v2 = v("pattern P { key by user  match a: A followed by b: C }");
+    expect(await deploy(cluster, job, v2, { cluster: true })).toMatchObject({
+      version: 2,
+      marked: 6,
+      existing: false,
+    });
+    const markers = async () =>
+      Promise.all(
+        Array.from({ length: 6 }, async (_, p) =>
+          (await cluster.xrange(keys(p).in, "-", "+")).map(([, f]) => f.join(" ")),
+        ),
+      );
+    expect(await markers()).toEqual(Array(6).fill(["deploy 2"]));
+    // Again: nothing new (the set is the newest version, every partition has its marker).
+    expect(await deploy(cluster, job, v2, { cluster: true })).toMatchObject({
+      version: 2,
+      marked: 0,
+      existing: true,
+    });
+    // A deploy that stopped after storing version 3 (cep_deploy with the job key alone, as
+    // the cluster path does first): running it again writes only the missing markers.
+    const v3 = v("pattern P { key by user  match a: A followed by b: D }");
+    expect(await fcall(cluster, ["cep_deploy", 1, JOB, "2", JSON.stringify(v3)])).toBe(3);
+    expect(await deploy(cluster, job, v3, { cluster: true })).toMatchObject({
+      version: 3,
+      marked: 6,
+      existing: true,
+    });
+    expect(await markers()).toEqual(Array(6).fill(["deploy 2", "deploy 3"]));
   });
 });

@@ -79,6 +79,12 @@ export async function waitFor(what: string, f: () => Promise<boolean> | boolean,
 
 let bin: string | null = null;
 
+/** The private copy of the build's `bin/cep.js` the workers run (made on first use). */
+export function cepBin(): string {
+  bin ??= privateBin();
+  return bin;
+}
+
 /** Removes the private copy of the build the workers ran from (call in `afterAll`, once every worker is gone). */
 export function removePrivateBin(): void {
   if (bin === null) return;
@@ -306,13 +312,16 @@ function byKey(records: readonly string[]): Map<string, string[]> {
   return m;
 }
 
-/** The four checks of scale-out.md §3 (snapshots taken by the caller before `end`). */
+/**
+ * The four checks of scale-out.md §3 (snapshots taken by the caller before `end`), against
+ * `o` (default: the oracle over the merged stream).
+ */
 export function checkAgainstOracle(
   job: Job,
   outputs: { id: string; m: string }[],
   committedBeforeEnd: Map<string, string>,
+  o: { records: string[]; snapshots: Map<string, string> } = oracle(job.merged, job.options.patterns),
 ): { matches: number } {
-  const o = oracle(job.merged, job.options.patterns);
   const ids = outputs.map((x) => x.id);
   expect(new Set(ids).size, "duplicate output ids").toBe(ids.length);
   const got = outputs.map((x) => x.m);

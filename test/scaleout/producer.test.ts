@@ -4,10 +4,12 @@
  * job detected instead of its entries being lost silently.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Client, keys } from "../../src/scaleout/functions.js";
+import { compile } from "../../src/index.js";
+import { type Client, JOB, keys } from "../../src/scaleout/functions.js";
 import { partitionOf } from "../../src/scaleout/hash.js";
 import { connect, ensureJob } from "../../src/scaleout/job.js";
 import { Producer } from "../../src/scaleout/producer.js";
+import { deploy, initVersions, versionRecord } from "../../src/scaleout/versions.js";
 import { type RedisServer, startRedis } from "../support/redis.js";
 
 let redis: RedisServer;
@@ -69,5 +71,40 @@ describe("Producer", () => {
     await second.flush();
     first.add(ev("b", 2), JSON.stringify(ev("b", 2)));
     await expect(first.flush()).rejects.toThrow(/another producer is writing to this job/);
+  });
+
+  it("a deploy marker written between two flushes: the later entries are renumbered after it, in order", async () => {
+    await client.flushall();
+    const job = await ensureJob(client, { partitions: 2, partitionBy: "k" });
+    const v = (src: string) => versionRecord([{ file: "p.pattern", source: src }], compile(src));
+    await initVersions(client, v("pattern P { key by k  match a: A followed by b: B }"));
+    const p = await Producer.open(client, job);
+    const batch = (from: number) => {
+      for (let i = from; i < from + 5; i++)
+        p.add({ type: "A", k: `k${i % 3}`, ts: i, v: i }, JSON.stringify({ v: i }));
+    };
+    batch(0);
+    await p.flush();
+    const r = await deploy(client, job, v("pattern Q { key by k  match a: A followed by b: C }"));
+    expect(r).toMatchObject({ version: 2, marked: 2, existing: false });
+    batch(5);
+    await p.flush();
+    await p.end();
+    expect(await client.hget(JOB, "version")).toBe("2");
+    for (let part = 0; part < 2; part++) {
+      const entries = await client.xrange(keys(part).in, "-", "+");
+      const kinds = entries.map(([, f]) => (f[0] === "e" ? `e${JSON.parse(f[1]).v}` : f[0]));
+      const mine = (from: number) =>
+        [0, 1, 2, 3, 4]
+          .map((i) => i + from)
+          .filter((i) => partitionOf(`k${i % 3}`, 2) === part)
+          .map((i) => `e${i}`);
+      expect(kinds).toEqual([...mine(0), "wm", "deploy", ...mine(5), "wm", "end"]);
+      const ids = entries.map(([id]) => id);
+      expect([...ids].sort((a, b) => (BigInt(a.split("-")[1]) < BigInt(b.split("-")[1]) ? -1 : 1))).toEqual(
+        ids,
+      );
+    }
+    expect(p.stats.events).toBe(10);
   });
 });
