@@ -136,6 +136,8 @@ export interface WorkerCounts {
 /** Worker → reading thread: what one batch made. */
 export type Reply =
   | ScanReply
+  /** The batch replies of one {@link FeedMessage}, in order. */
+  | { readonly kind: "replies"; readonly replies: Reply[] }
   | {
       readonly kind: "batch";
       readonly items: Item[];

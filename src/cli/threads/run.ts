@@ -217,9 +217,13 @@ export async function runThreaded(
   };
   for (let w = 0; w < n; w++) {
     const worker = startWorker(saved === null ? setup : { ...setup, restore: saved.workers[w] });
-    worker.on("message", (reply: Reply) => {
+    const onReply = (reply: Reply): void => {
       if (reply.kind === "failed") return fail(w, reply.message);
       if (reply.kind === "scan") return scanned(reply);
+      if (reply.kind === "replies") {
+        for (const r of reply.replies) onReply(r);
+        return;
+      }
       const k = answered[w]++ - written;
       const p = queue[k];
       if (p === undefined) return fail(w, "an answer to no batch");
@@ -233,7 +237,8 @@ export async function runThreaded(
         finished++;
       }
       if (--p.left === 0) writeReady();
-    });
+    };
+    worker.on("message", onReply);
     worker.on("error", (err) => fail(w, err.stack ?? err.message));
     worker.on("exit", (code) => {
       if (!done[w]) fail(w, `it stopped (exit code ${code}) before the end of the input`);

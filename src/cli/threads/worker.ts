@@ -68,11 +68,14 @@ export function threadMain(): void {
         return;
       }
       if (m.kind === "feed") {
+        // The block's batch replies in one message (a message costs far more than a reply's few items).
+        const replies: Reply[] = [];
         worker.feed(m, (reply) => {
           if (++batches === crashAt) process.exit(3);
-          port.postMessage(reply);
-          if (reply.kind === "batch" && reply.counts !== undefined) port.close();
+          replies.push(reply);
         });
+        if (replies.length > 0) port.postMessage({ kind: "replies", replies } satisfies Reply);
+        if (m.bounds.some((b) => b.end)) port.close();
         return;
       }
       if (++batches === crashAt) process.exit(3);
