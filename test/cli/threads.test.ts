@@ -256,7 +256,7 @@ describe("cep run --threads reads NDJSON in blocks", () => {
       if (i % 17 === 3) parts.push(Buffer.from(`${line}\r\n`));
       else if (i % 41 === 9)
         parts.push(Buffer.from('{"type":"A","k":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","ts":1}\n'));
-      else if (i % 29 === 5) parts.push(Buffer.from(line.replace(/"k":(\d)/, '"k":"ké$1"') + "\n"));
+      else if (i % 29 === 5) parts.push(Buffer.from(`${line.replace(/"k":(\d)/, '"k":"ké$1"')}\n`));
       else if (i === 200)
         parts.push(Buffer.from(`{"type":"A","k":1,"ts":1,"pad":"${"é".repeat(600_000)}"}\n`));
       else parts.push(Buffer.from(`${line}\n`));

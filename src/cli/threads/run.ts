@@ -218,15 +218,24 @@ export async function runThreaded(
   for (let w = 0; w < n; w++) {
     const worker = startWorker(saved === null ? setup : { ...setup, restore: saved.workers[w] });
     const onReply = (reply: Reply): void => {
-      if (reply.kind === "failed") return fail(w, reply.message);
-      if (reply.kind === "scan") return scanned(reply);
+      if (reply.kind === "failed") {
+        fail(w, reply.message);
+        return;
+      }
+      if (reply.kind === "scan") {
+        scanned(reply);
+        return;
+      }
       if (reply.kind === "replies") {
         for (const r of reply.replies) onReply(r);
         return;
       }
       const k = answered[w]++ - written;
       const p = queue[k];
-      if (p === undefined) return fail(w, "an answer to no batch");
+      if (p === undefined) {
+        fail(w, "an answer to no batch");
+        return;
+      }
       p.replies[w] = reply;
       partials[w] = reply.partials;
       taken[w] = reply.events;
