@@ -23,11 +23,11 @@ export class TimeBuffer {
     this.heap = new Heap<Buffered>(compare);
   }
 
-  get size(): number {
-    return this.run.length - this.head + this.heap.size;
-  }
+  /** Events in the buffer (a field, not a getter: `admit` reads it for every event). */
+  size = 0;
 
   push(b: Buffered): void {
+    this.size++;
     const run = this.run;
     const n = run.length;
     if (n === this.head || this.compare(run[n - 1], b) <= 0) run.push(b);
@@ -44,6 +44,8 @@ export class TimeBuffer {
 
   /** The earliest event, taken out. */
   pop(): Buffered | undefined {
+    if (this.size === 0) return undefined;
+    this.size--;
     const run = this.run;
     const r = this.head < run.length ? run[this.head] : undefined;
     if (r === undefined || (this.heap.size > 0 && this.compare(this.heap.peek() as Buffered, r) < 0))
@@ -67,6 +69,7 @@ export class TimeBuffer {
   }
 
   clear(): void {
+    this.size = 0;
     this.run = [];
     this.head = 0;
     this.heap.clear();
