@@ -95,6 +95,8 @@ export interface FeedMessage {
   readonly block: number;
   /** The block (null when it holds no events of this worker's). */
   readonly sab: SharedArrayBuffer | null;
+  /** The block is all ASCII (scan.ts): its lines are read as Latin-1, much faster than UTF-8. */
+  readonly ascii: boolean;
   /** Per event, 4 numbers: its line's index in the block, its input line, its text's start and end in the block. */
   readonly events: Int32Array;
   readonly bounds: Bound[];

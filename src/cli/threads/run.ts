@@ -474,7 +474,7 @@ export async function runThreaded(
         badLine(lineBase, "line too long", block.prefix);
         counted(lineBase);
       } else judge(block, scan);
-      flushFeeds(blocksJudged++, block.sab);
+      flushFeeds(blocksJudged++, block.sab, scan?.ascii ?? false);
     }
     wake?.();
   }
@@ -515,13 +515,14 @@ export async function runThreaded(
     lineBase += count;
   };
   /** Sends each worker its events of block `b` (and the bounds among them), or the bounds alone. */
-  const flushFeeds = (b: number, sab: SharedArrayBuffer | null) => {
+  const flushFeeds = (b: number, sab: SharedArrayBuffer | null, ascii: boolean) => {
     for (let w = 0; w < n; w++) {
       const events = feeds[w].slice(0, fed[w]);
       const m: FeedMessage = {
         kind: "feed",
         block: b,
         sab: events.length > 0 ? sab : null,
+        ascii,
         events,
         bounds: bounds.map((x, k) => ({ ...x, at: at[w][k] })),
       };
@@ -656,7 +657,7 @@ export async function runThreaded(
     }
     // 4. End of input: the last batch ends every worker's engine.
     send(null, lastLine + 1, true);
-    if (fast) flushFeeds(blocksMade, null);
+    if (fast) flushFeeds(blocksMade, null, false);
     await until(() => queue.length === 0 && finished === n);
     await drained(sinks);
     if (checkpoints !== null) await saving(() => checkpoints.finish(counters()));

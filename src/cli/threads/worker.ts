@@ -201,10 +201,11 @@ class ThreadWorker {
   feed(m: FeedMessage, reply: (r: Reply) => void): void {
     const block = m.sab === null ? null : Buffer.from(m.sab);
     const ev = m.events;
+    const encoding = m.ascii ? "latin1" : "utf8";
     let b = 0;
     for (let j = 0; j < ev.length; j += 4) {
       for (; b < m.bounds.length && m.bounds[b].at === j / 4; b++) reply(this.bounded(m.bounds[b]));
-      const text = (block as Buffer).toString("utf8", ev[j + 2], ev[j + 3]);
+      const text = (block as Buffer).toString(encoding, ev[j + 2], ev[j + 3]);
       this.event(parseEvent(text), text, ev[j + 1], text);
     }
     for (; b < m.bounds.length; b++) reply(this.bounded(m.bounds[b]));
