@@ -528,6 +528,12 @@ if (cli !== null) {
       ),
       "",
       `${count(cli.n)} W4 events (100k keys, uniform), ${bytes(cli.fileBytes)}; ${count(cli.matches)} records, equal to F2's count: ${cli.errors.length === 0 ? "yes" : "NO"}. Each a separate process, alternating, wall time, median of ${cliRounds}; ${cli.buildNote}. Shares of the one-thread run: reading and parsing (the bare loop's whole time) ${((100 * cli.bareMs) / cli.cliMs).toFixed(0)}%, the rest (start-up, compiling, matching, writing) ${(100 - (100 * cli.bareMs) / cli.cliMs).toFixed(0)}%.`,
+      "",
+      `Parse and match shares (issue #19; in-process, best of ${cliRounds}): \`JSON.parse\` of every line ${cli.parseMs.toFixed(0)} ms (${((100 * cli.parseMs) / cli.cliMs).toFixed(0)}% of the one-thread run), the engine over the parsed events ${cli.matchMs.toFixed(0)} ms (${((100 * cli.matchMs) / cli.cliMs).toFixed(0)}%), the same engine with watermarks only, as the workers run it (a watermark every 4096 events) ${cli.matchWoMs.toFixed(0)} ms. ${
+        cli.threadCpu === null
+          ? "CPU per thread: not measured (no /proc)."
+          : `CPU per thread of one \`--threads 2\` run: reading thread ${cli.threadCpu.main} ms, workers ${cli.threadCpu.workers.map((w) => `${w} ms`).join(" + ")}, V8 and libuv helper threads ${cli.threadCpu.helpers} ms.`
+      }`,
     );
 }
 

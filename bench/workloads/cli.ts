@@ -3,13 +3,17 @@
  * build`) over an NDJSON file of 1M W4 events (100k keys, uniform), against a spawned bare
  * JSON.parse-per-line loop over the same file. Wall time of each process, alternating;
  * the CLI's record count must equal F2's match count on the same events. The same run with
- * `--threads 2` and `--threads 4` (issue #19) in the same rounds.
+ * `--threads 2` and `--threads 4` (issue #19) in the same rounds. The shares of the work
+ * (issue #19): in-process, `JSON.parse` of every line and an `Engine` over the parsed
+ * events (as one thread runs it, and watermarks-only as the workers do); and one
+ * `--threads 2` run's CPU time per thread (bench/baselines/thread-cpu.cjs).
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { compile, Engine } from "../../src/index.js";
 import { f2W4 } from "../baselines/f2-w4.js";
 import { w4Events } from "../gen.js";
 import { median } from "../harness.js";
@@ -33,16 +37,25 @@ export interface CliResult {
   readonly matches: number;
   readonly errors: readonly string[];
   readonly buildNote: string;
+  /** In-process, best of the rounds: `JSON.parse` of every line; an Engine over the parsed events, as one thread runs it and watermarks-only (a watermark every 4096 events). */
+  readonly parseMs: number;
+  readonly matchMs: number;
+  readonly matchWoMs: number;
+  /** One `--threads 2` run: CPU ms of the reading thread, of each worker, and of V8's and libuv's helper threads (null: not measured). */
+  readonly threadCpu: { main: number; workers: number[]; helpers: number } | null;
 }
 
-function timed(args: readonly string[]): {
+function timed(
+  args: readonly string[],
+  env?: NodeJS.ProcessEnv,
+): {
   ms: number;
   status: number | null;
   stdout: string;
   stderr: string;
 } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { cwd: REPO, encoding: "utf8", maxBuffer: 1 << 30 });
+  const r = spawnSync(process.execPath, args, { cwd: REPO, encoding: "utf8", maxBuffer: 1 << 30, env });
   return { ms: performance.now() - t0, status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }
 
@@ -75,6 +88,10 @@ export function measureCli(rounds: number, log: (s: string) => void): CliResult 
     threadsMs: {},
     errors: [],
     buildNote,
+    parseMs: Number.NaN,
+    matchMs: Number.NaN,
+    matchWoMs: Number.NaN,
+    threadCpu: null,
     ...base,
   });
 
@@ -121,7 +138,51 @@ export function measureCli(rounds: number, log: (s: string) => void): CliResult 
   const startup: number[] = [];
   for (let r = 0; r < rounds; r++)
     startup.push(timed(["bin/cep.js", "run", pattern, "--input", empty, "--quiet"]).ms);
+  // The shares: parsing and matching alone, in this process (best of the rounds).
+  const texts = text.split("\n");
+  texts.pop();
+  const program = compile([{ file: "w4.pattern", source: W4_SOURCE }]);
+  let parseMs = Number.POSITIVE_INFINITY;
+  let matchMs = Number.POSITIVE_INFINITY;
+  let matchWoMs = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    const parsed = texts.map((l) => JSON.parse(l) as { ts: number });
+    parseMs = Math.min(parseMs, performance.now() - t0);
+    for (const wo of [false, true]) {
+      const events = wo ? texts.map((l) => JSON.parse(l) as { ts: number }) : parsed;
+      const engine = new Engine(program, { watermarksOnly: wo });
+      const t1 = performance.now();
+      let highest = Number.NEGATIVE_INFINITY;
+      for (let i = 0; i < events.length; i++) {
+        engine.push(events[i]);
+        if (wo) {
+          highest = Math.max(highest, events[i].ts);
+          if (i % 4096 === 4095) engine.advanceTo(highest - 1);
+        }
+      }
+      engine.end();
+      const ms = performance.now() - t1;
+      if (wo) matchWoMs = Math.min(matchWoMs, ms);
+      else matchMs = Math.min(matchMs, ms);
+    }
+  }
+  // Where a threaded run's CPU goes, thread by thread (Linux /proc; null elsewhere).
+  let threadCpu: CliResult["threadCpu"] = null;
+  const cpuFile = join(dir, "thread-cpu.txt");
+  writeFileSync(cpuFile, "");
+  const t = timed(["--require", "./bench/baselines/thread-cpu.cjs", ...cliArgs, "--threads", "2"], {
+    ...process.env,
+    CEP_THREAD_CPU_FILE: cpuFile,
+  });
+  const cpuLine = t.stderr.split("\n").find((l) => l.startsWith("cep-thread-cpu: "));
+  if (cpuLine !== undefined) threadCpu = JSON.parse(cpuLine.slice("cep-thread-cpu: ".length));
+
   return {
+    parseMs,
+    matchMs,
+    matchWoMs,
+    threadCpu,
     available: true,
     reason: "",
     cliMs: median(cli),

@@ -10,6 +10,7 @@
  * the clock's (never going back) and watermarks are ignored.
  */
 import { createRequire } from "node:module";
+import { TimeBuffer } from "./time-buffer.js";
 import { invalidTime, MAX_TIME, parseTime } from "./values.js";
 
 // Only the heap, not mnemonist's whole index: its CommonJS modules are a large part of
@@ -73,8 +74,8 @@ export class EventTime {
   seq = 0;
   /** The next arrival number (buffer order among equal times). */
   arrival = 0;
-  /** Events waiting to be fed, earliest (time, arrival) first. */
-  readonly buffer = new Heap<Buffered>(compareBuffered);
+  /** Events waiting to be fed, earliest (time, arrival) first (in-order arrivals kept without a heap). */
+  readonly buffer = new TimeBuffer(Heap, compareBuffered);
   /**
    * Results of the last {@link admit}: the record's time (a watermark's for WATERMARK), or
    * why it is BAD. Starts as (and is never set to anything but) a number the event gave:

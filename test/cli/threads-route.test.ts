@@ -6,8 +6,24 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { plainInteger, workerOfToken, workerOfValue } from "../../src/cli/threads/route.js";
+import { fmix32, fnv1a32String, keyString } from "../../src/scaleout/hash.js";
 
 describe("routing from the text", () => {
+  test("an integer key goes where its keyString's hash says (read without building its digits)", () => {
+    const n = fc.integer({ min: 1, max: 9 });
+    const int = fc.oneof(
+      fc.integer(),
+      fc.maxSafeInteger(),
+      fc.constantFrom(0, -0, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER),
+    );
+    fc.assert(
+      fc.property(int, n, (k, threads) => {
+        expect(workerOfValue(k, threads)).toBe(fmix32(fnv1a32String(keyString(k))) % threads);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   test("a key token and its value go to the same worker", () => {
     const key = fc.oneof(
       fc.integer(),

@@ -206,6 +206,77 @@ describe("cep run --threads equals the single-thread oracle byte for byte", () =
   }, 240_000);
 });
 
+/** Runs `f` with the threaded run's NDJSON blocks `bytes` long (blocks.ts; the real ones are 1 MiB). */
+function withBlocks<T>(bytes: number, f: () => T): T {
+  process.env.CEP_THREADS_TEST_BLOCK = String(bytes);
+  try {
+    return f();
+  } finally {
+    delete process.env.CEP_THREADS_TEST_BLOCK;
+  }
+}
+
+describe("cep run --threads reads NDJSON in blocks", () => {
+  test("blocks of a few lines: lines cut anywhere, late events, watermarks, bad lines, 2 and 3 threads", () => {
+    writeFileSync(join(dir, "fixed.pattern"), PATTERNS);
+    writeFileSync(join(dir, "blocks.ndjson"), stream(1500, 31));
+    const opts: ThreadRunOptions = { outOfOrderness: 2, watermarksOnly: false, every: 11, lateFile: true };
+    const want = oracle(bin, dir, "fixed.pattern", "blocks.ndjson", opts);
+    expect(want.late).toContain('"reason":"late"');
+    for (const [bytes, n] of [
+      [97, 2],
+      [300, 3],
+    ])
+      withBlocks(bytes, () =>
+        same(
+          threaded(bin, dir, "fixed.pattern", "blocks.ndjson", n, opts),
+          want,
+          `${bytes}-byte blocks, ${n} threads`,
+        ),
+      );
+  }, 120_000);
+
+  test("blocks reused while reading goes on (the input in several chunks): nothing read is overwritten", () => {
+    writeFileSync(join(dir, "fixed.pattern"), PATTERNS);
+    // About 1.8 MB: two read chunks, between which reading waits for the workers and
+    // blocks they are done with come back to be filled again.
+    writeFileSync(join(dir, "reuse.ndjson"), stream(30_000, 41));
+    const opts: ThreadRunOptions = { outOfOrderness: 3, watermarksOnly: false, every: 64, lateFile: false };
+    const want = oracle(bin, dir, "fixed.pattern", "reuse.ndjson", opts);
+    withBlocks(4096, () =>
+      same(threaded(bin, dir, "fixed.pattern", "reuse.ndjson", 2, opts), want, "4 KiB blocks, 2 threads"),
+    );
+  }, 120_000);
+
+  test("CRLF, a byte order mark, invalid UTF-8, a line over 1 MiB, non-ASCII keys, no final newline", () => {
+    writeFileSync(join(dir, "fixed.pattern"), PATTERNS);
+    const lines = stream(400, 37).split("\n").slice(0, -1);
+    const parts: Buffer[] = [Buffer.from([0xef, 0xbb, 0xbf])];
+    lines.forEach((line, i) => {
+      if (i % 17 === 3) parts.push(Buffer.from(`${line}\r\n`));
+      else if (i % 41 === 9)
+        parts.push(Buffer.from('{"type":"A","k":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","ts":1}\n'));
+      else if (i % 29 === 5) parts.push(Buffer.from(`${line.replace(/"k":(\d)/, '"k":"ké$1"')}\n`));
+      else if (i === 200)
+        parts.push(Buffer.from(`{"type":"A","k":1,"ts":1,"pad":"${"é".repeat(600_000)}"}\n`));
+      else parts.push(Buffer.from(`${line}\n`));
+    });
+    parts.push(Buffer.from('{"type":"B","k":1,"ts":999999}'));
+    writeFileSync(join(dir, "bytes.ndjson"), Buffer.concat(parts));
+    const opts: ThreadRunOptions = { outOfOrderness: 0, watermarksOnly: true, every: 5, lateFile: false };
+    const want = runCep(bin, dir, ["fixed.pattern", "--input", "bytes.ndjson", "--watermarks-only"], opts);
+    expect(want.errors).toContain("invalid UTF-8");
+    expect(want.errors).toContain("line too long");
+    for (const [bytes, n] of [
+      [0, 2],
+      [150, 3],
+    ]) {
+      const run = () => threaded(bin, dir, "fixed.pattern", "bytes.ndjson", n, opts);
+      same(bytes === 0 ? run() : withBlocks(bytes, run), want, `${bytes || "1 MiB"} blocks, ${n} threads`);
+    }
+  }, 120_000);
+});
+
 describe("cep run --threads: input forms and errors", () => {
   test("CSV: equal to the single-thread run with --watermarks-only, line numbers included", () => {
     const r = rng(7);

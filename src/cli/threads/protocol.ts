@@ -7,6 +7,7 @@
  * record key (order.ts).
  */
 import type { SourceFile } from "../api.js";
+import type { BlockScan } from "./scan.js";
 
 /** One worker's part of a checkpoint: its engine's snapshot and what a structured clone loses. */
 export interface WorkerState {
@@ -38,10 +39,14 @@ export interface ThreadSetup {
   readonly watermarksOnly: boolean;
   /** A resumed run: this worker's state at the checkpoint. */
   readonly restore: WorkerState | null;
+  /** The partition field's path and the number of workers (the block scan routes events: scan.ts). */
+  readonly by: string[];
+  readonly threads: number;
 }
 
-/** Reading thread → worker: one batch. */
+/** Reading thread → worker: one batch (the per-line path: CSV, checkpoints). */
 export interface BatchMessage {
+  readonly kind?: undefined;
   /** The events, one JSON text per line, joined by `\n`, as UTF-8 (transferred). */
   readonly bytes: Uint8Array;
   /** The input line of each event. */
@@ -56,6 +61,45 @@ export interface BatchMessage {
   readonly end: boolean;
   /** Answer with the engine's state after the batch (a checkpoint). */
   readonly snapshot: boolean;
+}
+
+/** Reading thread → worker: scan a block of NDJSON lines (scan.ts), the first pass. */
+export interface ScanMessage {
+  readonly kind: "scan";
+  /** The block's number, counted from 0 in input order. */
+  readonly block: number;
+  readonly sab: SharedArrayBuffer;
+  readonly length: number;
+  /** The block starts the input (a byte order mark is dropped). */
+  readonly first: boolean;
+}
+
+/** Worker → reading thread: what a block holds, line by line. */
+export interface ScanReply extends BlockScan {
+  readonly kind: "scan";
+  readonly block: number;
+}
+
+/** A batch boundary in a {@link FeedMessage}: after `at` events, {@link BatchMessage}'s `tick`, `end`, `snapshot`. */
+export interface Bound {
+  readonly at: number;
+  readonly tick: number | null;
+  readonly tickLine: number;
+  readonly end: boolean;
+  readonly snapshot: boolean;
+}
+
+/** Reading thread → worker: the second pass, this worker's events of one block and the batch boundaries among them. */
+export interface FeedMessage {
+  readonly kind: "feed";
+  readonly block: number;
+  /** The block (null when it holds no events of this worker's). */
+  readonly sab: SharedArrayBuffer | null;
+  /** The block is all ASCII (scan.ts): its lines are read as Latin-1, much faster than UTF-8. */
+  readonly ascii: boolean;
+  /** Per event, 4 numbers: its line's index in the block, its input line, its text's start and end in the block. */
+  readonly events: Int32Array;
+  readonly bounds: Bound[];
 }
 
 /** Which output an item goes to. */
@@ -93,6 +137,9 @@ export interface WorkerCounts {
 
 /** Worker → reading thread: what one batch made. */
 export type Reply =
+  | ScanReply
+  /** The batch replies of one {@link FeedMessage}, in order. */
+  | { readonly kind: "replies"; readonly replies: Reply[] }
   | {
       readonly kind: "batch";
       readonly items: Item[];

@@ -40,7 +40,24 @@ export function plainInteger(text: string, start: number, end: number): number {
 
 /** The worker (0 ≤ w < n) of a key value; 0 when the event has none. */
 export function workerOfValue(v: unknown, n: number): number {
+  if (typeof v === "number" && Number.isSafeInteger(v)) return workerOfInteger(v, n);
   return v === undefined || v === null ? 0 : fmix32(fnv1a32String(keyString(v))) % n;
+}
+
+const digits = new Uint8Array(16);
+
+/** {@link workerOfValue} of a safe integer: FNV-1a over its decimal digits (its `keyString`), with no string built. */
+function workerOfInteger(v: number, n: number): number {
+  let h = FNV_OFFSET;
+  if (v < 0) h = Math.imul(h ^ MINUS, FNV_PRIME);
+  let a = Math.abs(v);
+  let k = 0;
+  do {
+    digits[k++] = ZERO + (a % 10);
+    a = Math.floor(a / 10);
+  } while (a > 0);
+  while (k > 0) h = Math.imul(h ^ digits[--k], FNV_PRIME);
+  return fmix32(h >>> 0) % n;
 }
 
 /**

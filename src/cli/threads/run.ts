@@ -2,18 +2,24 @@
  * `cep run --threads N`: the reading thread of a run split over N worker threads
  * (docs/cli.md "Threads", docs/architecture.md "cli/threads").
  *
- * The reading thread reads every line once and, without parsing it (io/peek.ts checks it
- * is an event and finds its time, its partition key and a `$watermark`), judges time over
- * the whole stream as `cep produce` does (scale-out.md §2.5): an event is late when its
- * time is below the highest time so far minus the out-of-orderness bound B, or not after
- * the last watermark; every `watermarkEvery` records the watermark becomes highest − B − 1
- * when that is higher. It routes each event by a hash of its partition key (so one key's
- * events keep their order in one worker) into per-worker batches, and at each watermark
- * sends every worker its batch (one message per worker: the lines as one string, their
- * line numbers as a transferred `Int32Array`) ending with that watermark. Each worker
- * parses its lines and runs an engine in partition mode with watermarks only
- * (worker.ts). The answers are merged back into the order one engine would have written
- * (order.ts): reports by input line, then the watermark's records by step.
+ * Time is judged here, over the whole stream, as `cep produce` does (scale-out.md §2.5):
+ * an event is late when its time is below the highest time so far minus the
+ * out-of-orderness bound B, or not after the last watermark; every `watermarkEvery`
+ * records the watermark becomes highest − B − 1 when that is higher. Each event goes to
+ * the worker of its partition key's hash (so one key's events keep their order in one
+ * worker); at each watermark every worker's batch ends. Each worker parses its events and
+ * runs an engine with watermarks only (worker.ts). The answers are merged back into the
+ * order one engine would have written (order.ts): reports by input line, then the
+ * watermark's records by step.
+ *
+ * NDJSON read from its start without checkpoints goes in blocks: the input is cut into
+ * blocks of whole lines in shared memory (blocks.ts), the workers take turns scanning
+ * them (scan.ts: each line's status, time and worker, in typed arrays), and this thread
+ * judges each block's arrays in input order and sends every worker the places of its
+ * events in the block, with the batch boundaries among them (no line is touched here).
+ * CSV and checkpointed runs read each record here instead (io/peek.ts finds the time, key
+ * and `$watermark` of an NDJSON line without parsing it) and send each worker its batch's
+ * lines as one transferred UTF-8 buffer.
  *
  * The run therefore writes exactly what `cep run --watermarks-only` writes over the
  * events on time with the watermarks in between (plus the late reports): with
@@ -24,9 +30,7 @@ import { readCsv } from "../../io/csv.js";
 import type { EventHandler, ReadPosition } from "../../io/events.js";
 import { type JsonObject, parseEvent } from "../../io/json.js";
 import { scanLines } from "../../io/lines.js";
-import { FieldPeek, tokenValue } from "../../io/peek.js";
 import { errorRecord } from "../../io/sinks.js";
-import { invalidTime, MAX_TIME, parseTime, path } from "../../runtime/values.js";
 import {
   type CompiledPattern,
   type CompiledProgram,
@@ -48,11 +52,18 @@ import {
   total,
   waitAll,
 } from "../run.js";
+import { BLOCK_BYTES, type Block, Blocker } from "./blocks.js";
+import { BAD, type Classified, classify, WATERMARK } from "./classify.js";
+import { RecordFields } from "./fields.js";
 import { mergeByKey } from "./order.js";
 import {
   type BatchMessage,
+  type Bound,
+  type FeedMessage,
   type Item,
   type Reply,
+  type ScanMessage,
+  type ScanReply,
   type ThreadSetup,
   TO_ERRORS,
   TO_LATE,
@@ -60,11 +71,20 @@ import {
   type WorkerCounts,
   type WorkerState,
 } from "./protocol.js";
-import { plainInteger, workerOfToken, workerOfValue } from "./route.js";
+import { BLANK } from "./scan.js";
 import { startWorker } from "./spawn.js";
 
 /** Batches sent and not yet written before reading waits (memory stays bounded). */
 const MAX_IN_FLIGHT = 8;
+/** Reading in blocks: blocks not yet judged, and batches not yet written, before reading waits. */
+const MAX_BLOCKS = 8;
+const MAX_BATCHES = 64;
+
+/** The block size: {@link BLOCK_BYTES}, or tiny ones in tests (`CEP_THREADS_TEST_BLOCK`). */
+function blockBytes(): number {
+  const v = Number(process.env.CEP_THREADS_TEST_BLOCK);
+  return Number.isInteger(v) && v > 0 ? v : BLOCK_BYTES;
+}
 
 /**
  * The partition field of a threaded run: the path every selected pattern's `key by`
@@ -106,6 +126,8 @@ interface Pending {
   readonly own: Item[];
   readonly replies: (Reply | null)[];
   left: number;
+  /** Reading in blocks: the block being judged when the batch ended (every worker is done with those before). */
+  readonly block: number;
 }
 
 /**
@@ -166,7 +188,13 @@ export async function runThreaded(
     file,
     watermarksOnly: settings.watermarksOnly,
     restore: null,
+    by,
+    threads: n,
   };
+  // NDJSON from the start, without checkpoints: the workers scan blocks (blocks.ts,
+  // scan.ts) and the reading thread judges time over their compact answers. CSV and
+  // checkpointed runs take the per-line path (each record read here).
+  const fast = streams.format !== "csv" && checkpoints === null && resume === null;
   const workers: Worker[] = [];
   const queue: Pending[] = []; // batches not yet written, oldest first
   const answered = new Array<number>(n).fill(0); // per worker: replies so far
@@ -189,11 +217,25 @@ export async function runThreaded(
   };
   for (let w = 0; w < n; w++) {
     const worker = startWorker(saved === null ? setup : { ...setup, restore: saved.workers[w] });
-    worker.on("message", (reply: Reply) => {
-      if (reply.kind === "failed") return fail(w, reply.message);
+    const onReply = (reply: Reply): void => {
+      if (reply.kind === "failed") {
+        fail(w, reply.message);
+        return;
+      }
+      if (reply.kind === "scan") {
+        scanned(reply);
+        return;
+      }
+      if (reply.kind === "replies") {
+        for (const r of reply.replies) onReply(r);
+        return;
+      }
       const k = answered[w]++ - written;
       const p = queue[k];
-      if (p === undefined) return fail(w, "an answer to no batch");
+      if (p === undefined) {
+        fail(w, "an answer to no batch");
+        return;
+      }
       p.replies[w] = reply;
       partials[w] = reply.partials;
       taken[w] = reply.events;
@@ -204,7 +246,8 @@ export async function runThreaded(
         finished++;
       }
       if (--p.left === 0) writeReady();
-    });
+    };
+    worker.on("message", onReply);
     worker.on("error", (err) => fail(w, err.stack ?? err.message));
     worker.on("exit", (code) => {
       if (!done[w]) fail(w, `it stopped (exit code ${code}) before the end of the input`);
@@ -242,6 +285,9 @@ export async function runThreaded(
     while (queue.length > 0 && queue[0].left === 0) {
       const p = queue.shift() as Pending;
       written++;
+      // Every worker answered this batch, so it has read every block before it: they can be reused.
+      while (held.length > 0 && held[0].block < p.block)
+        pool.push((held.shift() as { sab: SharedArrayBuffer }).sab);
       const replies = p.replies as (Reply & { kind: "batch" })[];
       for (const r of replies) {
         for (const m of r.warnings) {
@@ -282,9 +328,14 @@ export async function runThreaded(
     report(TO_ERRORS, line, errorRecord(file, line, reason, text));
   };
   const send = (tick: number | null, tickLine: number, end: boolean, snapshot = false) => {
-    const p: Pending = { own, replies: new Array(n).fill(null), left: n };
+    const p: Pending = { own, replies: new Array(n).fill(null), left: n, block: blocksJudged };
     own = [];
     queue.push(p);
+    if (fast) {
+      bounds.push({ tick, tickLine, end, snapshot });
+      for (let w = 0; w < n; w++) at[w].push(fed[w] / 4);
+      return;
+    }
     for (let w = 0; w < n; w++) {
       const ln = Int32Array.from(lines[w]);
       // The lines as UTF-8 in a buffer of their own, transferred (a string would be copied).
@@ -320,10 +371,27 @@ export async function runThreaded(
     } else send(null, line, false);
     return records >= due;
   };
-  /**
-   * One record with its fields read: a watermark, a bad time, a late event, or an event
-   * for the worker of its key (`json`: its JSON text; `rawText`: the CSV record as read).
-   */
+  /** A watermark record at `line`: time moves on when it is above the last one. */
+  const watermarkAt = (t: number, line: number) => {
+    if (t > lastTick) {
+      lastTick = t;
+      send(t, line, false);
+    }
+  };
+  /** Whether an event at time `t` is on time (then it counts, and raises the highest time). */
+  const onTime = (t: number): boolean => {
+    if (generate && (t < highest - bound || t <= lastTick)) return false;
+    if (t > highest) highest = t;
+    events++;
+    return true;
+  };
+  /** A late event at `line` (`json`: its JSON text; `text`: the record as read), reported. */
+  const reportLate = (line: number, text: string, json: string) => {
+    late++;
+    if (lateSink !== null) report(TO_LATE, line, lateLine(file, line, json));
+    else report(TO_ERRORS, line, errorRecord(file, line, "late", text));
+  };
+  const verdict: Classified = { time: 0, reason: "" };
   /**
    * One record with its fields read: a watermark, a bad time, a late event, or an event
    * for worker `w` (`json`: its JSON text; `text`: the record as read, for reports).
@@ -337,74 +405,132 @@ export async function runThreaded(
     w: number,
     json: string,
   ) => {
-    if (hasWm) {
-      const t = parseTime(wm);
-      if (typeof t !== "number") badLine(line, invalidTime("invalid watermark", wm), text);
-      else if (t > lastTick) {
-        lastTick = t;
-        send(t, line, false);
-      }
-      return;
+    const status = classify(wm, hasWm, time, settings.timeField, verdict);
+    if (status === WATERMARK) watermarkAt(verdict.time, line);
+    else if (status === BAD) badLine(line, verdict.reason, text);
+    else if (!onTime(verdict.time)) reportLate(line, text, json);
+    else {
+      texts[w].push(json);
+      lines[w].push(line);
+      if (raws !== null) raws[w].push(text);
     }
-    const t = typeof time === "number" && Number.isInteger(time) ? time : parseTime(time);
-    if (typeof t !== "number" || t > MAX_TIME || t < -MAX_TIME) {
-      const why = typeof t === "number" ? "invalid time" : t;
-      const what = `${why} (${settings.timeField})`;
-      badLine(line, why === "missing time" ? what : invalidTime(what, time), text);
-      return;
-    }
-    if (generate && (t < highest - bound || t <= lastTick)) {
-      late++;
-      if (lateSink !== null) report(TO_LATE, line, lateLine(file, line, json));
-      else report(TO_ERRORS, line, errorRecord(file, line, "late", text));
-      return;
-    }
-    if (t > highest) highest = t;
-    texts[w].push(json);
-    lines[w].push(line);
-    if (raws !== null) raws[w].push(text);
-    events++;
   };
 
-  const fields = new FieldPeek(["$watermark", settings.timeField, by[0]]);
-  const spans = new Int32Array(6);
-  const rest = by.slice(1);
+  const fields = new RecordFields(settings.timeField, by, n);
   const fromObject = (line: number, value: JsonObject, text: string, json: string) => {
-    const hasWm = Object.hasOwn(value, "$watermark");
-    let time = value[settings.timeField];
-    if (
-      (typeof time === "object" || typeof time === "function") &&
-      time !== null &&
-      !Object.hasOwn(value, settings.timeField)
-    )
-      time = undefined;
-    take(line, text, value.$watermark, hasWm, time, workerOfValue(path(value, by), n), json);
+    fields.read(value);
+    take(line, text, fields.wm, fields.hasWm, fields.time, fields.worker, json);
   };
   const onLine = (line: number, text: string) => {
-    if (fields.peek(text, spans)) {
-      // The usual line: no watermark, an integer time, a key hashed from its text.
-      const hasWm = spans[0] >= 0;
-      const wm = hasWm ? tokenValue(text, spans[0], spans[1]) : undefined;
-      let time: unknown;
-      if (spans[2] >= 0) {
-        time = plainInteger(text, spans[2], spans[3]);
-        if (Number.isNaN(time)) time = tokenValue(text, spans[2], spans[3]);
-      }
-      let w = 0;
-      if (spans[4] >= 0) {
-        w = rest.length === 0 ? workerOfToken(text, spans[4], spans[5], n) : -1;
-        if (w < 0) {
-          const top = tokenValue(text, spans[4], spans[5]);
-          w = workerOfValue(rest.length === 0 ? top : path(top, rest), n);
-        }
-      }
-      take(line, text, wm, hasWm, time, w, text);
-    } else {
+    if (fields.peek(text)) take(line, text, fields.wm, fields.hasWm, fields.time, fields.worker, text);
+    else {
       const value = parseEvent(text);
       if (typeof value === "string") badLine(line, value, text);
       else fromObject(line, value, text, text);
     }
     return counted(line);
+  };
+
+  // 3'. Reading in blocks: the workers scan them in turn; here, each block's answer is
+  // judged in input order, line by line over its arrays, and each worker is sent its events.
+  const pendingBlocks: { block: Block; scan: ScanReply | null }[] = []; // not judged yet, in order
+  let blocksMade = 0;
+  let blocksJudged = 0;
+  let lineBase = resume?.position.line ?? 0;
+  // Per worker: 4 numbers per event (FeedMessage), the first `fed[w]` of `feeds[w]` in use.
+  const feeds: Int32Array[] = Array.from({ length: n }, () => new Int32Array(1 << 14));
+  const fed = new Array<number>(n).fill(0);
+  const at: number[][] = Array.from({ length: n }, () => []); // per worker: each bound's event count
+  const bounds: Omit<Bound, "at">[] = [];
+  // Blocks of the usual size are reused once every worker is done with them: fresh shared
+  // memory costs a page fault per 4 KiB, several times the copy into it.
+  const pool: SharedArrayBuffer[] = [];
+  const held: { block: number; sab: SharedArrayBuffer }[] = [];
+  const size = blockBytes();
+  const alloc = (bytes: number) => (bytes === size ? pool.pop() : undefined) ?? new SharedArrayBuffer(bytes);
+  const onBlock = (block: Block) => {
+    const b = blocksMade++;
+    pendingBlocks.push({ block, scan: null });
+    if (block.sab !== null && block.sab.byteLength === size) held.push({ block: b, sab: block.sab });
+    if (block.sab !== null) {
+      const m: ScanMessage = { kind: "scan", block: b, sab: block.sab, length: block.length, first: b === 0 };
+      workers[b % n].postMessage(m);
+    } else judgeReady();
+  };
+  const scanned = (reply: ScanReply) => {
+    const entry = pendingBlocks[reply.block - blocksJudged];
+    if (entry === undefined) return fail(reply.block % n, "an answer to no block");
+    entry.scan = reply;
+    judgeReady();
+  };
+  function judgeReady(): void {
+    while (
+      pendingBlocks.length > 0 &&
+      (pendingBlocks[0].scan !== null || pendingBlocks[0].block.sab === null)
+    ) {
+      const { block, scan } = pendingBlocks.shift() as { block: Block; scan: ScanReply | null };
+      if (scan === null) {
+        lineBase++;
+        badLine(lineBase, "line too long", block.prefix);
+        counted(lineBase);
+      } else judge(block, scan);
+      flushFeeds(blocksJudged++, block.sab, scan?.ascii ?? false);
+    }
+    wake?.();
+  }
+  /** One scanned block's lines, as `take` and `counted` judge them one by one. */
+  const judge = (block: Block, scan: ScanReply) => {
+    const { count, status, times, owners, starts, ends, bad } = scan;
+    const text = (i: number) =>
+      Buffer.from(block.sab as SharedArrayBuffer).toString("utf8", starts[i], ends[i]);
+    let b = 0;
+    for (let i = 0; i < count; i++) {
+      const s = status[i];
+      if (s === BLANK) continue;
+      const line = lineBase + i + 1;
+      if (s === BAD) {
+        badLine(line, bad[b].reason, bad[b].text);
+        b++;
+      } else if (s === WATERMARK) watermarkAt(times[i], line);
+      else if (!onTime(times[i])) {
+        const t = text(i);
+        reportLate(line, t, t);
+      } else {
+        const w = owners[i];
+        const f = feeds[w];
+        let k = fed[w];
+        if (k === f.length) {
+          feeds[w] = new Int32Array(Math.max(64, 2 * k));
+          feeds[w].set(f);
+        }
+        const g = feeds[w];
+        g[k++] = i;
+        g[k++] = line;
+        g[k++] = starts[i];
+        g[k++] = ends[i];
+        fed[w] = k;
+      }
+      counted(line);
+    }
+    lineBase += count;
+  };
+  /** Sends each worker its events of block `b` (and the bounds among them), or the bounds alone. */
+  const flushFeeds = (b: number, sab: SharedArrayBuffer | null, ascii: boolean) => {
+    for (let w = 0; w < n; w++) {
+      const events = feeds[w].slice(0, fed[w]);
+      const m: FeedMessage = {
+        kind: "feed",
+        block: b,
+        sab: events.length > 0 ? sab : null,
+        ascii,
+        events,
+        bounds: bounds.map((x, k) => ({ ...x, at: at[w][k] })),
+      };
+      workers[w].postMessage(m, [events.buffer]);
+      fed[w] = 0;
+      at[w] = [];
+    }
+    bounds.length = 0;
   };
 
   const live: LiveCounts = {
@@ -421,6 +547,12 @@ export async function runThreaded(
     }
     const failed = sinks.find((s) => s.error !== null);
     if (failed) throw new OutputFailed(failed.error?.message);
+    if (fast) {
+      if (pendingBlocks.length <= MAX_BLOCKS && queue.length <= MAX_BATCHES) return waitAll(sinks);
+      return until(() => pendingBlocks.length <= MAX_BLOCKS / 2 && queue.length <= MAX_BATCHES / 2).then(() =>
+        waitAll(sinks),
+      );
+    }
     if (queue.length <= MAX_IN_FLIGHT) return waitAll(sinks);
     return until(() => queue.length <= MAX_IN_FLIGHT / 2).then(() => waitAll(sinks));
   };
@@ -495,6 +627,17 @@ export async function runThreaded(
         start: resume?.position,
         maxRecordLines: settings.csvMaxRecordLines,
       });
+    } else if (fast) {
+      const blocker = new Blocker(onBlock, alloc, size);
+      let bytesRead = 0;
+      for await (const chunk of streams.input.chunks) {
+        const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+        blocker.push(bytes);
+        bytesRead += bytes.length;
+        await afterChunk(bytesRead);
+      }
+      blocker.end();
+      await until(() => pendingBlocks.length === 0);
     } else {
       await scanLines(
         streams.input.chunks,
@@ -514,6 +657,7 @@ export async function runThreaded(
     }
     // 4. End of input: the last batch ends every worker's engine.
     send(null, lastLine + 1, true);
+    if (fast) flushFeeds(blocksMade, null, false);
     await until(() => queue.length === 0 && finished === n);
     await drained(sinks);
     if (checkpoints !== null) await saving(() => checkpoints.finish(counters()));

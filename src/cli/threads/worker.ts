@@ -8,23 +8,29 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { compile } from "../../compile/program.js";
 import { keepText, keptText, recordLine } from "../../io/event-text.js";
-import { parseEvent } from "../../io/json.js";
+import { type JsonObject, parseEvent } from "../../io/json.js";
 import { errorRecord, lateRecord } from "../../io/sinks.js";
 import { Engine, type EngineOptions } from "../../runtime/engine.js";
 import type { MatchRecord } from "../../runtime/records.js";
 import { parseTime } from "../../runtime/values.js";
 import { restoreTexts } from "../checkpoint.js";
+import { RecordFields } from "./fields.js";
 import { type KeyedEvent, STEP_ADVANCE, STEP_END, STEP_EVENT, stepKey } from "./order.js";
 import {
   type BatchMessage,
+  type Bound,
+  type FeedMessage,
   type Item,
   type Reply,
+  type ScanMessage,
+  type ScanReply,
   type ThreadSetup,
   TO_ERRORS,
   TO_LATE,
   TO_OUTPUT,
   type WorkerState,
 } from "./protocol.js";
+import { scanBlock } from "./scan.js";
 
 const decoder = new TextDecoder();
 
@@ -52,16 +58,34 @@ export function threadMain(): void {
   // Tests stop a worker abruptly at this batch, to see the run end instead of hanging.
   const crashAt = Number(process.env.CEP_THREADS_TEST_CRASH ?? 0);
   let batches = 0;
-  port.on("message", (batch: BatchMessage) => {
-    if (++batches === crashAt) process.exit(3);
-    let reply: Reply;
+  port.on("message", (m: BatchMessage | ScanMessage | FeedMessage) => {
     try {
-      reply = worker.batch(batch);
+      if (m.kind === "scan") {
+        const reply = worker.scan(m);
+        const { status, times, owners, starts, ends } = reply;
+        const arrays = [status.buffer, times.buffer, owners.buffer, starts.buffer, ends.buffer];
+        port.postMessage(reply, arrays as ArrayBuffer[]);
+        return;
+      }
+      if (m.kind === "feed") {
+        // The block's batch replies in one message (a message costs far more than a reply's few items).
+        const replies: Reply[] = [];
+        worker.feed(m, (reply) => {
+          if (++batches === crashAt) process.exit(3);
+          replies.push(reply);
+        });
+        if (replies.length > 0) port.postMessage({ kind: "replies", replies } satisfies Reply);
+        if (m.bounds.some((b) => b.end)) port.close();
+        return;
+      }
+      if (++batches === crashAt) process.exit(3);
+      const reply = worker.batch(m);
+      port.postMessage(reply);
+      if (m.end) port.close();
     } catch (err) {
-      reply = { kind: "failed", message: messageOf(err) };
+      port.postMessage({ kind: "failed", message: messageOf(err) } satisfies Reply);
+      port.close();
     }
-    port.postMessage(reply);
-    if (batch.end || reply.kind === "failed") port.close();
   });
 }
 
@@ -88,6 +112,8 @@ class ThreadWorker {
   /** The watermarks applied so far (increasing) and their input lines: where buffered events were fed. */
   private tickValues: number[] = [];
   private tickLines: number[] = [];
+  /** How the block scan reads a record (scan.ts). */
+  private readonly fields: RecordFields;
 
   constructor(setup: ThreadSetup) {
     const program = compile(setup.sources, { typeField: setup.typeField, timeField: setup.timeField });
@@ -123,6 +149,7 @@ class ThreadWorker {
     this.timeField = setup.timeField;
     this.watermarksOnly = setup.watermarksOnly;
     this.file = setup.file;
+    this.fields = new RecordFields(setup.timeField, setup.by, setup.threads);
     program.patterns.forEach((p, index) => {
       const vars = new Map<string, number>();
       p.variables.forEach((v, i) => {
@@ -147,9 +174,6 @@ class ThreadWorker {
 
   /** Runs one batch; its reply. */
   batch(m: BatchMessage): Reply {
-    this.items = [];
-    this.warnings = [];
-    const e = this.engine;
     // 1. The events: parsed here, in parallel with the other workers.
     if (m.lines.length > 0) {
       const texts = decoder.decode(m.bytes).split("\n");
@@ -157,47 +181,87 @@ class ThreadWorker {
       const raw = m.raw;
       for (let i = 0; i < texts.length; i++) {
         const text = texts[i];
-        const line = lines[i];
-        this.curLine = line;
-        this.curText = raw === undefined ? text : raw[i];
         const value = parseEvent(text);
-        if (typeof value === "string") {
-          // The reading thread checked it: not expected, but reported as `cep run` would.
-          this.counts.bad++;
-          this.push(TO_ERRORS, errorRecord(this.file, line, value, this.curText));
-          continue;
-        }
-        keepText(value, text);
-        (value as Lined)[LINE] = line;
-        // With watermarks only, an event not after the watermark is fed now, at its push.
-        if (this.watermarksOnly && this.timeOf(value) <= this.watermark()) (value as Lined)[FED] = 2 * line;
-        e.push(value, text.length);
+        this.event(value, text, lines[i], raw === undefined ? text : raw[i]);
       }
     }
-    // 2. The watermark, then the end: their records are merged across workers by key.
-    this.tickLine = m.tickLine;
-    if (m.tick !== null) {
-      this.tickPhase = STEP_ADVANCE;
-      this.ticked(m.tick, m.tickLine);
-      e.advanceTo(m.tick);
+    return this.boundary(m.tick, m.tickLine, m.end, m.snapshot);
+  }
+
+  /** The first pass over a block (scan.ts). */
+  scan(m: ScanMessage): ScanReply {
+    const found = scanBlock(Buffer.from(m.sab, 0, m.length), m.first, this.fields, this.timeField);
+    return { kind: "scan", block: m.block, ...found };
+  }
+
+  /**
+   * The second pass: this worker's events of one block, on time, with the batch
+   * boundaries among them, parsed here; `reply` gets each batch's reply.
+   */
+  feed(m: FeedMessage, reply: (r: Reply) => void): void {
+    const block = m.sab === null ? null : Buffer.from(m.sab);
+    const ev = m.events;
+    const encoding = m.ascii ? "latin1" : "utf8";
+    let b = 0;
+    for (let j = 0; j < ev.length; j += 4) {
+      for (; b < m.bounds.length && m.bounds[b].at === j / 4; b++) reply(this.bounded(m.bounds[b]));
+      const text = (block as Buffer).toString(encoding, ev[j + 2], ev[j + 3]);
+      this.event(parseEvent(text), text, ev[j + 1], text);
     }
-    if (m.end) {
+    for (; b < m.bounds.length; b++) reply(this.bounded(m.bounds[b]));
+  }
+
+  private bounded(b: Bound): Reply {
+    return this.boundary(b.tick, b.tickLine, b.end, b.snapshot);
+  }
+
+  /** One event of this worker's (`raw`: the record as read, for reports), fed to the engine. */
+  private event(value: JsonObject | string, text: string, line: number, raw: string): void {
+    this.curLine = line;
+    this.curText = raw;
+    if (typeof value === "string") {
+      // The reading thread checked it: not expected, but reported as `cep run` would.
+      this.counts.bad++;
+      this.push(TO_ERRORS, errorRecord(this.file, line, value, raw));
+      return;
+    }
+    keepText(value, text);
+    (value as Lined)[LINE] = line;
+    // With watermarks only, an event not after the watermark is fed now, at its push.
+    if (this.watermarksOnly && this.timeOf(value) <= this.watermark()) (value as Lined)[FED] = 2 * line;
+    this.engine.push(value, text.length);
+  }
+
+  /** A batch boundary: the watermark, then the end; their records are merged across workers by key. The batch's reply. */
+  private boundary(tick: number | null, tickLine: number, end: boolean, snapshot: boolean): Reply {
+    const e = this.engine;
+    this.tickLine = tickLine;
+    if (tick !== null) {
       this.tickPhase = STEP_ADVANCE;
-      this.ticked(Number.POSITIVE_INFINITY, m.tickLine);
+      this.ticked(tick, tickLine);
+      e.advanceTo(tick);
+    }
+    if (end) {
+      this.tickPhase = STEP_ADVANCE;
+      this.ticked(Number.POSITIVE_INFINITY, tickLine);
       e.advanceTo(Number.POSITIVE_INFINITY);
       this.tickPhase = STEP_END;
       e.end();
     }
     this.tickPhase = -1;
     const stats = e.stats();
+    const items = this.items;
+    const warnings = this.warnings;
+    this.items = [];
+    this.warnings = [];
     return {
       kind: "batch",
-      items: this.items,
-      warnings: this.warnings,
+      items,
+      warnings,
       partials: stats.partialMatches,
       events: stats.events,
-      ...(m.snapshot ? { state: this.state() } : {}),
-      ...(m.end
+      ...(snapshot ? { state: this.state() } : {}),
+      ...(end
         ? {
             counts: {
               events: stats.events,
