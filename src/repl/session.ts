@@ -578,7 +578,13 @@ export class Session {
           held.length === 0
             ? "no key has any"
             : `keys with some: ${held.slice(0, 5).join(", ")}${held.length > 5 ? ", …" : ""}`;
-        this.info(`key ${key.text}: no partial matches, and no event of it reached one (${some})`);
+        // `.why F u`: the pattern's name typed before the key.
+        const [first, ...rest] = arg.trim().split(/\s+/);
+        const named = rest.length > 0 && this.patternNames().includes(first);
+        const hint = named
+          ? `; .why takes a key alone (every pattern is searched): .why ${rest.join(" ")}`
+          : "";
+        this.info(`key ${key.text}: no partial matches, and no event of it reached one (${some})${hint}`);
         return;
       }
       for (const { pattern, key: k } of pairs) texts.push(whyText(ctx, pattern, k));

@@ -93,6 +93,15 @@ describe(".why", () => {
     expect(why).not.toContain("key 7");
   });
 
+  test("a pattern name typed before the key: the message says .why takes the key alone", () => {
+    const { type } = session();
+    type(AB, ev("A", 42, 1));
+    expect(type(".why AB 42").err).toContain(
+      "key AB 42: no partial matches, and no event of it reached one (keys with some: 42); .why takes a key alone (every pattern is searched): .why 42",
+    );
+    expect(type(".why 43").err).not.toContain(".why takes a key alone");
+  });
+
   test("a partial match that took the last event, with several events per term", () => {
     const { type } = session();
     type("pattern L {\n  key by k\n  match a: A followed by b: B+ followed by c: C\n}"); // lines 1–4
