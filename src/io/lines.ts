@@ -28,7 +28,7 @@
  * });
  * ```
  */
-import { isUtf8 } from "node:buffer";
+import { isAscii, isUtf8 } from "node:buffer";
 
 /** Longest accepted line, in bytes (1 MiB, language.md §6). */
 export const MAX_LINE_BYTES = 1 << 20;
@@ -181,10 +181,13 @@ export async function scanLines(
       pos = nl + 1;
     }
 
-    // 2. Every complete line of the chunk, decoded at once.
+    // 2. Every complete line of the chunk, decoded at once (all-ASCII bytes, the usual
+    // case, as Latin-1: the same text without UTF-8's checks).
     const last = chunk.lastIndexOf(NL);
     if (last >= pos) {
-      const text = chunk.toString("utf8", pos, last);
+      const text = isAscii(chunk.subarray(pos, last))
+        ? chunk.toString("latin1", pos, last)
+        : chunk.toString("utf8", pos, last);
       // For pauses: the k-th line of `text` ends at the k-th `\n` byte from `pos` (a UTF-8
       // decoder never merges an ASCII byte into a replacement character), found lazily.
       let cursor = pos;
