@@ -72,6 +72,7 @@ import { dirname } from "node:path";
 import { keepText, keptText } from "../io/event-text.js";
 import type { ReadPosition } from "../io/events.js";
 import type { FileSink } from "../io/sinks.js";
+import { type Fingerprinted, upgradeFingerprint } from "../runtime/snapshot.js";
 import { ioReason } from "../shell/io-reason.js";
 import { type CompiledProgram, type SourceFile, UsageError } from "./api.js";
 import type { RunOptions } from "./options.js";
@@ -171,17 +172,19 @@ export function runIdentity(
  * source text, today its `sourceFingerprint`) replaced by today's, so it resumes as before.
  */
 export function upgradeFingerprints(saved: RunIdentity, program: CompiledProgram): RunIdentity {
-  const now = new Map(
-    program.patterns.map((p) => [p.name, p as { fingerprint?: unknown; sourceFingerprint?: unknown }]),
-  );
+  const running = new Map<string, Fingerprinted>();
+  for (const p of program.patterns) {
+    const { fingerprint, sourceFingerprint } = p as { fingerprint?: unknown; sourceFingerprint?: unknown };
+    if (typeof fingerprint !== "string") continue;
+    const source = typeof sourceFingerprint === "string" ? sourceFingerprint : undefined;
+    running.set(p.name, { name: p.name, fingerprint, sourceFingerprint: source });
+  }
   return {
     ...saved,
-    patterns: saved.patterns.map(({ name, fingerprint }) => {
-      const p = now.get(name);
-      const upgraded =
-        fingerprint !== null && p?.sourceFingerprint === fingerprint && typeof p.fingerprint === "string";
-      return { name, fingerprint: upgraded ? (p.fingerprint as string) : fingerprint };
-    }),
+    patterns: saved.patterns.map(({ name, fingerprint }) => ({
+      name,
+      fingerprint: fingerprint === null ? null : upgradeFingerprint(name, fingerprint, running),
+    })),
   };
 }
 

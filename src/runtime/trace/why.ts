@@ -788,9 +788,11 @@ function pathTerms(pattern: CompiledPattern, reached: readonly string[]): readon
         max++;
         continue;
       }
-      const byAlt = alternations.get(c[0]) ?? new Map<number, typeof vars>();
-      alternations.set(c[0], byAlt);
-      byAlt.set(c[1], [...(byAlt.get(c[1]) ?? []), v]);
+      let byAlt = alternations.get(c[0]);
+      if (byAlt === undefined) alternations.set(c[0], (byAlt = new Map()));
+      const inner = byAlt.get(c[1]);
+      if (inner === undefined) byAlt.set(c[1], [v]);
+      else inner.push(v);
     }
     for (const [alt, byAlt] of alternations) {
       const chosen = taken.get(alt);
